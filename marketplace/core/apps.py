@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """Cross-cutting platform pieces: health check, base layout, context."""
+
+    name = "marketplace.core"
+    label = "core"

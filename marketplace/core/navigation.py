@@ -1,0 +1,5 @@
+"""Links shown on the home page, one per area of the platform (apps add theirs here)."""
+
+HOME_LINKS: list[dict[str, str]] = [
+    {"url": "/admin/", "label": "Administration (équipe)"},
+]

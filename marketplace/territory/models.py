@@ -1,0 +1,82 @@
+"""Communes of the Pays de Mormal, relay points, and shopper profiles with delivery facts."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Commune(models.Model):
+    """One of the 52 communes (INSEE data shipped in ``data/ccpm_communes.csv``)."""
+
+    insee = models.CharField(max_length=5, unique=True)
+    name = models.CharField(max_length=120)
+    population = models.PositiveIntegerField()
+    postal_codes = models.CharField(max_length=60, help_text="Space-separated postal codes.")
+    lon = models.FloatField(help_text="Centroid longitude, WGS84 degrees.")
+    lat = models.FloatField(help_text="Centroid latitude, WGS84 degrees.")
+    town_hall_lon = models.FloatField(help_text="Town hall longitude, WGS84 degrees.")
+    town_hall_lat = models.FloatField(help_text="Town hall latitude, WGS84 degrees.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def main_postal_code(self) -> str:
+        """The first postal code of the commune."""
+        return self.postal_codes.split()[0]
+
+
+class RelayPoint(models.Model):
+    """A place where parcels wait for their owner: a town hall, a shop or a third place.
+
+    ``fridge_capacity_l`` is the chilled volume (litres) shared by every parcel left there on
+    one day; ``opening_hours`` maps ISO weekday numbers (``"1"`` = Monday) to lists of
+    ``["HH:MM", "HH:MM"]`` intervals.
+    """
+
+    class Kind(models.TextChoices):
+        TOWN_HALL = "town_hall", "Mairie"
+        SHOP = "shop", "Commerce"
+        THIRD_PLACE = "third_place", "Tiers-lieu"
+
+    name = models.CharField(max_length=160)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="relay_points")
+    address = models.CharField(max_length=255)
+    lon = models.FloatField()
+    lat = models.FloatField()
+    opening_hours = models.JSONField(default=dict)
+    fridge_capacity_l = models.PositiveIntegerField(default=0, help_text="Chilled capacity, litres per day.")
+    active = models.BooleanField(default=True)
+    saleor_warehouse_id = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["commune__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.commune})"
+
+
+class Shopper(models.Model):
+    """A shopper's delivery profile: address, the facts the driver needs, and who to call.
+
+    Personal data shown to drivers is limited to name, address, phone and doorstep notes.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shopper")
+    phone = models.CharField(max_length=30, blank=True)
+    address = models.CharField(max_length=255)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="shoppers")
+    lon = models.FloatField()
+    lat = models.FloatField()
+    doorstep_notes = models.CharField(max_length=255, blank=True, help_text="Key box, ring twice, dog...")
+    is_senior = models.BooleanField(default=False)
+    is_isolated = models.BooleanField(default=False)
+    contact_name = models.CharField(max_length=120, blank=True, help_text="Relative or CCAS to call on a failed delivery.")
+    contact_phone = models.CharField(max_length=30, blank=True)
+    contact_email = models.EmailField(blank=True)
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.username

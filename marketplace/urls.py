@@ -1,0 +1,12 @@
+"""Top-level URL map; each app owns its own ``urls.py``."""
+
+from django.contrib import admin
+from django.urls import path
+
+from marketplace.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("sante/", core_views.health, name="health"),
+    path("admin/", admin.site.urls),
+]

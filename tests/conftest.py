@@ -1,0 +1,29 @@
+"""Suite-wide fixtures. The database is always a real PostgreSQL (see ``marketplace.launcher``)."""
+
+import os
+
+import pytest
+
+os.environ.setdefault("MORMAL_DEV", "1")
+
+
+@pytest.fixture
+def communes(db):
+    """The 52 real communes, loaded from the shipped CSV."""
+    from marketplace.territory.actions import load_communes
+    from marketplace.territory.models import Commune
+
+    load_communes()
+    return Commune.objects.all()
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The real Redis used by tests (database 15, flushed before use)."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    client = redis.Redis.from_url(url)
+    client.ping()
+    client.flushdb()
+    return url

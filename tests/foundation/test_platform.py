@@ -1,0 +1,95 @@
+"""The foundation: PostgreSQL only, settings from the environment, health, Celery on Redis, compose."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_database_is_postgresql(db):
+    assert connection.vendor == "postgresql"
+    with connection.cursor() as cur:
+        cur.execute("SHOW server_version_num")
+        assert int(cur.fetchone()[0]) >= 130000
+
+
+def test_the_52_communes_load_with_their_population(communes):
+    assert communes.count() == 52
+    total = sum(c.population for c in communes)
+    assert total == 48441  # the CCPM's population, as quoted in the territory plan
+    bavay = communes.get(insee="59053")
+    assert bavay.name == "Bavay" and 50.2 < bavay.town_hall_lat < 50.4
+
+
+def test_health_reports_database_and_broker(client, db, settings, redis_url):
+    settings.CELERY_BROKER_URL = redis_url
+    from marketplace.celery import app
+
+    app.conf.broker_url = redis_url
+    response = client.get("/sante/")
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["database"]["ok"] and body["database"]["detail"].startswith("PostgreSQL")
+    assert body["broker"]["ok"] and body["broker"]["detail"] == "redis"
+
+
+def test_health_is_503_when_broker_is_down(client, db, settings):
+    from marketplace.celery import app
+
+    old = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    try:
+        response = client.get("/sante/")
+    finally:
+        app.conf.broker_url = old
+    assert response.status_code == 503
+    assert response.json()["broker"]["ok"] is False
+
+
+def test_a_task_round_trips_through_a_real_worker_on_redis(redis_url):
+    from celery.contrib.testing.worker import start_worker
+
+    from marketplace.celery import app, ping
+
+    app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        assert ping.delay().get(timeout=20) == "pong"
+
+
+def test_settings_refuse_anything_but_postgresql(monkeypatch):
+    import subprocess
+    import sys
+
+    env = {"DATABASE_URL": "sqlite:///x.db", "MORMAL_DEV": "1", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='marketplace.settings';django.setup()"],
+                         env=env, cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode != 0 and "PostgreSQL" in out.stderr
+
+
+def test_compose_has_every_service_with_pinned_images_and_health_checks():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    for name in ["saleor-api", "saleor-dashboard", "postgres", "redis", "web", "worker", "beat"]:
+        assert name in services, name
+    assert services["saleor-api"]["image"].startswith("ghcr.io/saleor/saleor:3.23")
+    for name, svc in services.items():
+        if "image" in svc:
+            image = svc["image"]
+            assert re.search(r":[\w.\-]+$", image) and not image.endswith(":latest"), f"{name} image not pinned: {image}"
+        assert "healthcheck" in svc, f"{name} lacks a health check"
+    assert {"postgres-data", "redis-data"} <= set(compose["volumes"])
+
+
+def test_ci_runs_the_readme_test_command():
+    ci_lines = [ln for ln in (ROOT / ".ci" / "run").read_text().splitlines() if ln.strip() and not ln.startswith("#")]
+    last = ci_lines[-1].removeprefix("exec ").strip()
+    assert last in (ROOT / "README.md").read_text()
+
+
+def test_pure_routing_core_never_imports_django():
+    for path in (ROOT / "delivery" / "routing").rglob("*.py"):
+        assert "django" not in path.read_text(), f"{path} imports Django"
