@@ -1,0 +1,125 @@
+"""A vendor's catalogue as edited in its dashboard, mirrored to Saleor products and variants."""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from .vendor import Vendor
+
+CENT = Decimal("0.01")
+
+
+class Product(models.Model):
+    """One product of one vendor. Saleor holds the published copy; ``saleor_product_id`` links them.
+
+    Prices are TTC (VAT included) in euros on each variant; ``vat_rate`` is the VAT percentage.
+    """
+
+    class Category(models.TextChoices):
+        BREAD = "boulangerie", "Boulangerie, pâtisserie"
+        MEAT = "boucherie", "Boucherie, charcuterie"
+        CHEESE = "fromagerie", "Fromages, crèmerie"
+        VEGETABLES = "fruits-legumes", "Fruits et légumes"
+        POULTRY = "volailles-oeufs", "Volailles et œufs"
+        HONEY = "miel", "Miel et confitures"
+        GROCERY = "epicerie", "Épicerie"
+        DRINKS = "boissons", "Boissons"
+        CRAFTS = "artisanat", "Artisanat"
+
+    class Temperature(models.TextChoices):
+        AMBIENT = "ambient", "Ambiant"
+        CHILLED = "chilled", "Frais (0–4 °C)"
+        FROZEN = "frozen", "Surgelé (−18 °C)"
+
+    class Origin(models.TextChoices):
+        FARM = "farm", "De la ferme"
+        SHOP = "shop", "De la boutique"
+
+    class Unit(models.TextChoices):
+        KG = "kg", "kg"
+        UNIT = "unit", "pièce"
+        LITRE = "l", "litre"
+
+    class VatRate(models.TextChoices):
+        REDUCED = "5.50", "5,5 % (alimentation)"
+        INTERMEDIATE = "10.00", "10 %"
+        STANDARD = "20.00", "20 %"
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="products")
+    name = models.CharField("nom", max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    category = models.CharField("rayon", max_length=30, choices=Category.choices)
+    temperature = models.CharField("conservation", max_length=10, choices=Temperature.choices, default=Temperature.AMBIENT)
+    origin = models.CharField("origine", max_length=10, choices=Origin.choices, default=Origin.SHOP)
+    unit = models.CharField("unité de prix", max_length=5, choices=Unit.choices, default=Unit.UNIT)
+    vat_rate = models.CharField("TVA", max_length=6, choices=VatRate.choices, default=VatRate.REDUCED)
+    published = models.BooleanField("en vente", default=True)
+    saleor_product_id = models.CharField(max_length=100, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductVariant(models.Model):
+    """A sellable size or form of a product, with its TTC price and the vendor's stock.
+
+    ``unit_quantity`` is how many price units (kg, pieces or litres) one item holds, so the
+    price per unit is ``price / unit_quantity`` (e.g. a 250 g cheese at 4.50 € is 18.00 €/kg).
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    name = models.CharField("déclinaison", max_length=120)
+    sku = models.CharField("référence", max_length=64, unique=True)
+    price = models.DecimalField("prix TTC (€)", max_digits=9, decimal_places=2, validators=[MinValueValidator(CENT)])
+    unit_quantity = models.DecimalField(
+        "quantité par article", max_digits=8, decimal_places=3, default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
+    stock = models.PositiveIntegerField("stock", default=0)
+    weight_kg = models.DecimalField("poids (kg)", max_digits=7, decimal_places=3, null=True, blank=True)
+    saleor_variant_id = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["product__name", "price"]
+
+    def __str__(self) -> str:
+        return f"{self.product.name} – {self.name}"
+
+    @property
+    def unit_price(self) -> Decimal:
+        """The TTC price per kg, piece or litre (euros, rounded to the cent)."""
+        return (self.price / self.unit_quantity).quantize(CENT)
+
+    @property
+    def price_excl_tax(self) -> Decimal:
+        """The price without VAT (euros, rounded to the cent)."""
+        return (self.price / (1 + Decimal(self.product.vat_rate) / 100)).quantize(CENT)
+
+
+class ProductImage(models.Model):
+    """A product photo: an uploaded file in MEDIA_ROOT or an outside URL, pushed as Saleor media."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to="vendors/products/%Y/%m/", blank=True)
+    url = models.URLField(blank=True)
+    alt = models.CharField("texte alternatif", max_length=200, blank=True)
+    saleor_media_id = models.CharField(max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(image="") | ~models.Q(url=""), name="product_image_has_file_or_url",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.alt or self.url or self.image.name

@@ -1,0 +1,111 @@
+"""Validators for French legal identifiers and opening hours.
+
+Each raises ``django.core.exceptions.ValidationError`` with a code and one French sentence that
+names the bad value, so forms and the admin show it next to the field.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+# La Poste's establishments share this SIREN and follow a different checksum rule.
+LA_POSTE_SIREN = "356000000"
+_HHMM = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")
+
+
+def luhn_ok(digits: str) -> bool:
+    """Whether a string of digits passes the Luhn checksum (doubling every second digit from the right)."""
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        d = int(char)
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def validate_siret(value: str) -> None:
+    """Check a SIRET: 14 digits whose Luhn checksum holds (La Poste: digit sum multiple of 5).
+
+    Raises
+    ------
+    ValidationError
+        Code ``siret_format`` when it is not 14 digits, ``siret_checksum`` when the key is wrong.
+    """
+    if not re.fullmatch(r"\d{14}", value or ""):
+        raise ValidationError(
+            "Le SIRET « %(value)s » doit comporter exactement 14 chiffres.",
+            code="siret_format", params={"value": value},
+        )
+    ok = luhn_ok(value)
+    if not ok and value.startswith(LA_POSTE_SIREN):
+        ok = sum(int(c) for c in value) % 5 == 0
+    if not ok:
+        raise ValidationError(
+            "Le SIRET « %(value)s » n'est pas valide (clé de contrôle incorrecte).",
+            code="siret_checksum", params={"value": value},
+        )
+
+
+def vat_key(siren: str) -> int:
+    """The two-digit key of a French intra-community VAT number for a 9-digit SIREN."""
+    return (12 + 3 * (int(siren) % 97)) % 97
+
+
+def validate_vat_number(value: str) -> None:
+    """Check a French intra-community VAT number ``FRkkSSSSSSSSS`` (key computed from the SIREN).
+
+    Raises
+    ------
+    ValidationError
+        Code ``vat_format`` for a malformed number, ``vat_checksum`` for a wrong key.
+    """
+    if not re.fullmatch(r"FR\d{11}", value or ""):
+        raise ValidationError(
+            "Le numéro de TVA « %(value)s » doit avoir la forme FR suivi de 11 chiffres.",
+            code="vat_format", params={"value": value},
+        )
+    if int(value[2:4]) != vat_key(value[4:]):
+        raise ValidationError(
+            "Le numéro de TVA « %(value)s » n'est pas valide (clé incorrecte pour ce SIREN).",
+            code="vat_checksum", params={"value": value},
+        )
+
+
+def validate_opening_hours(value: object) -> None:
+    """Check opening hours: ``{"1".."7": [["HH:MM", "HH:MM"], ...]}`` with ordered, disjoint intervals.
+
+    ``"1"`` is Monday (ISO weekday), the same shape as ``territory.RelayPoint.opening_hours``.
+
+    Raises
+    ------
+    ValidationError
+        Code ``hours_format`` naming the weekday or interval at fault.
+    """
+    if not isinstance(value, dict):
+        raise ValidationError("Les horaires doivent être un objet par jour de semaine.", code="hours_format")
+    for day, intervals in value.items():
+        if day not in {str(d) for d in range(1, 8)}:
+            raise ValidationError(
+                "Jour « %(day)s » inconnu : utilisez 1 (lundi) à 7 (dimanche).",
+                code="hours_format", params={"day": day},
+            )
+        if not isinstance(intervals, list):
+            raise ValidationError("Les horaires du jour %(day)s doivent être une liste.", code="hours_format", params={"day": day})
+        previous_end = ""
+        for interval in intervals:
+            if (not isinstance(interval, list | tuple) or len(interval) != 2
+                    or not all(isinstance(t, str) and _HHMM.match(t) for t in interval)):
+                raise ValidationError(
+                    "Créneau %(interval)s du jour %(day)s invalide : attendu [\"HH:MM\", \"HH:MM\"].",
+                    code="hours_format", params={"interval": interval, "day": day},
+                )
+            start, end = interval
+            if not start < end or start < previous_end:
+                raise ValidationError(
+                    "Créneau %(start)s–%(end)s du jour %(day)s : les créneaux doivent être croissants et disjoints.",
+                    code="hours_format", params={"start": start, "end": end, "day": day},
+                )
+            previous_end = end
