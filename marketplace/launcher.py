@@ -90,6 +90,12 @@ def run_demo(args: list[str]) -> int:
         + "=" * 70 + "\n",
         flush=True,
     )
+    def _stop(signum, frame):
+        raise KeyboardInterrupt
+
+    # Libraries imported above may replace SIGINT handling; Ctrl-C and SIGTERM both stop cleanly.
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
     try:
         serve(application, host="127.0.0.1", port=port, threads=8, _quiet=True)
     except KeyboardInterrupt:
