@@ -1,0 +1,144 @@
+"""The normalised catalogue read from a shop: typed values and their documented JSON form.
+
+``pull-catalogue`` writes :meth:`Catalogue.to_json`; ``docs/prestashop-mapping.md`` shows an
+example and the schema (``CATALOGUE_SCHEMA_VERSION``). Money is a decimal string in euros with
+two decimals; tax rates are percentages as decimal strings (``"5.5"``); quantities are integers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+CATALOGUE_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Vendor:
+    """A merchant as PrestaShop sees it: a shop, a manufacturer or a supplier.
+
+    ``ref`` (``"manufacturer:3"``) is the stable key the marketplace links to one vendor.
+    """
+
+    ref: str
+    kind: str
+    ps_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Category:
+    """A PrestaShop category, with its names by language (French first)."""
+
+    ps_id: int
+    name: str
+    parent_ps_id: int | None
+
+
+@dataclass(frozen=True)
+class Price:
+    """A unit price in euros: tax excluded (PrestaShop's stored price), tax included, rate %."""
+
+    excl_tax: Decimal
+    incl_tax: Decimal | None
+    tax_rate: Decimal | None
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One sellable item: a combination, or the product itself (``ps_combination_id == 0``)."""
+
+    ps_combination_id: int
+    external_reference: str
+    reference: str
+    ean13: str
+    name: str
+    attributes: dict[str, str]
+    price: Price
+    quantity: int | None
+    ps_stock_available_id: int | None
+    is_default: bool
+
+
+@dataclass(frozen=True)
+class Product:
+    """A PrestaShop product with its variants and everything the marketplace shows."""
+
+    ps_id: int
+    external_reference: str
+    vendor_ref: str
+    name: str
+    names: dict[str, str]
+    description: str
+    category_ps_id: int | None
+    category_path: list[str]
+    image_urls: list[str]
+    active: bool
+    date_upd: str
+    variants: list[Variant]
+
+    def content_hash(self) -> str:
+        """SHA-256 of the product's content, without ``date_upd`` and stock quantities.
+
+        Equal hashes mean the product and its variants need no update; stock is compared
+        separately because it changes far more often than the catalogue.
+        """
+        data = asdict(self)
+        data.pop("date_upd")
+        for variant in data["variants"]:
+            variant.pop("quantity")
+        text = json.dumps(_jsonable(data), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A record left out, with the reason (logged as well)."""
+
+    resource: str
+    ps_id: str
+    reason: str
+
+
+@dataclass
+class Catalogue:
+    """Everything read from one shop in one pull."""
+
+    source_url: str
+    fetched_at: str
+    ps_version: str | None
+    languages: dict[str, str] = field(default_factory=dict)
+    vendors: list[Vendor] = field(default_factory=list)
+    categories: list[Category] = field(default_factory=list)
+    products: list[Product] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    request_count: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON form (see ``docs/prestashop-mapping.md``)."""
+        return _jsonable({
+            "schema_version": CATALOGUE_SCHEMA_VERSION,
+            "source": {"url": self.source_url, "prestashop_version": self.ps_version,
+                       "fetched_at": self.fetched_at, "request_count": self.request_count},
+            "languages": self.languages,
+            "vendors": [asdict(v) for v in self.vendors],
+            "categories": [asdict(c) for c in self.categories],
+            "products": [asdict(p) for p in self.products],
+            "skipped": [asdict(s) for s in self.skipped],
+            "totals": {"vendors": len(self.vendors), "products": len(self.products),
+                       "variants": sum(len(p.variants) for p in self.products),
+                       "skipped": len(self.skipped)},
+        })
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value

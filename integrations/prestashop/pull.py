@@ -1,0 +1,259 @@
+"""Read a shop's catalogue page by page through the client; pure Python, no Django.
+
+One page of products costs three requests whatever its size: the products
+(``display=full``), their combinations and their stock rows (both filtered with
+``filter[id_product]=[1|2|...]``). Reference data (languages, taxes, categories, option
+values, manufacturers/suppliers/shops) is read once per pull.
+
+A page whose body cannot be parsed is re-read id by id, so that one malformed record is logged
+and skipped with its id while the rest of the page goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from .catalogue import Catalogue, Product, Skipped, Vendor
+from .client import PrestaShopClient, between, one_of
+from .errors import AUTH_CODES, MalformedResponse, PrestaShopAuthError, PrestaShopError
+from .mapping import (
+    MappingError,
+    ShopContext,
+    as_int,
+    first_text,
+    map_category,
+    map_product,
+    map_vendor,
+    tax_rates_by_group,
+    text,
+)
+
+log = logging.getLogger(__name__)
+FRANCE_DEFAULT_COUNTRY_ID = 8  # id of France in a stock PrestaShop install
+
+
+def source_key(url: str) -> str:
+    """Stable prefix of our external references for one shop: ``prestashop:<host>``."""
+    return "prestashop:" + urlsplit(url).netloc
+
+
+def shop_url(client: PrestaShopClient) -> str:
+    """Public shop root (the Webservice root without ``api/``)."""
+    return client.root[: -len("api/")]
+
+
+def optional_list(client: PrestaShopClient, resource: str, **kwargs: Any) -> list[dict[str, Any]]:
+    """Read reference data that the bridge can do without; log and return ``[]`` if refused.
+
+    Raises
+    ------
+    PrestaShopAuthError
+        If the key itself is refused (codes 16-21): nothing else would work either.
+    """
+    try:
+        return [r for _, r in _all_pages(client, resource, page_size=1000, **kwargs)]
+    except PrestaShopAuthError as exc:
+        if exc.code in AUTH_CODES and exc.code != 26:
+            raise
+        log.warning("PrestaShop %s not readable with this key (%s); going on without it", resource, exc)
+    except PrestaShopError as exc:
+        log.warning("PrestaShop %s could not be read (%s); going on without it", resource, exc)
+    return []
+
+
+def _all_pages(client: PrestaShopClient, resource: str, *, page_size: int, **kwargs: Any) -> Iterator[tuple[int, dict]]:
+    for _offset, records, _skipped, _n in resilient_pages(client, resource, page_size=page_size, **kwargs):
+        for record in records:
+            yield _offset, record
+
+
+def resilient_pages(
+    client: PrestaShopClient, resource: str, *, page_size: int, start: int = 0, skipped_out: list | None = None,
+    **kwargs: Any,
+) -> Iterator[tuple[int, list[dict[str, Any]], list[Skipped], int]]:
+    """Yield ``(offset, records, skipped, rows_in_page)``; a malformed page is re-read id by id."""
+    kwargs.setdefault("sort", "[id_ASC]")
+    offset = start
+    while True:
+        skipped: list[Skipped] = []
+        try:
+            records = client.get_list(resource, offset=offset, count=page_size, **kwargs)
+            rows = len(records)
+        except MalformedResponse as exc:
+            log.warning("PrestaShop %s page at offset %d is malformed (%s); reading it id by id", resource, offset, exc)
+            ids = client.get_list(resource, offset=offset, count=page_size, **{**kwargs, "display": None})
+            rows, records = len(ids), []
+            for item in ids:
+                try:
+                    records.append(client.get_record(resource, item["id"]))
+                except (MalformedResponse, PrestaShopError) as one_exc:
+                    if isinstance(one_exc, PrestaShopAuthError):
+                        raise
+                    log.error("PrestaShop %s %s skipped: %s", resource, item["id"], one_exc)
+                    skipped.append(Skipped(resource, str(item["id"]), str(one_exc)))
+        if skipped_out is not None:
+            skipped_out.extend(skipped)
+        yield offset, records, skipped, rows
+        if rows < page_size:
+            return
+        offset += page_size
+
+
+@dataclass
+class ProductPage:
+    """One page of mapped products, and where the next page starts."""
+
+    offset: int
+    next_offset: int
+    products: list[Product]
+    skipped: list[Skipped]
+    last: bool
+    max_date_upd: str = ""
+
+
+@dataclass
+class ShopReading:
+    """Reference data read once per pull."""
+
+    ctx: ShopContext
+    vendors: dict[str, Vendor] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def read_reference(client: PrestaShopClient, *, vendor_mode: str = "manufacturer", country_iso: str = "FR") -> ShopReading:
+    """Read languages, taxes, categories, option values and vendors.
+
+    Raises
+    ------
+    PrestaShopAuthError
+        If the key is refused (codes 16, 17, 18, 20, 21).
+    """
+    languages = {}
+    for lang in optional_list(client, "languages", display="[id,iso_code]"):
+        languages[text(lang.get("id"))] = text(lang.get("iso_code")).lower() or f"lang-{text(lang.get('id'))}"
+    countries = optional_list(client, "countries", display="[id,iso_code]", filters={"iso_code": f"[{country_iso}]"})
+    country_id = as_int(countries[0].get("id"), "country id") if countries else FRANCE_DEFAULT_COUNTRY_ID
+    rates = tax_rates_by_group(
+        optional_list(client, "tax_rules", filters={"id_country": f"[{country_id}]"}),
+        optional_list(client, "taxes"),
+        country_id,
+    )
+    ctx = ShopContext(shop_url=shop_url(client), source_key=source_key(client.root), languages=languages,
+                      tax_rates=rates, vendor_mode=vendor_mode)
+    reading = ShopReading(ctx=ctx)
+    for raw in optional_list(client, "categories", display="[id,id_parent,name]"):
+        try:
+            category = map_category(raw, languages)
+            ctx.categories[category.ps_id] = category
+        except MappingError as exc:
+            reading.skipped.append(Skipped("categories", text(raw.get("id")), str(exc)))
+    groups = {text(g.get("id")): first_text(g.get("public_name"), languages) or first_text(g.get("name"), languages)
+              for g in optional_list(client, "product_options")}
+    for value in optional_list(client, "product_option_values"):
+        value_id = as_int(value.get("id"), "option value id")
+        if value_id:
+            ctx.option_values[value_id] = (groups.get(text(value.get("id_attribute_group")), "Option"),
+                                           first_text(value.get("name"), languages))
+    kinds = [vendor_mode, "shop"] if vendor_mode != "shop" else ["shop"]
+    resource = {"manufacturer": "manufacturers", "supplier": "suppliers", "shop": "shops"}
+    for kind in kinds:
+        for raw in optional_list(client, resource[kind]):
+            try:
+                vendor = map_vendor(kind, raw, languages)
+                reading.vendors[vendor.ref] = vendor
+            except MappingError as exc:
+                reading.skipped.append(Skipped(resource[kind], text(raw.get("id")), str(exc)))
+    shops = [v for v in reading.vendors.values() if v.kind == "shop"]
+    if shops:
+        ctx.default_shop_id = min(v.ps_id for v in shops)
+    return reading
+
+
+def _by_product(client: PrestaShopClient, resource: str, product_ids: list[int], skipped: list[Skipped]) -> dict[int, list]:
+    grouped: dict[int, list] = {pid: [] for pid in product_ids}
+    if not product_ids:
+        return grouped
+    for _, record in _all_pages(client, resource, page_size=1000, skipped_out=skipped,
+                                display="full", filters={"id_product": one_of(product_ids)}):
+        try:
+            pid = as_int(record.get("id_product"), f"{resource} id_product")
+        except MappingError as exc:
+            skipped.append(Skipped(resource, text(record.get("id")), str(exc)))
+            continue
+        grouped.setdefault(pid or 0, []).append(record)
+    return grouped
+
+
+def iter_product_pages(
+    client: PrestaShopClient, reading: ShopReading, *, page_size: int = 100, start: int = 0,
+    since: str | None = None, until: str | None = None,
+) -> Iterator[ProductPage]:
+    """Yield mapped pages of products from ``start`` (an offset in ``sort=[id_ASC]`` order).
+
+    ``since``/``until`` (``YYYY-MM-DD HH:MM:SS``, shop time) select products by ``date_upd``
+    with ``date=1``, for incremental runs.
+    """
+    filters, date = {}, False
+    if since:
+        filters["date_upd"] = between(since, until or "9999-12-31 23:59:59")
+        date = True
+    for offset, raws, skipped, rows in resilient_pages(client, "products", page_size=page_size, start=start,
+                                                       display="full", filters=filters, date=date):
+        ids = [pid for pid in (_safe_id(r) for r in raws) if pid]
+        combos = _by_product(client, "combinations", ids, skipped)
+        stocks = _by_product(client, "stock_availables", ids, skipped)
+        products, max_upd = [], ""
+        for raw in raws:
+            pid = _safe_id(raw)
+            try:
+                product = map_product(raw, combos.get(pid or 0, []), stocks.get(pid or 0, []), reading.ctx)
+            except MappingError as exc:
+                log.error("PrestaShop product %s skipped: %s", text(raw.get("id")) or "?", exc)
+                skipped.append(Skipped("products", text(raw.get("id")) or "?", str(exc)))
+                continue
+            products.append(product)
+            max_upd = max(max_upd, product.date_upd)
+        yield ProductPage(offset=offset, next_offset=offset + rows, products=products, skipped=skipped,
+                          last=rows < page_size, max_date_upd=max_upd)
+
+
+def _safe_id(raw: dict) -> int | None:
+    try:
+        return as_int(raw.get("id"), "product id")
+    except MappingError:
+        return None
+
+
+def pull_catalogue(
+    client: PrestaShopClient, *, page_size: int = 100, vendor_mode: str = "manufacturer",
+    since: str | None = None, until: str | None = None,
+) -> Catalogue:
+    """Read the whole catalogue (or what changed since ``since``) into a :class:`Catalogue`.
+
+    Raises
+    ------
+    PrestaShopAuthError
+        On a refused key, naming PrestaShop's code.
+    PrestaShopTransportError
+        When the shop keeps failing after the client's retries.
+    """
+    client.probe()
+    reading = read_reference(client, vendor_mode=vendor_mode)
+    catalogue = Catalogue(source_url=shop_url(client), fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                          ps_version=client.version, languages=dict(reading.ctx.languages), skipped=list(reading.skipped))
+    for page in iter_product_pages(client, reading, page_size=page_size, since=since, until=until):
+        catalogue.products.extend(page.products)
+        catalogue.skipped.extend(page.skipped)
+    used = {p.vendor_ref for p in catalogue.products}
+    catalogue.vendors = [reading.vendors.get(ref) or Vendor(ref, ref.split(":")[0], int(ref.split(":")[1]), ref)
+                         for ref in sorted(used)]
+    catalogue.categories = sorted(reading.ctx.categories.values(), key=lambda c: c.ps_id)
+    catalogue.ps_version = client.version
+    catalogue.request_count = client.request_count
+    return catalogue
+
