@@ -1,12 +1,14 @@
 """The Saleor port: typed values and the one interface the rest of the product uses.
 
 Every other app (vendors, storefront, shortcircuit, PrestaShop import) talks to Saleor only
-through :class:`SaleorPort`, obtained from :func:`get_saleor`. Two implementations exist:
+through :class:`SaleorPort`, obtained from :func:`get_saleor`. It is implemented once, by
+:class:`marketplace.saleor.gateway.SaleorGateway`, which sends the ``graphql/*.graphql``
+documents over one of two transports:
 
-- :class:`marketplace.saleor.client.SaleorClient`, GraphQL over HTTP to a real Saleor 3.23;
-- :class:`marketplace.saleor.standin.StandInSaleor`, the stand-in used by the demo and the
-  service tests. It keeps its documents in PostgreSQL, so the web and worker processes share
-  them and a restart keeps them.
+- :class:`marketplace.saleor.client.SaleorGraphQLClient`, HTTP to a real Saleor 3.23;
+- :class:`marketplace.saleor.standin.transport.StandInTransport`, the stand-in used by the demo
+  and the service tests: graphql-core executes the same documents against Saleor's own schema,
+  with resolvers over documents kept in PostgreSQL (shared by web and worker, kept on restart).
 
 Identifiers are Saleor global IDs (base64 of ``"Warehouse:<uuid>"`` and so on) in both.
 Money is :class:`decimal.Decimal` in euros; weights are kilograms; quantities are integers.
@@ -569,9 +571,8 @@ class SaleorPort(Protocol):
 def get_saleor() -> SaleorPort:
     """Return the Saleor implementation for this process.
 
-    The HTTP :class:`~marketplace.saleor.client.SaleorClient` when ``settings.SALEOR_API_URL``
-    is set, otherwise the PostgreSQL-backed stand-in. Both are cheap to build; the client
-    reuses one ``httpx.Client`` per process.
+    Over HTTP when ``settings.SALEOR_API_URL`` is set, otherwise over the PostgreSQL-backed
+    stand-in. One gateway per process (the HTTP one reuses its connection pool).
     """
     from django.conf import settings
 
@@ -579,6 +580,50 @@ def get_saleor() -> SaleorPort:
         from marketplace.saleor.client import shared_client
 
         return shared_client()
-    from marketplace.saleor.standin import StandInSaleor
+    from marketplace.saleor.standin.transport import shared_stand_in
 
-    return StandInSaleor(channel_slug=settings.SALEOR_CHANNEL)
+    return shared_stand_in()
+
+
+# ---------------------------------------------------------------------------------- sync webhook
+
+
+@dataclass(frozen=True)
+class ShippingRequestLine:
+    """One line of a checkout asking for shipping methods."""
+
+    variant_id: str
+    sku: str | None
+    product_name: str
+    vendor_slug: str | None
+    quantity: int
+    unit_price: Money
+
+
+@dataclass(frozen=True)
+class ShippingRequest:
+    """What the SHIPPING_LIST_METHODS_FOR_CHECKOUT webhook tells us about a checkout."""
+
+    checkout_id: str
+    email: str | None
+    shipping_address: Address | None
+    lines: tuple[ShippingRequestLine, ...]
+    metadata: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class ShippingOffer:
+    """One method our app offers; serialised into the list Saleor expects.
+
+    ``id`` is ours (for example ``"slot:2026-12-03:am"``); Saleor wraps it into a
+    ShippingMethod id. ``amount`` is in the checkout's currency.
+    """
+
+    id: str
+    name: str
+    amount: Decimal
+    currency: str = "EUR"
+    minimum_delivery_days: int | None = None
+    maximum_delivery_days: int | None = None
+    description: str = ""
+    metadata: Mapping[str, str] = field(default_factory=dict)

@@ -1,0 +1,159 @@
+"""GraphQL over HTTP to a real Saleor 3: timeouts, bounded retries and typed errors.
+
+:class:`SaleorGraphQLClient` is the HTTP transport of :class:`~.gateway.SaleorGateway`; the
+stand-in transport (:mod:`.standin.transport`) has the same ``execute`` signature.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from typing import Any, Protocol
+
+import httpx
+
+from marketplace.saleor.documents import load_document
+from marketplace.saleor.errors import (
+    FieldError,
+    SaleorNetworkError,
+    SaleorPermissionError,
+    SaleorValidationError,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Seconds: connect, read, write, pool.
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+#: Attempts in total for network errors and 5xx answers (never for 4xx or GraphQL errors).
+MAX_ATTEMPTS = 3
+#: First back-off in seconds (doubles each retry).
+BACKOFF_S = 0.3
+
+
+class Transport(Protocol):
+    """Something that runs one named document and returns its ``data``."""
+
+    is_stand_in: bool
+
+    def execute(self, name: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Run the document ``name`` with ``variables`` and return the ``data`` object."""
+
+
+def _graphql_errors(name: str, errors: list[dict[str, Any]]) -> Exception:
+    codes = {str((e.get("extensions") or {}).get("exception", {}).get("code", "")) for e in errors}
+    messages = " | ".join(str(e.get("message", "")) for e in errors)
+    if "PermissionDenied" in codes or "permission" in messages.lower():
+        return SaleorPermissionError(f"{name}: {messages}")
+    return SaleorValidationError(
+        name,
+        [FieldError(field=None, code="GRAPHQL", message=str(e.get("message", ""))) for e in errors],
+    )
+
+
+class SaleorGraphQLClient:
+    """POST GraphQL documents to ``api_url`` with the app token.
+
+    Parameters
+    ----------
+    api_url : str
+        The Saleor GraphQL endpoint, e.g. ``https://saleor.example/graphql/``.
+    token : str
+        The app's auth token (sent as ``Authorization: Bearer``); empty for anonymous calls.
+    transport : httpx.BaseTransport, optional
+        For tests at the transport level (``httpx.MockTransport``).
+    timeout : httpx.Timeout
+        Per-request timeouts in seconds.
+    """
+
+    is_stand_in = False
+
+    def __init__(
+        self,
+        api_url: str,
+        token: str = "",
+        *,
+        transport: httpx.BaseTransport | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        max_attempts: int = MAX_ATTEMPTS,
+        backoff_s: float = BACKOFF_S,
+    ):
+        self.api_url = api_url
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http = httpx.Client(timeout=timeout, headers=headers, transport=transport)
+        self._max_attempts = max_attempts
+        self._backoff_s = backoff_s
+
+    def execute(self, name: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Run the document ``graphql/<name>.graphql``.
+
+        Returns
+        -------
+        dict
+            The ``data`` object of the answer.
+
+        Raises
+        ------
+        SaleorNetworkError
+            Connection failures, timeouts or 5xx answers after ``max_attempts`` tries.
+        SaleorPermissionError
+            401/403, or a GraphQL ``PermissionDenied`` error.
+        SaleorValidationError
+            Other GraphQL errors (a bad document or variables), code ``GRAPHQL``.
+        """
+        body = {"query": load_document(name), "variables": variables or {}}
+        last_error: Exception | None = None
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                response = self._http.post(self.api_url, json=body)
+            except httpx.TransportError as exc:
+                last_error = exc
+                logger.warning("Saleor %s: network error on attempt %d: %s", name, attempt, exc)
+            else:
+                if response.status_code >= 500:
+                    last_error = httpx.HTTPStatusError(
+                        f"HTTP {response.status_code}", request=response.request, response=response
+                    )
+                    logger.warning(
+                        "Saleor %s: HTTP %d on attempt %d", name, response.status_code, attempt
+                    )
+                else:
+                    return self._decode(name, response)
+            if attempt < self._max_attempts:
+                time.sleep(self._backoff_s * 2 ** (attempt - 1))
+        raise SaleorNetworkError(
+            f"Saleor at {self.api_url} unreachable for {name} after {self._max_attempts} attempts: {last_error}"
+        )
+
+    @staticmethod
+    def _decode(name: str, response: httpx.Response) -> dict[str, Any]:
+        if response.status_code in (401, 403):
+            raise SaleorPermissionError(f"{name}: HTTP {response.status_code} from Saleor")
+        try:
+            payload = response.json()
+        except ValueError as exc:
+            raise SaleorNetworkError(
+                f"{name}: Saleor answered non-JSON (HTTP {response.status_code})"
+            ) from exc
+        if payload.get("errors"):
+            raise _graphql_errors(name, payload["errors"])
+        if response.status_code >= 400:
+            raise SaleorValidationError(
+                name, [FieldError(None, "HTTP", f"HTTP {response.status_code}")]
+            )
+        return payload.get("data") or {}
+
+    def close(self) -> None:
+        """Close the underlying connection pool."""
+        self._http.close()
+
+
+@functools.cache
+def shared_client():
+    """The process-wide gateway over HTTP, built from settings (one connection pool)."""
+    from django.conf import settings
+
+    from marketplace.saleor.gateway import SaleorGateway
+
+    transport = SaleorGraphQLClient(settings.SALEOR_API_URL, settings.SALEOR_APP_TOKEN)
+    return SaleorGateway(transport, channel_slug=settings.SALEOR_CHANNEL)
