@@ -1,7 +1,7 @@
 """Top-level URL map; each app owns its own ``urls.py``."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from marketplace.core import views as core_views
 
@@ -9,4 +9,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("sante/", core_views.health, name="health"),
     path("admin/", admin.site.urls),
+    path("vendeur/", include("marketplace.vendors.urls")),
+    path("comptes/", include("marketplace.vendors.urls_accounts")),
+    path("livraison/", include("delivery.urls")),
 ]

@@ -17,6 +17,8 @@ class Product(models.Model):
     """
 
     class Category(models.TextChoices):
+        """Shelves of the storefront (Saleor categories)."""
+
         BREAD = "boulangerie", "Boulangerie, pâtisserie"
         MEAT = "boucherie", "Boucherie, charcuterie"
         CHEESE = "fromagerie", "Fromages, crèmerie"
@@ -28,20 +30,28 @@ class Product(models.Model):
         CRAFTS = "artisanat", "Artisanat"
 
     class Temperature(models.TextChoices):
+        """Cold-chain class."""
+
         AMBIENT = "ambient", "Ambiant"
         CHILLED = "chilled", "Frais (0–4 °C)"
         FROZEN = "frozen", "Surgelé (−18 °C)"
 
     class Origin(models.TextChoices):
+        """Where it is made."""
+
         FARM = "farm", "De la ferme"
         SHOP = "shop", "De la boutique"
 
     class Unit(models.TextChoices):
+        """What the unit price is per."""
+
         KG = "kg", "kg"
         UNIT = "unit", "pièce"
         LITRE = "l", "litre"
 
     class VatRate(models.TextChoices):
+        """French VAT rates on food and goods (percent)."""
+
         REDUCED = "5.50", "5,5 % (alimentation)"
         INTERMEDIATE = "10.00", "10 %"
         STANDARD = "20.00", "20 %"
@@ -58,9 +68,12 @@ class Product(models.Model):
     published = models.BooleanField("en vente", default=True)
     saleor_product_id = models.CharField(max_length=100, blank=True)
     synced_at = models.DateTimeField(null=True, blank=True)
+    sync_error = models.CharField(max_length=500, blank=True, help_text="Last Saleor push failure, empty once pushed.")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        """Django options."""
+
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -87,6 +100,8 @@ class ProductVariant(models.Model):
     saleor_variant_id = models.CharField(max_length=100, blank=True)
 
     class Meta:
+        """Django options."""
+
         ordering = ["product__name", "price"]
 
     def __str__(self) -> str:
@@ -114,6 +129,8 @@ class ProductImage(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        """Django options."""
+
         ordering = ["position", "id"]
         constraints = [
             models.CheckConstraint(

@@ -17,6 +17,8 @@ class VendorOrder(models.Model):
     """
 
     class Status(models.TextChoices):
+        """Preparation states."""
+
         NEW = "new", "À préparer"
         PREPARED = "prepared", "Préparée"
         CANCELLED = "cancelled", "Annulée"
@@ -30,9 +32,12 @@ class VendorOrder(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     commission_rate = models.DecimalField(max_digits=5, decimal_places=2)
     currency = models.CharField(max_length=3, default="EUR")
+    saleor_fulfillment_id = models.CharField(max_length=100, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        """Django options."""
+
         ordering = ["-placed_at"]
         constraints = [
             models.UniqueConstraint(fields=["vendor", "saleor_order_id"], name="vendor_order_once_per_vendor"),
@@ -65,6 +70,8 @@ class VendorOrderLine(models.Model):
     prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
+        """Django options."""
+
         ordering = ["product_name", "variant_name"]
         constraints = [
             models.UniqueConstraint(fields=["order", "saleor_line_id"], name="vendor_order_line_once"),

@@ -23,6 +23,8 @@ class Vendor(models.Model):
     """
 
     class Kind(models.TextChoices):
+        """Kinds of vendor."""
+
         MERCHANT = "merchant", "Commerçant"
         ARTISAN = "artisan", "Artisan"
         PRODUCER = "producer", "Producteur"
@@ -51,6 +53,8 @@ class Vendor(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        """Django options."""
+
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -93,6 +97,8 @@ class VendorMembership(models.Model):
     """A user who works for a vendor. A user account belongs to at most one vendor."""
 
     class Role(models.TextChoices):
+        """Roles of a member."""
+
         OWNER = "owner", "Responsable"
         STAFF = "staff", "Employé"
 
@@ -119,6 +125,8 @@ class Invitation(models.Model):
     accepted_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
+        """Django options."""
+
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -1,0 +1,183 @@
+"""Forms of the vendor dashboard, the staff onboarding pages and the invitation page (French)."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.forms import inlineformset_factory
+
+from .models import Product, ProductImage, ProductVariant, Vendor, VendorMembership
+from .models.vendor import WEEKDAYS_FR
+from .validators import validate_opening_hours
+
+_INTERVAL = re.compile(r"^(\d{1,2})[:h](\d{2})\s*[-–à]\s*(\d{1,2})[:h](\d{2})$")
+
+
+def parse_hours(text: str) -> list[list[str]]:
+    """Parse ``"9:00-12:00, 14h00-19h00"`` into ``[["09:00", "12:00"], ["14:00", "19:00"]]``.
+
+    An empty text or « fermé » means closed.
+
+    Raises
+    ------
+    ValidationError
+        When a part is not ``HH:MM-HH:MM`` (the message quotes it).
+    """
+    text = text.strip()
+    if not text or text.lower() in {"fermé", "ferme", "-"}:
+        return []
+    intervals = []
+    for part in re.split(r"[,;/]|\s{2,}|\set\s", text):
+        part = part.strip()
+        if not part:
+            continue
+        match = _INTERVAL.match(part)
+        if not match:
+            raise ValidationError("« %(part)s » : écrivez les horaires comme 09:00-12:00.", params={"part": part})
+        h1, m1, h2, m2 = match.groups()
+        intervals.append([f"{int(h1):02d}:{m1}", f"{int(h2):02d}:{m2}"])
+    return intervals
+
+
+def format_hours(intervals: list[list[str]]) -> str:
+    """The inverse of :func:`parse_hours`: ``"09:00-12:00, 14:00-19:00"`` (empty when closed)."""
+    return ", ".join(f"{a}-{b}" for a, b in intervals)
+
+
+class OpeningHoursMixin(forms.ModelForm):
+    """Seven text fields, one per weekday, edited as ``09:00-12:00, 14:00-19:00``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hours = (self.instance.opening_hours or {}) if self.instance else {}
+        for day, label in WEEKDAYS_FR.items():
+            self.fields[f"hours_{day}"] = forms.CharField(
+                label=label, required=False, initial=format_hours(hours.get(day, [])),
+                help_text="Ex. 09:00-12:30, 14:30-19:00 ; vide = fermé.",
+            )
+
+    def clean(self):
+        """Turn the seven day fields into ``opening_hours`` JSON on the instance."""
+        data = super().clean()
+        hours = {}
+        for day in WEEKDAYS_FR:
+            try:
+                intervals = parse_hours(data.get(f"hours_{day}", ""))
+            except ValidationError as exc:
+                self.add_error(f"hours_{day}", exc)
+                continue
+            if intervals:
+                hours[day] = intervals
+        try:
+            validate_opening_hours(hours)
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        self.instance.opening_hours = hours
+        return data
+
+
+class VendorStaffForm(OpeningHoursMixin):
+    """Everything about a vendor, for the platform staff."""
+
+    class Meta:
+        """Django options."""
+
+        model = Vendor
+        fields = ["name", "slug", "kind", "legal_name", "siret", "vat_number", "description", "email", "phone",
+                  "address", "commune", "lon", "lat", "accepts_click_and_collect", "commission_rate", "active"]
+
+
+class ShopForm(OpeningHoursMixin):
+    """What a vendor's owner may change about the shop (not legal details or commission)."""
+
+    class Meta:
+        """Django options."""
+
+        model = Vendor
+        fields = ["description", "email", "phone", "accepts_click_and_collect"]
+
+
+class InviteForm(forms.Form):
+    """Invite someone to a vendor's dashboard by email."""
+
+    email = forms.EmailField(label="Adresse e-mail")
+    role = forms.ChoiceField(label="Rôle", choices=VendorMembership.Role.choices, initial=VendorMembership.Role.OWNER)
+
+
+class AcceptInvitationForm(forms.Form):
+    """Choose one's name and password when accepting an invitation."""
+
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    password1 = forms.CharField(label="Mot de passe", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text=password_validation.password_validators_help_text_html())
+    password2 = forms.CharField(label="Confirmez le mot de passe", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean_password2(self):
+        """Both passwords must match."""
+        p1, p2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        if p1 and p2 and p1 != p2:
+            raise ValidationError("Les deux mots de passe ne sont pas identiques.", code="password_mismatch")
+        return p2
+
+
+class ProductForm(forms.ModelForm):
+    """A product's description and marks (temperature, origin, unit, VAT)."""
+
+    class Meta:
+        """Django options."""
+
+        model = Product
+        fields = ["name", "description", "category", "temperature", "origin", "unit", "vat_rate", "published"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class VariantForm(forms.ModelForm):
+    """One variant: name, TTC price, quantity per item (for the unit price), stock."""
+
+    class Meta:
+        """Django options."""
+
+        model = ProductVariant
+        fields = ["name", "sku", "price", "unit_quantity", "stock", "weight_kg"]
+        help_texts = {
+            "sku": "Laissez vide pour une référence automatique.",
+            "unit_quantity": "Ex. 0,25 pour 250 g si le prix est au kg.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sku"].required = False
+
+    def validate_unique(self):
+        """Report a taken SKU without saying which vendor uses it."""
+        try:
+            self.instance.validate_unique(exclude=self._get_validation_exclusions())
+        except ValidationError:
+            self.add_error("sku", "Cette référence est déjà utilisée : choisissez-en une autre ou laissez vide.")
+
+
+VariantFormSet = inlineformset_factory(
+    Product, ProductVariant, form=VariantForm, extra=1, min_num=1, validate_min=True, can_delete=False,
+)
+
+
+class ImageForm(forms.ModelForm):
+    """Add a photo by upload or by URL, with its text alternative."""
+
+    class Meta:
+        """Django options."""
+
+        model = ProductImage
+        fields = ["image", "url", "alt"]
+        labels = {"image": "Fichier photo", "url": "ou adresse web de la photo"}
+
+    def clean(self):
+        """Require a file or a URL."""
+        data = super().clean()
+        if not data.get("image") and not data.get("url"):
+            raise ValidationError("Choisissez un fichier ou indiquez l'adresse web d'une photo.", code="no_image")
+        return data

@@ -1,0 +1,147 @@
+"""Monthly sales and commission statements of one vendor, and their CSV export.
+
+Amounts are euros. Sales are TTC (VAT included) as paid by shoppers; the commission is the
+rate recorded on each order (a percentage of its TTC total), rounded to the cent per order, so
+the rows always add up to the totals. Cancelled orders are left out.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from .models import Vendor, VendorOrder
+
+CENT = Decimal("0.01")
+MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+             "octobre", "novembre", "décembre"]
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    """One order share in a statement."""
+
+    number: str
+    placed_at: datetime
+    delivery_method: str
+    sales_ttc: Decimal
+    sales_ht: Decimal
+    commission_rate: Decimal
+    commission: Decimal
+
+    @property
+    def payout(self) -> Decimal:
+        """What the vendor receives for this order: sales TTC minus commission."""
+        return self.sales_ttc - self.commission
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A vendor's month: one row per order share and the totals."""
+
+    vendor: Vendor
+    year: int
+    month: int
+    rows: tuple[StatementRow, ...]
+
+    @property
+    def label(self) -> str:
+        """The month in French, e.g. ``novembre 2026``."""
+        return f"{MONTHS_FR[self.month - 1]} {self.year}"
+
+    @property
+    def sales_ttc(self) -> Decimal:
+        """Total sales, VAT included."""
+        return sum((r.sales_ttc for r in self.rows), Decimal("0.00"))
+
+    @property
+    def sales_ht(self) -> Decimal:
+        """Total sales without VAT."""
+        return sum((r.sales_ht for r in self.rows), Decimal("0.00"))
+
+    @property
+    def vat(self) -> Decimal:
+        """VAT collected: TTC minus HT."""
+        return self.sales_ttc - self.sales_ht
+
+    @property
+    def commission(self) -> Decimal:
+        """Total commission kept by the platform."""
+        return sum((r.commission for r in self.rows), Decimal("0.00"))
+
+    @property
+    def payout(self) -> Decimal:
+        """What the vendor is paid for the month."""
+        return self.sales_ttc - self.commission
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    """Start (included) and end (excluded) of a month in the platform's time zone.
+
+    Raises
+    ------
+    ValueError
+        When ``month`` is not 1–12 or ``year`` is outside 2000–2100.
+    """
+    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        raise ValueError(f"Mois invalide : {year}-{month:02d}.")
+    tz = ZoneInfo(settings.TIME_ZONE)
+    start = datetime(year, month, 1, tzinfo=tz)
+    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+    return start, end
+
+
+def monthly_statement(vendor: Vendor, year: int, month: int) -> Statement:
+    """Build the statement of ``vendor`` for one month (orders placed in that month).
+
+    Raises
+    ------
+    ValueError
+        When the month is invalid.
+    """
+    start, end = month_bounds(year, month)
+    orders = (
+        VendorOrder.objects.filter(vendor=vendor, placed_at__gte=start, placed_at__lt=end)
+        .exclude(status=VendorOrder.Status.CANCELLED).prefetch_related("lines").order_by("placed_at", "pk")
+    )
+    rows = []
+    for order in orders:
+        lines = list(order.lines.all())
+        ttc = sum((ln.total_price for ln in lines), Decimal("0.00"))
+        ht = sum((ln.total_excl_tax for ln in lines), Decimal("0.00"))
+        commission = (ttc * order.commission_rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+        rows.append(StatementRow(order.number, order.placed_at, order.delivery_method, ttc, ht, order.commission_rate, commission))
+    return Statement(vendor, year, month, tuple(rows))
+
+
+def months_with_orders(vendor: Vendor) -> list[date]:
+    """First days of the months in which ``vendor`` has orders, newest first (current month included)."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    dates = VendorOrder.objects.filter(vendor=vendor).values_list("placed_at", flat=True)
+    months = {d.astimezone(tz).date().replace(day=1) for d in dates}
+    months.add(datetime.now(tz).date().replace(day=1))
+    return sorted(months, reverse=True)
+
+
+def _fr(amount: Decimal) -> str:
+    return f"{amount:.2f}".replace(".", ",")
+
+
+def statement_csv(statement: Statement) -> str:
+    """The statement as CSV for French spreadsheets: ``;`` separators, decimal commas, a totals row."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["commande", "date", "retrait", "ventes_ttc", "ventes_ht", "taux_commission", "commission", "a_reverser"])
+    tz = ZoneInfo(settings.TIME_ZONE)
+    for r in statement.rows:
+        writer.writerow([r.number, r.placed_at.astimezone(tz).strftime("%d/%m/%Y %H:%M"), r.delivery_method,
+                         _fr(r.sales_ttc), _fr(r.sales_ht), _fr(r.commission_rate), _fr(r.commission), _fr(r.payout)])
+    writer.writerow(["TOTAL", statement.label, "", _fr(statement.sales_ttc), _fr(statement.sales_ht), "",
+                     _fr(statement.commission), _fr(statement.payout)])
+    return out.getvalue()

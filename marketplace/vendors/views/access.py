@@ -1,0 +1,57 @@
+"""Who may open a page: vendor members (scoped to their own vendor) and platform staff."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from ..selectors import membership_for_user
+
+
+def vendor_required(view):
+    """Require a signed-in member of an active vendor; sets ``request.vendor`` and ``request.membership``.
+
+    Anonymous visitors are sent to the login page; signed-in users without a vendor get 403.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        membership = membership_for_user(request.user)
+        if membership is None or not membership.vendor.active:
+            raise PermissionDenied("Cette page est réservée aux vendeurs.")
+        request.membership, request.vendor = membership, membership.vendor
+        return view(request, *args, **kwargs)
+
+    wrapper.vendor_scoped = True
+    return wrapper
+
+
+def owner_required(view):
+    """Like :func:`vendor_required`, and the member must be the vendor's owner (403 otherwise)."""
+
+    @vendor_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.membership.role != request.membership.Role.OWNER:
+            raise PermissionDenied("Seul le responsable de la boutique peut faire cela.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_required(view):
+    """Require platform staff: anonymous -> login page, other users -> 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff:
+            raise PermissionDenied("Cette page est réservée à l'équipe de la plateforme.")
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,35 @@
+"""The vendor's home page and shop settings."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from .. import actions, selectors
+from ..forms import ShopForm
+from ..models import VendorOrder
+from .access import owner_required, vendor_required
+
+
+@vendor_required
+def dashboard(request):
+    """Orders to prepare, low stock and products waiting to reach Saleor."""
+    vendor = request.vendor
+    return render(request, "vendors/dashboard.html", {
+        "vendor": vendor,
+        "to_prepare": selectors.orders_of(vendor, VendorOrder.Status.NEW)[:10],
+        "low_stock": selectors.low_stock(vendor)[:20],
+        "unsynced": selectors.products_of(vendor).exclude(sync_error=""),
+        "product_count": selectors.products_of(vendor).count(),
+    })
+
+
+@owner_required
+@require_http_methods(["GET", "POST"])
+def shop(request):
+    """The owner edits contact details, click & collect and opening hours (pushed to the warehouse)."""
+    form = ShopForm(request.POST or None, instance=request.vendor)
+    if request.method == "POST" and form.is_valid():
+        outcome = actions.register_vendor(form.save(commit=False))
+        (messages.success if outcome.synced else messages.warning)(request, outcome.message)
+        return redirect("vendors:shop")
+    return render(request, "vendors/shop.html", {"vendor": request.vendor, "form": form})
