@@ -11,5 +11,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("vendeur/", include("marketplace.vendors.urls")),
     path("comptes/", include("marketplace.vendors.urls_accounts")),
-    path("livraison/", include("delivery.urls")),
 ]
