@@ -1,0 +1,216 @@
+"""Writes on delivery: create tasks from other apps, record what the driver did, resolve failures.
+
+Every function here is safe to call twice with the same input: tasks are keyed by ``source``,
+driver events by the phone's UUID.
+"""
+
+import base64
+import binascii
+import datetime as dt
+import logging
+import uuid as uuidlib
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from .models import COMPARTMENTS, DeliveryDay, DeliveryTask, Shift, StopEvent
+
+log = logging.getLogger(__name__)
+MAX_PROOF_BYTES = 3_000_000
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """What another app asks the van to do; see :class:`delivery.models.DeliveryTask`.
+
+    Times are seconds since local midnight, masses grams, volumes millilitres, money cents.
+    ``loads`` maps a compartment (``ambient``, ``chilled``, ``frozen``) to ``(grams, ml)``.
+    """
+
+    kind: str
+    source: str
+    name: str
+    address: str
+    lon: float
+    lat: float
+    windows: tuple[tuple[int, int], ...] = ((8 * 3600, 18 * 3600),)
+    service_s: int = 300
+    loads: dict[str, tuple[int, int]] = field(default_factory=dict)
+    shipment_key: str = ""
+    crates: tuple[dict, ...] = ()
+    phone: str = ""
+    payment_method: str = ""
+    payment_cents: int = 0
+    doorstep_notes: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    relay_point_id: int | None = None
+    penalty_c: int | None = None
+    urgent: bool = False
+
+
+def _check_spec(spec: TaskSpec) -> None:
+    """Raise ``ValidationError`` naming the source when a spec cannot become a task."""
+    where = f"task {spec.source!r}"
+    if not spec.source:
+        raise ValidationError("a task needs a non-empty source", code="source_missing")
+    if spec.kind not in DeliveryTask.Kind.values:
+        raise ValidationError(f"{where}: unknown kind {spec.kind!r}", code="bad_kind")
+    if not (-180 <= spec.lon <= 180 and -90 <= spec.lat <= 90):
+        raise ValidationError(f"{where}: coordinates ({spec.lon}, {spec.lat}) out of range", code="bad_coordinates")
+    if not spec.windows:
+        raise ValidationError(f"{where}: at least one time window is needed", code="no_window")
+    for start, end in spec.windows:
+        if not (0 <= start <= end <= 2 * 86400):
+            raise ValidationError(f"{where}: bad time window ({start}, {end}) seconds", code="bad_window")
+    for name, (grams, ml) in spec.loads.items():
+        if name not in COMPARTMENTS or grams < 0 or ml < 0:
+            raise ValidationError(f"{where}: bad load {name!r}={grams, ml}", code="bad_load")
+    if spec.kind == DeliveryTask.Kind.RELAY and spec.relay_point_id is None:
+        raise ValidationError(f"{where}: a relay delivery needs relay_point_id", code="relay_missing")
+    if spec.payment_method not in DeliveryTask.Payment.values:
+        raise ValidationError(f"{where}: unknown payment method {spec.payment_method!r}", code="bad_payment")
+
+
+def _fields(spec: TaskSpec) -> dict:
+    """Model field values for a spec."""
+    values = {
+        "kind": spec.kind, "name": spec.name, "address": spec.address, "lon": spec.lon, "lat": spec.lat,
+        "windows": [list(w) for w in spec.windows], "service_s": spec.service_s,
+        "shipment_key": spec.shipment_key, "crates": [dict(c) for c in spec.crates], "phone": spec.phone,
+        "payment_method": spec.payment_method, "payment_cents": spec.payment_cents,
+        "doorstep_notes": spec.doorstep_notes, "contact_name": spec.contact_name,
+        "contact_phone": spec.contact_phone, "contact_email": spec.contact_email,
+        "relay_point_id": spec.relay_point_id, "penalty_c": spec.penalty_c, "urgent": spec.urgent,
+    }
+    for name in COMPARTMENTS:
+        grams, ml = spec.loads.get(name, (0, 0))
+        values[f"{name}_g"], values[f"{name}_ml"] = grams, ml
+    return values
+
+
+def get_or_create_day(date: dt.date) -> DeliveryDay:
+    """The delivery day for ``date``, created open when missing."""
+    day, _ = DeliveryDay.objects.get_or_create(date=date)
+    return day
+
+
+@transaction.atomic
+def upsert_tasks(day: DeliveryDay, tasks: list[TaskSpec]) -> list[DeliveryTask]:
+    """Create or update tasks by ``source``; calling again with the same specs changes nothing.
+
+    A task the driver has already served is left as it is. After the day's cut-off
+    (``frozen_at``) only urgent tasks may be added.
+
+    Raises
+    ------
+    ValidationError
+        When a spec is invalid, belongs to another day, or arrives after the cut-off; nothing
+        is written in that case (the whole batch is one transaction).
+    """
+    result = []
+    for spec in tasks:
+        _check_spec(spec)
+        existing = DeliveryTask.objects.select_for_update().filter(source=spec.source).first()
+        if existing is None:
+            if day.frozen_at and not spec.urgent:
+                raise ValidationError(f"task {spec.source!r}: day {day} is closed to new tasks", code="day_frozen")
+            result.append(DeliveryTask.objects.create(day=day, source=spec.source, **_fields(spec)))
+            continue
+        if existing.day_id != day.pk:
+            raise ValidationError(f"task {spec.source!r} already belongs to day {existing.day}", code="other_day")
+        if existing.status == DeliveryTask.Status.PLANNED:
+            for name, value in _fields(spec).items():
+                setattr(existing, name, value)
+            existing.save()
+        result.append(existing)
+    return result
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """One driver update as sent by the phone (possibly replayed after being offline)."""
+
+    uuid: str
+    task_id: int
+    kind: str
+    occurred_at: dt.datetime
+    reason: str = ""
+    note: str = ""
+    proof_data_url: str = ""
+    lon: float | None = None
+    lat: float | None = None
+
+
+def _decode_proof(data_url: str, event_uuid: str) -> ContentFile | None:
+    """Turn a ``data:image/...;base64,`` URL into a file, or raise ``ValidationError``."""
+    if not data_url:
+        return None
+    header, _, payload = data_url.partition(",")
+    kinds = {"data:image/jpeg;base64": "jpg", "data:image/png;base64": "png", "data:image/webp;base64": "webp"}
+    if header not in kinds:
+        raise ValidationError(f"event {event_uuid}: proof must be a JPEG, PNG or WebP data URL", code="bad_proof")
+    try:
+        raw = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationError(f"event {event_uuid}: proof is not valid base64", code="bad_proof") from exc
+    if len(raw) > MAX_PROOF_BYTES:
+        raise ValidationError(f"event {event_uuid}: proof larger than {MAX_PROOF_BYTES} bytes", code="bad_proof")
+    return ContentFile(raw, name=f"{event_uuid}.{kinds[header]}")
+
+
+def record_event(shift: Shift, spec: EventSpec) -> tuple[StopEvent, bool]:
+    """Store one driver update once; return ``(event, created)``.
+
+    A replay of an already stored UUID returns the stored event and changes nothing. A stop
+    that failed triggers the failed-delivery protocol (:func:`delivery.failures.on_failed`).
+
+    Raises
+    ------
+    ValidationError
+        For an unknown kind or reason, a task outside this shift's day, or a bad proof.
+    """
+    try:
+        event_uuid = uuidlib.UUID(str(spec.uuid))
+    except ValueError as exc:
+        raise ValidationError(f"event id {spec.uuid!r} is not a UUID", code="bad_uuid") from exc
+    if spec.kind not in StopEvent.Kind.values:
+        raise ValidationError(f"event {event_uuid}: unknown kind {spec.kind!r}", code="bad_kind")
+    if spec.kind == StopEvent.Kind.FAILED and spec.reason not in DeliveryTask.FailReason.values:
+        raise ValidationError(f"event {event_uuid}: unknown failure reason {spec.reason!r}", code="bad_reason")
+    proof = _decode_proof(spec.proof_data_url, str(event_uuid))
+    with transaction.atomic():
+        task = DeliveryTask.objects.select_for_update().filter(pk=spec.task_id, day_id=shift.day_id).first()
+        if task is None:
+            raise ValidationError(f"event {event_uuid}: task {spec.task_id} is not on this round's day", code="bad_task")
+        event, created = StopEvent.objects.get_or_create(uuid=event_uuid, defaults={
+            "shift": shift, "task": task, "kind": spec.kind, "reason": spec.reason if spec.kind == "failed" else "",
+            "note": spec.note[:300], "occurred_at": spec.occurred_at, "lon": spec.lon, "lat": spec.lat,
+        })
+        if not created:
+            return event, False
+        if proof is not None:
+            event.proof.save(proof.name, proof, save=True)
+        latest = task.events.order_by("-occurred_at", "-received_at").first()
+        if latest.pk == event.pk:
+            task.status = spec.kind
+            task.fail_reason = event.reason
+            task.done_at = spec.occurred_at
+            if event.proof:
+                task.proof = event.proof.name
+            task.save(update_fields=["status", "fail_reason", "done_at", "proof", "updated_at"])
+    if created and spec.kind == StopEvent.Kind.FAILED:
+        from .failures import on_failed  # noqa: PLC0415 - avoid an import cycle with planning
+
+        on_failed(task)
+    return event, created
+
+
+def now_seconds(at: dt.datetime | None = None) -> int:
+    """Seconds since local midnight for ``at`` (default: now)."""
+    local = timezone.localtime(at or timezone.now())
+    return local.hour * 3600 + local.minute * 60 + local.second

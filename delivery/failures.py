@@ -1,0 +1,162 @@
+"""The failed-delivery protocol: tell the customer's contact, keep the goods, let staff decide.
+
+1. :func:`on_failed` (called when the driver reports a failure) notifies the contact through
+   the configured :mod:`delivery.notify` notifier and asks for the rest of the day to be
+   re-planned with the goods still on board.
+2. :func:`resolve_failed` records the staff's choice on the task: deliver to the nearest relay
+   point open today, or retry in the next round. Either way a follow-up task carries the goods.
+"""
+
+import datetime as dt
+import logging
+import math
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from marketplace.territory.models import RelayPoint
+
+from .models import COMPARTMENTS, DeliveryDay, DeliveryTask, Notification
+from .notify import Message, get_notifier
+from .planning import relay_opening
+
+log = logging.getLogger(__name__)
+
+
+def _message(task: DeliveryTask) -> Message:
+    reason = task.get_fail_reason_display() or "échec"
+    body = (f"Bonjour, la livraison du Marché du Pays de Mormal pour {task.name} ({task.address}) "
+            f"n'a pas pu être faite aujourd'hui (motif : {reason}). Les produits restent au frais "
+            "dans la camionnette ; l'équipe vous propose un dépôt en point relais ou un nouveau passage. "
+            "Contact : l'équipe de la Communauté de Communes du Pays de Mormal.")
+    return Message(task.contact_name or task.name, task.contact_phone, task.contact_email,
+                   "Livraison non effectuée", body)
+
+
+def notify_contact(task: DeliveryTask) -> Notification | None:
+    """Send the failure message to the task's contact once; None when there is nobody to tell."""
+    if not (task.contact_name or task.contact_phone or task.contact_email):
+        return None
+    existing = task.notifications.first()
+    if existing is not None:
+        return existing
+    message = _message(task)
+    try:
+        channel, recipient = get_notifier().send(message)
+        ok = True
+    except RuntimeError as exc:
+        log.error("notification for task %s failed: %s", task.pk, exc)
+        channel, recipient, ok = "error", message.email or message.phone, False
+    return Notification.objects.create(task=task, channel=channel, recipient=recipient, body=message.body, ok=ok)
+
+
+def on_failed(task: DeliveryTask) -> None:
+    """Run steps 1 and 2 of the protocol after the driver reported ``task`` failed."""
+    notify_contact(task)
+    from .tasks import schedule_replan  # noqa: PLC0415 - tasks imports planning, which imports this app
+
+    schedule_replan(task.day_id, reason=f"échec arrêt {task.pk}")
+
+
+def _distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+def nearest_open_relay(task: DeliveryTask, after_s: int) -> tuple[RelayPoint, list[list[int]]] | None:
+    """The active relay point nearest the task that is still open after ``after_s`` today.
+
+    Returns the relay point and its remaining opening windows, or None when none is open.
+    """
+    best = None
+    for relay in RelayPoint.objects.filter(active=True):
+        windows = [[max(w.start_s, after_s), w.end_s] for w in relay_opening(relay, task.day.date)
+                   if w.end_s > after_s and w.end_s > 0]
+        if not windows:
+            continue
+        d = _distance_m(task.lon, task.lat, relay.lon, relay.lat)
+        if best is None or d < best[0]:
+            best = (d, relay, windows)
+    return (best[1], best[2]) if best else None
+
+
+def next_delivery_day(after: dt.date) -> DeliveryDay:
+    """The next delivery day after ``after`` (existing, else the next Monday-to-Saturday date)."""
+    day = DeliveryDay.objects.filter(date__gt=after).order_by("date").first()
+    if day is not None:
+        return day
+    date = after + dt.timedelta(days=1)
+    while date.isoweekday() == 7:
+        date += dt.timedelta(days=1)
+    return DeliveryDay.objects.get_or_create(date=date)[0]
+
+
+def _copy_fields(task: DeliveryTask) -> dict:
+    fields = {f"{c}_{u}": getattr(task, f"{c}_{u}") for c in COMPARTMENTS for u in ("g", "ml")}
+    fields.update(name=task.name, phone=task.phone, crates=task.crates, payment_method=task.payment_method,
+                  payment_cents=task.payment_cents, contact_name=task.contact_name,
+                  contact_phone=task.contact_phone, contact_email=task.contact_email, service_s=task.service_s)
+    return fields
+
+
+@transaction.atomic
+def resolve_failed(task: DeliveryTask, choice: str, staff_name: str, now_s: int) -> DeliveryTask:
+    """Record the staff's choice for a failed delivery and create the follow-up task.
+
+    Parameters
+    ----------
+    task
+        A delivery that the driver reported failed.
+    choice
+        ``relay_today`` or ``retry_next`` (:class:`DeliveryTask.Resolution`).
+    staff_name
+        Who decided (kept on the task).
+    now_s
+        Current time, seconds since midnight, used to find a relay point still open today.
+
+    Returns
+    -------
+    DeliveryTask
+        The follow-up task (the same one when called again with the same choice).
+
+    Raises
+    ------
+    ValidationError
+        When the task has not failed, is a collect, was already resolved another way, or no
+        relay point is open for the rest of the day.
+    """
+    task = DeliveryTask.objects.select_for_update().get(pk=task.pk)
+    if task.status != DeliveryTask.Status.FAILED or task.is_collect:
+        raise ValidationError(f"task {task.pk} is not a failed delivery", code="not_failed")
+    if choice not in (DeliveryTask.Resolution.RELAY_TODAY, DeliveryTask.Resolution.RETRY_NEXT):
+        raise ValidationError(f"unknown choice {choice!r}", code="bad_choice")
+    if task.resolution:
+        if task.resolution != choice:
+            raise ValidationError(f"task {task.pk} was already resolved as {task.resolution}", code="resolved")
+        return task.follow_up
+    if choice == DeliveryTask.Resolution.RELAY_TODAY:
+        found = nearest_open_relay(task, now_s)
+        if found is None:
+            raise ValidationError("no relay point is open for the rest of the day", code="no_relay")
+        relay, windows = found
+        follow = DeliveryTask.objects.create(
+            day=task.day, kind=DeliveryTask.Kind.RELAY, source=f"{task.source}:relais", relay_point=relay,
+            address=f"{relay.name}, {relay.address}", lon=relay.lon, lat=relay.lat, windows=windows,
+            urgent=True, **_copy_fields(task))
+    else:
+        day = next_delivery_day(task.day.date)
+        follow = DeliveryTask.objects.create(
+            day=day, kind=task.kind, source=f"{task.source}:nouvel-essai", relay_point=task.relay_point,
+            address=task.address, lon=task.lon, lat=task.lat, windows=task.windows,
+            doorstep_notes=task.doorstep_notes, **_copy_fields(task))
+    task.resolution, task.resolution_by, task.resolved_at, task.follow_up = choice, staff_name, timezone.now(), follow
+    task.save(update_fields=["resolution", "resolution_by", "resolved_at", "follow_up", "updated_at"])
+    if choice == DeliveryTask.Resolution.RELAY_TODAY:
+        from .tasks import schedule_replan  # noqa: PLC0415
+
+        schedule_replan(task.day_id, reason=f"dépôt en relais de l'arrêt {task.pk}")
+    return follow

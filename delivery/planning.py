@@ -1,0 +1,393 @@
+"""Turn a day's tasks, vans and relay points into a routing model, solve it, store the plan.
+
+The routing core (``delivery.routing``) knows nothing of Django; this module is the bridge.
+Stop ids are ``task-<pk>``, vehicle ids ``shift-<pk>``, so a plan maps back to rows directly.
+"""
+
+import datetime as dt
+import json
+import logging
+
+from django.conf import settings
+from django.db import transaction
+
+from delivery.routing.model import DeliveryModel
+from delivery.routing.problem import Compartment, Load, Quantity, StopKind, TimeWindow
+
+from .models import (
+    COMPARTMENTS,
+    DeliveryDay,
+    DeliveryTask,
+    Round,
+    RoundStop,
+    Shift,
+    StoredPlan,
+    UnassignedTask,
+    Van,
+)
+
+log = logging.getLogger(__name__)
+
+#: Hard cold-chain limits from pickup to delivery (seconds).
+MAX_IN_VAN_S = {Compartment.CHILLED: 2 * 3600, Compartment.FROZEN: 3600}
+
+
+def travel_model():
+    """The road network from ``settings.ROAD_GRAPH_PATH``, else the labelled straight-line model."""
+    path = getattr(settings, "ROAD_GRAPH_PATH", "")
+    if path:
+        from delivery.routing.network import RoadNetwork  # noqa: PLC0415 - osmnx is heavy
+
+        return RoadNetwork.from_file(path)
+    from delivery.routing.straightline import StraightLineTravel  # noqa: PLC0415
+
+    return StraightLineTravel()
+
+
+def task_load(task: DeliveryTask) -> Load:
+    """The task's goods as a routing ``Load``."""
+    return Load(**{c: Quantity(g, ml) for c, (g, ml) in task.loads().items()})
+
+
+def van_capacity(van: Van) -> Load:
+    """The van's capacity as a routing ``Load``."""
+    return Load(**{c: Quantity(g, ml) for c, (g, ml) in van.capacity().items()})
+
+
+def task_windows(task: DeliveryTask, not_before_s: int = 0) -> list[TimeWindow]:
+    """The task's windows, cut to start no earlier than ``not_before_s`` (gone ones dropped)."""
+    out = []
+    for start, end in task.windows:
+        if end >= not_before_s:
+            out.append(TimeWindow(max(int(start), not_before_s), int(end)))
+    return out or [TimeWindow(0, 0)]
+
+
+def relay_opening(relay, date: dt.date) -> list[TimeWindow]:
+    """Opening windows of a ``territory.RelayPoint`` on ``date``; ``[0, 0]`` when closed."""
+    out = []
+    for start, end in relay.opening_hours.get(str(date.isoweekday()), []):
+        h1, m1 = (int(x) for x in start.split(":"))
+        h2, m2 = (int(x) for x in end.split(":"))
+        out.append(TimeWindow(h1 * 3600 + m1 * 60, h2 * 3600 + m2 * 60))
+    return out or [TimeWindow(0, 0)]
+
+
+def ensure_shifts(day: DeliveryDay) -> list[Shift]:
+    """The day's shifts, creating one per active van when the staff has not set any."""
+    if not day.shifts.exists():
+        for van in Van.objects.filter(active=True):
+            Shift.objects.get_or_create(day=day, van=van)
+    return list(day.shifts.select_related("van__depot").order_by("van__name"))
+
+
+class ModelBuilder:
+    """Adds Django rows to a :class:`DeliveryModel`, remembering which id is which row."""
+
+    def __init__(self, day: DeliveryDay):
+        self.day = day
+        self.model = DeliveryModel()
+        self.depots: dict[str, object] = {}
+        self.relays: dict[int, object] = {}
+        self.tasks: dict[str, DeliveryTask] = {}
+        self.shifts: dict[str, Shift] = {}
+        for compartment, seconds in MAX_IN_VAN_S.items():
+            self.model.set_max_in_van(compartment, seconds)
+
+    def depot(self, key: str, name: str, lon: float, lat: float, window: TimeWindow):
+        """Add (once) a depot under ``key``."""
+        if key not in self.depots:
+            self.depots[key] = self.model.add_depot(key, name, lon, lat, window)
+        return self.depots[key]
+
+    def vehicle(self, shift: Shift, depot, start_s: int | None = None, on_board: Load | None = None):
+        """Add the van of ``shift`` starting at ``depot``; ``on_board`` goods reduce its room."""
+        capacity = van_capacity(shift.van) - (on_board or Load())
+        start = max(shift.start_s, start_s or 0)
+        key = f"shift-{shift.pk}"
+        self.shifts[key] = shift
+        return self.model.add_vehicle(key, shift.van.name, depot=depot, capacity=capacity,
+                                      shift=TimeWindow(start, max(start, shift.end_s)),
+                                      fixed_cost_c=shift.van.fixed_cost_c, cost_per_km_c=shift.van.cost_per_km_c)
+
+    def relay(self, task: DeliveryTask):
+        """The routing relay point for a task's relay, added once."""
+        rp = task.relay_point
+        if rp is None:
+            return None
+        if rp.pk not in self.relays:
+            self.relays[rp.pk] = self.model.add_relay_point(
+                f"relay-{rp.pk}", rp.name, rp.lon, rp.lat, relay_opening(rp, self.day.date), rp.fridge_capacity_l * 1000)
+        return self.relays[rp.pk]
+
+    def _side(self, task: DeliveryTask, not_before_s: int, latest_s: int | None = None) -> dict:
+        windows = task_windows(task, not_before_s)
+        if latest_s is not None:
+            windows = [w for w in (TimeWindow(w.start_s, min(w.end_s, latest_s)) if w.start_s <= latest_s else None
+                                   for w in windows) if w] or [TimeWindow(0, 0)]
+        return {"id": f"task-{task.pk}", "name": task.name, "lon": task.lon, "lat": task.lat,
+                "windows": windows, "service_s": task.service_s,
+                "relay": self.relay(task) if task.kind == DeliveryTask.Kind.RELAY else None}
+
+    def add_tasks(self, tasks: list[DeliveryTask], not_before_s: int = 0, penalty_c: int | None = None,
+                  on_board: dict[int, int] | None = None) -> None:
+        """Add tasks: collect+deliver pairs become shipments, the rest single stops.
+
+        ``on_board`` maps a delivery task id to the time its goods were collected: the pair's
+        collect is done, so it becomes a single delivery whose window ends at the cold-chain limit.
+        """
+        on_board = on_board or {}
+        by_key: dict[str, list[DeliveryTask]] = {}
+        for task in tasks:
+            if task.shipment_key and task.pk not in on_board:
+                by_key.setdefault(task.shipment_key, []).append(task)
+        paired: set[int] = set()
+        for key, group in by_key.items():
+            collects = [t for t in group if t.is_collect]
+            delivers = [t for t in group if not t.is_collect]
+            if len(collects) == 1 and len(delivers) == 1:
+                c, d = collects[0], delivers[0]
+                pen = penalty_c if penalty_c is not None else d.penalty_c
+                self.model.add_shipment(f"ship-{c.pk}-{d.pk}", pickup=self._side(c, not_before_s),
+                                        delivery=self._side(d, not_before_s), load=task_load(d), penalty_c=pen)
+                self.tasks[f"task-{c.pk}"], self.tasks[f"task-{d.pk}"] = c, d
+                paired |= {c.pk, d.pk}
+            else:
+                log.warning("shipment %s has %d collects and %d delivers; planned as single stops",
+                            key, len(collects), len(delivers))
+        for task in tasks:
+            if task.pk in paired:
+                continue
+            latest = None
+            if task.pk in on_board:
+                limits = [s for c, s in MAX_IN_VAN_S.items() if any(task.loads()[c.value])]
+                latest = on_board[task.pk] + min(limits) if limits else None
+            side = self._side(task, not_before_s, latest)
+            kind = StopKind.PICKUP if task.is_collect else StopKind.DELIVERY
+            self.model.add_stop(kind=kind, load=task_load(task),
+                                penalty_c=penalty_c if penalty_c is not None else task.penalty_c, **side)
+            self.tasks[side["id"]] = task
+
+
+def build_day_model(day: DeliveryDay, travel=None) -> ModelBuilder:
+    """A model of the whole day: every planned task, every shift's van from its depot.
+
+    Raises
+    ------
+    ValueError
+        When the day has no van (no shift and no active van).
+    """
+    shifts = ensure_shifts(day)
+    if not shifts:
+        raise ValueError(f"day {day}: no van to plan with (add a Van or a Shift)")
+    builder = ModelBuilder(day)
+    for shift in shifts:
+        depot = shift.van.depot
+        d = builder.depot(f"depot-{depot.pk}", depot.name, depot.lon, depot.lat, TimeWindow(depot.opens_s, depot.closes_s))
+        builder.vehicle(shift, d)
+    tasks = list(day.tasks.filter(status=DeliveryTask.Status.PLANNED).select_related("relay_point"))
+    builder.add_tasks(tasks)
+    builder.model.set_travel(travel or travel_model())
+    return builder
+
+
+def leg_totals(travel, points: list[tuple[float, float]]) -> tuple[int, int]:
+    """Total (seconds, metres) of driving through ``points`` in order."""
+    if len(points) < 2:
+        return 0, 0
+    durations, distances = travel.matrices(points)
+    secs = sum(int(durations[i][i + 1]) for i in range(len(points) - 1))
+    metres = sum(int(distances[i][i + 1]) for i in range(len(points) - 1))
+    return secs, metres
+
+
+def route_path(travel, points: list[tuple[float, float]]) -> tuple[list[list[float]], bool]:
+    """Geometry for the map: road geometry when the travel model offers it, else the points."""
+    geometry = getattr(travel, "path_geometry", None)
+    if callable(geometry):
+        try:
+            return [list(p) for p in geometry(points)], True
+        except (ValueError, KeyError) as exc:  # a gap in the graph: fall back, but say so in logs
+            log.warning("road geometry unavailable (%s); drawing straight lines", exc)
+    return [list(p) for p in points], False
+
+
+@transaction.atomic
+def store_plan(day: DeliveryDay, shifts: dict[str, Shift], tasks: dict[str, DeliveryTask], plan, travel,
+               reason: str = "initial", fixed: dict[str, list[RoundStop]] | None = None) -> StoredPlan:
+    """Save ``plan`` as the day's current plan with its rounds, stops and unassigned tasks.
+
+    ``shifts`` and ``tasks`` map the plan's vehicle and stop ids back to rows; ``fixed`` maps a
+    vehicle id to stops already served (kept first, in their order).
+    """
+    fixed = fixed or {}
+    DeliveryDay.objects.select_for_update().get(pk=day.pk)
+    StoredPlan.objects.filter(day=day, is_current=True).update(is_current=False)
+    stored = StoredPlan.objects.create(
+        day=day, reason=reason, plan_json=json.loads(plan.to_json()), travel_label=plan.travel_label,
+        cost_c=plan.cost_c, summary=plan.summary())
+    for vehicle_id, shift in shifts.items():
+        route = plan.route_for(vehicle_id)
+        served = fixed.get(vehicle_id, [])
+        if route is None and not served:
+            continue
+        depot = shift.van.depot
+        visits = route.visits if route else []
+        points = [(depot.lon, depot.lat)] + [(s.task.lon, s.task.lat) for s in served]
+        points += [(tasks[v.stop_id].lon, tasks[v.stop_id].lat) for v in visits]
+        points.append((depot.lon, depot.lat))
+        if served:  # the solver started from the van's position: measure the whole day's round
+            secs, metres = leg_totals(travel, points)
+            start_s = served[0].round.start_s
+            last = visits[-1].departure_s if visits else served[-1].departure_s
+            end_s = last + leg_totals(travel, points[-2:])[0]
+            cost = route.cost_c if route else 0
+        else:
+            start_s, end_s, metres, cost = route.start_s, route.end_s, route.distance_m, route.cost_c
+        path, is_road = route_path(travel, points)
+        rnd = Round.objects.create(plan=stored, shift=shift, start_s=start_s, end_s=end_s, distance_m=metres,
+                                   duration_s=end_s - start_s, cost_c=cost, path=path, path_is_road=is_road)
+        seq = 0
+        for old in served:
+            seq += 1
+            RoundStop.objects.create(round=rnd, sequence=seq, task=old.task, arrival_s=old.arrival_s,
+                                     start_s=old.start_s, departure_s=old.departure_s, load_after=old.load_after,
+                                     fixed=True)
+        for visit in visits:
+            seq += 1
+            load = {c: [getattr(visit.load_after, c).mass_g, getattr(visit.load_after, c).volume_ml] for c in COMPARTMENTS}
+            RoundStop.objects.create(round=rnd, sequence=seq, task=tasks[visit.stop_id],
+                                     arrival_s=visit.arrival_s, start_s=visit.start_s,
+                                     departure_s=visit.departure_s, load_after=load)
+    for item in plan.unassigned:
+        UnassignedTask.objects.create(plan=stored, task=tasks[item.stop_id], reason=str(item.reason.value),
+                                      detail=item.detail[:400])
+    day.status = DeliveryDay.Status.PLANNED
+    day.planning_error = ""
+    day.save(update_fields=["status", "planning_error"])
+    return stored
+
+
+def plan_day(day: DeliveryDay, *, time_limit_s: float | None = None, seed: int = 1, travel=None,
+             progress=None) -> StoredPlan:
+    """Plan every open task of ``day`` over all its vans and store the result as current.
+
+    ``progress``, when given, is called with a step name (``model``, ``solve``, ``store``).
+
+    Raises
+    ------
+    ValueError
+        When the day cannot be modelled (no van, a broken shipment); the message says why.
+    """
+    report = progress or (lambda step: None)
+    report("model")
+    travel = travel or travel_model()
+    builder = build_day_model(day, travel)
+    report("solve")
+    plan = builder.model.solve(time_limit_s=time_limit_s or day.solve_time_limit_s, seed=seed)
+    report("store")
+    return store_plan(day, builder.shifts, builder.tasks, plan, travel)
+
+
+#: Penalty offered for a task that is not yet in any round during a re-plan (cents): high, so
+#: a van takes it whenever it can.
+NEW_TASK_PENALTY_C = 500_00
+
+
+def _failed_on_board(served: list[RoundStop], day: DeliveryDay) -> Load:
+    """Goods of failed deliveries still in the van (no follow-up task on this day carries them)."""
+    total = Load()
+    for stop in served:
+        task = stop.task
+        if task.status == DeliveryTask.Status.FAILED and not task.is_collect:
+            follow = task.follow_up
+            if follow is None or follow.day_id != day.pk:
+                total = total + task_load(task)
+    return total
+
+
+def _local_seconds(when) -> int:
+    from .actions import now_seconds  # noqa: PLC0415 - actions imports this module lazily too
+
+    return now_seconds(when)
+
+
+def replan_remaining(day: DeliveryDay, now_s: int, *, reason: str = "replan", travel=None,
+                     time_limit_s: float = 5.0, seed: int = 1) -> StoredPlan:
+    """Re-optimise what is left of the day from each van's current position and time.
+
+    Stops already served (delivered or failed) stay first and fixed; each van re-orders its own
+    remaining stops, starting at its last served stop at ``now_s`` (or at its depot when it has
+    not left yet). Goods already on board stay with their van: deliveries whose collect is done
+    become single deliveries due before the cold-chain limit, and goods of failed deliveries
+    reduce the room left. Tasks in no round (urgent orders, follow-ups, earlier unassigned) are
+    offered to the vans in turn; whatever no van can take comes back unassigned with a reason.
+
+    Raises
+    ------
+    ValueError
+        When the day cannot be modelled (no van).
+    """
+    from delivery.routing.plan import Plan, Unassigned  # noqa: PLC0415
+
+    current = day.plans.filter(is_current=True).first()
+    if current is None:
+        return plan_day(day, travel=travel)
+    travel = travel or travel_model()
+    rounds = {r.shift_id: r for r in current.rounds.prefetch_related("stops__task__follow_up")}
+    planned = DeliveryTask.Status.PLANNED
+    in_rounds = {s.task_id for r in rounds.values() for s in r.stops.all()}
+    pending = list(day.tasks.filter(status=planned).exclude(pk__in=in_rounds).select_related("relay_point"))
+    shifts, tasks, fixed, routes, reasons = {}, {}, {}, [], {}
+    for shift in ensure_shifts(day):
+        rnd = rounds.get(shift.pk)
+        stops = list(rnd.stops.select_related("task__relay_point")) if rnd else []
+        served = [s for s in stops if s.task.status != planned]
+        own = [s.task for s in stops if s.task.status == planned]
+        depot = shift.van.depot
+        started = bool(served) or (rnd is not None and now_s > rnd.start_s)
+        builder = ModelBuilder(day)
+        if started:
+            here = served[-1].task if served else None
+            lon, lat = (here.lon, here.lat) if here else (depot.lon, depot.lat)
+            d = builder.depot(f"pos-{shift.pk}", "Position actuelle", lon, lat,
+                              TimeWindow(now_s, max(now_s, depot.closes_s)))
+        else:
+            d = builder.depot(f"depot-{depot.pk}", depot.name, depot.lon, depot.lat,
+                              TimeWindow(depot.opens_s, depot.closes_s))
+        builder.vehicle(shift, d, start_s=now_s if started else None, on_board=_failed_on_board(served, day))
+        collected = {s.task.shipment_key: s.task.done_at for s in served
+                     if s.task.is_collect and s.task.status == DeliveryTask.Status.DELIVERED and s.task.shipment_key}
+        on_board = {t.pk: _local_seconds(collected[t.shipment_key]) for t in own
+                    if not t.is_collect and t.shipment_key in collected and collected[t.shipment_key]}
+        builder.add_tasks(own, not_before_s=now_s if started else 0, on_board=on_board)
+        builder.add_tasks(pending, not_before_s=now_s, penalty_c=NEW_TASK_PENALTY_C)
+        if not builder.model.stops and not served:
+            continue
+        vehicle_id = f"shift-{shift.pk}"
+        shifts[vehicle_id] = shift
+        tasks.update(builder.tasks)
+        fixed[vehicle_id] = served
+        if builder.model.stops:
+            builder.model.set_travel(travel)
+            plan = builder.model.solve(time_limit_s=time_limit_s, seed=seed)
+            routes += plan.routes
+            taken = {v.stop_id for r in plan.routes for v in r.visits}
+            pending = [t for t in pending if f"task-{t.pk}" not in taken]
+            for item in plan.unassigned:
+                reasons[item.stop_id] = item
+    left = {f"task-{t.pk}" for t in pending} | {k for k in reasons if k not in
+                                                  {v.stop_id for r in routes for v in r.visits}}
+    unassigned = [reasons[k] if k in reasons else Unassigned(k, _no_van_reason(), "aucune camionnette disponible")
+                  for k in sorted(left)]
+    for t in pending:
+        tasks.setdefault(f"task-{t.pk}", t)
+    merged = Plan(routes=routes, unassigned=unassigned, cost_c=sum(r.cost_c for r in routes),
+                  travel_label=getattr(travel, "label", ""), solver_stats={"replan_at_s": now_s})
+    return store_plan(day, shifts, tasks, merged, travel, reason=reason, fixed=fixed)
+
+
+def _no_van_reason():
+    from delivery.routing.problem import UnassignedReason  # noqa: PLC0415
+
+    return UnassignedReason.NO_ROOM

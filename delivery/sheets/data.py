@@ -1,0 +1,127 @@
+"""Plain values a route sheet is drawn from (filled by ``delivery.selectors``).
+
+Times are seconds since local midnight, distances metres, masses grams, volumes millilitres,
+money euro cents, coordinates WGS84 ``(lon, lat)``.
+"""
+
+from dataclasses import dataclass, field
+
+COMPARTMENT_LABELS = {"ambient": "Ambiant", "chilled": "Frais", "frozen": "Surgelé"}
+COMPARTMENT_MARKS = {"ambient": "", "chilled": "❄ FRAIS", "frozen": "❄❄ SURGELÉ"}
+PAYMENT_LABELS = {"cash": "Espèces", "cheque": "Chèque", "voucher": "Bon d'achat"}
+
+
+@dataclass(frozen=True)
+class GoodsLine:
+    """Goods of one compartment collected or delivered at a stop.
+
+    ``from_depot`` is true for deliveries whose goods are loaded at the depot in the morning
+    (they appear in the loading plan); false when they are collected on the way.
+    """
+
+    action: str  # "collect" or "deliver"
+    compartment: str
+    crates: tuple[str, ...]
+    mass_g: int
+    volume_ml: int
+    from_depot: bool = True
+
+
+@dataclass(frozen=True)
+class StopSheet:
+    """One stop of the round, as the driver needs it (and nothing more)."""
+
+    sequence: int
+    task_id: int
+    kind_label: str
+    name: str
+    address: str
+    phone: str
+    lon: float
+    lat: float
+    arrival_s: int
+    window: tuple[int, int]
+    goods: tuple[GoodsLine, ...]
+    payment_method: str = ""
+    payment_cents: int = 0
+    doorstep_notes: str = ""
+    phone_view_url: str = ""
+    status: str = "planned"
+
+    @property
+    def is_collect(self) -> bool:
+        """Whether goods come on board here."""
+        return any(g.action == "collect" for g in self.goods)
+
+
+@dataclass(frozen=True)
+class RouteSheet:
+    """A van's round for one day."""
+
+    date_label: str
+    van_name: str
+    driver_name: str
+    depot_name: str
+    depot_lon: float
+    depot_lat: float
+    departure_s: int
+    return_s: int
+    distance_m: int
+    duration_s: int
+    travel_label: str
+    stops: tuple[StopSheet, ...]
+    path: tuple[tuple[float, float], ...] = ()
+    path_is_road: bool = False
+    phone_round_url: str = ""
+    unassigned_count: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def loading_plan(self) -> dict[str, list[tuple[str, StopSheet]]]:
+        """Crates loaded at the depot, per compartment, in REVERSE stop order.
+
+        The last stop's crates go in first, so what comes off first is loaded last.
+        """
+        plan: dict[str, list[tuple[str, StopSheet]]] = {c: [] for c in COMPARTMENT_LABELS}
+        for stop in reversed(self.stops):
+            for line in stop.goods:
+                if line.action == "deliver" and line.from_depot:
+                    for crate in line.crates:
+                        plan[line.compartment].append((crate, stop))
+        return plan
+
+
+def hm(seconds: int) -> str:
+    """Format seconds since midnight as ``08h05``."""
+    seconds = int(seconds)
+    return f"{seconds // 3600:02d}h{seconds % 3600 // 60:02d}"
+
+
+def duration(seconds: int) -> str:
+    """Format a duration as ``3 h 05``."""
+    seconds = int(seconds)
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d}"
+
+
+def km(metres: int) -> str:
+    """Format metres as kilometres with a French decimal comma (``42,3 km``)."""
+    return f"{metres / 1000:.1f} km".replace(".", ",")
+
+
+def euros(cents: int) -> str:
+    """Format cents as ``23,50 €``."""
+    return f"{cents // 100},{cents % 100:02d} €"
+
+
+def kg(grams: int) -> str:
+    """Format grams as ``1,2 kg``."""
+    return f"{grams / 1000:.1f} kg".replace(".", ",")
+
+
+def geo_link(lon: float, lat: float) -> str:
+    """A ``geo:`` URI that phone navigation apps open."""
+    return f"geo:{lat:.6f},{lon:.6f}?q={lat:.6f},{lon:.6f}"
+
+
+def osm_link(lon: float, lat: float) -> str:
+    """An OpenStreetMap link centred on the point."""
+    return f"https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=18/{lat:.6f}/{lon:.6f}"

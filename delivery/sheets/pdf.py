@@ -1,0 +1,170 @@
+"""The printed route sheet: A4, French, normal or large print, rendered by WeasyPrint."""
+
+import base64
+from html import escape
+
+import qrcode
+import qrcode.image.svg
+from weasyprint import HTML
+
+from .data import (
+    COMPARTMENT_LABELS,
+    COMPARTMENT_MARKS,
+    PAYMENT_LABELS,
+    RouteSheet,
+    StopSheet,
+    duration,
+    euros,
+    geo_link,
+    hm,
+    kg,
+    km,
+    osm_link,
+)
+from .overview_map import draw_overview
+
+CSS = """
+@page { size: A4; margin: 12mm 12mm 14mm 12mm;
+  @bottom-left { content: "%(footer)s"; font-size: 8pt; color: #444; font-family: "DejaVu Sans", sans-serif; }
+  @bottom-right { content: "Page " counter(page) " / " counter(pages); font-size: 8pt; font-family: "DejaVu Sans", sans-serif; } }
+body { font-family: "DejaVu Sans", sans-serif; font-size: %(base)s; color: #000; }
+h1 { font-size: 1.6em; margin: 0 0 2mm 0; }
+h2 { font-size: 1.2em; margin: 4mm 0 2mm 0; border-bottom: 2px solid #000; }
+table { border-collapse: collapse; width: 100%%; }
+th, td { border: 1px solid #555; padding: 1.2mm 2mm; text-align: left; vertical-align: top; }
+th { background: #e8e8e8; }
+.summary td { border: none; padding: 0.5mm 2mm 0.5mm 0; }
+.label { font-weight: bold; }
+.warning { border: 2px solid #000; padding: 2mm; margin: 2mm 0; font-weight: bold; }
+.map { width: 100%%; margin-top: 3mm; }
+.stop { border: 2px solid #000; margin: 0 0 4mm 0; padding: 2mm; page-break-inside: avoid; }
+.stop-head { display: flex; justify-content: space-between; }
+.seq { font-size: 2em; font-weight: bold; border: 2px solid #000; border-radius: 2mm; padding: 0 2mm;
+  margin-right: 3mm; min-width: 10mm; text-align: center; align-self: flex-start; }
+.who { flex: 1; }
+.name { font-weight: bold; font-size: 1.15em; }
+.when { font-weight: bold; }
+.qr { width: %(qr)s; height: %(qr)s; margin-left: 3mm; text-align: center; font-size: 0.7em; }
+.qr img { width: %(qr)s; height: %(qr)s; }
+.goods { margin: 1.5mm 0; }
+.cold { font-weight: bold; border: 1.5px solid #000; padding: 0 1mm; }
+.pay { font-weight: bold; }
+.notes { font-style: italic; }
+.sign { display: flex; gap: 3mm; margin-top: 2mm; }
+.box { border: 1px solid #000; height: %(sign)s; flex: 1; font-size: 0.75em; padding: 1mm; }
+.links { font-size: 0.85em; }
+"""
+
+
+def _qr_data_uri(url: str) -> str:
+    """An SVG QR code for ``url`` as a ``data:`` URI."""
+    svg = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=1).to_string()
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def _goods_html(stop: StopSheet) -> str:
+    """Collect and deliver lines of a stop, with crate numbers and cold marks."""
+    rows = []
+    for line in stop.goods:
+        verb = "À COLLECTER" if line.action == "collect" else "À LIVRER"
+        mark = COMPARTMENT_MARKS[line.compartment]
+        crates = ", ".join(line.crates) if line.crates else "sans caisse"
+        cold = f' <span class="cold">{escape(mark)}</span>' if mark else ""
+        origin = "" if line.action == "collect" or line.from_depot else " (collecté en route)"
+        rows.append(f"<li><b>{verb}</b>{cold} — caisses {escape(crates)} — {kg(line.mass_g)}, "
+                    f"{line.volume_ml / 1000:.0f} L{origin}</li>".replace(".0 L", " L"))
+    return f'<ul class="goods">{"".join(rows)}</ul>' if rows else ""
+
+
+def _stop_html(stop: StopSheet) -> str:
+    """One stop block: number, window, who, goods, payment, notes, QR, links, signature box."""
+    phone = f"<div>Tél. {escape(stop.phone)}</div>" if stop.phone else ""
+    pay = ""
+    if stop.payment_method:
+        label = PAYMENT_LABELS.get(stop.payment_method, stop.payment_method)
+        pay = f'<div class="pay">À ENCAISSER : {escape(label)} {euros(stop.payment_cents)}</div>'
+    notes = f'<div class="notes">Consignes : {escape(stop.doorstep_notes)}</div>' if stop.doorstep_notes else ""
+    qr = ""
+    if stop.phone_view_url:
+        qr = (f'<div class="qr"><img src="{_qr_data_uri(stop.phone_view_url)}" alt="QR code de l\'arrêt">'
+              f"<div>téléphone</div></div>")
+    return f"""
+<div class="stop">
+  <div class="stop-head">
+    <div class="seq">{stop.sequence}</div>
+    <div class="who">
+      <div class="when">Arrêt {stop.sequence} — arrivée prévue {hm(stop.arrival_s)} — créneau {hm(stop.window[0])}–{hm(stop.window[1])}</div>
+      <div>{escape(stop.kind_label)}</div>
+      <div class="name">{escape(stop.name)}</div>
+      <div>{escape(stop.address)}</div>
+      {phone}
+    </div>
+    {qr}
+  </div>
+  {_goods_html(stop)}
+  {pay}
+  {notes}
+  <div class="links">Navigation : <a href="{escape(geo_link(stop.lon, stop.lat))}">GPS (geo:)</a> ·
+    <a href="{escape(osm_link(stop.lon, stop.lat))}">OpenStreetMap</a> · {stop.lat:.5f}, {stop.lon:.5f}</div>
+  <div class="sign"><div class="box">Signature du client</div><div class="box">Heure / remarque</div></div>
+</div>"""
+
+
+def _loading_html(sheet: RouteSheet) -> str:
+    """The loading plan: one row per compartment, crates in reverse stop order."""
+    plan = sheet.loading_plan()
+    rows = []
+    for compartment, label in COMPARTMENT_LABELS.items():
+        items = plan[compartment]
+        cell = " ; ".join(f"{escape(crate)} (arrêt {stop.sequence})" for crate, stop in items) or "—"
+        rows.append(f"<tr><th>{label}</th><td>{cell}</td></tr>")
+    return ('<h2>Plan de chargement</h2><p>Charger dans cet ordre : la caisse du dernier arrêt d\'abord, '
+            'celle du premier arrêt en dernier (près de la porte).</p>'
+            f"<table>{''.join(rows)}</table>")
+
+
+def route_sheet_html(sheet: RouteSheet, *, large_print: bool = False) -> str:
+    """The sheet as an HTML document (what WeasyPrint renders)."""
+    css = CSS % {"base": "15pt" if large_print else "9.5pt", "qr": "34mm" if large_print else "24mm",
+                 "sign": "18mm" if large_print else "11mm",
+                 "footer": f"{sheet.van_name} — {sheet.date_label}".replace('"', "'")}
+    png = draw_overview(sheet, large=large_print)
+    map_uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    unassigned = ""
+    if sheet.unassigned_count:
+        unassigned = (f'<div class="warning">{sheet.unassigned_count} tâche(s) du jour non planifiée(s) : '
+                      "voir l'équipe.</div>")
+    stops = "".join(_stop_html(s) for s in sheet.stops) or "<p>Aucun arrêt pour cette tournée.</p>"
+    title = "Feuille de route (gros caractères)" if large_print else "Feuille de route"
+    return f"""<!doctype html><html lang="fr"><head><meta charset="utf-8"><style>{css}</style>
+<title>{title} {escape(sheet.van_name)} {escape(sheet.date_label)}</title></head><body>
+<h1>{title} — {escape(sheet.date_label)}</h1>
+<table class="summary">
+<tr><td class="label">Camionnette</td><td>{escape(sheet.van_name)}</td>
+    <td class="label">Chauffeur</td><td>{escape(sheet.driver_name or "—")}</td></tr>
+<tr><td class="label">Départ</td><td>{hm(sheet.departure_s)} de {escape(sheet.depot_name)}</td>
+    <td class="label">Retour prévu</td><td>{hm(sheet.return_s)}</td></tr>
+<tr><td class="label">Distance totale</td><td>{km(sheet.distance_m)}</td>
+    <td class="label">Durée totale</td><td>{duration(sheet.duration_s)}</td></tr>
+<tr><td class="label">Arrêts</td><td>{len(sheet.stops)}</td>
+    <td class="label">Temps de trajet</td><td>{escape(sheet.travel_label)}</td></tr>
+</table>
+{unassigned}
+{_loading_html(sheet)}
+<img class="map" src="{map_uri}" alt="Carte de la tournée">
+<h2 style="page-break-before: always">Arrêts dans l'ordre</h2>
+{stops}
+</body></html>"""
+
+
+def render_route_sheet(sheet: RouteSheet, *, large_print: bool = False) -> bytes:
+    """Render the route sheet to PDF bytes (A4).
+
+    Parameters
+    ----------
+    sheet
+        The round, as plain data.
+    large_print
+        Use the large-print layout (15 pt text, bigger QR codes and signature boxes).
+    """
+    return HTML(string=route_sheet_html(sheet, large_print=large_print)).write_pdf()

@@ -1,0 +1,1 @@
+"""Web entry points of delivery: staff pages, sheet downloads, the driver's phone view."""
