@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "marketplace.core",
     "marketplace.territory",
     "marketplace.vendors",
+    "delivery",
 ]
 
 MIDDLEWARE = [
