@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "marketplace.core",
     "marketplace.territory",
+    "marketplace.saleor",
     "marketplace.vendors",
     "delivery",
 ]

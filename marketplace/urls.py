@@ -9,6 +9,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("sante/", core_views.health, name="health"),
     path("admin/", admin.site.urls),
+    path("saleor/", include("marketplace.saleor.urls")),
     path("vendeur/", include("marketplace.vendors.urls")),
     path("comptes/", include("marketplace.vendors.urls_accounts")),
     path("livraison/", include("delivery.urls")),

@@ -1,0 +1,80 @@
+"""The App manifest Saleor reads when the App is installed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from marketplace.saleor.documents import load_document
+
+APP_ID = "mormal.marketplace"
+APP_VERSION = "1.0.0"
+
+PERMISSIONS = (
+    "MANAGE_PRODUCTS",
+    "MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES",
+    "MANAGE_ORDERS",
+    "MANAGE_CHECKOUTS",
+    "HANDLE_CHECKOUTS",
+    "HANDLE_PAYMENTS",
+)
+
+#: event type -> (subscription document name, URL slug, sync?)
+WEBHOOKS: dict[str, tuple[str, bool]] = {
+    "ORDER_CREATED": ("subscriptions/order_created", False),
+    "ORDER_FULLY_PAID": ("subscriptions/order_fully_paid", False),
+    "ORDER_UPDATED": ("subscriptions/order_updated", False),
+    "ORDER_CANCELLED": ("subscriptions/order_cancelled", False),
+    "PRODUCT_VARIANT_STOCK_UPDATED": ("subscriptions/product_variant_stock_updated", False),
+    "SHIPPING_LIST_METHODS_FOR_CHECKOUT": ("subscriptions/shipping_list_methods_for_checkout", True),
+}
+
+
+def event_slug(event_type: str) -> str:
+    """``ORDER_FULLY_PAID`` -> ``order-fully-paid`` (the webhook URL segment)."""
+    return event_type.lower().replace("_", "-")
+
+
+def event_from_slug(slug: str) -> str | None:
+    """The event type for a URL segment, or None if the manifest has no such webhook."""
+    event_type = slug.upper().replace("-", "_")
+    return event_type if event_type in WEBHOOKS else None
+
+
+def public_url(path: str) -> str:
+    """Absolute URL of one of our paths, from ``settings.APP_PUBLIC_URL``."""
+    return settings.APP_PUBLIC_URL.rstrip("/") + path
+
+
+def build_manifest() -> dict[str, Any]:
+    """The manifest JSON (Saleor's ``Manifest`` format)."""
+    webhooks = []
+    for event_type, (document, is_sync) in WEBHOOKS.items():
+        webhooks.append(
+            {
+                "name": event_type.replace("_", " ").capitalize(),
+                "asyncEvents": [] if is_sync else [event_type],
+                "syncEvents": [event_type] if is_sync else [],
+                "query": load_document(document),
+                "targetUrl": public_url(f"/saleor/api/webhooks/{event_slug(event_type)}"),
+                "isActive": True,
+            }
+        )
+    return {
+        "id": APP_ID,
+        "version": APP_VERSION,
+        "requiredSaleorVersion": "^3.23",
+        "name": "Marché du Pays de Mormal",
+        "author": "Communauté de Communes du Pays de Mormal",
+        "about": "Place de marché des commerçants, artisans et producteurs du Pays de Mormal, "
+        "avec retrait en boutique, points relais et livraison par camion réfrigéré.",
+        "permissions": list(PERMISSIONS),
+        "appUrl": public_url("/"),
+        "tokenTargetUrl": public_url("/saleor/api/register"),
+        "homepageUrl": public_url("/"),
+        "supportUrl": public_url("/"),
+        "dataPrivacyUrl": public_url("/"),
+        "extensions": [],
+        "webhooks": webhooks,
+    }
