@@ -1,0 +1,327 @@
+"""Warm start for the OR-Tools solver: solve a relaxation of the day with PyVRP, keep its routes.
+
+PyVRP expresses capacities (one load dimension per compartment and unit), one time window per
+stop, service times, shifts, fixed and per-distance costs, optional stops with prizes, and paired
+pickup-and-delivery shipments. It cannot express breaks, several windows per stop, the
+time-in-van limit per temperature class, or the shared relay fridges, so those are relaxed:
+breaks are ignored, several windows become their envelope, and the cold-chain and fridge limits
+are dropped. The routes found are only a starting point: the OR-Tools model, which carries all
+the real constraints, checks and improves them (``solve(initial_routes=...)``).
+
+This module never imports Django nor OR-Tools.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from delivery.routing.problem import HORIZON_S, Compartment, Problem, StopKind
+
+__all__ = ["Relaxation", "WarmStart", "relax", "solve_relaxation", "warm_start"]
+
+#: Costs are multiplied by this in PyVRP so that cents per kilometre stay integers per metre.
+COST_SCALE = 1000
+
+
+@dataclass(frozen=True)
+class WarmStart:
+    """Routes of the relaxed problem, ready for ``solve(initial_routes=...)``.
+
+    Attributes
+    ----------
+    routes : dict[str, list[str]]
+        Stop ids in visiting order per vehicle id (vehicles left idle are absent).
+    cost : int
+        PyVRP objective of the relaxation (cents times :data:`COST_SCALE`).
+    feasible : bool
+        Whether PyVRP found the routes feasible for the relaxation.
+    seed : int
+        The PyVRP seed that produced them.
+    """
+
+    routes: dict[str, list[str]]
+    cost: int
+    feasible: bool
+    seed: int
+
+
+@dataclass(frozen=True, eq=False)
+class Relaxation:
+    """Plain, picklable description of the relaxed problem (sent to worker processes).
+
+    Matrix indices are those of :meth:`Problem.locations`: depots first, then stops.
+    """
+
+    coords: np.ndarray  # (n, 2) lon, lat
+    distances: np.ndarray  # (n, n) int64 metres
+    durations: np.ndarray  # (n, n) int64 seconds
+    depot_windows: list[tuple[int, int]]
+    #: Single stops: (location, delivery dims, pickup dims, service, early, late, prize | None)
+    clients: list[tuple[int, list[int], list[int], int, int, int, int | None]]
+    #: Pairs: (pickup loc, delivery loc, amount dims, (p early, p late, p service),
+    #: (d early, d late, d service), prize | None)
+    shipments: list[tuple[int, int, list[int], tuple[int, int, int], tuple[int, int, int], int | None]]
+    #: Vehicle groups: (vehicle ids, depot index, capacity dims, early, late, fixed, per m, per s)
+    vehicle_groups: list[tuple[list[str], int, list[int], int, int, int, int, int]]
+    stop_ids: list[str]  # by location index minus number of depots
+
+
+def _dims(load) -> list[int]:
+    return [q for c in Compartment for q in (load.get(c).mass_g, load.get(c).volume_ml)]
+
+
+def _envelope(windows, opening) -> tuple[int, int]:
+    """Return one window covering every allowed start time (relaxation of several windows)."""
+    spans = [(w.start_s, w.end_s) for w in windows] or [(0, HORIZON_S)]
+    if opening:
+        cut = [(max(a, o.start_s), min(b, o.end_s)) for a, b in spans for o in opening]
+        spans = [(a, b) for a, b in cut if a <= b] or [(0, 0)]
+    return min(a for a, _ in spans), max(b for _, b in spans)
+
+
+def relax(problem: Problem) -> Relaxation:
+    """Build the PyVRP-expressible relaxation of ``problem``.
+
+    Raises
+    ------
+    ValueError
+        If a shipment does not have exactly one pickup and one delivery, or a vehicle names
+        an unknown depot.
+    """
+    depots = {d.id: i for i, d in enumerate(problem.depots)}
+    relays = {r.id: r.opening for r in problem.relays}
+    offset = len(problem.depots)
+    used = [
+        any(_dims(s.load)[k] for s in problem.stops) for k in range(2 * len(Compartment))
+    ]
+    keep = [k for k, u in enumerate(used) if u]
+
+    def dims(load) -> list[int]:
+        full = _dims(load)
+        return [full[k] for k in keep]
+
+    def prize(stop) -> int | None:
+        return None if stop.penalty_c is None else stop.penalty_c * COST_SCALE
+
+    clients, shipments, sides = [], [], {}
+    for i, stop in enumerate(problem.stops):
+        early, late = _envelope(stop.windows, relays.get(stop.relay_id, ()))
+        if stop.shipment_id is not None:
+            sides.setdefault(stop.shipment_id, {})[stop.kind] = (offset + i, stop, early, late)
+            continue
+        delivery = dims(stop.load) if stop.kind is StopKind.DELIVERY else [0] * len(keep)
+        pickup = dims(stop.load) if stop.kind is StopKind.PICKUP else [0] * len(keep)
+        clients.append((offset + i, delivery, pickup, stop.service_s, early, late, prize(stop)))
+    for shipment_id, side in sides.items():
+        if set(side) != {StopKind.PICKUP, StopKind.DELIVERY}:
+            raise ValueError(f"shipment {shipment_id!r} needs exactly one pickup and one delivery")
+        p_loc, p, p_early, p_late = side[StopKind.PICKUP]
+        d_loc, d, d_early, d_late = side[StopKind.DELIVERY]
+        penalty = None if p.penalty_c is None and d.penalty_c is None else prize(p) or prize(d)
+        shipments.append((
+            p_loc, d_loc, dims(p.load), (p_early, p_late, p.service_s),
+            (d_early, d_late, d.service_s), penalty,
+        ))
+    groups: dict[tuple, list[str]] = {}
+    for v in problem.vehicles:
+        if v.depot_id not in depots:
+            raise ValueError(f"vehicle {v.id!r} names unknown depot {v.depot_id!r}")
+        window = problem.depots[depots[v.depot_id]].window
+        early, late = max(v.shift.start_s, window.start_s), min(v.shift.end_s, window.end_s)
+        key = (
+            depots[v.depot_id], tuple(dims(v.capacity)), early, max(early, late),
+            v.fixed_cost_c * COST_SCALE, v.cost_per_km_c, round(v.cost_per_hour_c * COST_SCALE / 3600),
+        )
+        groups.setdefault(key, []).append(v.id)
+    return Relaxation(
+        coords=np.array(problem.locations(), dtype=float).reshape(-1, 2),
+        distances=np.asarray(problem.distances_m, dtype=np.int64),
+        durations=np.asarray(problem.durations_s, dtype=np.int64),
+        depot_windows=[(d.window.start_s, d.window.end_s) for d in problem.depots],
+        clients=clients,
+        shipments=shipments,
+        vehicle_groups=[(ids, k[0], list(k[1]), *k[2:]) for k, ids in groups.items()],
+        stop_ids=[s.id for s in problem.stops],
+    )
+
+
+def _cost_divisor(r: Relaxation) -> int:
+    """Greatest common divisor of every cost coefficient, so PyVRP sees the smallest integers.
+
+    PyVRP caps its infeasibility penalties per unit of excess; oversized cost coefficients
+    would make time warp look cheap next to a vehicle's fixed cost.
+    """
+    coefficients = [g[5] for g in r.vehicle_groups] + [g[6] for g in r.vehicle_groups]
+    coefficients += [g[7] for g in r.vehicle_groups]
+    coefficients += [c[6] for c in r.clients if c[6]] + [s[5] for s in r.shipments if s[5]]
+    return math.gcd(*coefficients) or 1
+
+
+def _pyvrp_data(r: Relaxation):
+    from pyvrp import Client, Depot, Location, ProblemData, Shipment, VehicleType
+
+    g = _cost_divisor(r)
+
+    def opt(p):
+        return dict(prize=(p or 0) // g, required=p is None)
+
+    clients = [
+        Client(location=loc, delivery=dlv, pickup=pck, service_duration=svc, tw_early=e, tw_late=lt, **opt(p))
+        for loc, dlv, pck, svc, e, lt, p in r.clients
+    ]
+    shipments = [
+        Shipment(
+            pickup_location=pl, delivery_location=dl, amount=amount,
+            pickup_tw_early=pw[0], pickup_tw_late=pw[1], pickup_service_duration=pw[2],
+            delivery_tw_early=dw[0], delivery_tw_late=dw[1], delivery_service_duration=dw[2], **opt(p),
+        )
+        for pl, dl, amount, pw, dw, p in r.shipments
+    ]
+    vehicle_types = [
+        VehicleType(
+            num_available=len(ids), capacity=cap, start_depot=depot, end_depot=depot, fixed_cost=fixed // g,
+            tw_early=early, tw_late=late, unit_distance_cost=per_m // g, unit_duration_cost=per_s // g,
+        )
+        for ids, depot, cap, early, late, fixed, per_m, per_s in r.vehicle_groups
+    ]
+    return ProblemData(
+        locations=[Location(x=float(x), y=float(y)) for x, y in r.coords],
+        clients=clients,
+        depots=[Depot(location=i, tw_early=a, tw_late=b) for i, (a, b) in enumerate(r.depot_windows)],
+        vehicle_types=vehicle_types,
+        distance_matrices=[r.distances],
+        duration_matrices=[r.durations],
+        shipments=shipments,
+    )
+
+
+def solve_relaxation(relaxation: Relaxation, deadline: float, seed: int = 1) -> WarmStart | None:
+    """Run PyVRP on ``relaxation`` until the wall-clock ``deadline`` (``time.time()`` seconds).
+
+    Returns
+    -------
+    WarmStart or None
+        The best routes found, or None when there was no time left or nothing to route.
+    """
+    from pyvrp import solve
+    from pyvrp.stop import MaxRuntime
+
+    if not relaxation.clients and not relaxation.shipments:
+        return None
+    data = _pyvrp_data(relaxation)
+    budget = deadline - time.time()
+    if budget <= 0.05:
+        return None
+    best = solve(data, stop=MaxRuntime(budget), seed=seed, collect_stats=False, display=False).best
+    offset = len(relaxation.depot_windows)
+    spare = [list(ids) for ids, *_ in relaxation.vehicle_groups]
+    routes: dict[str, list[str]] = {}
+    for route in best.routes():
+        visits = []
+        for act in route:
+            if act.is_client():
+                loc = data.clients()[act.idx].location
+            elif act.is_pickup():
+                loc = data.shipments()[act.idx].pickup.location
+            elif act.is_delivery():
+                loc = data.shipments()[act.idx].delivery.location
+            else:
+                continue
+            visits.append(relaxation.stop_ids[loc - offset])
+        if visits:
+            routes[spare[route.vehicle_type()].pop(0)] = visits
+    cost = int(best.distance_cost() + best.duration_cost() + best.fixed_vehicle_cost() + best.uncollected_prizes())
+    return WarmStart(routes=routes, cost=cost, feasible=best.is_feasible(), seed=seed)
+
+
+def warm_start(
+    problem: Problem, time_limit_s: float, *, seeds: tuple[int, ...] = (1,), processes: int = 1
+) -> WarmStart | None:
+    """Solve the relaxation of ``problem`` with PyVRP and return its best feasible routes.
+
+    Parameters
+    ----------
+    problem : Problem
+        The full problem; it is relaxed with :func:`relax`.
+    time_limit_s : float
+        Wall-clock budget in seconds, worker start-up included.
+    seeds : tuple of int
+        One PyVRP run per seed; the cheapest feasible result wins.
+    processes : int
+        Runs at the same time. Above 1, extra seeds run in worker processes
+        (``python -m delivery.routing.warmstart IN OUT``) while the first runs here, so two seeds on
+        two cores cost the time of one. With 1, only the first seed runs, with the whole budget.
+
+    Returns
+    -------
+    WarmStart or None
+        None when no run found routes feasible for the relaxation.
+    """
+    deadline = time.time() + time_limit_s
+    relaxation = relax(problem)
+    results: list[WarmStart] = []
+    with tempfile.TemporaryDirectory(prefix="warmstart-") as tmp:
+        workers = [_start_worker(relaxation, deadline, seed, Path(tmp)) for seed in seeds[1:processes]]
+        try:
+            own = solve_relaxation(relaxation, deadline, seeds[0])
+            if own is not None:
+                results.append(own)
+            for worker, out in workers:
+                found = _collect_worker(worker, out, deadline)
+                if found is not None:
+                    results.append(found)
+        finally:
+            for worker, _ in workers:
+                if worker.poll() is None:
+                    worker.kill()
+                    worker.wait()
+    feasible = [r for r in results if r.feasible]
+    return min(feasible, key=lambda r: (r.cost, r.seed)) if feasible else None
+
+
+def _start_worker(
+    relaxation: Relaxation, deadline: float, seed: int, tmp: Path
+) -> tuple[subprocess.Popen, Path]:
+    inp, out = tmp / f"in-{seed}.pickle", tmp / f"out-{seed}.pickle"
+    inp.write_bytes(pickle.dumps((relaxation, deadline, seed)))
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "delivery.routing.warmstart", str(inp), str(out)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+    )
+    return proc, out
+
+
+def _collect_worker(proc: subprocess.Popen, out: Path, deadline: float) -> WarmStart | None:
+    try:
+        proc.wait(timeout=max(0.5, deadline - time.time() + 1.0))
+    except subprocess.TimeoutExpired:
+        return None
+    if proc.returncode != 0 or not out.exists():
+        return None
+    found = pickle.loads(out.read_bytes())
+    return found if isinstance(found, WarmStart) else None
+
+
+def _worker_main(inp: str, out: str) -> None:
+    """Entry point of a worker process: pickled arguments in ``inp``, result written to ``out``."""
+    relaxation, deadline, seed = pickle.loads(Path(inp).read_bytes())
+    Path(out).write_bytes(pickle.dumps(solve_relaxation(relaxation, deadline, seed)))
+
+
+if __name__ == "__main__":
+    # Run through the imported module so pickled classes carry their real module path.
+    from delivery.routing import warmstart
+
+    warmstart._worker_main(*sys.argv[1:3])
