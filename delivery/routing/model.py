@@ -7,6 +7,7 @@ one module that speaks OR-Tools and returns a :class:`~delivery.routing.plan.Pla
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -298,10 +299,12 @@ class DeliveryModel:
         Plan
             Routes plus every stop not served, each with a reason.
         """
+        started_at = time.monotonic()
         from delivery.routing.solver import solve
 
         return solve(self.problem(), time_limit_s=time_limit_s, seed=seed,
-                     initial_routes=initial_routes, deterministic=deterministic)
+                     initial_routes=initial_routes, deterministic=deterministic,
+                     started_at=started_at)
 
     # --------------------------------------------------------------------- json
     def to_json(self) -> str:

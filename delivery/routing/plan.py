@@ -103,9 +103,16 @@ class Plan:
             lines += [f"- {u.stop_id} : {u.reason.value} ({u.detail})" for u in self.unassigned]
         return "\n".join(lines)
 
-    def to_json(self) -> str:
-        """Serialise to a JSON string (stable key order)."""
-        return json.dumps(plan_to_dict(self), ensure_ascii=False, sort_keys=True)
+    def to_json(self, stats: bool = True) -> str:
+        """Serialise to a JSON string (stable key order).
+
+        With ``stats=False`` the solver statistics (wall times...) are left out, so two
+        identical plans give identical text.
+        """
+        data = plan_to_dict(self)
+        if not stats:
+            data["solver_stats"] = {}
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Plan:

@@ -1,0 +1,358 @@
+"""The one module that speaks OR-Tools: builds the routing model of a Problem and searches it.
+
+Internal costs are integer milli-cents: an arc costs ``metres x cents/km`` (a van with no
+per-km cost is routed by distance, 1 per metre), a van's fixed cost and hourly cost
+(per second, rounded) are scaled likewise. The time dimension's cumul at a stop is the
+start of service there (s since midnight); vans may wait (slack) before service.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from delivery.routing.assemble import SolvedRoute, build_plan
+from delivery.routing.diagnose import effective_windows, no_room, precheck
+from delivery.routing.plan import Plan
+from delivery.routing.problem import HORIZON_S, UNREACHABLE, Compartment, Problem, StopKind
+
+FSS = routing_enums_pb2.FirstSolutionStrategy
+LSM = routing_enums_pb2.LocalSearchMetaheuristic
+
+#: First-solution strategies tried in turn; the cheapest start is then improved by GLS.
+FIRST_SOLUTIONS = (FSS.PARALLEL_CHEAPEST_INSERTION, FSS.LOCAL_CHEAPEST_INSERTION,
+                   FSS.PATH_CHEAPEST_ARC)
+
+#: Deterministic work budget: local-search solutions allowed per second of time limit are
+#: this number divided by the number of stops (measured: about 600/s at 30 stops, 140/s at
+#: 100, 100/s at 200 on one quiet core; the budget takes about half of that so that the
+#: wall clock, a safety cap, rarely binds first on a shared machine).
+SOLUTIONS_PER_STOP_SECOND = 8_000
+
+MILLI = 1000
+
+
+@dataclass
+class _Built:
+    """The OR-Tools objects of one solve, and the mapping from solver nodes to stops."""
+
+    manager: Any
+    routing: Any
+    time_dim: Any
+    node_stop: list[int]  # node -> stop index (-1 for depots)
+    breaks: dict[int, Any]
+
+
+def solve(
+    problem: Problem,
+    time_limit_s: float = 30.0,
+    seed: int = 0,
+    initial_routes: Mapping[str, Sequence[str]] | None = None,
+    deterministic: bool = True,
+    started_at: float | None = None,
+) -> Plan:
+    """Plan ``problem``; every stop ends up in one route or in ``Plan.unassigned``.
+
+    Parameters
+    ----------
+    problem
+        The frozen day to plan.
+    time_limit_s
+        Wall-clock budget (s) for the whole call, counted from ``started_at``.
+    seed
+        Seed of the solver's random choices; with ``deterministic`` the same problem and
+        seed give the same plan.
+    initial_routes
+        Optional warm start ``{vehicle_id: [stop_id, ...]}``; ignored (and reported in
+        ``solver_stats["warm_start"]``) when it is not a feasible set of routes.
+    deterministic
+        When True the local search stops after a number of solutions proportional to the
+        time limit (:data:`SOLUTIONS_PER_STOP_SECOND`), the wall clock being only a safety cap
+        (on an overloaded machine the cap may bind first; ``solver_stats["stopped_by"]``
+        says which). When False the search uses the whole time limit.
+
+    Raises
+    ------
+    ValueError
+        If ``time_limit_s`` is not positive.
+    """
+    t0 = time.monotonic() if started_at is None else started_at
+    if time_limit_s <= 0:
+        raise ValueError(f"time limit must be positive, got {time_limit_s} s")
+    deadline = t0 + time_limit_s - min(0.05 + 0.02 * time_limit_s, 0.3 * time_limit_s)
+    check = precheck(problem)
+    stats: dict[str, Any] = {"seed": seed, "time_limit_s": time_limit_s,
+                             "deterministic": deterministic, "solver_stops": len(check.kept)}
+    if not check.kept:
+        stats["status"] = "nothing to route"
+        return build_plan(problem, [], check.unassigned, stats)
+    built = _build(problem, check.kept)
+    built.routing.solver().ReSeed(seed)
+    solution = _search(problem, built, deadline, time_limit_s, initial_routes, deterministic,
+                       stats)
+    unassigned = list(check.unassigned)
+    if solution is None:
+        stats["status"] = "no solution"
+        unassigned += [no_room(problem, i) for i in check.kept]
+        return build_plan(problem, [], unassigned, stats)
+    routes = _extract(problem, built, solution)
+    served = {i for r in routes for i in r.stops}
+    unassigned += [no_room(problem, i) for i in check.kept if i not in served]
+    stats["objective"] = solution.ObjectiveValue()
+    stats["wall_s"] = round(time.monotonic() - t0, 3)
+    return build_plan(problem, routes, unassigned, stats)
+
+
+def _build(problem: Problem, kept: Sequence[int]) -> _Built:
+    """Build the routing model in the canonical order (manager ... disjunctions)."""
+    nd = len(problem.depots)
+    node_stop = [-1] * nd + list(kept)
+    where = list(range(nd)) + [nd + i for i in kept]
+    stops = [None] * nd + [problem.stops[i] for i in kept]
+    service = [0] * nd + [s.service_s for s in stops[nd:] if s is not None]
+    depot_node = {d.id: k for k, d in enumerate(problem.depots)}
+    vehicles = problem.vehicles
+    starts = [depot_node[v.depot_id] for v in vehicles]
+    # 1-2. index manager and routing model
+    manager = pywrapcp.RoutingIndexManager(len(where), len(vehicles), starts, starts)
+    routing = pywrapcp.RoutingModel(manager)
+    solver = routing.solver()
+    # 3. transit callbacks: service at the origin plus travel, over solver nodes
+    def clamp(x: int, big: int) -> int:
+        return x if 0 <= x < UNREACHABLE else big
+    dur = [[0 if a == b else service[ia] + clamp(problem.durations_s[a][b], HORIZON_S + 1)
+            for ib, b in enumerate(where)] for ia, a in enumerate(where)]
+    dist = [[clamp(problem.distances_m[a][b], UNREACHABLE) for b in where] for a in where]
+    time_cb = routing.RegisterTransitMatrix(dur)
+    # 4. arc costs, one evaluator per distinct per-km cost
+    by_rate: dict[int, int] = {}
+    for v_idx, v in enumerate(vehicles):
+        rate = max(v.cost_per_km_c, 0)
+        if rate not in by_rate:
+            scale = rate if rate > 0 else 1
+            by_rate[rate] = routing.RegisterTransitMatrix([[x * scale for x in r] for r in dist])
+        routing.SetArcCostEvaluatorOfVehicle(by_rate[rate], v_idx)
+        routing.SetFixedCostOfVehicle(v.fixed_cost_c * MILLI, v_idx)
+    # 5. dimensions: time, then one per used (compartment, measure)
+    routing.AddDimension(time_cb, HORIZON_S, HORIZON_S, False, "time")
+    time_dim = routing.GetDimensionOrDie("time")
+    for c in Compartment:
+        for measure in ("mass_g", "volume_ml"):
+            demand = [0] * nd + [_signed(s, c, measure) for s in stops[nd:] if s is not None]
+            if not any(demand):
+                continue
+            caps = [getattr(v.capacity.get(c), measure) for v in vehicles]
+            cb = routing.RegisterUnaryTransitVector(demand)
+            routing.AddDimensionWithVehicleCapacity(cb, 0, caps, False, f"{c.value}_{measure}")
+    # 6. windows on the cumul vars (several windows: range, then remove the gaps)
+    for node in range(nd, len(where)):
+        stop = stops[node]
+        assert stop is not None
+        _set_windows(time_dim.CumulVar(manager.NodeToIndex(node)),
+                     [(w.start_s, w.end_s) for w in effective_windows(problem, stop)])
+    breaks: dict[int, Any] = {}
+    visit = [service[manager.IndexToNode(i)] if not routing.IsEnd(i) else 0
+             for i in range(routing.Size())]
+    for v_idx, v in enumerate(vehicles):
+        depot = problem.depots[starts[v_idx]]
+        lo = max(v.shift.start_s, depot.window.start_s)
+        hi = min(v.shift.end_s, depot.window.end_s)
+        for index in (routing.Start(v_idx), routing.End(v_idx)):
+            time_dim.CumulVar(index).SetRange(lo, max(lo, hi))
+        routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(v_idx)))
+        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v_idx)))
+        if v.cost_per_hour_c:
+            time_dim.SetSpanCostCoefficientForVehicle(
+                max(1, round(v.cost_per_hour_c * MILLI / 3600)), v_idx)
+        if v.break_ is not None:
+            b = v.break_
+            interval = solver.FixedDurationIntervalVar(
+                b.window.start_s, b.window.end_s, b.duration_s, False, f"break {v.id}")
+            time_dim.SetBreakIntervalsOfVehicle([interval], v_idx, visit)
+            breaks[v_idx] = interval
+    # 7. pickup and delivery pairs, precedence and time in van
+    pairs: dict[str, dict[StopKind, int]] = {}
+    for node in range(nd, len(where)):
+        stop = stops[node]
+        assert stop is not None
+        if stop.shipment_id is not None:
+            pairs.setdefault(stop.shipment_id, {})[stop.kind] = manager.NodeToIndex(node)
+        else:
+            _cold_single(problem, routing, time_dim, manager.NodeToIndex(node), stop)
+    for pair in pairs.values():
+        p, d = pair[StopKind.PICKUP], pair[StopKind.DELIVERY]
+        routing.AddPickupAndDelivery(p, d)
+        solver.Add(routing.VehicleVar(p) == routing.VehicleVar(d))
+        solver.Add(time_dim.CumulVar(p) <= time_dim.CumulVar(d))
+        d_stop = stops[manager.IndexToNode(d)]
+        assert d_stop is not None
+        limit = problem.max_in_van_for(d_stop.load)
+        if limit is not None:
+            solver.Add(time_dim.CumulVar(d) - time_dim.CumulVar(p) <= limit - d_stop.service_s)
+    # 8. disjunctions: every stop may be left out; mandatory ones at a prohibitive price
+    big = _mandatory_penalty(problem, dist, stops[nd:])
+    for node in range(nd, len(where)):
+        stop = stops[node]
+        assert stop is not None
+        if stop.shipment_id is not None and stop.kind == StopKind.DELIVERY:
+            penalty = 0  # the shipment's penalty is carried once, by its pickup
+        else:
+            penalty = big if stop.penalty_c is None else stop.penalty_c * MILLI
+        routing.AddDisjunction([manager.NodeToIndex(node)], penalty)
+    return _Built(manager, routing, time_dim, node_stop, breaks)
+
+
+def _signed(stop: Any, c: Compartment, measure: str) -> int:
+    amount = int(getattr(stop.load.get(c), measure))
+    return amount if stop.kind == StopKind.PICKUP else -amount
+
+
+def _set_windows(cumul: Any, windows: list[tuple[int, int]]) -> None:
+    cumul.SetRange(windows[0][0], windows[-1][1])
+    for (_, end), (start, _) in zip(windows, windows[1:], strict=False):
+        if start > end + 1:
+            cumul.RemoveInterval(end + 1, start - 1)
+
+
+def _cold_single(problem: Problem, routing: Any, time_dim: Any, index: int, stop: Any) -> None:
+    """Time in van for goods loaded at the depot (from departure) or brought back to it."""
+    limit = problem.max_in_van_for(stop.load)
+    if limit is None:
+        return
+    solver = routing.solver()
+    for v_idx in range(routing.vehicles()):
+        on_v = solver.IsEqualCstVar(routing.VehicleVar(index), v_idx)
+        slack = 2 * HORIZON_S * (1 - on_v)
+        if stop.kind == StopKind.DELIVERY:
+            held = time_dim.CumulVar(index) + stop.service_s - time_dim.CumulVar(routing.Start(v_idx))
+        else:
+            held = time_dim.CumulVar(routing.End(v_idx)) - time_dim.CumulVar(index)
+        solver.Add(held <= limit + slack)
+
+
+def _mandatory_penalty(problem: Problem, dist: list[list[int]], stops: Sequence[Any]) -> int:
+    """A price for leaving out a mandatory stop that dwarfs any detour or extra van."""
+    finite = max((x for row in dist for x in row if x < UNREACHABLE), default=0)
+    rate = max(max(v.cost_per_km_c, 1) for v in problem.vehicles)
+    fixed = max(v.fixed_cost_c for v in problem.vehicles) * MILLI
+    hourly = max(v.cost_per_hour_c for v in problem.vehicles) * MILLI // 3600 + 1
+    optional = max((s.penalty_c * MILLI for s in stops if s.penalty_c is not None), default=0)
+    per_stop = 2 * finite * rate + fixed + hourly * HORIZON_S + optional
+    return min(100 * per_stop + 10**6, 10**15 // max(1, len(stops)))
+
+
+def _params(strategy: int, seconds: float, solution_limit: int | None, gls: bool) -> Any:
+    """Search parameters: a first-solution strategy, GLS or plain descent, limits."""
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = strategy
+    params.local_search_metaheuristic = (LSM.GUIDED_LOCAL_SEARCH if gls
+                                         else LSM.GREEDY_DESCENT)
+    params.time_limit.FromMilliseconds(max(1, int(seconds * 1000)))
+    if solution_limit is not None:
+        params.solution_limit = solution_limit
+    return params
+
+
+def _search(problem: Problem, built: _Built, deadline: float, time_limit_s: float,
+            initial_routes: Mapping[str, Sequence[str]] | None, deterministic: bool,
+            stats: dict[str, Any]) -> Any:
+    """Warm start or best of several first solutions, then guided local search."""
+    routing, t_first = built.routing, time.monotonic()
+    # 9. search parameters (the model is closed once, then solved from several starts)
+    routing.CloseModelWithParameters(_params(FIRST_SOLUTIONS[0], 1.0, None, True))
+    start_routes: list[list[int]] | None = None
+    if initial_routes is not None:
+        start_routes = _warm_start(problem, built, initial_routes, stats)
+    if start_routes is None:
+        best_cost = None
+        for k, strategy in enumerate(FIRST_SOLUTIONS):
+            share = (deadline - time.monotonic()) * 0.3 / (len(FIRST_SOLUTIONS) - k)
+            if share <= 0.01:
+                break
+            found = routing.SolveWithParameters(_params(strategy, share, 1, False))
+            # 10. if solution: keep the cheapest start
+            if found and (best_cost is None or found.ObjectiveValue() < best_cost):
+                best_cost = found.ObjectiveValue()
+                start_routes = _routes_of(built, found)
+                stats["first_solution"] = FSS.Value.Name(strategy)
+        stats["first_objective"] = best_cost
+    stats["first_phase_s"] = round(time.monotonic() - t_first, 3)
+    if start_routes is None:
+        return None
+    start = routing.ReadAssignmentFromRoutes(start_routes, True)
+    remaining = deadline - time.monotonic()
+    if remaining <= 0.01 or start is None:
+        stats["stopped_by"] = "time"
+        return start
+    rate = SOLUTIONS_PER_STOP_SECOND / max(10, len(built.node_stop))
+    budget = max(50, int(rate * time_limit_s)) if deterministic else None
+    stats["work_budget"] = budget
+    t = time.monotonic()
+    solution = routing.SolveFromAssignmentWithParameters(
+        start, _params(FIRST_SOLUTIONS[0], remaining, budget, True))
+    stats["search_s"] = round(time.monotonic() - t, 3)
+    stats["stopped_by"] = "time" if time.monotonic() - t >= remaining * 0.98 else "work budget"
+    stats["status"] = int(routing.status())
+    return solution if solution else start
+
+
+def _routes_of(built: _Built, solution: Any) -> list[list[int]]:
+    """Routes of a solution as lists of routing indices, one per vehicle."""
+    routing, out = built.routing, []
+    for v in range(routing.vehicles()):
+        index, route = solution.Value(routing.NextVar(routing.Start(v))), []
+        while not routing.IsEnd(index):
+            route.append(index)
+            index = solution.Value(routing.NextVar(index))
+        out.append(route)
+    return out
+
+
+def _warm_start(problem: Problem, built: _Built, initial: Mapping[str, Sequence[str]],
+                stats: dict[str, Any]) -> list[list[int]] | None:
+    """Routing indices of ``initial`` if they form a feasible assignment, else None."""
+    vehicle_of = {v.id: k for k, v in enumerate(problem.vehicles)}
+    index_of = {problem.stops[s].id: built.manager.NodeToIndex(n)
+                for n, s in enumerate(built.node_stop) if s >= 0}
+    routes: list[list[int]] = [[] for _ in problem.vehicles]
+    skipped = 0
+    for vehicle_id, stop_ids in initial.items():
+        if vehicle_id not in vehicle_of:
+            skipped += len(stop_ids)
+            continue
+        for stop_id in stop_ids:
+            if stop_id in index_of:
+                routes[vehicle_of[vehicle_id]].append(index_of[stop_id])
+            else:
+                skipped += 1
+    if built.routing.ReadAssignmentFromRoutes(routes, True) is None:
+        stats["warm_start"] = "rejected: routes infeasible, solved from scratch"
+        return None
+    stats["warm_start"] = f"used ({skipped} unknown or pre-rejected stop(s) skipped)"
+    return routes
+
+
+def _extract(problem: Problem, built: _Built, solution: Any) -> list[SolvedRoute]:
+    """Read visiting orders, service starts and break starts from a solution."""
+    routing, time_dim, out = built.routing, built.time_dim, []
+    for v in range(routing.vehicles()):
+        index = solution.Value(routing.NextVar(routing.Start(v)))
+        stops, starts = [], []
+        while not routing.IsEnd(index):
+            stops.append(built.node_stop[built.manager.IndexToNode(index)])
+            starts.append(solution.Value(time_dim.CumulVar(index)))
+            index = solution.Value(routing.NextVar(index))
+        if not stops:
+            continue
+        brk = built.breaks.get(v)
+        break_start = None
+        if brk is not None and solution.PerformedValue(brk):
+            break_start = solution.StartValue(brk)
+        out.append(SolvedRoute(v, tuple(stops), tuple(starts),
+                               solution.Value(time_dim.CumulVar(routing.Start(v))),
+                               solution.Value(time_dim.CumulVar(routing.End(v))), break_start))
+    return out
