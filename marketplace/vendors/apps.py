@@ -7,3 +7,9 @@ class VendorsConfig(AppConfig):
     name = "marketplace.vendors"
     label = "vendors"
     verbose_name = "Vendeurs"
+
+    def ready(self) -> None:
+        """Subscribe to Saleor's order webhooks, so each vendor's share of an order is recorded."""
+        from . import handlers
+
+        handlers.register()

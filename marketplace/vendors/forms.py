@@ -168,12 +168,14 @@ VariantFormSet = inlineformset_factory(
 class ImageForm(forms.ModelForm):
     """Add a photo by upload or by URL, with its text alternative."""
 
+    url = forms.URLField(label="ou adresse web de la photo", required=False, assume_scheme="https")
+
     class Meta:
         """Django options."""
 
         model = ProductImage
         fields = ["image", "url", "alt"]
-        labels = {"image": "Fichier photo", "url": "ou adresse web de la photo"}
+        labels = {"image": "Fichier photo"}
 
     def clean(self):
         """Require a file or a URL."""

@@ -34,6 +34,9 @@ VAT_RATE_KEY = "mormal.vat_rate"
 UNIT_KEY = "mormal.unit"
 UNIT_QUANTITY_KEY = "mormal.unit_quantity"
 LOCAL_ID_KEY = "mormal.local_id"
+TEMPERATURE_KEY = "mormal.temperature"
+ORIGIN_KEY = "mormal.origin"
+COMMUNE_KEY = "mormal.commune_insee"
 
 
 def _address(street: str, commune) -> port.Address:
@@ -122,7 +125,9 @@ def product_input(product: Product, product_type_id: str, category_id: str) -> p
         description=product.description,
         weight_kg=first.weight_kg if first else None,
         attributes={"temperature": product.temperature, "origin": product.origin, "unit": product.unit},
-        metadata={VAT_RATE_KEY: product.vat_rate, UNIT_KEY: product.unit, LOCAL_ID_KEY: str(product.pk)},
+        metadata={VAT_RATE_KEY: product.vat_rate, UNIT_KEY: product.unit, LOCAL_ID_KEY: str(product.pk),
+                  TEMPERATURE_KEY: product.temperature, ORIGIN_KEY: product.origin,
+                  COMMUNE_KEY: product.vendor.commune.insee},
         external_reference=f"product:{product.pk}",
         is_published=product.published,
     )
