@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "marketplace.saleor",
     "marketplace.vendors",
     "delivery",
+    "integrations.prestashop",
 ]
 
 MIDDLEWARE = [

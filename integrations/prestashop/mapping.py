@@ -306,3 +306,39 @@ def map_product(
         date_upd=text(raw.get("date_upd")),
         variants=variants,
     )
+
+
+# ------------------------------------------------------------------------------------ shelves
+
+#: Our storefront shelves (slugs of ``vendors.Product.Category``) and the words that lead there.
+SHELF_KEYWORDS = (
+    ("boulangerie", ("boulang", "pain", "patiss", "viennois", "brioche")),
+    ("boucherie", ("boucher", "charcut", "viande", "saucisse", "jambon")),
+    ("fromagerie", ("fromag", "cremerie", "maroilles", "lait", "yaourt", "beurre")),
+    ("fruits-legumes", ("fruit", "legume", "pomme", "salade")),
+    ("volailles-oeufs", ("volaille", "oeuf", "poulet", "canard")),
+    ("miel", ("miel", "confiture")),
+    ("boissons", ("boisson", "biere", "vin", "cidre", "jus")),
+    ("artisanat", ("artisanat", "decoration", "bijou", "savon", "poterie")),
+)
+DEFAULT_SHELF = "epicerie"
+
+
+def _fold(value: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", value.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("œ", "oe")
+
+
+def shelf_for(category_path: list[str], name: str) -> str:
+    """The storefront shelf of a product: the deepest category that names one, else its name.
+
+    Falls back to ``"epicerie"``.
+    """
+    for text_ in [*reversed(category_path), name]:
+        folded = _fold(text_)
+        for shelf, words in SHELF_KEYWORDS:
+            if any(word in folded for word in words):
+                return shelf
+    return DEFAULT_SHELF

@@ -1,0 +1,205 @@
+"""What the bridge remembers: the shops it reads, the ids of both sides, and its runs.
+
+``IdMapping`` makes every import idempotent: a PrestaShop record is created in Saleor once,
+then updated only when its content hash changes. ``SyncRun`` holds the cursor (offset of the
+next page of products) so that an interrupted run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.db import models
+
+
+class PrestaShopSource(models.Model):
+    """One PrestaShop shop (the CCI platform, or a merchant's own shop).
+
+    The Webservice key is either stored encrypted (``FIELD_ENCRYPTION_KEY``) or named by an
+    environment variable (``key_env``), never in clear text.
+    """
+
+    class VendorMode(models.TextChoices):
+        """What stands for a merchant on the shop."""
+
+        MANUFACTURER = "manufacturer", "Fabricant (marque)"
+        SUPPLIER = "supplier", "Fournisseur"
+        SHOP = "shop", "Boutique"
+
+    name = models.CharField(max_length=160)
+    url = models.URLField(help_text="Adresse de la boutique, par exemple https://boutique.example/")
+    key_encrypted = models.TextField(blank=True)
+    key_env = models.CharField(max_length=80, blank=True, help_text="Variable d'environnement contenant la clé.")
+    output_format = models.CharField(max_length=4, default="XML", choices=[("XML", "XML"), ("JSON", "JSON")])
+    vendor_mode = models.CharField(max_length=20, choices=VendorMode.choices, default=VendorMode.MANUFACTURER)
+    default_vendor = models.ForeignKey(
+        "vendors.Vendor", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Vendeur des produits dont le fabricant n'est pas relié.",
+    )
+    active = models.BooleanField(default=True)
+    ps_version = models.CharField(max_length=20, blank=True)
+    last_date_upd = models.CharField(max_length=19, blank=True, help_text="Plus grand date_upd importé (heure boutique).")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        """Django options."""
+
+        verbose_name = "boutique PrestaShop"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_key(self, key: str) -> None:
+        """Store ``key`` encrypted (call ``save()`` afterwards)."""
+        from marketplace.saleor.crypto import encrypt
+
+        self.key_encrypted = encrypt(key)
+
+    def key(self) -> str:
+        """The Webservice key, from the environment variable or decrypted.
+
+        Raises
+        ------
+        ValueError
+            When neither is set, or the stored key cannot be decrypted.
+        """
+        if self.key_env:
+            value = os.environ.get(self.key_env, "")
+            if not value:
+                raise ValueError(f"environment variable {self.key_env} holding the PrestaShop key is empty")
+            return value
+        if not self.key_encrypted:
+            raise ValueError(f"PrestaShop source {self.pk} has no key")
+        from marketplace.saleor.crypto import decrypt
+
+        return decrypt(self.key_encrypted)
+
+
+class VendorLink(models.Model):
+    """A PrestaShop vendor (``manufacturer:3``, ``supplier:2``, ``shop:1``) -> our vendor."""
+
+    source = models.ForeignKey(PrestaShopSource, on_delete=models.CASCADE, related_name="vendor_links")
+    vendor_ref = models.CharField(max_length=40)
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.CASCADE, related_name="prestashop_links")
+
+    class Meta:
+        """Django options."""
+
+        constraints = [models.UniqueConstraint(fields=["source", "vendor_ref"], name="prestashop_vendorlink_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.vendor_ref} -> {self.vendor}"
+
+
+class IdMapping(models.Model):
+    """One PrestaShop record and the Saleor object made from it.
+
+    ``ps_id`` is ``"12"`` for product 12 and ``"12:3"`` for its combination 3 (``"12:0"`` for
+    the variant of a product without combinations).
+    """
+
+    class Resource(models.TextChoices):
+        """Kinds of mapped records."""
+
+        PRODUCT = "product", "Produit"
+        VARIANT = "variant", "Déclinaison"
+        CATEGORY = "category", "Catégorie"
+
+    source = models.ForeignKey(PrestaShopSource, on_delete=models.CASCADE, related_name="mappings")
+    resource = models.CharField(max_length=20, choices=Resource.choices)
+    ps_id = models.CharField(max_length=40)
+    saleor_id = models.CharField(max_length=100, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    ps_date_upd = models.CharField(max_length=19, blank=True)
+    ps_stock_available_id = models.PositiveIntegerField(null=True, blank=True)
+    last_quantity = models.IntegerField(null=True, blank=True, help_text="Dernier stock PrestaShop recopié.")
+    extra = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        """Django options."""
+
+        constraints = [
+            models.UniqueConstraint(fields=["source", "resource", "ps_id"], name="prestashop_idmapping_unique"),
+        ]
+        indexes = [models.Index(fields=["saleor_id"], name="prestashop_idmap_saleor")]
+
+    def __str__(self) -> str:
+        return f"{self.resource} {self.ps_id} -> {self.saleor_id}"
+
+
+class SyncRun(models.Model):
+    """One import run, with the cursor that lets it resume after an interruption."""
+
+    class Kind(models.TextChoices):
+        """What the run does."""
+
+        FULL = "full", "Catalogue complet"
+        INCREMENTAL = "incremental", "Modifications"
+        STOCK = "stock", "Stock"
+
+    class Status(models.TextChoices):
+        """Where the run is."""
+
+        RUNNING = "running", "En cours"
+        FAILED = "failed", "Interrompu"
+        DONE = "done", "Terminé"
+
+    source = models.ForeignKey(PrestaShopSource, on_delete=models.CASCADE, related_name="runs")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    since = models.CharField(max_length=19, blank=True)
+    next_offset = models.PositiveIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(default=list, blank=True)
+    max_date_upd = models.CharField(max_length=19, blank=True)
+    requests = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    resumed = models.PositiveIntegerField(default=0, help_text="Nombre de reprises après interruption.")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        """Django options."""
+
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.source} ({self.get_status_display()})"
+
+
+class StockDecrement(models.Model):
+    """One sale on our side to subtract from PrestaShop's stock, applied at most once.
+
+    ``sale_key`` is ``"<saleor order id>:<order line id>"`` (``":cancel"`` appended for the
+    give-back when the order is cancelled).
+    """
+
+    class Status(models.TextChoices):
+        """Push state."""
+
+        PENDING = "pending", "À envoyer"
+        DONE = "done", "Envoyé"
+        FAILED = "failed", "Échec"
+
+    source = models.ForeignKey(PrestaShopSource, on_delete=models.CASCADE, related_name="stock_decrements")
+    sale_key = models.CharField(max_length=200)
+    stock_available_id = models.PositiveIntegerField()
+    quantity = models.IntegerField(help_text="Quantité vendue (négative pour une annulation).")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    method = models.CharField(max_length=10, blank=True, help_text="PATCH ou PUT.")
+    result_quantity = models.IntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        """Django options."""
+
+        constraints = [models.UniqueConstraint(fields=["source", "sale_key"], name="prestashop_decrement_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.sale_key}: -{self.quantity}"
