@@ -17,7 +17,9 @@ def _key() -> bytes:
     if settings.DEBUG or _dev():
         # Dev and tests: a stable key derived from the (dev) secret key, so every process
         # and every restart can read what another one wrote.
-        digest = hashlib.sha256(("mormal-field-encryption:" + settings.SECRET_KEY).encode()).digest()
+        digest = hashlib.sha256(
+            ("mormal-field-encryption:" + settings.SECRET_KEY).encode()
+        ).digest()
         return base64.urlsafe_b64encode(digest)
     raise ImproperlyConfigured(
         "FIELD_ENCRYPTION_KEY must be set in production (generate one with "

@@ -27,7 +27,10 @@ WEBHOOKS: dict[str, tuple[str, bool]] = {
     "ORDER_UPDATED": ("subscriptions/order_updated", False),
     "ORDER_CANCELLED": ("subscriptions/order_cancelled", False),
     "PRODUCT_VARIANT_STOCK_UPDATED": ("subscriptions/product_variant_stock_updated", False),
-    "SHIPPING_LIST_METHODS_FOR_CHECKOUT": ("subscriptions/shipping_list_methods_for_checkout", True),
+    "SHIPPING_LIST_METHODS_FOR_CHECKOUT": (
+        "subscriptions/shipping_list_methods_for_checkout",
+        True,
+    ),
 }
 
 

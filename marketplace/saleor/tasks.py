@@ -40,7 +40,9 @@ def run_webhook_handler(event_id: int, handler_name: str) -> str:
         return "no-handler"
     WebhookHandling.objects.get_or_create(event=event, handler_name=handler_name)
     with transaction.atomic():
-        handling = WebhookHandling.objects.select_for_update().get(event=event, handler_name=handler_name)
+        handling = WebhookHandling.objects.select_for_update().get(
+            event=event, handler_name=handler_name
+        )
         if handling.done_at is not None:
             return "already-done"
         func(received_event(event))

@@ -48,13 +48,18 @@ def record_delivery(saleor_api_url: str, event_type: str, body: bytes) -> tuple[
     try:
         with transaction.atomic():
             event = WebhookEvent.objects.create(
-                saleor_api_url=saleor_api_url, event_type=event_type, delivery_key=key, payload=payload
+                saleor_api_url=saleor_api_url,
+                event_type=event_type,
+                delivery_key=key,
+                payload=payload,
             )
     except IntegrityError:
         WebhookEvent.objects.filter(
             saleor_api_url=saleor_api_url, event_type=event_type, delivery_key=key
         ).update(redeliveries=F("redeliveries") + 1)
-        event = WebhookEvent.objects.get(saleor_api_url=saleor_api_url, event_type=event_type, delivery_key=key)
+        event = WebhookEvent.objects.get(
+            saleor_api_url=saleor_api_url, event_type=event_type, delivery_key=key
+        )
         logger.info("Saleor %s redelivered (event %s): ignored", event_type, event.pk)
         return event, False
     schedule_handlers(event)

@@ -5,72 +5,117 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='SaleorInstallation',
+            name="SaleorInstallation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('saleor_api_url', models.URLField(max_length=500, unique=True)),
-                ('domain', models.CharField(max_length=255)),
-                ('token_encrypted', models.TextField()),
-                ('jwks', models.JSONField(blank=True, default=dict)),
-                ('jwks_fetched_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("saleor_api_url", models.URLField(max_length=500, unique=True)),
+                ("domain", models.CharField(max_length=255)),
+                ("token_encrypted", models.TextField()),
+                ("jwks", models.JSONField(blank=True, default=dict)),
+                ("jwks_fetched_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'installation Saleor',
+                "verbose_name": "installation Saleor",
             },
         ),
         migrations.CreateModel(
-            name='StandInDocument',
+            name="StandInDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40)),
-                ('key', models.CharField(max_length=64)),
-                ('data', models.JSONField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40)),
+                ("key", models.CharField(max_length=64)),
+                ("data", models.JSONField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['kind', 'created_at'], name='saleor_app__kind_132ca7_idx')],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'key'), name='standin_kind_key')],
+                "indexes": [
+                    models.Index(fields=["kind", "created_at"], name="saleor_app__kind_132ca7_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "key"), name="standin_kind_key")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WebhookEvent',
+            name="WebhookEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('saleor_api_url', models.CharField(max_length=500)),
-                ('event_type', models.CharField(max_length=80)),
-                ('delivery_key', models.CharField(help_text='SHA-256 of the signed body', max_length=64)),
-                ('payload', models.JSONField()),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('redeliveries', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("saleor_api_url", models.CharField(max_length=500)),
+                ("event_type", models.CharField(max_length=80)),
+                (
+                    "delivery_key",
+                    models.CharField(help_text="SHA-256 of the signed body", max_length=64),
+                ),
+                ("payload", models.JSONField()),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                ("redeliveries", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['event_type', 'received_at'], name='saleor_app__event_t_257caf_idx')],
-                'constraints': [models.UniqueConstraint(fields=('saleor_api_url', 'event_type', 'delivery_key'), name='saleor_webhook_once')],
+                "indexes": [
+                    models.Index(
+                        fields=["event_type", "received_at"], name="saleor_app__event_t_257caf_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("saleor_api_url", "event_type", "delivery_key"),
+                        name="saleor_webhook_once",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WebhookHandling',
+            name="WebhookHandling",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('handler_name', models.CharField(max_length=200)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='handlings', to='saleor_app.webhookevent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("handler_name", models.CharField(max_length=200)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="handlings",
+                        to="saleor_app.webhookevent",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('event', 'handler_name'), name='saleor_handler_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("event", "handler_name"), name="saleor_handler_once"
+                    )
+                ],
             },
         ),
     ]
