@@ -214,3 +214,12 @@ def now_seconds(at: dt.datetime | None = None) -> int:
     """Seconds since local midnight for ``at`` (default: now)."""
     local = timezone.localtime(at or timezone.now())
     return local.hour * 3600 + local.minute * 60 + local.second
+
+
+def day_now_seconds(day: DeliveryDay, at: dt.datetime | None = None) -> int:
+    """"Now" within ``day``: the clock time today, 0 for a future day, end of day for a past one."""
+    at = at or timezone.now()
+    today = timezone.localdate(at)
+    if day.date == today:
+        return now_seconds(at)
+    return 0 if day.date > today else 86_400

@@ -306,14 +306,8 @@ def _failed_on_board(served: list[RoundStop], day: DeliveryDay) -> Load:
     return total
 
 
-def _local_seconds(when) -> int:
-    from .actions import now_seconds  # noqa: PLC0415 - actions imports this module lazily too
-
-    return now_seconds(when)
-
-
 def replan_remaining(day: DeliveryDay, now_s: int, *, reason: str = "replan", travel=None,
-                     time_limit_s: float = 5.0, seed: int = 1) -> StoredPlan:
+                     time_limit_s: float | None = None, seed: int = 1) -> StoredPlan:
     """Re-optimise what is left of the day from each van's current position and time.
 
     Stops already served (delivered or failed) stay first and fixed; each van re-orders its own
@@ -344,24 +338,28 @@ def replan_remaining(day: DeliveryDay, now_s: int, *, reason: str = "replan", tr
         stops = list(rnd.stops.select_related("task__relay_point")) if rnd else []
         served = [s for s in stops if s.task.status != planned]
         own = [s.task for s in stops if s.task.status == planned]
+        carried = {s.task.follow_up_id for s in served if s.task.follow_up_id}  # goods stay in this van
+        own += [t for t in pending if t.pk in carried]
+        pending = [t for t in pending if t.pk not in carried]
         depot = shift.van.depot
+        van_now = max([now_s] + [s.departure_s for s in served])
         started = bool(served) or (rnd is not None and now_s > rnd.start_s)
         builder = ModelBuilder(day)
         if started:
             here = served[-1].task if served else None
             lon, lat = (here.lon, here.lat) if here else (depot.lon, depot.lat)
             d = builder.depot(f"pos-{shift.pk}", "Position actuelle", lon, lat,
-                              TimeWindow(now_s, max(now_s, depot.closes_s)))
+                              TimeWindow(van_now, max(van_now, depot.closes_s)))
         else:
             d = builder.depot(f"depot-{depot.pk}", depot.name, depot.lon, depot.lat,
                               TimeWindow(depot.opens_s, depot.closes_s))
-        builder.vehicle(shift, d, start_s=now_s if started else None, on_board=_failed_on_board(served, day))
-        collected = {s.task.shipment_key: s.task.done_at for s in served
+        builder.vehicle(shift, d, start_s=van_now if started else None, on_board=_failed_on_board(served, day))
+        collected = {s.task.shipment_key: s.departure_s for s in served
                      if s.task.is_collect and s.task.status == DeliveryTask.Status.DELIVERED and s.task.shipment_key}
-        on_board = {t.pk: _local_seconds(collected[t.shipment_key]) for t in own
-                    if not t.is_collect and t.shipment_key in collected and collected[t.shipment_key]}
-        builder.add_tasks(own, not_before_s=now_s if started else 0, on_board=on_board)
-        builder.add_tasks(pending, not_before_s=now_s, penalty_c=NEW_TASK_PENALTY_C)
+        on_board = {t.pk: collected[t.shipment_key] for t in own
+                    if not t.is_collect and t.shipment_key in collected}
+        builder.add_tasks(own, not_before_s=van_now if started else 0, on_board=on_board)
+        builder.add_tasks(pending, not_before_s=van_now, penalty_c=NEW_TASK_PENALTY_C)
         if not builder.model.stops and not served:
             continue
         vehicle_id = f"shift-{shift.pk}"
@@ -370,7 +368,7 @@ def replan_remaining(day: DeliveryDay, now_s: int, *, reason: str = "replan", tr
         fixed[vehicle_id] = served
         if builder.model.stops:
             builder.model.set_travel(travel)
-            plan = builder.model.solve(time_limit_s=time_limit_s, seed=seed)
+            plan = builder.model.solve(time_limit_s=time_limit_s or min(day.solve_time_limit_s, 10), seed=seed)
             routes += plan.routes
             taken = {v.stop_id for r in plan.routes for v in r.visits}
             pending = [t for t in pending if f"task-{t.pk}" not in taken]

@@ -67,7 +67,7 @@ def schedule_plan(day: DeliveryDay) -> None:
 
 def schedule_replan(day_id: int, reason: str = "replan", now_s: int | None = None) -> None:
     """Queue :func:`replan_day` for now (or ``now_s``) once the transaction commits."""
-    from .actions import now_seconds  # noqa: PLC0415
+    from .actions import day_now_seconds  # noqa: PLC0415
 
-    at = now_s if now_s is not None else now_seconds()
+    at = now_s if now_s is not None else day_now_seconds(DeliveryDay.objects.get(pk=day_id))
     transaction.on_commit(lambda: replan_day.delay(day_id, at, reason))

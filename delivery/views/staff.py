@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from ..actions import now_seconds
+from ..actions import day_now_seconds
 from ..failures import resolve_failed
 from ..models import DeliveryDay, DeliveryTask, Round
 from ..selectors import current_plan, failed_needing_choice, round_stops, sheet_for_round
@@ -74,7 +74,8 @@ def task_resolve(request, task_id: int):
     """Record the staff's choice for a failed delivery."""
     task = get_object_or_404(DeliveryTask, pk=task_id)
     try:
-        follow = resolve_failed(task, request.POST.get("choice", ""), request.user.get_username(), now_seconds())
+        follow = resolve_failed(task, request.POST.get("choice", ""), request.user.get_username(),
+                                day_now_seconds(task.day))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

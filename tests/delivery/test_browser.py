@@ -1,0 +1,82 @@
+"""The phone view in real headless Chromium (Debian's package) driven by Playwright."""
+
+import json
+import shutil
+
+import pytest
+
+from delivery.models import DeliveryTask, StopEvent
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def page(monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
+    # itself are still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 412, "height": 915}, is_mobile=True, has_touch=True)
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def stop_item(page, task):
+    return page.locator(f'li[data-task-id="{task.pk}"]')
+
+
+@pytest.mark.browser
+def test_driver_marks_one_stop_delivered_and_another_failed(page, live_server, phone_url, current_round,
+                                                           eager_celery):
+    stops = list(current_round.stops.order_by("sequence"))
+    first, second = stops[0].task, stops[1].task
+    page.goto(live_server.url + phone_url)
+    assert page.locator("li.stop").first.get_attribute("data-task-id") == str(first.pk)  # next stop first
+
+    stop_item(page, first).locator("button[data-action=delivered]").click()
+    stop_item(page, second).locator("button[data-action=show-fail]").click()
+    stop_item(page, second).get_by_role("button", name="Absent").click()
+    page.wait_for_function("document.getElementById('sync-status').textContent.includes('Tout est envoyé')")
+
+    assert page.locator("li.stop").first.get_attribute("data-task-id") == str(stops[2].task.pk)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status, second.fail_reason) == ("delivered", "failed", "absent")
+    plan = current_round.plan.day.plans.get(is_current=True)
+    shown = {s.task_id: s.task.status for s in plan.rounds.get().stops.select_related("task")}
+    assert shown[first.pk] == "delivered" and shown[second.pk] == "failed"
+    assert len(shown) == len(stops)
+
+
+@pytest.mark.browser
+def test_updates_made_offline_are_queued_and_sent_once_when_back_online(page, live_server, phone_url,
+                                                                        current_round):
+    task = current_round.stops.order_by("sequence").first().task
+    page.goto(live_server.url + phone_url)
+    page.context.set_offline(True)
+
+    stop_item(page, task).locator("button[data-action=delivered]").click()
+
+    queue_key = page.locator("#phone").get_attribute("data-queue-key")
+    queued = json.loads(page.evaluate(f"localStorage.getItem('{queue_key}')"))
+    assert len(queued) == 1 and "hors réseau" in page.locator("#sync-status").inner_text()
+    task.refresh_from_db()
+    assert task.status == "planned"
+
+    page.context.set_offline(False)
+    page.evaluate("window.mormalPhone.sync()")
+    page.wait_for_function("document.getElementById('sync-status').textContent.includes('Tout est envoyé')")
+    # the answer was lost, say: the phone sends the same update again
+    page.evaluate(f"localStorage.setItem('{queue_key}', JSON.stringify({json.dumps(queued)}))")
+    page.evaluate("window.mormalPhone.sync()")
+    page.wait_for_function("document.getElementById('sync-status').textContent.includes('Tout est envoyé')")
+
+    task.refresh_from_db()
+    assert task.status == DeliveryTask.Status.DELIVERED
+    assert StopEvent.objects.filter(task=task).count() == 1
