@@ -23,15 +23,18 @@ from delivery.routing.problem import HORIZON_S, UNREACHABLE, Compartment, Proble
 FSS = routing_enums_pb2.FirstSolutionStrategy
 LSM = routing_enums_pb2.LocalSearchMetaheuristic
 
-#: First-solution strategies tried in turn; the cheapest start is then improved by GLS.
-FIRST_SOLUTIONS = (FSS.PARALLEL_CHEAPEST_INSERTION, FSS.LOCAL_CHEAPEST_INSERTION,
-                   FSS.PATH_CHEAPEST_ARC)
+#: First-solution strategies all tried; the cheapest start is then improved by GLS.
+FIRST_SOLUTIONS = (FSS.PARALLEL_CHEAPEST_INSERTION, FSS.SEQUENTIAL_CHEAPEST_INSERTION,
+                   FSS.LOCAL_CHEAPEST_INSERTION)
+#: Tried only when none of the above finds a solution (e.g. tight windows, fixed fleet).
+FALLBACK_SOLUTIONS = (FSS.PATH_CHEAPEST_ARC, FSS.SAVINGS, FSS.ALL_UNPERFORMED)
 
 #: Deterministic work budget: local-search solutions allowed per second of time limit are
-#: this number divided by the number of stops (measured: about 600/s at 30 stops, 140/s at
-#: 100, 100/s at 200 on one quiet core; the budget takes about half of that so that the
-#: wall clock, a safety cap, rarely binds first on a shared machine).
-SOLUTIONS_PER_STOP_SECOND = 8_000
+#: this number divided by the number of stops and by the work factor (measured on one
+#: core: about 600/s at 30 plain stops, 100/s at 200; 45/s for 40 stops with breaks and
+#: cold chain on a busy machine). The budget takes well under that so that the wall clock,
+#: a safety cap, rarely binds first on a shared machine.
+SOLUTIONS_PER_STOP_SECOND = 4_000
 
 MILLI = 1000
 
@@ -45,6 +48,8 @@ class _Built:
     time_dim: Any
     node_stop: list[int]  # node -> stop index (-1 for depots)
     breaks: dict[int, Any]
+    work_factor: int  # 1, +1 with breaks, +1 with cold-chain constraints: slower search
+    keep_alive: list[Any]  # Python callbacks handed to OR-Tools
 
 
 def solve(
@@ -183,7 +188,8 @@ def _build(problem: Problem, kept: Sequence[int]) -> _Built:
             pairs.setdefault(stop.shipment_id, {})[stop.kind] = manager.NodeToIndex(node)
         else:
             _cold_single(problem, routing, time_dim, manager.NodeToIndex(node), stop)
-    for pair in pairs.values():
+    keep_alive: list[Any] = []
+    for pair_index, pair in enumerate(pairs.values()):
         p, d = pair[StopKind.PICKUP], pair[StopKind.DELIVERY]
         routing.AddPickupAndDelivery(p, d)
         solver.Add(routing.VehicleVar(p) == routing.VehicleVar(d))
@@ -192,7 +198,10 @@ def _build(problem: Problem, kept: Sequence[int]) -> _Built:
         assert d_stop is not None
         limit = problem.max_in_van_for(d_stop.load)
         if limit is not None:
-            solver.Add(time_dim.CumulVar(d) - time_dim.CumulVar(p) <= limit - d_stop.service_s)
+            gap = limit - d_stop.service_s
+            solver.Add(time_dim.CumulVar(d) - time_dim.CumulVar(p) <= gap)
+            keep_alive.append(lambda _p, _d, gap=gap: gap)  # also seen by search filters
+            time_dim.SetPickupToDeliveryLimitFunctionForPair(keep_alive[-1], pair_index)
     # 8. disjunctions: every stop may be left out; mandatory ones at a prohibitive price
     big = _mandatory_penalty(problem, dist, stops[nd:])
     for node in range(nd, len(where)):
@@ -203,7 +212,8 @@ def _build(problem: Problem, kept: Sequence[int]) -> _Built:
         else:
             penalty = big if stop.penalty_c is None else stop.penalty_c * MILLI
         routing.AddDisjunction([manager.NodeToIndex(node)], penalty)
-    return _Built(manager, routing, time_dim, node_stop, breaks)
+    work_factor = 1 + bool(breaks) + bool(problem.max_in_van_s)
+    return _Built(manager, routing, time_dim, node_stop, breaks, work_factor, keep_alive)
 
 
 def _signed(stop: Any, c: Compartment, measure: str) -> int:
@@ -264,31 +274,17 @@ def _search(problem: Problem, built: _Built, deadline: float, time_limit_s: floa
     routing, t_first = built.routing, time.monotonic()
     # 9. search parameters (the model is closed once, then solved from several starts)
     routing.CloseModelWithParameters(_params(FIRST_SOLUTIONS[0], 1.0, None, True))
-    start_routes: list[list[int]] | None = None
+    start = None
     if initial_routes is not None:
-        start_routes = _warm_start(problem, built, initial_routes, stats)
-    if start_routes is None:
-        best_cost = None
-        for k, strategy in enumerate(FIRST_SOLUTIONS):
-            share = (deadline - time.monotonic()) * 0.3 / (len(FIRST_SOLUTIONS) - k)
-            if share <= 0.01:
-                break
-            found = routing.SolveWithParameters(_params(strategy, share, 1, False))
-            # 10. if solution: keep the cheapest start
-            if found and (best_cost is None or found.ObjectiveValue() < best_cost):
-                best_cost = found.ObjectiveValue()
-                start_routes = _routes_of(built, found)
-                stats["first_solution"] = FSS.Value.Name(strategy)
-        stats["first_objective"] = best_cost
+        start = _warm_start(problem, built, initial_routes, stats)
+    if start is None:
+        start = _first_solution(built, deadline, stats)
     stats["first_phase_s"] = round(time.monotonic() - t_first, 3)
-    if start_routes is None:
-        return None
-    start = routing.ReadAssignmentFromRoutes(start_routes, True)
     remaining = deadline - time.monotonic()
-    if remaining <= 0.01 or start is None:
+    if start is None or remaining <= 0.01:
         stats["stopped_by"] = "time"
         return start
-    rate = SOLUTIONS_PER_STOP_SECOND / max(10, len(built.node_stop))
+    rate = SOLUTIONS_PER_STOP_SECOND / max(10, len(built.node_stop)) / built.work_factor
     budget = max(50, int(rate * time_limit_s)) if deterministic else None
     stats["work_budget"] = budget
     t = time.monotonic()
@@ -296,8 +292,26 @@ def _search(problem: Problem, built: _Built, deadline: float, time_limit_s: floa
         start, _params(FIRST_SOLUTIONS[0], remaining, budget, True))
     stats["search_s"] = round(time.monotonic() - t, 3)
     stats["stopped_by"] = "time" if time.monotonic() - t >= remaining * 0.98 else "work budget"
-    stats["status"] = int(routing.status())
+    # 10. if solution: keep it, else the start (never worse: GLS keeps the best found)
     return solution if solution else start
+
+
+def _first_solution(built: _Built, deadline: float, stats: dict[str, Any]) -> Any:
+    """Cheapest start among the insertion heuristics; arc-based fallbacks if all fail."""
+    routing, best = built.routing, None
+    for group in (FIRST_SOLUTIONS, FALLBACK_SOLUTIONS):
+        for k, strategy in enumerate(group):
+            share = (deadline - time.monotonic()) * 0.3 / (len(group) - k)
+            if share <= 0.01:
+                break
+            found = routing.SolveWithParameters(_params(strategy, share, 1, False))
+            if found and (best is None or found.ObjectiveValue() < best.ObjectiveValue()):
+                best = routing.solver().Assignment(found)  # a copy: the next solve reuses found
+                stats["first_solution"] = FSS.Value.Name(strategy)
+                stats["first_objective"] = best.ObjectiveValue()
+        if best is not None:
+            break
+    return best
 
 
 def _routes_of(built: _Built, solution: Any) -> list[list[int]]:
@@ -313,8 +327,8 @@ def _routes_of(built: _Built, solution: Any) -> list[list[int]]:
 
 
 def _warm_start(problem: Problem, built: _Built, initial: Mapping[str, Sequence[str]],
-                stats: dict[str, Any]) -> list[list[int]] | None:
-    """Routing indices of ``initial`` if they form a feasible assignment, else None."""
+                stats: dict[str, Any]) -> Any:
+    """The assignment of ``initial`` if its routes are feasible, else None."""
     vehicle_of = {v.id: k for k, v in enumerate(problem.vehicles)}
     index_of = {problem.stops[s].id: built.manager.NodeToIndex(n)
                 for n, s in enumerate(built.node_stop) if s >= 0}
@@ -329,11 +343,12 @@ def _warm_start(problem: Problem, built: _Built, initial: Mapping[str, Sequence[
                 routes[vehicle_of[vehicle_id]].append(index_of[stop_id])
             else:
                 skipped += 1
-    if built.routing.ReadAssignmentFromRoutes(routes, True) is None:
+    assignment = built.routing.ReadAssignmentFromRoutes(routes, True)
+    if assignment is None:
         stats["warm_start"] = "rejected: routes infeasible, solved from scratch"
         return None
     stats["warm_start"] = f"used ({skipped} unknown or pre-rejected stop(s) skipped)"
-    return routes
+    return built.routing.solver().Assignment(assignment)
 
 
 def _extract(problem: Problem, built: _Built, solution: Any) -> list[SolvedRoute]:
