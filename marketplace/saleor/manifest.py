@@ -18,6 +18,8 @@ PERMISSIONS = (
     "MANAGE_CHECKOUTS",
     "HANDLE_CHECKOUTS",
     "HANDLE_PAYMENTS",
+    "MANAGE_CHANNELS",
+    "MANAGE_SHIPPING",
 )
 
 #: event type -> (subscription document name, URL slug, sync?)

@@ -445,9 +445,15 @@ class SaleorPort(Protocol):
     is_stand_in: bool
     channel_slug: str
 
+    # -- set-up
+    def ensure_sales_setup(
+        self, name: str = "Pays de Mormal", currency: str = "EUR", country: str = "FR"
+    ) -> dict:
+        """Create the channel and a shipping zone for ``country`` if missing (idempotent)."""
+
     # -- warehouses
     def create_warehouse(self, data: WarehouseInput) -> Warehouse:
-        """Create a warehouse, then set its click & collect option and privacy."""
+        """Create a warehouse in the channel and its zone, with click & collect and privacy."""
 
     def update_warehouse(self, warehouse_id: str, data: WarehouseInput) -> Warehouse:
         """Update name, address, email, click & collect option, privacy and metadata."""

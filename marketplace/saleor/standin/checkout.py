@@ -167,6 +167,13 @@ def checkout_view(ctx: Context, doc: Json) -> Json:
     }
 
 
+def country_of(ctx: Context, doc: Json) -> str:
+    """The buyer's country: the shipping address's, else the channel's default."""
+    return (doc.get("shippingAddress") or {}).get("country") or ctx.store.channel()[
+        "defaultCountry"
+    ]
+
+
 def collection_points(ctx: Context, doc: Json) -> list[Json]:
     """Warehouses offered for pickup, the way Saleor picks them.
 
@@ -178,19 +185,18 @@ def collection_points(ctx: Context, doc: Json) -> list[Json]:
     variants = {
         ln["variant"]: ctx.store.get("ProductVariant", ln["variant"]) for ln in doc["lines"]
     }
+    country = country_of(ctx, doc)
+    selling = v.selling_warehouses_of(ctx.store, country)
     points = []
     for warehouse in ctx.store.all("Warehouse"):
         option = warehouse["clickAndCollectOption"]
-        if option == "DISABLED":
+        if option == "DISABLED" or warehouse["key"] not in selling:
             continue
         ok = True
         for ln in doc["lines"]:
-            stocks = (variants[ln["variant"]] or {}).get("stocks") or []
-            if option == "LOCAL":
-                here = sum(v.available(s) for s in stocks if s["warehouse"] == warehouse["key"])
-            else:
-                here = sum(v.available(s) for s in stocks)
-            ok = ok and here >= ln["quantity"]
+            variant = variants[ln["variant"]] or {}
+            only = warehouse["key"] if option == "LOCAL" else None
+            ok = ok and v.sellable(ctx.store, variant, country, only) >= ln["quantity"]
         if ok:
             points.append(warehouse)
     return points
@@ -230,13 +236,11 @@ def _add_lines(ctx: Context, doc: Json, lines: list[Json]) -> None:
             )
         existing = next((ln for ln in doc["lines"] if ln["variant"] == variant["key"]), None)
         wanted = item["quantity"] + (existing["quantity"] if existing else 0)
-        if (
-            variant.get("trackInventory", True)
-            and sum(v.available(s) for s in variant.get("stocks") or []) < wanted
-        ):
+        left = v.sellable(ctx.store, variant, country_of(ctx, doc))
+        if variant.get("trackInventory", True) and left < wanted:
             raise UserError(
                 "INSUFFICIENT_STOCK",
-                f"Could not add items {variant.get('sku')}. Only fewer are available.",
+                f"Could not add items {variant.get('sku')}. Only {left} remaining in stock.",
                 "quantity",
             )
         if existing:
@@ -255,8 +259,11 @@ def q_checkout(
 
 
 def m_checkout_create(ctx: Context, input: Json, **_: Any) -> Json:
-    if ctx.store.channel(input.get("channel")) is None:
+    channel = ctx.store.channel(input.get("channel"))
+    if channel is None:
         raise UserError("NOT_FOUND", "Channel with given slug does not exist.", "channel")
+    if not channel.get("isActive", True):
+        raise UserError("CHANNEL_INACTIVE", f"Channel with '{channel['slug']}' is inactive.", "channel")
     doc: Json = {
         "key": new_key(),
         "email": input.get("email"),

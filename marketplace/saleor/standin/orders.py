@@ -11,6 +11,7 @@ from marketplace.saleor.standin import views as v
 from marketplace.saleor.standin.checkout import (
     checkout_view,
     collection_points,
+    country_of,
     line_price,
     paid,
     shipping_method_view,
@@ -128,11 +129,15 @@ def _after_order_payment(ctx: Context, order: Json) -> None:
             )
 
 
-def _allocate(ctx: Context, variant: Json, quantity: int, preferred: str | None) -> list[Json]:
-    """Allocate ``quantity`` from the variant's stocks (preferred warehouse first)."""
+def _allocate(
+    ctx: Context, variant: Json, quantity: int, preferred: str | None, country: str
+) -> list[Json]:
+    """Allocate ``quantity`` from the sellable stocks (preferred warehouse first)."""
     allocations = []
+    selling = v.selling_warehouses_of(ctx.store, country)
     stocks = sorted(
-        variant.get("stocks") or [], key=lambda s: (s["warehouse"] != preferred, -v.available(s))
+        (s for s in variant.get("stocks") or [] if s["warehouse"] in selling),
+        key=lambda s: (s["warehouse"] != preferred, -v.available(s)),
     )
     remaining = quantity
     for stock in stocks:
@@ -186,7 +191,7 @@ def m_checkout_complete(
     for ln in doc["lines"]:
         variant = ctx.store.get("ProductVariant", ln["variant"])
         product = ctx.store.get("Product", variant["product"])
-        allocations = _allocate(ctx, variant, ln["quantity"], preferred)
+        allocations = _allocate(ctx, variant, ln["quantity"], preferred, country_of(ctx, doc))
         ctx.store.put("ProductVariant", variant)
         lines.append(
             {

@@ -138,7 +138,10 @@ def merge_metadata(doc: Json, items: list[Json] | None, key: str = "metadata") -
 
 
 class Store:
-    """CRUD over :class:`StandInDocument` rows."""
+    """CRUD over :class:`StandInDocument` rows (one instance per operation)."""
+
+    def __init__(self) -> None:
+        self._channels: dict[str, Json] = {}
 
     def get(self, kind: str, key: str) -> Json | None:
         """The document or None."""
@@ -191,23 +194,42 @@ class Store:
         return StandInDocument.objects.filter(kind=kind).count()
 
     def channel(self, slug: str | None = None) -> Json | None:
-        """The one channel (created on first use with the configured slug), or None."""
+        """The channel with ``slug`` (default: the configured one), or None.
+
+        The configured channel is provisioned on first use with a "Pays de Mormal" shipping
+        zone for France, as staff would set up a real Saleor (``manage.py saleor_setup``).
+        Deterministic keys make concurrent first uses harmless.
+        """
         slug = slug or settings.SALEOR_CHANNEL
-        if slug != settings.SALEOR_CHANNEL:
-            return None
-        doc = self.get("Channel", "1")
-        if doc is None:
-            doc = self.put(
+        if slug in self._channels:
+            return self._channels[slug]
+        found = next((c for c in self.all("Channel") if c["slug"] == slug), None)
+        if found is None and slug == settings.SALEOR_CHANNEL:
+            found = self.put(
                 "Channel",
                 {
-                    "key": "1",
+                    "key": "default",
                     "slug": slug,
                     "name": "Pays de Mormal",
                     "currencyCode": "EUR",
                     "defaultCountry": "FR",
+                    "warehouses": [],
                 },
             )
-        return doc
+            self.put(
+                "ShippingZone",
+                {
+                    "key": "default",
+                    "name": "Pays de Mormal",
+                    "description": "",
+                    "countries": ["FR"],
+                    "warehouses": [],
+                    "channels": ["default"],
+                },
+            )
+        if found is not None:
+            self._channels[slug] = found
+        return found
 
 
 @dataclass

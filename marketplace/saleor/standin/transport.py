@@ -19,6 +19,7 @@ from marketplace.saleor.documents import parsed_document
 from marketplace.saleor.errors import SaleorValidationError
 from marketplace.saleor.schema import schema_path
 from marketplace.saleor.standin import catalogue as cat
+from marketplace.saleor.standin import channels as ch
 from marketplace.saleor.standin import checkout as co
 from marketplace.saleor.standin import orders as od
 from marketplace.saleor.standin.events import StandInContractError, deliver_events
@@ -37,12 +38,19 @@ QUERIES = {
     "products": cat.q_products,
     "productVariant": cat.q_variant,
     "checkout": co.q_checkout,
+    "shippingZones": ch.q_shipping_zones,
+    "productType": ch.q_product_type,
     "order": od.q_order,
     "orders": od.q_orders,
 }
 
 MUTATIONS = {
     "createWarehouse": cat.m_warehouse_create,
+    "channelCreate": ch.m_channel_create,
+    "channelUpdate": ch.m_channel_update,
+    "shippingZoneCreate": ch.m_shipping_zone_create,
+    "shippingZoneUpdate": ch.m_shipping_zone_update,
+    "productAttributeAssign": ch.m_product_attribute_assign,
     "updateWarehouse": cat.m_warehouse_update,
     "updateMetadata": cat.m_update_metadata,
     "updatePrivateMetadata": functools.partial(cat.m_update_metadata, private=True),

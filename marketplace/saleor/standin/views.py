@@ -43,7 +43,7 @@ def channel_view(doc: Json) -> Json:
         "id": gid("Channel", doc["key"]),
         "slug": doc["slug"],
         "name": doc["name"],
-        "isActive": True,
+        "isActive": doc.get("isActive", True),
         "currencyCode": doc["currencyCode"],
         "hasOrders": False,
         "defaultCountry": {"code": doc["defaultCountry"], "country": "France"},
@@ -227,14 +227,37 @@ def available(stock: Json) -> int:
     return max(0, stock["quantity"] - stock.get("quantityAllocated", 0))
 
 
+def selling_warehouses_of(store: Store, country: str | None = None) -> set[str]:
+    """Keys of the warehouses whose stock the channel sells (see :mod:`.channels`)."""
+    from marketplace.saleor.standin.channels import selling_warehouses
+    from marketplace.saleor.standin.store import Context
+
+    return selling_warehouses(Context(store=store), country)
+
+
+def sellable(
+    store: Store, doc: Json, country: str | None = None, warehouse: str | None = None
+) -> int:
+    """Quantity of a variant the channel can still sell (optionally from one warehouse)."""
+    selling = selling_warehouses_of(store, country)
+    return sum(
+        available(s)
+        for s in doc.get("stocks") or []
+        if s["warehouse"] in selling and (warehouse is None or s["warehouse"] == warehouse)
+    )
+
+
 def variant_view(store: Store, doc: Json) -> Json:
     """Saleor ``ProductVariant``."""
     channel = store.channel()
     listing = _listing(doc, channel)
 
     def stocks() -> list[Json]:
+        selling = selling_warehouses_of(store)
         rows = []
         for s in doc.get("stocks") or []:
+            if s["warehouse"] not in selling:
+                continue
             wh = store.get("Warehouse", s["warehouse"])
             if wh is not None:
                 rows.append(
@@ -251,7 +274,7 @@ def variant_view(store: Store, doc: Json) -> Json:
     return {
         "__typename": "ProductVariant",
         "id": gid("ProductVariant", doc["key"]),
-        "name": doc.get("name") or "",
+        "name": doc.get("name") or doc.get("sku") or "",
         "sku": doc.get("sku"),
         "trackInventory": doc.get("trackInventory", True),
         "quantityLimitPerCustomer": None,
@@ -272,7 +295,7 @@ def variant_view(store: Store, doc: Json) -> Json:
         if listing
         else [],
         "stocks": lazy(stocks),
-        "quantityAvailable": lazy(lambda: sum(available(s) for s in doc.get("stocks") or [])),
+        "quantityAvailable": lazy(lambda: sellable(store, doc)),
         **_meta(doc),
     }
 
