@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalogue import Skipped
-from .client import PrestaShopClient, between, one_of
+from .client import between, one_of
 from .errors import PrestaShopError
 from .mapping import MappingError, as_decimal, as_int, text
+from .ports import PrestaShopPort
 from .pull import optional_list, resilient_pages, source_key
 
 log = logging.getLogger(__name__)
@@ -79,8 +80,19 @@ def fold(value: str) -> str:
     return " ".join(plain.replace("-", " ").replace("'", " ").replace("’", " ").split())
 
 
+def commune_key(name: str) -> str:
+    """Matching key of a commune name: folded, without a leading article, ``St`` spelt out.
+
+    ``"Le Quesnoy"``, ``"LE QUESNOY"`` and ``"Quesnoy"`` (the INSEE spelling) give one key.
+    """
+    words = fold(name).split()
+    if words and words[0] in {"le", "la", "les", "l"}:
+        words = words[1:]
+    return " ".join({"st": "saint", "ste": "sainte"}.get(w, w) for w in words)
+
+
 def load_area(path: Path = COMMUNES_CSV) -> dict[tuple[str, str], AreaCommune]:
-    """The 52 communes keyed by ``(postcode, folded name)``.
+    """The 52 communes keyed by ``(postcode, commune_key(name))``.
 
     Raises
     ------
@@ -96,7 +108,7 @@ def load_area(path: Path = COMMUNES_CSV) -> dict[tuple[str, str], AreaCommune]:
             except (KeyError, ValueError) as exc:
                 raise ValueError(f"{path.name} line {line_no}: bad commune row ({exc})") from exc
             for postcode in postcodes:
-                area[(postcode, fold(commune.name))] = commune
+                area[(postcode, commune_key(commune.name))] = commune
     return area
 
 
@@ -105,7 +117,7 @@ def _by_id(records: list[dict]) -> dict[int, dict]:
 
 
 def pull_delivery_requests(
-    client: PrestaShopClient, *, since: str, area: dict[tuple[str, str], AreaCommune] | None = None,
+    client: PrestaShopPort, *, since: str, area: dict[tuple[str, str], AreaCommune] | None = None,
     home_carrier_ids: set[int] | None = None, page_size: int = 100,
 ) -> tuple[list[DeliveryRequest], list[Skipped]]:
     """Home-delivery orders placed since ``since`` (shop time) whose address is in the area.
@@ -153,7 +165,7 @@ def pull_delivery_requests(
     return requests, skipped
 
 
-def _fetch(client: PrestaShopClient, resource: str, ids: list[int], display: str = "full") -> list[dict]:
+def _fetch(client: PrestaShopPort, resource: str, ids: list[int], display: str = "full") -> list[dict]:
     if not ids:
         return []
     try:
@@ -179,7 +191,7 @@ def _to_request(order, addresses, customers, home_carrier_ids, area, prefix) -> 
     if address is None:
         return None, "delivery address not readable"
     postcode, city = text(address.get("postcode")).replace(" ", ""), text(address.get("city"))
-    commune = area.get((postcode, fold(city)))
+    commune = area.get((postcode, commune_key(city)))
     if commune is None:
         in_postcode = any(pc == postcode for pc, _ in area)
         why = "city is not one of the 52 communes" if in_postcode else "postcode outside the Pays de Mormal"

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .catalogue import Catalogue, Product, Skipped, Vendor
-from .client import PrestaShopClient, between, one_of
+from .client import between, one_of
 from .errors import AUTH_CODES, MalformedResponse, PrestaShopAuthError, PrestaShopError
 from .mapping import (
     MappingError,
@@ -32,6 +32,7 @@ from .mapping import (
     tax_rates_by_group,
     text,
 )
+from .ports import PrestaShopPort
 
 log = logging.getLogger(__name__)
 FRANCE_DEFAULT_COUNTRY_ID = 8  # id of France in a stock PrestaShop install
@@ -42,12 +43,12 @@ def source_key(url: str) -> str:
     return "prestashop:" + urlsplit(url).netloc
 
 
-def shop_url(client: PrestaShopClient) -> str:
+def shop_url(client: PrestaShopPort) -> str:
     """Public shop root (the Webservice root without ``api/``)."""
     return client.root[: -len("api/")]
 
 
-def optional_list(client: PrestaShopClient, resource: str, **kwargs: Any) -> list[dict[str, Any]]:
+def optional_list(client: PrestaShopPort, resource: str, **kwargs: Any) -> list[dict[str, Any]]:
     """Read reference data that the bridge can do without; log and return ``[]`` if refused.
 
     Raises
@@ -66,14 +67,14 @@ def optional_list(client: PrestaShopClient, resource: str, **kwargs: Any) -> lis
     return []
 
 
-def _all_pages(client: PrestaShopClient, resource: str, *, page_size: int, **kwargs: Any) -> Iterator[tuple[int, dict]]:
+def _all_pages(client: PrestaShopPort, resource: str, *, page_size: int, **kwargs: Any) -> Iterator[tuple[int, dict]]:
     for _offset, records, _skipped, _n in resilient_pages(client, resource, page_size=page_size, **kwargs):
         for record in records:
             yield _offset, record
 
 
 def resilient_pages(
-    client: PrestaShopClient, resource: str, *, page_size: int, start: int = 0, skipped_out: list | None = None,
+    client: PrestaShopPort, resource: str, *, page_size: int, start: int = 0, skipped_out: list | None = None,
     **kwargs: Any,
 ) -> Iterator[tuple[int, list[dict[str, Any]], list[Skipped], int]]:
     """Yield ``(offset, records, skipped, rows_in_page)``; a malformed page is re-read id by id."""
@@ -125,7 +126,7 @@ class ShopReading:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def read_reference(client: PrestaShopClient, *, vendor_mode: str = "manufacturer", country_iso: str = "FR") -> ShopReading:
+def read_reference(client: PrestaShopPort, *, vendor_mode: str = "manufacturer", country_iso: str = "FR") -> ShopReading:
     """Read languages, taxes, categories, option values and vendors.
 
     Raises
@@ -174,7 +175,7 @@ def read_reference(client: PrestaShopClient, *, vendor_mode: str = "manufacturer
     return reading
 
 
-def _by_product(client: PrestaShopClient, resource: str, product_ids: list[int], skipped: list[Skipped]) -> dict[int, list]:
+def _by_product(client: PrestaShopPort, resource: str, product_ids: list[int], skipped: list[Skipped]) -> dict[int, list]:
     grouped: dict[int, list] = {pid: [] for pid in product_ids}
     if not product_ids:
         return grouped
@@ -190,7 +191,7 @@ def _by_product(client: PrestaShopClient, resource: str, product_ids: list[int],
 
 
 def iter_product_pages(
-    client: PrestaShopClient, reading: ShopReading, *, page_size: int = 100, start: int = 0,
+    client: PrestaShopPort, reading: ShopReading, *, page_size: int = 100, start: int = 0,
     since: str | None = None, until: str | None = None,
 ) -> Iterator[ProductPage]:
     """Yield mapped pages of products from ``start`` (an offset in ``sort=[id_ASC]`` order).
@@ -230,7 +231,7 @@ def _safe_id(raw: dict) -> int | None:
 
 
 def pull_catalogue(
-    client: PrestaShopClient, *, page_size: int = 100, vendor_mode: str = "manufacturer",
+    client: PrestaShopPort, *, page_size: int = 100, vendor_mode: str = "manufacturer",
     since: str | None = None, until: str | None = None,
 ) -> Catalogue:
     """Read the whole catalogue (or what changed since ``since``) into a :class:`Catalogue`.

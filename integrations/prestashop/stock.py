@@ -18,16 +18,17 @@ from django.utils import timezone
 
 from marketplace.saleor import port
 
-from .client import PrestaShopClient, version_tuple
+from .client import version_tuple
 from .errors import PrestaShopError
 from .mapping import as_int, text
 from .models import IdMapping, PrestaShopSource, StockDecrement, SyncRun
+from .ports import PrestaShopPort
 from .pull import resilient_pages
 
 log = logging.getLogger(__name__)
 
 
-def sync_stock(source: PrestaShopSource, *, client: PrestaShopClient, saleor: port.SaleorPort | None = None) -> SyncRun:
+def sync_stock(source: PrestaShopSource, *, client: PrestaShopPort, saleor: port.SaleorPort | None = None) -> SyncRun:
     """Copy PrestaShop quantities that changed since the last copy; return the run.
 
     Raises
@@ -91,7 +92,7 @@ def record_sale(order: port.Order, *, cancelled: bool = False) -> list[StockDecr
     return made
 
 
-def apply_decrement(decrement: StockDecrement, client: PrestaShopClient) -> StockDecrement:
+def apply_decrement(decrement: StockDecrement, client: PrestaShopPort) -> StockDecrement:
     """Write one decrement to PrestaShop (PATCH from version 8, GET + PUT before); at most once.
 
     The target quantity is stored before writing; if a retry finds the row already at the
@@ -129,7 +130,7 @@ def apply_decrement(decrement: StockDecrement, client: PrestaShopClient) -> Stoc
     return decrement
 
 
-def push_pending(source: PrestaShopSource, client: PrestaShopClient) -> int:
+def push_pending(source: PrestaShopSource, client: PrestaShopPort) -> int:
     """Apply every pending decrement of ``source``; return how many were applied.
 
     Raises

@@ -24,6 +24,7 @@ from .client import PrestaShopClient
 from .errors import PrestaShopError
 from .mapping import shelf_for
 from .models import IdMapping, PrestaShopSource, SyncRun, VendorLink
+from .ports import PrestaShopPort
 from .pull import iter_product_pages, read_reference
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def _open_run(source: PrestaShopSource, kind: str) -> SyncRun:
 
 
 def import_catalogue(
-    source: PrestaShopSource, *, incremental: bool = False, client: PrestaShopClient | None = None,
+    source: PrestaShopSource, *, incremental: bool = False, client: PrestaShopPort | None = None,
     saleor: port.SaleorPort | None = None, page_size: int = 100,
 ) -> SyncRun:
     """Import (or update) the source's catalogue; resume an interrupted run of the same kind.

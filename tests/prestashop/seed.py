@@ -87,13 +87,16 @@ def add_product(shop: Shop, pid: int, *, name: str, price: str, manufacturer: in
 def cci_shop(version: str = "8.1.2") -> Shop:
     """Five products: with and without combinations, three vendors, two VAT rates."""
     shop = base_shop(version)
-    add_product(shop, 1, name="Pain de campagne", price="3.317536", manufacturer=1, category=4, stock=12)
+    add_product(shop, 1, name="Pain de campagne", price="3.317536", manufacturer=1, category=4, stock=12,
+                date_upd="2026-11-01 08:00:00")
     add_product(shop, 2, name="Maroilles AOP", price="7.582938", manufacturer=3, category=5,
-                combos=[(1, "0.000000", 4), (2, "6.000000", 2)])
-    add_product(shop, 3, name="Confiture de rhubarbe", price="4.500000", manufacturer=2, category=6, tax_group=2)
-    add_product(shop, 4, name="Panier garni", price="25.000000", manufacturer=0, category=6, tax_group=1, stock=3)
+                combos=[(1, "0.000000", 4), (2, "6.000000", 2)], date_upd="2026-11-02 08:00:00")
+    add_product(shop, 3, name="Confiture de rhubarbe", price="4.500000", manufacturer=2, category=6, tax_group=2,
+                date_upd="2026-11-03 08:00:00")
+    add_product(shop, 4, name="Panier garni", price="25.000000", manufacturer=0, category=6, tax_group=1, stock=3,
+                date_upd="2026-11-04 08:00:00")
     add_product(shop, 5, name="Farine de blé T65", price="2.000000", manufacturer=2, category=6,
-                combos=[(2, "0.000000", 20), (3, "1.500000", 15)])
+                combos=[(2, "0.000000", 20), (3, "1.500000", 15)], date_upd="2026-11-05 08:00:00")
     return shop
 
 
@@ -105,3 +108,35 @@ def big_shop(n_products: int, version: str = "8.1.2") -> Shop:
         add_product(shop, pid, name=f"Produit local {pid}", price=f"{1 + pid % 50}.{pid % 100:02d}0000",
                     manufacturer=1 + pid % 3, category=4 + pid % 3, stock=pid % 30, combos=combos)
     return shop
+
+
+def add_orders(shop: Shop) -> None:
+    """Six orders: two home deliveries in the area, one in Lille, one collected, one cancelled,
+    one addressed to a city that shares a Mormal postcode but is not a commune of the area."""
+    for cid, name in ((1, "Retrait en boutique"), (2, "Livraison à domicile"), (3, "Colissimo")):
+        shop.add("carriers", {"id": str(cid), "name": name, "active": "1", "delay": ml("24 h")})
+    for cid, first, last in ((1, "Jeanne", "Dupont"), (2, "Marcel", "Lefebvre"), (3, "Paul", "Martin")):
+        shop.add("customers", {"id": str(cid), "firstname": first, "lastname": last, "email": f"{first.lower()}@exemple.fr"})
+    addresses = ((1, 1, "12 rue de la Gare", "59570", "Bavay"), (2, 2, "3 place du Marché", "59530", "LE QUESNOY"),
+                 (3, 3, "1 rue Nationale", "59000", "Lille"), (4, 1, "5 rue Haute", "59530", "Villereau"),
+                 (5, 2, "8 rue Basse", "59530", "Valenciennes"))
+    for aid, cust, street, postcode, city in addresses:
+        shop.add("addresses", {"id": str(aid), "id_customer": str(cust), "id_country": "8", "alias": "Maison",
+                               "firstname": "", "lastname": "", "address1": street, "address2": "",
+                               "postcode": postcode, "city": city, "phone": "03 27 00 00 0" + str(aid),
+                               "phone_mobile": "", "other": "Sonner fort" if aid == 1 else ""})
+    orders = ((1, 1, 1, 2, 2), (2, 2, 2, 2, 3), (3, 3, 3, 3, 2), (4, 1, 4, 1, 2), (5, 2, 2, 2, 6), (6, 2, 5, 2, 2))
+    for oid, cust, address, carrier, state in orders:
+        shop.add("orders", {
+            "id": str(oid), "id_address_delivery": str(address), "id_address_invoice": str(address),
+            "id_cart": str(oid), "id_currency": "1", "id_lang": "2", "id_customer": str(cust),
+            "id_carrier": str(carrier), "current_state": str(state), "module": "ps_checkpayment",
+            "reference": f"ORD{oid:05d}", "date_add": f"2026-11-2{oid % 9} 10:00:00", "date_upd": "2026-11-28 10:00:00",
+            "total_paid": "11.50", "total_paid_tax_incl": "11.50",
+            "associations": {"order_rows": [
+                {"id": str(oid * 10), "product_id": "1", "product_attribute_id": "0", "product_quantity": "2",
+                 "product_name": "Pain de campagne", "product_price": "3.317536"},
+                {"id": str(oid * 10 + 1), "product_id": "2", "product_attribute_id": "1", "product_quantity": "1",
+                 "product_name": "Maroilles AOP - 250 g", "product_price": "7.582938"},
+            ]},
+        })
