@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "marketplace.vendors",
     "delivery",
     "integrations.prestashop",
+    "marketplace.storefront",
+    "shortcircuit",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +158,9 @@ FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Marché du Pays de Mormal <ne-pas-repondre@mormal.local>")
+
+# Orders for a delivery day close at this local time the day before (HH:MM).
+ORDER_CUTOFF = os.environ.get("ORDER_CUTOFF", "18:00")
 
 # Road network: a GraphML or .osm/.pbf file; empty means the labelled straight-line model.
 ROAD_GRAPH_PATH = os.environ.get("ROAD_GRAPH_PATH", "")

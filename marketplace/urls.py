@@ -13,4 +13,5 @@ urlpatterns = [
     path("vendeur/", include("marketplace.vendors.urls")),
     path("comptes/", include("marketplace.vendors.urls_accounts")),
     path("livraison/", include("delivery.urls")),
+    path("boutique/", include("marketplace.storefront.urls")),
 ]

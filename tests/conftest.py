@@ -27,3 +27,13 @@ def redis_url():
     client.ping()
     client.flushdb()
     return url
+
+
+@pytest.fixture(autouse=True)
+def fresh_saleor_stand_in():
+    """Forget ids the process-wide stand-in gateway cached, since each test rolls its database back."""
+    from marketplace.saleor.standin.transport import shared_stand_in
+
+    shared_stand_in.cache_clear()
+    yield
+    shared_stand_in.cache_clear()

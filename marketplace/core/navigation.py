@@ -1,6 +1,7 @@
 """Links shown on the home page, one per area of the platform (apps add theirs here)."""
 
 HOME_LINKS: list[dict[str, str]] = [
+    {"url": "/boutique/", "label": "Faire mes courses"},
     {"url": "/livraison/", "label": "Tournées de la camionnette (équipe)"},
     {"url": "/admin/", "label": "Administration (équipe)"},
 ]

@@ -5,6 +5,7 @@ Apps add their dotted path here; ``manage.py seed_demo`` runs them all, every de
 
 SEEDERS: list[str] = [
     "marketplace.territory.seed.run",
+    "marketplace.storefront.seed.run",
     "delivery.seed.run",
 ]
 

@@ -1,0 +1,115 @@
+"""Reads for the shopper's pages: products from Saleor (through the port) joined with our vendors.
+
+Saleor holds the catalogue; the vendor's name, kind and commune come from our vendors table,
+looked up in one query per page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from marketplace.saleor import port
+from marketplace.vendors.models import Vendor
+
+PAGE_SIZE = 24
+
+TEMPERATURE_LABELS = {"chilled": "Frais", "frozen": "Surgelé", "ambient": ""}
+ORIGIN_LABELS = {"farm": "De la ferme", "shop": "De la boutique"}
+UNIT_LABELS = {"kg": "kg", "unit": "pièce", "l": "litre"}
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One variant as a shopper sees it: price, price per unit, availability."""
+
+    variant_id: str
+    name: str
+    price: Decimal
+    unit_price: Decimal | None
+    unit_label: str
+    available: int
+
+
+@dataclass(frozen=True)
+class ProductView:
+    """A product with its vendor facts, ready for a template."""
+
+    id: str
+    slug: str
+    name: str
+    description: str
+    image_url: str | None
+    temperature: str
+    temperature_label: str
+    origin_label: str
+    vendor: Vendor | None
+    offers: tuple[Offer, ...]
+
+    @property
+    def available(self) -> bool:
+        """Whether at least one variant is in stock."""
+        return any(o.available > 0 for o in self.offers)
+
+    @property
+    def from_price(self) -> Decimal | None:
+        """The lowest variant price, in euros."""
+        prices = [o.price for o in self.offers]
+        return min(prices) if prices else None
+
+
+def _offer(variant: port.Variant, unit: str) -> Offer:
+    price = variant.price.amount if variant.price else Decimal("0")
+    try:
+        quantity = Decimal(variant.metadata.get("mormal.unit_quantity", "1"))
+    except ArithmeticError:
+        quantity = Decimal("1")
+    unit_price = (price / quantity).quantize(Decimal("0.01")) if quantity > 0 else None
+    return Offer(variant.id, variant.name, price, unit_price, UNIT_LABELS.get(unit, unit), variant.quantity_available)
+
+
+def _views(products: tuple[port.Product, ...] | list[port.Product]) -> list[ProductView]:
+    slugs = {p.vendor_slug for p in products if p.vendor_slug}
+    vendors = {v.slug: v for v in Vendor.objects.filter(slug__in=slugs).select_related("commune")}
+    views = []
+    for p in products:
+        temperature = p.attributes.get("temperature", "ambient")
+        unit = p.attributes.get("unit", p.metadata.get("mormal.unit", "unit"))
+        views.append(ProductView(
+            id=p.id, slug=p.slug, name=p.name, description=p.description, image_url=p.thumbnail_url,
+            temperature=temperature, temperature_label=TEMPERATURE_LABELS.get(temperature, ""),
+            origin_label=ORIGIN_LABELS.get(p.attributes.get("origin", ""), ""),
+            vendor=vendors.get(p.vendor_slug or ""), offers=tuple(_offer(v, unit) for v in p.variants),
+        ))
+    return views
+
+
+def search(text: str = "", category_id: str = "", vendor_slugs: tuple[str, ...] = (), after: str | None = None,
+           saleor: port.SaleorPort | None = None) -> tuple[list[ProductView], port.ProductPage]:
+    """One page of published products matching the filters, with vendor facts."""
+    saleor = saleor or port.get_saleor()
+    page = saleor.list_products(port.ProductQuery(
+        search=text, category_ids=(category_id,) if category_id else (), vendor_slugs=vendor_slugs,
+        first=PAGE_SIZE, after=after))
+    return _views(page.products), page
+
+
+def product(slug: str, saleor: port.SaleorPort | None = None) -> ProductView | None:
+    """The product with ``slug``, or None when unknown or unpublished."""
+    found = (saleor or port.get_saleor()).get_product(slug=slug)
+    if found is None or not found.is_published:
+        return None
+    return _views([found])[0]
+
+
+def products_by_id(ids: list[str], saleor: port.SaleorPort | None = None) -> dict[str, ProductView]:
+    """Products by Saleor id (used to know what a cart holds)."""
+    if not ids:
+        return {}
+    page = (saleor or port.get_saleor()).list_products(port.ProductQuery(ids=tuple(ids), first=len(ids), only_published=False))
+    return {v.id: v for v in _views(page.products)}
+
+
+def active_vendors():
+    """Vendors shown in the storefront, with their commune."""
+    return Vendor.objects.filter(active=True).select_related("commune").order_by("name")

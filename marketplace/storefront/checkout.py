@@ -1,0 +1,233 @@
+"""Writes on the shopper's side: the cart (a Saleor checkout), the delivery choice, the order.
+
+Each function validates, then calls the Saleor port and our reservations. Refusals raise
+:class:`StorefrontError` with a code and a sentence for the shopper; nothing is lost on a
+refusal (the cart and any earlier hold stay as they were).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from marketplace.saleor import port
+from marketplace.territory.models import RelayPoint, Shopper
+from marketplace.vendors.models import Vendor
+
+from . import errors, offers, reservations
+from .errors import StorefrontError
+from .loads import line_facts
+from .models import Consent, ShopOrder, Slot
+
+PAY_ON_DELIVERY = {ShopOrder.Payment.CASH, ShopOrder.Payment.CHEQUE, ShopOrder.Payment.VOUCHER}
+
+
+def shopper_address(shopper: Shopper) -> port.Address:
+    """The shopper's postal address in Saleor's shape."""
+    return port.Address(
+        street_address_1=shopper.address.split(",")[0][:255], postal_code=shopper.commune.main_postal_code,
+        city=shopper.commune.name.upper(), country="FR", first_name=shopper.user.first_name,
+        last_name=shopper.user.last_name, phone="",
+    )
+
+
+def cart_facts(checkout: port.Checkout) -> offers.CartFacts:
+    """Vendors and cold volumes of a checkout."""
+    return offers.CartFacts.from_lines(line_facts((ln.vendor_slug, ln.variant_id, ln.quantity) for ln in checkout.lines))
+
+
+def add_to_cart(checkout_id: str | None, variant_id: str, quantity: int, saleor: port.SaleorPort) -> port.Checkout:
+    """Add ``quantity`` of a variant, creating the checkout on first use.
+
+    Raises
+    ------
+    StorefrontError
+        ``empty_cart`` for a quantity below 1.
+    """
+    if quantity < 1:
+        raise StorefrontError("La quantité doit être au moins 1.", code=errors.EMPTY_CART)
+    line = port.CheckoutLineInput(variant_id=variant_id, quantity=quantity)
+    checkout = saleor.get_checkout(checkout_id) if checkout_id else None
+    if checkout is None:
+        return saleor.create_checkout([line])
+    return saleor.add_checkout_lines(checkout.id, [line])
+
+
+def _offer_key_matches(method: port.ShippingMethod, key: str) -> bool:
+    """Whether a Saleor shipping method is our offer ``key`` (metadata, or the app method id)."""
+    if method.metadata.get("mormal.offer") == key:
+        return True
+    try:
+        decoded = base64.b64decode(method.id + "==").decode("utf-8", "replace")
+    except ValueError:
+        decoded = method.id
+    return decoded.endswith(":" + key) or method.id == key
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A delivery choice as stored on the checkout's metadata."""
+
+    mode: str
+    key: str
+    date: dt.date
+    vendor_slug: str = ""
+    relay_id: int | None = None
+    slot_id: int | None = None
+
+    def metadata(self) -> dict[str, str]:
+        """The ``mormal.*`` checkout metadata that the order webhook reads back."""
+        data = {"mormal.mode": self.mode, "mormal.delivery": self.key, "mormal.date": self.date.isoformat()}
+        if self.vendor_slug:
+            data["mormal.collect_vendor"] = self.vendor_slug
+        if self.relay_id:
+            data["mormal.relay"] = str(self.relay_id)
+        if self.slot_id:
+            data["mormal.slot"] = str(self.slot_id)
+        return data
+
+
+def parse_choice(key: str) -> Choice:
+    """Read an offer key (``collect:<vendor>:<date>``, ``relay:<id>:<date>``, ``slot:<id>``).
+
+    Raises
+    ------
+    StorefrontError
+        ``no_delivery`` for a key of no known shape.
+    """
+    parts = key.split(":")
+    try:
+        if parts[0] == "collect" and len(parts) == 3:
+            return Choice("collect", key, dt.date.fromisoformat(parts[2]), vendor_slug=parts[1])
+        if parts[0] == "relay" and len(parts) == 3:
+            return Choice("relay", key, dt.date.fromisoformat(parts[2]), relay_id=int(parts[1]))
+        if parts[0] == "slot" and len(parts) == 2:
+            slot = Slot.objects.get(pk=int(parts[1]))
+            return Choice("home", key, slot.date, slot_id=slot.pk)
+    except (ValueError, Slot.DoesNotExist):
+        pass
+    raise StorefrontError("Ce mode de livraison n'existe pas ou plus.", code=errors.NO_DELIVERY)
+
+
+def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor: port.SaleorPort) -> Choice:
+    """Check ``key`` is still offered, hold its capacity and set it on the Saleor checkout.
+
+    Raises
+    ------
+    StorefrontError
+        When the cart is empty, the option is no longer offered, or its capacity is gone.
+    """
+    if not checkout.lines:
+        raise StorefrontError("Votre panier est vide.", code=errors.EMPTY_CART)
+    facts = cart_facts(checkout)
+    choice = parse_choice(key)
+    address = shopper_address(shopper)
+    if checkout.email is None or checkout.email != shopper.user.email:
+        saleor.set_checkout_email(checkout.id, shopper.user.email or f"client{shopper.pk}@mormal.invalid")
+    saleor.set_checkout_billing_address(checkout.id, address)
+    if choice.mode == "collect":
+        if key not in {o.key for o in offers.collect_options(facts)}:
+            raise StorefrontError("Le retrait en boutique n'est possible que pour un seul commerçant qui l'accepte.",
+                                  code=errors.COLLECT_NOT_OFFERED)
+        reservations.release(checkout.id)
+        vendor = Vendor.objects.get(slug=choice.vendor_slug)
+        saleor.set_checkout_delivery_method(checkout.id, vendor.saleor_warehouse_id)
+    elif choice.mode == "relay":
+        if facts.frozen_ml:
+            raise StorefrontError("Les surgelés ne peuvent pas attendre en point relais.", code=errors.RELAY_FROZEN)
+        relay = RelayPoint.objects.get(pk=choice.relay_id)
+        reservations.reserve_relay(checkout.id, relay.pk, choice.date, facts.chilled_ml)
+        saleor.set_checkout_delivery_method(checkout.id, relay.saleor_warehouse_id)
+    else:
+        slot = Slot.objects.select_related("pattern__area").get(pk=choice.slot_id)
+        if not slot.pattern.area.communes.filter(pk=shopper.commune_id).exists():
+            raise StorefrontError("Ce créneau ne dessert pas votre commune.", code=errors.SLOT_NOT_SERVED)
+        reservations.reserve_slot(checkout.id, slot.pk)
+        saleor.set_checkout_shipping_address(checkout.id, address)
+        method = next((m for m in saleor.shipping_methods(checkout.id) if _offer_key_matches(m, key)), None)
+        if method is None:
+            reservations.release(checkout.id)
+            raise StorefrontError("Ce créneau n'est plus proposé.", code=errors.SLOT_FULL)
+        saleor.set_checkout_delivery_method(checkout.id, method.id)
+    saleor.update_metadata(checkout.id, {**choice.metadata(), "mormal.shopper": str(shopper.pk)})
+    return choice
+
+
+def place_order(checkout_id: str, shopper: Shopper, placed_by, payment: str, saleor: port.SaleorPort,
+                channel: str = ShopOrder.Channel.WEB, consent: Consent | None = None) -> ShopOrder:
+    """Pay (test gateway) or authorise (pay on delivery), complete the checkout and record the order.
+
+    Raises
+    ------
+    StorefrontError
+        ``no_delivery`` without a delivery choice, ``payment_not_allowed`` for pay on delivery
+        with click & collect, ``no_consent`` for an order for someone else without consent,
+        ``slot_full``/``relay_full`` when a lapsed hold was taken by another shopper.
+    """
+    checkout = saleor.get_checkout(checkout_id)
+    if checkout is None or not checkout.lines:
+        raise StorefrontError("Votre panier est vide.", code=errors.EMPTY_CART)
+    mode = checkout.metadata.get("mormal.mode")
+    if checkout.delivery is None or mode is None:
+        raise StorefrontError("Choisissez d'abord comment recevoir votre commande.", code=errors.NO_DELIVERY)
+    if payment not in ShopOrder.Payment.values:
+        raise StorefrontError("Moyen de paiement inconnu.", code=errors.PAYMENT_NOT_ALLOWED)
+    if payment in PAY_ON_DELIVERY and mode == "collect":
+        raise StorefrontError("Le paiement à la livraison est réservé à la livraison et aux points relais.",
+                              code=errors.PAYMENT_NOT_ALLOWED)
+    if placed_by.pk != shopper.user_id and consent is None:
+        raise StorefrontError("Le consentement de la personne doit être enregistré.", code=errors.NO_CONSENT)
+    choice = parse_choice(checkout.metadata["mormal.delivery"])
+    reference = f"mormal-{uuid.uuid4().hex[:12]}"
+    with transaction.atomic():
+        reservations.confirm(checkout.id, order_id=f"pending:{checkout.id}")
+        saleor.update_metadata(checkout.id, {"mormal.payment": payment, "mormal.channel": channel})
+        if payment == ShopOrder.Payment.CARD:
+            saleor.pay_checkout(checkout.id, port.PaymentMode.CHARGE, reference, name="Carte (passerelle de test)")
+        else:
+            saleor.pay_checkout(checkout.id, port.PaymentMode.AUTHORIZE, reference,
+                                name=f"Paiement à la livraison ({ShopOrder.Payment(payment).label})")
+        order = saleor.complete_checkout(checkout.id)
+        reservations.confirm_order(checkout.id, order.id)
+        record = ShopOrder.objects.create(
+            saleor_order_id=order.id, number=order.number, checkout_id=checkout.id, shopper=shopper, placed_by=placed_by,
+            consent=consent, channel=channel, mode=mode, collect_vendor_slug=choice.vendor_slug,
+            relay_point_id=choice.relay_id, slot_id=choice.slot_id, date=choice.date, payment=payment,
+            total_cents=int(order.total.amount * 100),
+        )
+        transaction.on_commit(lambda: send_confirmation(record.pk))
+    return record
+
+
+def send_confirmation(order_pk: int) -> None:
+    """Email the order confirmation with its pickup or delivery details."""
+    record = ShopOrder.objects.select_related("shopper__user", "relay_point", "slot__pattern").get(pk=order_pk)
+    to = [record.shopper.user.email] if record.shopper.user.email else []
+    if record.placed_by.email and record.placed_by.email not in to:
+        to.append(record.placed_by.email)
+    if not to:
+        return
+    context = {"order": record, "details": delivery_details(record)}
+    send_mail(f"Votre commande {record.number} — Marché du Pays de Mormal",
+              render_to_string("storefront/email_confirmation.txt", context), settings.DEFAULT_FROM_EMAIL, to)
+
+
+def delivery_details(record: ShopOrder) -> str:
+    """One French sentence saying where and when the order is received."""
+    if record.mode == ShopOrder.Mode.HOME:
+        p = record.slot.pattern
+        return (f"Livraison à domicile le {record.date:%d/%m/%Y} entre {offers.calendar.hhmm(p.start_s)} "
+                f"et {offers.calendar.hhmm(p.end_s)}, au {record.shopper.address}.")
+    if record.mode == ShopOrder.Mode.RELAY:
+        return (f"À retirer à {record.relay_point.name} ({record.relay_point.address}) "
+                f"à partir du {record.date:%d/%m/%Y}, aux heures d'ouverture.")
+    vendor = Vendor.objects.filter(slug=record.collect_vendor_slug).first()
+    where = f"{vendor.name}, {vendor.address}" if vendor else record.collect_vendor_slug
+    return f"À retirer en boutique chez {where} le {record.date:%d/%m/%Y}."

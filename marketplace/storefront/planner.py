@@ -1,0 +1,110 @@
+"""Orders into van tasks: a collection at each vendor, then delivery to the home or relay point.
+
+Everything needed comes from the Saleor order itself (lines, and the ``mormal.*`` metadata the
+storefront wrote on the checkout), so the handler works the same for a real Saleor webhook and
+the stand-in. Task sources are keyed on the order id, so a redelivered event changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from delivery.actions import TaskSpec, get_or_create_day, upsert_tasks
+from marketplace.saleor import port
+from marketplace.saleor.registry import ReceivedEvent
+from marketplace.territory.models import RelayPoint, Shopper
+from marketplace.vendors.models import Vendor
+
+from . import calendar
+from .loads import line_facts, per_vendor
+from .models import Slot
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DAY = ((8 * 3600, 18 * 3600),)
+PAY_ON_DELIVERY = {"cash", "cheque", "voucher"}
+META = "mormal."
+
+
+def is_ready_for_van(order: port.Order) -> bool:
+    """A van order that is fully paid, or paid on delivery (authorised)."""
+    meta = order.metadata
+    if meta.get(META + "mode") not in {"home", "relay"}:
+        return False
+    if meta.get(META + "payment") in PAY_ON_DELIVERY:
+        return True
+    return order.charge_status in {"FULL", "OVERCHARGED"}
+
+
+def _crates(order: port.Order, vendor_slug: str, loads: dict[str, tuple[int, int]]) -> tuple[dict, ...]:
+    """One crate per temperature class of a vendor's share, numbered ``<order>-<vendor>-<class>``."""
+    return tuple({"number": f"{order.number}-{vendor_slug[:3].upper()}-{t[0].upper()}", "compartment": t}
+                 for t in ("ambient", "chilled", "frozen") if loads.get(t, (0, 0))[0] > 0)
+
+
+def tasks_for_order(order: port.Order) -> tuple[dt.date, list[TaskSpec]]:
+    """The delivery day and task specs for a van order.
+
+    Raises
+    ------
+    ValueError
+        When the order's metadata names an unknown shopper, slot or relay point.
+    """
+    meta = order.metadata
+    mode, day = meta[META + "mode"], dt.date.fromisoformat(meta[META + "date"])
+    shopper = Shopper.objects.select_related("user").filter(pk=meta.get(META + "shopper")).first()
+    if shopper is None:
+        raise ValueError(f"order {order.number}: unknown shopper {meta.get(META + 'shopper')!r}")
+    shares = per_vendor(line_facts((ln.vendor_slug, ln.variant_id or "", ln.quantity) for ln in order.lines))
+    vendors = {v.slug: v for v in Vendor.objects.filter(slug__in=shares).select_related("commune")}
+    if mode == "home":
+        slot = Slot.objects.select_related("pattern").filter(pk=meta.get(META + "slot")).first()
+        if slot is None:
+            raise ValueError(f"order {order.number}: unknown slot {meta.get(META + 'slot')!r}")
+        target = {"kind": "home", "name": shopper.user.get_full_name(), "address": shopper.address,
+                  "lon": shopper.lon, "lat": shopper.lat, "phone": shopper.phone,
+                  "windows": ((slot.pattern.start_s, slot.pattern.end_s),), "doorstep_notes": shopper.doorstep_notes}
+    else:
+        relay = RelayPoint.objects.filter(pk=meta.get(META + "relay")).first()
+        if relay is None:
+            raise ValueError(f"order {order.number}: unknown relay point {meta.get(META + 'relay')!r}")
+        target = {"kind": "relay", "name": relay.name, "address": relay.address, "lon": relay.lon, "lat": relay.lat,
+                  "windows": tuple(calendar.opening_intervals(relay.opening_hours, day)) or DEFAULT_DAY,
+                  "relay_point_id": relay.pk}
+    payment = meta.get(META + "payment", "")
+    specs: list[TaskSpec] = []
+    for index, (slug, loads) in enumerate(sorted(shares.items())):
+        vendor = vendors.get(slug)
+        if vendor is None:
+            raise ValueError(f"order {order.number}: line from unknown vendor {slug!r}")
+        key, crates = f"order:{order.id}:{slug}", _crates(order, slug, loads)
+        specs.append(TaskSpec(
+            kind="collect", source=f"{key}:collect", shipment_key=key, name=vendor.name, address=vendor.address,
+            lon=vendor.lon, lat=vendor.lat, phone=vendor.phone, loads=loads, crates=crates,
+            windows=tuple(calendar.opening_intervals(vendor.opening_hours, day)) or DEFAULT_DAY))
+        first = index == 0
+        specs.append(TaskSpec(
+            source=f"{key}:deliver", shipment_key=key, loads=loads, crates=crates,
+            payment_method=payment if first and payment in PAY_ON_DELIVERY else "",
+            payment_cents=int(order.total.amount * 100) if first and payment in PAY_ON_DELIVERY else 0,
+            contact_name=shopper.contact_name, contact_phone=shopper.contact_phone, contact_email=shopper.contact_email,
+            **target))
+    return day, specs
+
+
+def plan_order(order: port.Order) -> int:
+    """Create the van tasks of ``order`` if it is ready; return how many tasks it has."""
+    if not is_ready_for_van(order):
+        return 0
+    day, specs = tasks_for_order(order)
+    return len(upsert_tasks(get_or_create_day(day), specs))
+
+
+def handle_order_event(event: ReceivedEvent) -> None:
+    """Webhook handler for ORDER_CREATED and ORDER_FULLY_PAID (idempotent by task source)."""
+    if event.order is None:
+        log.warning("order event %s without an order payload", event.event_id)
+        return
+    count = plan_order(event.order)
+    log.info("order %s: %d van tasks", event.order.number, count)

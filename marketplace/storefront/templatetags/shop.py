@@ -1,0 +1,15 @@
+"""Template filters for the storefront."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def euros(cents) -> str:
+    """Format integer euro cents the French way: ``350`` -> ``3,50 €``."""
+    try:
+        value = int(cents)
+    except (TypeError, ValueError):
+        return ""
+    return f"{value // 100},{value % 100:02d} €"

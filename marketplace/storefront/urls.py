@@ -1,0 +1,23 @@
+"""Shopper URLs, in French."""
+
+from django.urls import path
+
+from .views import behalf, cart, catalogue, checkout, orders
+
+app_name = "storefront"
+
+urlpatterns = [
+    path("", catalogue.index, name="index"),
+    path("produit/<slug:slug>/", catalogue.product, name="product"),
+    path("commerce/<slug:slug>/", catalogue.vendor, name="vendor"),
+    path("commune/<str:insee>/", catalogue.commune, name="commune"),
+    path("panier/", cart.show, name="cart"),
+    path("panier/ajouter/", cart.add, name="cart_add"),
+    path("panier/modifier/", cart.update, name="cart_update"),
+    path("commande/livraison/", checkout.delivery, name="delivery"),
+    path("commande/paiement/", checkout.payment, name="payment"),
+    path("commandes/", orders.mine, name="orders"),
+    path("commandes/<int:pk>/", orders.detail, name="order"),
+    path("pour-un-proche/", behalf.start, name="behalf"),
+    path("pour-un-proche/fin/", behalf.stop, name="behalf_stop"),
+]

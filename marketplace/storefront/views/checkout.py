@@ -1,0 +1,77 @@
+"""Checkout: choose how to receive the order, then pay or choose to pay on delivery."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from marketplace.saleor import port
+from marketplace.saleor.errors import SaleorError
+
+from .. import checkout as actions
+from .. import offers, session
+from ..errors import StorefrontError
+from ..models import ShopOrder
+
+
+def _cart_or_redirect(request, saleor):
+    checkout = saleor.get_checkout(session.cart_id(request)) if session.cart_id(request) else None
+    if checkout is None or not checkout.lines:
+        messages.info(request, "Votre panier est vide.")
+        return None
+    return checkout
+
+
+@login_required
+def delivery(request):
+    """List the ways to receive this cart; POST holds the chosen one."""
+    saleor = port.get_saleor()
+    checkout = _cart_or_redirect(request, saleor)
+    if checkout is None:
+        return redirect("storefront:cart")
+    person, consent, _channel = session.beneficiary(request)
+    if request.method == "POST":
+        try:
+            actions.choose_delivery(checkout, person, request.POST.get("mode", ""), saleor)
+        except StorefrontError as exc:
+            messages.error(request, exc.message)
+        except SaleorError as exc:
+            messages.error(request, f"Le service de commande ne répond pas, réessayez : {exc}")
+        else:
+            return redirect("storefront:payment")
+    facts = actions.cart_facts(checkout)
+    return render(request, "storefront/delivery.html", {
+        "checkout": checkout, "person": person, "consent": consent,
+        "collect": offers.collect_options(facts), "relays": offers.relay_options(facts),
+        "homes": offers.home_options(person.commune), "facts": facts,
+        "chosen": checkout.metadata.get("mormal.delivery", ""),
+    })
+
+
+@login_required
+def payment(request):
+    """Choose card (test gateway) or pay on delivery, then place the order."""
+    saleor = port.get_saleor()
+    checkout = _cart_or_redirect(request, saleor)
+    if checkout is None:
+        return redirect("storefront:cart")
+    if checkout.delivery is None or "mormal.mode" not in checkout.metadata:
+        return redirect("storefront:delivery")
+    person, consent, channel = session.beneficiary(request)
+    mode = checkout.metadata["mormal.mode"]
+    choices = [ShopOrder.Payment.CARD] + ([] if mode == "collect" else
+                                          [ShopOrder.Payment.CASH, ShopOrder.Payment.CHEQUE, ShopOrder.Payment.VOUCHER])
+    if request.method == "POST":
+        try:
+            record = actions.place_order(checkout.id, person, request.user, request.POST.get("paiement", ""), saleor,
+                                         channel=channel, consent=consent)
+        except StorefrontError as exc:
+            messages.error(request, exc.message)
+        except SaleorError as exc:
+            messages.error(request, f"La commande n'a pas pu être enregistrée, rien n'a été débité : {exc}")
+        else:
+            session.set_cart_id(request, None)
+            session.stop_acting(request)
+            return redirect("storefront:order", pk=record.pk)
+    return render(request, "storefront/payment.html", {
+        "checkout": checkout, "person": person, "choices": choices, "mode": mode,
+        "delivery_label": checkout.delivery.name if checkout.delivery else ""})

@@ -1,0 +1,95 @@
+"""Slots and relay fridges: capacity holds, even when two checkouts race for the last place."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from marketplace.storefront import calendar, offers, reservations
+from marketplace.storefront.errors import StorefrontError
+from marketplace.storefront.models import Reservation, ServiceArea, Slot, SlotPattern
+
+
+@pytest.fixture
+def last_place_slot(communes):
+    commune = communes.get(name="Bavay")
+    area = ServiceArea.objects.create(name="Bavay", weekday=1)
+    area.communes.add(commune)
+    pattern = SlotPattern.objects.create(area=area, start_s=9 * 3600, end_s=12 * 3600, capacity=1)
+    first = calendar.first_open_day()
+    monday = first + dt.timedelta(days=(7 - first.weekday()) % 7)
+    return Slot.objects.create(pattern=pattern, date=monday, capacity=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_last_slot_cannot_be_sold_twice_to_concurrent_checkouts(last_place_slot):
+    # given two checkouts that reach the reservation at the same moment
+    barrier, outcomes = threading.Barrier(2), []
+
+    def race(checkout_id):
+        try:
+            barrier.wait()
+            reservations.reserve_slot(checkout_id, last_place_slot.pk)
+            outcomes.append("ok")
+        except StorefrontError as exc:
+            outcomes.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=race, args=(f"checkout-{i}",)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    # then exactly one gets the place, the other is told the slot is full
+    assert sorted(outcomes) == ["ok", "slot_full"]
+    assert Reservation.objects.filter(slot=last_place_slot).count() == 1
+
+
+def test_a_full_slot_is_no_longer_offered_and_an_expired_hold_frees_it(last_place_slot, communes):
+    now = timezone.now()
+    bavay = communes.get(name="Bavay")
+    assert [o.key for o in offers.home_options(bavay, now)][0] == last_place_slot.key
+    reservations.reserve_slot("checkout-a", last_place_slot.pk)
+    assert last_place_slot.key not in [o.key for o in offers.home_options(bavay, now)]
+    with pytest.raises(StorefrontError):
+        reservations.reserve_slot("checkout-b", last_place_slot.pk)
+    # the same checkout may re-take its own place
+    reservations.reserve_slot("checkout-a", last_place_slot.pk)
+    Reservation.objects.filter(checkout_id="checkout-a").update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    reservations.reserve_slot("checkout-b", last_place_slot.pk)
+    assert Reservation.objects.get(slot=last_place_slot, expires_at__gt=timezone.now()).checkout_id == "checkout-b"
+
+
+def test_relay_fridge_room_is_shared_by_the_day_and_refuses_overflow(relay):
+    day = dt.date(2030, 1, 8)
+    reservations.reserve_relay("c1", relay.pk, day, 6000)  # 6 of 10 litres
+    with pytest.raises(StorefrontError) as full:
+        reservations.reserve_relay("c2", relay.pk, day, 5000)
+    assert full.value.code == "relay_full"
+    reservations.reserve_relay("c2", relay.pk, day, 4000)  # exactly the rest fits
+    reservations.reserve_relay("c3", relay.pk, day + dt.timedelta(days=1), 9000)  # another day is empty
+    assert reservations.relay_used_ml(relay, day) == 10000
+
+
+def test_relay_is_offered_only_while_its_fridge_has_room_and_never_for_frozen(relay, calendar_for):
+    calendar_for("Jolimetz")
+    now = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(9, 0)))
+    small = offers.CartFacts(vendor_slugs=("a",), chilled_ml=3000, frozen_ml=0)
+    options = offers.relay_options(small, now)
+    assert [o.label for o in options] == [relay.name]
+    reservations.reserve_relay("other", relay.pk, options[0].date, 8000)
+    assert offers.relay_options(small, now) == []  # 3 l no longer fit in the 2 l left
+    assert offers.relay_options(offers.CartFacts(("a",), 0, 0), now)  # a dry cart still can
+    assert offers.relay_options(offers.CartFacts(("a",), 0, 500), now) == []  # frozen never
+
+
+def test_orders_close_at_the_cutoff_the_day_before(settings):
+    settings.ORDER_CUTOFF = "18:00"
+    day = dt.date(2030, 3, 12)
+    before = timezone.make_aware(dt.datetime(2030, 3, 11, 17, 59))
+    at = timezone.make_aware(dt.datetime(2030, 3, 11, 18, 0))
+    assert calendar.first_open_day(before) == day
+    assert calendar.first_open_day(at) == day + dt.timedelta(days=1)

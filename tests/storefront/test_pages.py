@@ -1,0 +1,65 @@
+"""The shopper's pages render, in French, with the facts a shopper needs."""
+
+import pytest
+
+from marketplace.storefront.models import Representative
+
+
+def test_catalogue_search_and_filters(client, two_vendors):
+    page = client.get("/boutique/")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Maroilles AOP" in body and "Pain de campagne" in body
+    assert "Fromagerie Test" in body and "Maroilles" in body  # by vendor and by commune
+    found = client.get("/boutique/", {"q": "maroilles"}).content.decode()
+    assert "Maroilles AOP" in found and "Pain de campagne" not in found
+
+
+def test_product_page_shows_vendor_origin_commune_unit_price_and_cold_mark(client, two_vendors):
+    body = client.get(f"/boutique/produit/{two_vendors['maroilles'].slug}/").content.decode()
+    assert "Fromagerie Test" in body and "Maroilles" in body
+    assert "De la ferme" in body and "Frais" in body
+    assert "12.50 €" in body or "12,50 €" in body
+    assert "16,67 € / kg" in body or "16.67 € / kg" in body  # 12.50 € for 750 g
+    assert "20 disponibles" in body
+
+
+def test_vendor_and_commune_pages(client, two_vendors):
+    assert "Pain de campagne" in client.get("/boutique/commerce/boulangerie-test/").content.decode()
+    commune = two_vendors["cheese"].commune
+    assert "Fromagerie Test" in client.get(f"/boutique/commune/{commune.insee}/").content.decode()
+    assert client.get("/boutique/commerce/inconnu/").status_code == 404
+    assert client.get("/boutique/produit/inconnu/").status_code == 404
+
+
+def test_cart_add_groups_lines_by_vendor(client, two_vendors):
+    for product in (two_vendors["maroilles"], two_vendors["bread"]):
+        client.post("/boutique/panier/ajouter/", {"variant": product.variants.get().saleor_variant_id, "quantite": "2"})
+    body = client.get("/boutique/panier/").content.decode()
+    assert body.count("<h2>") >= 2 and "Fromagerie Test" in body and "Boulangerie Test" in body
+    assert "31,40" in body or "31.40" in body  # 2 × 12.50 + 2 × 3.20
+
+
+def test_checkout_pages_need_login(client):
+    response = client.get("/boutique/commande/livraison/")
+    assert response.status_code == 302 and "/comptes/connexion/" in response["Location"]
+
+
+def test_only_representatives_or_staff_may_order_for_someone(client, make_shopper):
+    person, stranger, relative = make_shopper("lucienne"), make_shopper("hugo"), make_shopper("claire")
+    Representative.objects.create(person=person, user=relative.user, relation="relative")
+    client.force_login(stranger.user)
+    response = client.post("/boutique/pour-un-proche/", {"person": person.pk, "channel": "phone", "method": "phone",
+                                                         "statement": "du pain"})
+    assert response.status_code == 200 and "storefront_acting_for" not in client.session
+    client.force_login(relative.user)
+    response = client.post("/boutique/pour-un-proche/", {"person": person.pk, "channel": "phone", "method": "phone",
+                                                         "statement": "du pain et du fromage"})
+    assert response.status_code == 302 and client.session["storefront_acting_for"] == person.pk
+    assert person.consents.get().statement == "du pain et du fromage"
+
+
+@pytest.mark.parametrize("url", ["/boutique/commandes/"])
+def test_order_pages_show_only_ones_own_orders(client, make_shopper, url):
+    client.force_login(make_shopper("andre").user)
+    assert client.get(url).status_code == 200
