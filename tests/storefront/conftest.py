@@ -8,7 +8,7 @@ from tests.vendors.conftest import make_product, make_vendor, saleor  # noqa: F4
 
 
 @pytest.fixture
-def two_vendors(make_vendor, make_product):
+def two_vendors(make_vendor, make_product):  # noqa: F811 (fixtures imported above)
     """A cheese shop (chilled goods) and a bakery (ambient), each with one product in Saleor."""
     everyday = {str(d): [["08:00", "12:30"], ["14:00", "19:00"]] for d in range(1, 7)}
     cheese = make_vendor("fromagerie-test", "Maroilles", "39876543", opening_hours=everyday)
@@ -52,7 +52,7 @@ def make_shopper(communes, django_user_model):
 
 
 @pytest.fixture
-def relay(communes, saleor):
+def relay(communes, saleor):  # noqa: F811
     """The town hall of Jolimetz as a relay point with a 10-litre fridge, synced to Saleor."""
     from marketplace.territory.models import RelayPoint
     from marketplace.vendors.actions.saleor_sync import sync_relay_points
