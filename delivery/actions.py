@@ -104,7 +104,8 @@ def upsert_tasks(day: DeliveryDay, tasks: list[TaskSpec]) -> list[DeliveryTask]:
     """Create or update tasks by ``source``; calling again with the same specs changes nothing.
 
     A task the driver has already served is left as it is. After the day's cut-off
-    (``frozen_at``) only urgent tasks may be added.
+    (``frozen_at``) only urgent tasks may be added; a new urgent task on a day that already
+    has a plan queues a re-plan of the rest of the day (after commit).
 
     Raises
     ------
@@ -112,7 +113,7 @@ def upsert_tasks(day: DeliveryDay, tasks: list[TaskSpec]) -> list[DeliveryTask]:
         When a spec is invalid, belongs to another day, or arrives after the cut-off; nothing
         is written in that case (the whole batch is one transaction).
     """
-    result = []
+    result, urgent_added = [], False
     for spec in tasks:
         _check_spec(spec)
         existing = DeliveryTask.objects.select_for_update().filter(source=spec.source).first()
@@ -120,6 +121,7 @@ def upsert_tasks(day: DeliveryDay, tasks: list[TaskSpec]) -> list[DeliveryTask]:
             if day.frozen_at and not spec.urgent:
                 raise ValidationError(f"task {spec.source!r}: day {day} is closed to new tasks", code="day_frozen")
             result.append(DeliveryTask.objects.create(day=day, source=spec.source, **_fields(spec)))
+            urgent_added |= spec.urgent
             continue
         if existing.day_id != day.pk:
             raise ValidationError(f"task {spec.source!r} already belongs to day {existing.day}", code="other_day")
@@ -128,6 +130,10 @@ def upsert_tasks(day: DeliveryDay, tasks: list[TaskSpec]) -> list[DeliveryTask]:
                 setattr(existing, name, value)
             existing.save()
         result.append(existing)
+    if urgent_added and day.plans.filter(is_current=True).exists():
+        from .tasks import schedule_replan  # noqa: PLC0415 - tasks imports this module
+
+        schedule_replan(day.pk, reason="commande urgente")
     return result
 
 

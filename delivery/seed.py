@@ -14,7 +14,7 @@ from django.utils import timezone
 from marketplace.territory.models import Commune, RelayPoint, Shopper
 
 from .actions import TaskSpec, get_or_create_day, upsert_tasks
-from .models import Depot, DeliveryTask, Shift, Van
+from .models import DeliveryTask, Depot, Shift, Van
 
 H = 3600
 MORNING, AFTERNOON, DAY = (9 * H, 12 * H), (14 * H, 17 * H), (9 * H, 17 * H)
