@@ -1,0 +1,197 @@
+"""Placing an order in a cycle: check the clock, the limits and the slot, then hand it to Saleor.
+
+The place in a pickup slot is taken in our database first, under row locks, and only then is
+Saleor called; if Saleor refuses, the order is cancelled and the place freed. Locks, always in
+this order: the cycle (shared, so orders run side by side but the closing waits for them),
+the slot, then the cycle's products.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from marketplace.saleor import port
+from marketplace.saleor.errors import SaleorError
+from marketplace.territory.models import Shopper
+
+from .. import errors
+from ..errors import ShortCircuitError
+from ..selectors import sold_quantities
+from ..models import CycleOrder, CycleOrderLine, CycleProduct, OrderCycle, PickupSlot, StandingBasket
+from . import saleor_sync
+
+log = logging.getLogger(__name__)
+DEFAULT_ITEM_G = 500
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    """What a customer asks for: quantities per :class:`CycleProduct` id, and how to receive it."""
+
+    quantities: Mapping[int, int]
+    mode: str = CycleOrder.Mode.PICKUP
+    slot_id: int | None = None
+    collector: object | None = None  # a user who collects the order for the customer
+    share_name: bool = False
+
+
+def local(moment: dt.datetime) -> str:
+    """``"lundi 7 décembre 2026 à 18:00"`` in the site's time zone."""
+    moment = timezone.localtime(moment)
+    return f"{date_format(moment, 'l j F Y')} à {moment:%H:%M}"
+
+
+def closed_message(cycle: OrderCycle) -> str:
+    """The refusal shown for an order at or after the closing minute."""
+    return (f"Les commandes du cycle « {cycle.name} » sont closes depuis le {local(cycle.closes_at)} : "
+            "votre commande n'a pas été enregistrée. Rendez-vous au prochain cycle.")
+
+
+def _lock_cycle_shared(cycle_id: int) -> OrderCycle:
+    """The cycle row under ``FOR SHARE``: concurrent orders pass, the closing (FOR UPDATE) waits."""
+    rows = list(OrderCycle.objects.raw("SELECT * FROM shortcircuit_ordercycle WHERE id = %s FOR SHARE", [cycle_id]))
+    if not rows:
+        raise ShortCircuitError("Ce cycle de commande n'existe pas.", errors.CYCLE_NOT_OPEN)
+    return rows[0]
+
+
+def _check_clock(cycle: OrderCycle, now: dt.datetime, early_ok: bool) -> None:
+    if cycle.closed_at is not None or now >= cycle.closes_at:
+        raise ShortCircuitError(closed_message(cycle), errors.CYCLE_CLOSED)
+    if now < cycle.opens_at and not early_ok:
+        raise ShortCircuitError(f"Le cycle « {cycle.name} » ouvre le {local(cycle.opens_at)}.", errors.CYCLE_NOT_OPEN)
+
+
+def _products(cycle: OrderCycle, quantities: Mapping[int, int]) -> list[CycleProduct]:
+    products = list(
+        CycleProduct.objects.select_for_update(of=("self",)).select_related("variant__product__vendor")
+        .filter(cycle=cycle, pk__in=list(quantities)).order_by("pk")
+    )
+    if len(products) != len(quantities):
+        raise ShortCircuitError("Un des produits demandés n'est pas proposé dans ce cycle.", errors.NOT_IN_CYCLE)
+    sold = sold_quantities(p.pk for p in products)
+    for product in products:
+        if product.max_quantity is not None:
+            left = product.max_quantity - sold.get(product.pk, 0)
+            if quantities[product.pk] > left:
+                raise ShortCircuitError(
+                    f"Il ne reste que {max(left, 0)} « {product.variant} » dans ce cycle.", errors.LIMIT_REACHED)
+    return products
+
+
+def _slot(cycle: OrderCycle, slot_id: int | None, temperatures: set[str]) -> PickupSlot:
+    slot = (PickupSlot.objects.select_for_update(of=("self",)).select_related("pickup__point")
+            .filter(pk=slot_id or 0, pickup__cycle=cycle).first())
+    if slot is None:
+        raise ShortCircuitError("Choisissez un point de retrait et un créneau de ce cycle.", errors.SLOT_UNKNOWN)
+    point = slot.pickup.point
+    refused = sorted(t for t in temperatures if not point.accepts(t))
+    if refused:
+        what = " et ".join({"chilled": "les produits frais", "frozen": "les surgelés"}[t] for t in refused)
+        raise ShortCircuitError(f"{point.name} ne peut pas garder {what} : choisissez un autre point.",
+                                errors.POINT_NOT_CHILLED)
+    taken = slot.orders.exclude(status=CycleOrder.Status.CANCELLED).count()
+    if taken >= slot.capacity:
+        raise ShortCircuitError(f"Le créneau {slot} est complet : choisissez-en un autre.", errors.SLOT_FULL)
+    return slot
+
+
+def _reserve(cycle_id: int, customer, request: OrderRequest, now: dt.datetime | None, early_ok: bool,
+             basket: StandingBasket | None) -> CycleOrder:
+    """Check everything and write the pending order, in one transaction holding the locks."""
+    with transaction.atomic():
+        cycle = _lock_cycle_shared(cycle_id)
+        _check_clock(cycle, now or timezone.now(), early_ok)
+        products = _products(cycle, request.quantities)
+        temperatures = {p.variant.product.temperature for p in products}
+        slot, fee = None, 0
+        if request.mode == CycleOrder.Mode.PICKUP:
+            slot = _slot(cycle, request.slot_id, temperatures)
+        elif request.mode == CycleOrder.Mode.HOME:
+            if cycle.home_delivery_on is None:
+                raise ShortCircuitError("Ce cycle ne propose pas la livraison à domicile.", errors.NO_HOME_DELIVERY)
+            if not Shopper.objects.filter(user=customer).exists():
+                raise ShortCircuitError("Renseignez d'abord votre adresse pour être livré.", errors.NO_ADDRESS)
+            fee = cycle.home_delivery_fee
+        else:
+            raise ShortCircuitError("Mode de retrait inconnu.", errors.SLOT_UNKNOWN)
+        collector = request.collector if request.collector is not None and request.collector != customer else None
+        order = CycleOrder.objects.create(
+            cycle=cycle, customer=customer, collector=collector, share_name=request.share_name, mode=request.mode,
+            slot=slot, delivery_fee=fee, standing_basket=basket,
+        )
+        for product in products:
+            variant = product.variant
+            grams = int(variant.weight_kg * 1000) if variant.weight_kg else (
+                int(variant.unit_quantity * 1000) if variant.product.unit in ("kg", "l") else DEFAULT_ITEM_G)
+            CycleOrderLine.objects.create(
+                order=order, product=product, vendor=variant.product.vendor, product_name=variant.product.name,
+                variant_name=variant.name, temperature=variant.product.temperature or "ambient",
+                quantity=request.quantities[product.pk], unit_price=variant.price, weight_g=max(grams, 1),
+            )
+    return order
+
+
+def place_order(cycle: OrderCycle, customer, request: OrderRequest, *, now: dt.datetime | None = None,
+                saleor: port.SaleorPort | None = None, basket: StandingBasket | None = None,
+                early_ok: bool = False) -> CycleOrder:
+    """Place ``customer``'s order in ``cycle`` and create it in Saleor (payment at pickup).
+
+    ``now`` is the moment of the order (default: the clock, read once the cycle is locked).
+    ``early_ok`` lets a standing basket be placed in a cycle that is not open yet.
+
+    Raises
+    ------
+    ShortCircuitError
+        ``cycle_closed`` at or after the closing minute; ``cycle_not_open`` before opening;
+        ``empty_order``; ``not_in_cycle``; ``limit_reached``; ``slot_unknown``; ``slot_full``;
+        ``point_not_chilled``; ``no_home_delivery``; ``no_address``; ``saleor_failed`` when
+        Saleor refuses (the place is freed, nothing is kept).
+    """
+    quantities = {int(pk): int(q) for pk, q in request.quantities.items() if int(q) > 0}
+    if any(int(q) < 0 for q in request.quantities.values()):
+        raise ShortCircuitError("Une quantité ne peut pas être négative.", errors.EMPTY_ORDER)
+    if not quantities:
+        raise ShortCircuitError("Choisissez au moins un produit.", errors.EMPTY_ORDER)
+    request = OrderRequest(quantities, request.mode, request.slot_id, request.collector, request.share_name)
+    order = _reserve(cycle.pk, customer, request, now, early_ok, basket)
+    try:
+        placed = saleor_sync.submit_order(order, saleor or port.get_saleor())
+    except (SaleorError, ValueError) as exc:
+        CycleOrder.objects.filter(pk=order.pk).update(status=CycleOrder.Status.CANCELLED)
+        log.warning("cycle order %s refused by Saleor: %s", order.pk, exc)
+        raise ShortCircuitError(
+            f"La commande n'a pas pu être enregistrée par la boutique en ligne ({exc}). Rien n'a été débité.",
+            errors.SALEOR_FAILED) from exc
+    prices = {ln.variant_id: ln.unit_price.amount for ln in placed.lines}
+    with transaction.atomic():
+        for line in order.lines.select_related("product__variant"):
+            price = prices.get(line.product.variant.saleor_variant_id)
+            if price is not None and price != line.unit_price:
+                line.unit_price = price
+                line.save(update_fields=["unit_price"])
+        order.saleor_order_id, order.saleor_number = placed.id, str(placed.number)
+        order.status = CycleOrder.Status.CONFIRMED
+        order.save(update_fields=["saleor_order_id", "saleor_number", "status"])
+    _confirm_by_email(order)
+    return order
+
+
+def _confirm_by_email(order: CycleOrder) -> None:
+    """Tell the customer (and the member collecting for them) what was ordered and where to collect."""
+    recipients = [u.email for u in (order.customer, order.collector) if u is not None and u.email]
+    if not recipients:
+        return
+    body = render_to_string("shortcircuit/email/order_confirmed.txt", {"order": order, "lines": order.lines.all()})
+    send_mail(f"Votre commande en circuit court n° {order.saleor_number}", body, settings.DEFAULT_FROM_EMAIL,
+              recipients, fail_silently=True)
