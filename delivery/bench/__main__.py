@@ -10,11 +10,27 @@ from __future__ import annotations
 
 import time
 
-_STARTED = time.monotonic()  # before the heavy imports: they count against the time limit
+_SEEN = time.monotonic()  # before the heavy imports: they count against the time limit
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
 import sys  # noqa: E402
+
+
+def _process_age() -> float:
+    """Seconds since this process started (interpreter start-up included), 0.2 if unknown."""
+    try:
+        with open("/proc/self/stat") as f:
+            ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime") as f:
+            uptime = float(f.read().split()[0])
+        return max(0.0, uptime - ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return 0.2
+
+
+_STARTED = _SEEN - _process_age()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,4 +70,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # the answer is out: skip the slow teardown of the solver libraries

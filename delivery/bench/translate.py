@@ -37,12 +37,29 @@ class Objective(StrEnum):
     VEHICLES_FIRST = "vehicles-first"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Scaled:
-    """How an instance was scaled into a model."""
+    """An instance in the planner's integers (node order of the instance).
+
+    Attributes
+    ----------
+    time_scale, distance_scale : int
+        Integer seconds and metres per instance unit.
+    durations, distances : numpy.ndarray
+        ``(n, n)`` int64: travel times rounded up, distances rounded to nearest (exactly
+        ``round(euclid)`` for CVRPLIB). Durations are all zero without time windows.
+    windows : list[TimeWindow]
+        Per node: ready rounded up, due rounded down (whole horizon without time windows).
+    service : list[int]
+        Per node service time, rounded up.
+    """
 
     time_scale: int
     distance_scale: int
+    durations: np.ndarray
+    distances: np.ndarray
+    windows: list[TimeWindow]
+    service: list[int]
 
 
 def default_objective(instance: Instance) -> Objective:
@@ -81,43 +98,26 @@ def build_model(
         The model (matrices set) and the scales used. Stop ids are the file labels as strings.
     """
     objective = Objective(objective or default_objective(instance))
-    st = _time_scale(instance)
-    sd = 1 if instance.rounded else DISTANCE_SCALE
-    euclid = instance.euclid()
-    if instance.rounded:
-        distances = np.floor(euclid + 0.5).astype(np.int64)
-    else:
-        distances = np.rint(euclid * sd).astype(np.int64)
-    if instance.has_windows:
-        durations = np.ceil(euclid * st).astype(np.int64)
-    else:
-        durations = np.zeros_like(distances)
-
-    def window(i: int) -> TimeWindow:
-        if not instance.has_windows:
-            return TimeWindow(0, HORIZON_S)
-        return TimeWindow(math.ceil(instance.ready[i] * st), math.floor(instance.due[i] * st))
-
-    def service(i: int) -> int:
-        return math.ceil(instance.service[i] * st)
+    scaled = scale(instance)
 
     def load(i: int) -> Load:
         return Load(ambient=Quantity(mass_g=abs(int(instance.demand[i]))))
 
     model = DeliveryModel()
     x, y = instance.xy[0]
-    depot = model.add_depot("depot", "depot", x, y, window(0))
+    depot = model.add_depot("depot", "depot", x, y, scaled.windows[0])
     model.add_vehicles(
         fleet or instance.fleet_size(), id_prefix="v", depot=depot,
-        capacity=Load(ambient=Quantity(mass_g=instance.capacity)), shift=window(0),
-        fixed_cost_c=VEHICLE_COST * sd if objective is Objective.VEHICLES_FIRST else 0,
+        capacity=Load(ambient=Quantity(mass_g=instance.capacity)), shift=scaled.windows[0],
+        fixed_cost_c=vehicle_cost(scaled) if objective is Objective.VEHICLES_FIRST else 0,
         cost_per_km_c=1000,
     )
 
     def side(i: int) -> dict:
         x, y = instance.xy[i]
         label = str(instance.labels[i])
-        return dict(id=label, name=label, lon=x, lat=y, windows=(window(i),), service_s=service(i))
+        return dict(id=label, name=label, lon=x, lat=y, windows=(scaled.windows[i],),
+                    service_s=scaled.service[i])
 
     paired = set()
     for p, d in instance.pairs:
@@ -132,10 +132,37 @@ def build_model(
             order.append(i)
     idx = np.array(order)
     model.set_matrices(
-        durations[np.ix_(idx, idx)], distances[np.ix_(idx, idx)],
-        label=f"{instance.name}: euclid x{sd} (distance), ceil(euclid x{st}) (time)",
+        scaled.durations[np.ix_(idx, idx)], scaled.distances[np.ix_(idx, idx)],
+        label=f"{instance.name}: euclid x{scaled.distance_scale} (distance), "
+        f"ceil(euclid x{scaled.time_scale}) (time)",
     )
-    return model, Scaled(time_scale=st, distance_scale=sd)
+    return model, scaled
+
+
+def vehicle_cost(scaled: Scaled) -> int:
+    """Fixed cost of a vehicle under the vehicles-first objective, in scaled distance units."""
+    return VEHICLE_COST * scaled.distance_scale
+
+
+def scale(instance: Instance) -> Scaled:
+    """Scale ``instance`` to the planner's integers, rounding only towards caution."""
+    st = _time_scale(instance)
+    sd = 1 if instance.rounded else DISTANCE_SCALE
+    euclid = instance.euclid()
+    if instance.rounded:
+        distances = np.floor(euclid + 0.5).astype(np.int64)
+    else:
+        distances = np.rint(euclid * sd).astype(np.int64)
+    if instance.has_windows:
+        durations = np.ceil(euclid * st).astype(np.int64)
+        windows = [TimeWindow(math.ceil(a * st), math.floor(b * st))
+                   for a, b in zip(instance.ready, instance.due, strict=True)]
+        service = [math.ceil(s * st) for s in instance.service]
+    else:
+        durations = np.zeros_like(distances)
+        windows = [TimeWindow(0, HORIZON_S)] * instance.size
+        service = [0] * instance.size
+    return Scaled(st, sd, durations, distances, windows, service)
 
 
 def plan_routes(plan: Plan) -> list[list[int]]:

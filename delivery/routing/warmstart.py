@@ -29,6 +29,9 @@ from delivery.routing.problem import HORIZON_S, Compartment, Problem, StopKind
 
 __all__ = ["Relaxation", "WarmStart", "relax", "solve_relaxation", "warm_start"]
 
+#: Seconds a PyVRP run stops before its deadline, for building the result and exiting.
+STOP_MARGIN_S = 0.15
+
 #: Costs are multiplied by this in PyVRP so that cents per kilometre stay integers per metre.
 COST_SCALE = 1000
 
@@ -219,7 +222,7 @@ def solve_relaxation(relaxation: Relaxation, deadline: float, seed: int = 1) -> 
     if not relaxation.clients and not relaxation.shipments:
         return None
     data = _pyvrp_data(relaxation)
-    budget = deadline - time.time()
+    budget = deadline - time.time() - STOP_MARGIN_S
     if budget <= 0.05:
         return None
     best = solve(data, stop=MaxRuntime(budget), seed=seed, collect_stats=False, display=False).best
@@ -305,7 +308,7 @@ def _start_worker(
 
 def _collect_worker(proc: subprocess.Popen, out: Path, deadline: float) -> WarmStart | None:
     try:
-        proc.wait(timeout=max(0.5, deadline - time.time() + 1.0))
+        proc.wait(timeout=max(0.1, deadline - time.time() + STOP_MARGIN_S))
     except subprocess.TimeoutExpired:
         return None
     if proc.returncode != 0 or not out.exists():
