@@ -16,9 +16,10 @@ from typing import Any
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from delivery.routing.assemble import SolvedRoute, build_plan
-from delivery.routing.diagnose import effective_windows, no_room, precheck
+from delivery.routing.diagnose import no_room, precheck
+from delivery.routing.layout import MILLI, Layout, Node, build_layout, signed_demand
 from delivery.routing.plan import Plan
-from delivery.routing.problem import HORIZON_S, UNREACHABLE, Compartment, Problem, StopKind
+from delivery.routing.problem import HORIZON_S, Compartment, Problem, StopKind
 
 FSS = routing_enums_pb2.FirstSolutionStrategy
 LSM = routing_enums_pb2.LocalSearchMetaheuristic
@@ -36,17 +37,16 @@ FALLBACK_SOLUTIONS = (FSS.PATH_CHEAPEST_ARC, FSS.SAVINGS, FSS.ALL_UNPERFORMED)
 #: a safety cap, rarely binds first on a shared machine.
 SOLUTIONS_PER_STOP_SECOND = 4_000
 
-MILLI = 1000
-
 
 @dataclass
 class _Built:
-    """The OR-Tools objects of one solve, and the mapping from solver nodes to stops."""
+    """The OR-Tools objects of one solve, and the layout of solver nodes."""
 
     manager: Any
     routing: Any
     time_dim: Any
-    node_stop: list[int]  # node -> stop index (-1 for depots)
+    layout: Layout
+    index: list[int]  # solver node -> routing index (-1 for depots)
     breaks: dict[int, Any]
     work_factor: int  # 1, +1 with breaks, +1 with cold-chain constraints: slower search
     keep_alive: list[Any]  # Python callbacks handed to OR-Tools
@@ -114,32 +114,24 @@ def solve(
 
 def _build(problem: Problem, kept: Sequence[int]) -> _Built:
     """Build the routing model in the canonical order (manager ... disjunctions)."""
-    nd = len(problem.depots)
-    node_stop = [-1] * nd + list(kept)
-    where = list(range(nd)) + [nd + i for i in kept]
-    stops = [None] * nd + [problem.stops[i] for i in kept]
-    service = [0] * nd + [s.service_s for s in stops[nd:] if s is not None]
-    depot_node = {d.id: k for k, d in enumerate(problem.depots)}
-    vehicles = problem.vehicles
-    starts = [depot_node[v.depot_id] for v in vehicles]
+    lay = build_layout(problem, kept)
+    nodes, vehicles = lay.nodes, problem.vehicles
     # 1-2. index manager and routing model
-    manager = pywrapcp.RoutingIndexManager(len(where), len(vehicles), starts, starts)
+    manager = pywrapcp.RoutingIndexManager(len(nodes), len(vehicles), lay.starts, lay.starts)
     routing = pywrapcp.RoutingModel(manager)
     solver = routing.solver()
+    index = [manager.NodeToIndex(n) if n >= len(problem.depots) else -1
+             for n in range(len(nodes))]
     # 3. transit callbacks: service at the origin plus travel, over solver nodes
-    def clamp(x: int, big: int) -> int:
-        return x if 0 <= x < UNREACHABLE else big
-    dur = [[0 if a == b else service[ia] + clamp(problem.durations_s[a][b], HORIZON_S + 1)
-            for ib, b in enumerate(where)] for ia, a in enumerate(where)]
-    dist = [[clamp(problem.distances_m[a][b], UNREACHABLE) for b in where] for a in where]
-    time_cb = routing.RegisterTransitMatrix(dur)
+    time_cb = routing.RegisterTransitMatrix(lay.durations)
     # 4. arc costs, one evaluator per distinct per-km cost
     by_rate: dict[int, int] = {}
     for v_idx, v in enumerate(vehicles):
         rate = max(v.cost_per_km_c, 0)
         if rate not in by_rate:
             scale = rate if rate > 0 else 1
-            by_rate[rate] = routing.RegisterTransitMatrix([[x * scale for x in r] for r in dist])
+            by_rate[rate] = routing.RegisterTransitMatrix(
+                [[x * scale for x in row] for row in lay.distances])
         routing.SetArcCostEvaluatorOfVehicle(by_rate[rate], v_idx)
         routing.SetFixedCostOfVehicle(v.fixed_cost_c * MILLI, v_idx)
     # 5. dimensions: time, then one per used (compartment, measure)
@@ -147,23 +139,48 @@ def _build(problem: Problem, kept: Sequence[int]) -> _Built:
     time_dim = routing.GetDimensionOrDie("time")
     for c in Compartment:
         for measure in ("mass_g", "volume_ml"):
-            demand = [0] * nd + [_signed(s, c, measure) for s in stops[nd:] if s is not None]
+            demand = [signed_demand(n, c.value, measure) for n in nodes]
             if not any(demand):
                 continue
             caps = [getattr(v.capacity.get(c), measure) for v in vehicles]
             cb = routing.RegisterUnaryTransitVector(demand)
             routing.AddDimensionWithVehicleCapacity(cb, 0, caps, False, f"{c.value}_{measure}")
     # 6. windows on the cumul vars (several windows: range, then remove the gaps)
-    for node in range(nd, len(where)):
-        stop = stops[node]
-        assert stop is not None
-        _set_windows(time_dim.CumulVar(manager.NodeToIndex(node)),
-                     [(w.start_s, w.end_s) for w in effective_windows(problem, stop)])
+    for n, node in enumerate(nodes):
+        if index[n] >= 0:
+            _set_windows(time_dim.CumulVar(index[n]), node.windows)
+    breaks = _vehicle_times(problem, routing, time_dim, manager, lay)
+    # 7. pickup and delivery pairs, precedence and time in van
+    keep_alive: list[Any] = []
+    for pair_index, pair in enumerate(lay.pairs):
+        p, d = index[pair.pickup], index[pair.delivery]
+        routing.AddPickupAndDelivery(p, d)
+        solver.Add(routing.VehicleVar(p) == routing.VehicleVar(d))
+        solver.Add(time_dim.CumulVar(p) <= time_dim.CumulVar(d))
+        if pair.max_gap_s is not None:
+            gap = pair.max_gap_s
+            solver.Add(time_dim.CumulVar(d) - time_dim.CumulVar(p) <= gap)
+            keep_alive.append(lambda _p, _d, gap=gap: gap)  # also seen by search filters
+            time_dim.SetPickupToDeliveryLimitFunctionForPair(keep_alive[-1], pair_index)
+    for n in lay.reified:
+        _cold_single(problem, routing, time_dim, index[n], problem.stops[nodes[n].stop])
+    _pin_legs(routing, nodes, index)
+    # 8. disjunctions: every stop may be left out; mandatory ones at a prohibitive price
+    for n, node in enumerate(nodes):
+        if index[n] >= 0:
+            routing.AddDisjunction([index[n]], node.penalty)
+    work_factor = 1 + bool(breaks) + bool(lay.reified)
+    return _Built(manager, routing, time_dim, lay, index, breaks, work_factor, keep_alive)
+
+
+def _vehicle_times(problem: Problem, routing: Any, time_dim: Any, manager: Any,
+                   lay: Layout) -> dict[int, Any]:
+    """Shift and depot hours, finalizers, hourly cost and break of each van."""
     breaks: dict[int, Any] = {}
-    visit = [service[manager.IndexToNode(i)] if not routing.IsEnd(i) else 0
+    visit = [0 if routing.IsEnd(i) else lay.nodes[manager.IndexToNode(i)].service_s
              for i in range(routing.Size())]
-    for v_idx, v in enumerate(vehicles):
-        depot = problem.depots[starts[v_idx]]
+    for v_idx, v in enumerate(problem.vehicles):
+        depot = problem.depots[lay.starts[v_idx]]
         lo = max(v.shift.start_s, depot.window.start_s)
         hi = min(v.shift.end_s, depot.window.end_s)
         for index in (routing.Start(v_idx), routing.End(v_idx)):
@@ -175,53 +192,25 @@ def _build(problem: Problem, kept: Sequence[int]) -> _Built:
                 max(1, round(v.cost_per_hour_c * MILLI / 3600)), v_idx)
         if v.break_ is not None:
             b = v.break_
-            interval = solver.FixedDurationIntervalVar(
+            interval = routing.solver().FixedDurationIntervalVar(
                 b.window.start_s, b.window.end_s, b.duration_s, False, f"break {v.id}")
             time_dim.SetBreakIntervalsOfVehicle([interval], v_idx, visit)
             breaks[v_idx] = interval
-    # 7. pickup and delivery pairs, precedence and time in van
-    pairs: dict[str, dict[StopKind, int]] = {}
-    for node in range(nd, len(where)):
-        stop = stops[node]
-        assert stop is not None
-        if stop.shipment_id is not None:
-            pairs.setdefault(stop.shipment_id, {})[stop.kind] = manager.NodeToIndex(node)
-        else:
-            _cold_single(problem, routing, time_dim, manager.NodeToIndex(node), stop)
-    keep_alive: list[Any] = []
-    for pair_index, pair in enumerate(pairs.values()):
-        p, d = pair[StopKind.PICKUP], pair[StopKind.DELIVERY]
-        routing.AddPickupAndDelivery(p, d)
-        solver.Add(routing.VehicleVar(p) == routing.VehicleVar(d))
-        solver.Add(time_dim.CumulVar(p) <= time_dim.CumulVar(d))
-        d_stop = stops[manager.IndexToNode(d)]
-        assert d_stop is not None
-        limit = problem.max_in_van_for(d_stop.load)
-        if limit is not None:
-            gap = limit - d_stop.service_s
-            solver.Add(time_dim.CumulVar(d) - time_dim.CumulVar(p) <= gap)
-            keep_alive.append(lambda _p, _d, gap=gap: gap)  # also seen by search filters
-            time_dim.SetPickupToDeliveryLimitFunctionForPair(keep_alive[-1], pair_index)
-    # 8. disjunctions: every stop may be left out; mandatory ones at a prohibitive price
-    big = _mandatory_penalty(problem, dist, stops[nd:])
-    for node in range(nd, len(where)):
-        stop = stops[node]
-        assert stop is not None
-        if stop.shipment_id is not None and stop.kind == StopKind.DELIVERY:
-            penalty = 0  # the shipment's penalty is carried once, by its pickup
-        else:
-            penalty = big if stop.penalty_c is None else stop.penalty_c * MILLI
-        routing.AddDisjunction([manager.NodeToIndex(node)], penalty)
-    work_factor = 1 + bool(breaks) + bool(problem.max_in_van_s)
-    return _Built(manager, routing, time_dim, node_stop, breaks, work_factor, keep_alive)
+    return breaks
 
 
-def _signed(stop: Any, c: Compartment, measure: str) -> int:
-    amount = int(getattr(stop.load.get(c), measure))
-    return amount if stop.kind == StopKind.PICKUP else -amount
+def _pin_legs(routing: Any, nodes: Sequence[Node], index: Sequence[int]) -> None:
+    """Load legs only right after the start (or another load leg), unload legs only last."""
+    real = [(index[n], node.leg) for n, node in enumerate(nodes) if index[n] >= 0]
+    for leg_index, leg in real:
+        for other, other_leg in real:
+            if leg == "load" and other_leg != "load":
+                routing.NextVar(other).RemoveValue(leg_index)
+            elif leg == "unload" and other_leg != "unload":
+                routing.NextVar(leg_index).RemoveValue(other)
 
 
-def _set_windows(cumul: Any, windows: list[tuple[int, int]]) -> None:
+def _set_windows(cumul: Any, windows: Sequence[tuple[int, int]]) -> None:
     cumul.SetRange(windows[0][0], windows[-1][1])
     for (_, end), (start, _) in zip(windows, windows[1:], strict=False):
         if start > end + 1:
@@ -242,17 +231,6 @@ def _cold_single(problem: Problem, routing: Any, time_dim: Any, index: int, stop
         else:
             held = time_dim.CumulVar(routing.End(v_idx)) - time_dim.CumulVar(index)
         solver.Add(held <= limit + slack)
-
-
-def _mandatory_penalty(problem: Problem, dist: list[list[int]], stops: Sequence[Any]) -> int:
-    """A price for leaving out a mandatory stop that dwarfs any detour or extra van."""
-    finite = max((x for row in dist for x in row if x < UNREACHABLE), default=0)
-    rate = max(max(v.cost_per_km_c, 1) for v in problem.vehicles)
-    fixed = max(v.fixed_cost_c for v in problem.vehicles) * MILLI
-    hourly = max(v.cost_per_hour_c for v in problem.vehicles) * MILLI // 3600 + 1
-    optional = max((s.penalty_c * MILLI for s in stops if s.penalty_c is not None), default=0)
-    per_stop = 2 * finite * rate + fixed + hourly * HORIZON_S + optional
-    return min(100 * per_stop + 10**6, 10**15 // max(1, len(stops)))
 
 
 def _params(strategy: int, seconds: float, solution_limit: int | None, gls: bool) -> Any:
@@ -284,7 +262,7 @@ def _search(problem: Problem, built: _Built, deadline: float, time_limit_s: floa
     if start is None or remaining <= 0.01:
         stats["stopped_by"] = "time"
         return start
-    rate = SOLUTIONS_PER_STOP_SECOND / max(10, len(built.node_stop)) / built.work_factor
+    rate = SOLUTIONS_PER_STOP_SECOND / max(10, len(built.layout.nodes)) / built.work_factor
     budget = max(50, int(rate * time_limit_s)) if deterministic else None
     stats["work_budget"] = budget
     t = time.monotonic()
@@ -314,35 +292,24 @@ def _first_solution(built: _Built, deadline: float, stats: dict[str, Any]) -> An
     return best
 
 
-def _routes_of(built: _Built, solution: Any) -> list[list[int]]:
-    """Routes of a solution as lists of routing indices, one per vehicle."""
-    routing, out = built.routing, []
-    for v in range(routing.vehicles()):
-        index, route = solution.Value(routing.NextVar(routing.Start(v))), []
-        while not routing.IsEnd(index):
-            route.append(index)
-            index = solution.Value(routing.NextVar(index))
-        out.append(route)
-    return out
-
-
 def _warm_start(problem: Problem, built: _Built, initial: Mapping[str, Sequence[str]],
                 stats: dict[str, Any]) -> Any:
-    """The assignment of ``initial`` if its routes are feasible, else None."""
+    """The assignment of ``initial`` (depot legs added) if feasible, else None."""
     vehicle_of = {v.id: k for k, v in enumerate(problem.vehicles)}
-    index_of = {problem.stops[s].id: built.manager.NodeToIndex(n)
-                for n, s in enumerate(built.node_stop) if s >= 0}
+    nodes = built.layout.nodes
+    node_of = {problem.stops[node.stop].id: n for n, node in enumerate(nodes) if node.stop >= 0}
     routes: list[list[int]] = [[] for _ in problem.vehicles]
     skipped = 0
     for vehicle_id, stop_ids in initial.items():
+        known = [node_of[s] for s in stop_ids if s in node_of]
+        skipped += len(stop_ids) - len(known)
         if vehicle_id not in vehicle_of:
-            skipped += len(stop_ids)
+            skipped += len(known)
             continue
-        for stop_id in stop_ids:
-            if stop_id in index_of:
-                routes[vehicle_of[vehicle_id]].append(index_of[stop_id])
-            else:
-                skipped += 1
+        legs = [g for n in known for g in built.layout.legs_of.get(nodes[n].stop, [])]
+        ordered = ([g for g in legs if nodes[g].leg == "load"] + known
+                   + [g for g in legs if nodes[g].leg == "unload"])
+        routes[vehicle_of[vehicle_id]] = [built.index[n] for n in ordered]
     assignment = built.routing.ReadAssignmentFromRoutes(routes, True)
     if assignment is None:
         stats["warm_start"] = "rejected: routes infeasible, solved from scratch"
@@ -352,14 +319,22 @@ def _warm_start(problem: Problem, built: _Built, initial: Mapping[str, Sequence[
 
 
 def _extract(problem: Problem, built: _Built, solution: Any) -> list[SolvedRoute]:
-    """Read visiting orders, service starts and break starts from a solution."""
+    """Read visiting orders, service starts and break starts from a solution.
+
+    The van leaves the depot when its last load leg is done (or at its start time).
+    """
     routing, time_dim, out = built.routing, built.time_dim, []
     for v in range(routing.vehicles()):
+        depart = solution.Value(time_dim.CumulVar(routing.Start(v)))
         index = solution.Value(routing.NextVar(routing.Start(v)))
         stops, starts = [], []
         while not routing.IsEnd(index):
-            stops.append(built.node_stop[built.manager.IndexToNode(index)])
-            starts.append(solution.Value(time_dim.CumulVar(index)))
+            node = built.layout.nodes[built.manager.IndexToNode(index)]
+            if node.stop >= 0:
+                stops.append(node.stop)
+                starts.append(solution.Value(time_dim.CumulVar(index)))
+            elif node.leg == "load":
+                depart = max(depart, solution.Value(time_dim.CumulVar(index)))
             index = solution.Value(routing.NextVar(index))
         if not stops:
             continue
@@ -367,7 +342,6 @@ def _extract(problem: Problem, built: _Built, solution: Any) -> list[SolvedRoute
         break_start = None
         if brk is not None and solution.PerformedValue(brk):
             break_start = solution.StartValue(brk)
-        out.append(SolvedRoute(v, tuple(stops), tuple(starts),
-                               solution.Value(time_dim.CumulVar(routing.Start(v))),
+        out.append(SolvedRoute(v, tuple(stops), tuple(starts), depart,
                                solution.Value(time_dim.CumulVar(routing.End(v))), break_start))
     return out

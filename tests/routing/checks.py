@@ -71,6 +71,9 @@ def assert_feasible(model: DeliveryModel, plan: Plan) -> None:
         used = [limits[c] for c in Compartment if c in limits and not s.load.get(c).is_zero()]
         if used and s.kind == StopKind.DELIVERY:
             assert held_seconds(model, plan, s.id) <= min(used), f"cold chain broken for {s.id}"
+        if used and s.kind == StopKind.PICKUP and s.shipment_id is None:
+            route, visit = plan.visit_of(s.id)
+            assert route.end_s - visit.start_s <= min(used), f"cold chain broken for {s.id}"
     for relay in problem.relays:
         cold = sum(stops[v.stop_id].load.cold_volume_ml() for r in plan.routes for v in r.visits
                    if stops[v.stop_id].relay_id == relay.id and stops[v.stop_id].kind == StopKind.DELIVERY)

@@ -229,3 +229,53 @@ def test_costs_match_the_solver_objective_with_two_depots():
     assert plan.solver_stats["objective"] == exact_mc
     assert_feasible(m, plan)
     assert replace(plan, solver_stats={}) == plan  # stats do not take part in equality
+
+
+def test_cold_goods_brought_back_to_the_depot_are_back_in_time(day):
+    # given frozen returns picked up at two farms (goods go back to the depot, max 1 h aboard),
+    # one of them open only early, and an ambient stop far away open only late
+    depot = day.depots[0]
+    for k in (1, 2):
+        day.add_vehicle(f"van{k}", "Camion", depot, big_load(), TimeWindow(7 * H, 18 * H),
+                        fixed_cost_c=3_000, cost_per_km_c=30)
+    day.add_stop("ret", "Ferme", 5.0, 0.0, kind=StopKind.PICKUP, service_s=300,
+                 windows=(TimeWindow(8 * H, 8 * H + 900),),
+                 load=Load.of(Compartment.FROZEN, 2_000, 2_000))
+    day.add_stop("far", "Hameau", 9.0, 0.0, service_s=300,
+                 windows=(TimeWindow(10 * H, 10 * H + 900),))
+    day.set_max_in_van(Compartment.FROZEN, H)
+    finish(day)
+    # when
+    plan = day.solve(time_limit_s=1, seed=1)
+    # then the van with the frozen return is home within the hour (not after the 10:00 visit)
+    route, visit = plan.visit_of("ret")
+    assert route.end_s - visit.start_s <= H
+    assert "far" not in route.stop_ids()
+    assert_feasible(day, plan)
+
+
+def test_cold_chain_from_departure_with_two_depots():
+    # given two depots (depot legs are not used then) and a chilled delivery loaded at the
+    # depot for 11:00, after an 08:00 stop, limit 1 h
+    from delivery.routing import DeliveryModel
+
+    m = DeliveryModel()
+    a = m.add_depot("A", "Bavay", 0.0, 0.0, TimeWindow(6 * H, 20 * H))
+    b = m.add_depot("B", "Landrecies", 0.0, 30.0, TimeWindow(6 * H, 20 * H))
+    m.add_vehicle("va1", "Camion A1", a, big_load(), TimeWindow(7 * H, 18 * H),
+                  fixed_cost_c=2_000, cost_per_km_c=30)
+    m.add_vehicle("va2", "Camion A2", a, big_load(), TimeWindow(7 * H, 18 * H),
+                  fixed_cost_c=2_000, cost_per_km_c=30)
+    m.add_vehicle("vb", "Camion B", b, big_load(), TimeWindow(7 * H, 18 * H),
+                  fixed_cost_c=2_000, cost_per_km_c=30)
+    m.add_stop("a", "Pharmacie", 6.0, 0.0, windows=(TimeWindow(8 * H, 8 * H + 900),))
+    m.add_stop("f", "Client", 6.5, 0.0, windows=(TimeWindow(11 * H, 11 * H + 900),),
+               service_s=300, load=Load.of(Compartment.CHILLED, 1_000, 2_000))
+    m.set_max_in_van(Compartment.CHILLED, H)
+    finish(m)
+    # when
+    plan = m.solve(time_limit_s=1, seed=1)
+    # then
+    assert not plan.unassigned
+    assert held_seconds(m, plan, "f") <= H
+    assert_feasible(m, plan)
