@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from marketplace.saleor import registry
@@ -39,15 +40,23 @@ def run_webhook_handler(event_id: int, handler_name: str) -> str:
         logger.warning("no handler %r for %s any more", handler_name, event.event_type)
         return "no-handler"
     WebhookHandling.objects.get_or_create(event=event, handler_name=handler_name)
-    with transaction.atomic():
-        handling = WebhookHandling.objects.select_for_update().get(
-            event=event, handler_name=handler_name
+    try:
+        with transaction.atomic():
+            handling = WebhookHandling.objects.select_for_update().get(
+                event=event, handler_name=handler_name
+            )
+            if handling.done_at is not None:
+                return "already-done"
+            func(received_event(event))
+            handling.done_at = timezone.now()
+            handling.attempts = F("attempts") + 1
+            handling.last_error = ""
+            handling.save(update_fields=["done_at", "attempts", "last_error"])
+    except Exception as exc:
+        # the handler's work was rolled back with it; remember why, then let Celery retry
+        WebhookHandling.objects.filter(event=event, handler_name=handler_name).update(
+            attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000]
         )
-        if handling.done_at is not None:
-            return "already-done"
-        func(received_event(event))
-        handling.done_at = timezone.now()
-        handling.attempts += 1
-        handling.last_error = ""
-        handling.save(update_fields=["done_at", "attempts", "last_error"])
+        logger.warning("handler %s failed for event %s: %s", handler_name, event_id, exc)
+        raise
     return "done"

@@ -263,7 +263,9 @@ def m_checkout_create(ctx: Context, input: Json, **_: Any) -> Json:
     if channel is None:
         raise UserError("NOT_FOUND", "Channel with given slug does not exist.", "channel")
     if not channel.get("isActive", True):
-        raise UserError("CHANNEL_INACTIVE", f"Channel with '{channel['slug']}' is inactive.", "channel")
+        raise UserError(
+            "CHANNEL_INACTIVE", f"Channel with '{channel['slug']}' is inactive.", "channel"
+        )
     doc: Json = {
         "key": new_key(),
         "email": input.get("email"),
