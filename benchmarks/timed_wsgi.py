@@ -7,8 +7,8 @@ Every Saleor call goes through ``SaleorGateway._run``; this wrapper times those 
 import threading
 import time
 
-from marketplace.wsgi import application as django_app
 from marketplace.saleor.gateway import SaleorGateway
+from marketplace.wsgi import application as django_app
 
 _local = threading.local()
 _original_run = SaleorGateway._run
