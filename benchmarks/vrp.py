@@ -182,7 +182,7 @@ def main() -> None:
                         routes = run_vroom(inst, T)
                     c = check_routes(inst, routes, max_vehicles=inst.fleet_size())
                     row.update(feasible=c.feasible, errors=list(c.errors[:3]), distance=c.distance,
-                               vehicles=c.vehicles, gap=100 * (c.distance - bks.distance) / bks.distance + 0.0)
+                               vehicles=c.vehicles, gap=round(100 * (c.distance - bks.distance) / bks.distance, 6) + 0.0)
                 except Exception as exc:  # keep the benchmark going; the table shows it
                     row.update(feasible=False, error=repr(exc))
                 row["wall_s"] = round(time.monotonic() - t, 2)

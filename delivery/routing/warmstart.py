@@ -116,9 +116,12 @@ def relax(problem: Problem) -> Relaxation:
     def prize(stop) -> int | None:
         return None if stop.penalty_c is None else stop.penalty_c * COST_SCALE
 
-    clients, shipments, sides = [], [], {}
+    clients: list = []
+    shipments: list = []
+    sides: dict[str, dict[StopKind, tuple]] = {}
     for i, stop in enumerate(problem.stops):
-        early, late = _envelope(stop.windows, relays.get(stop.relay_id, ()))
+        opening = relays.get(stop.relay_id, ()) if stop.relay_id is not None else ()
+        early, late = _envelope(stop.windows, opening)
         if stop.shipment_id is not None:
             sides.setdefault(stop.shipment_id, {})[stop.kind] = (offset + i, stop, early, late)
             continue
@@ -202,8 +205,8 @@ def _pyvrp_data(r: Relaxation):
         clients=clients,
         depots=[Depot(location=i, tw_early=a, tw_late=b) for i, (a, b) in enumerate(r.depot_windows)],
         vehicle_types=vehicle_types,
-        distance_matrices=[r.distances],
-        duration_matrices=[r.durations],
+        distance_matrices=[r.distances],  # type: ignore[list-item]
+        duration_matrices=[r.durations],  # type: ignore[list-item]
         shipments=shipments,
     )
 
