@@ -150,10 +150,18 @@ class SaleorGraphQLClient:
 
 @functools.cache
 def shared_client():
-    """The process-wide gateway over HTTP, built from settings (one connection pool)."""
+    """The process-wide gateway over HTTP (one connection pool).
+
+    The token is ``SALEOR_APP_TOKEN``, else the one Saleor gave us at registration.
+    """
     from django.conf import settings
 
     from marketplace.saleor.gateway import SaleorGateway
 
-    transport = SaleorGraphQLClient(settings.SALEOR_API_URL, settings.SALEOR_APP_TOKEN)
+    token = settings.SALEOR_APP_TOKEN
+    if not token:
+        from marketplace.saleor.installation import app_token
+
+        token = app_token(settings.SALEOR_API_URL) or ""  # stored (encrypted) by /api/register
+    transport = SaleorGraphQLClient(settings.SALEOR_API_URL, token)
     return SaleorGateway(transport, channel_slug=settings.SALEOR_CHANNEL)
