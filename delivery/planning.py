@@ -5,6 +5,7 @@ Stop ids are ``task-<pk>``, vehicle ids ``shift-<pk>``, so a plan maps back to r
 """
 
 import datetime as dt
+import functools
 import json
 import logging
 
@@ -32,13 +33,19 @@ log = logging.getLogger(__name__)
 MAX_IN_VAN_S = {Compartment.CHILLED: 2 * 3600, Compartment.FROZEN: 3600}
 
 
+@functools.lru_cache(maxsize=2)
+def _road_network(path: str):
+    """Load a road graph once per process (it is read-only afterwards)."""
+    from delivery.routing.network import RoadNetwork  # noqa: PLC0415 - osmnx is heavy
+
+    return RoadNetwork.from_file(path)
+
+
 def travel_model():
     """The road network from ``settings.ROAD_GRAPH_PATH``, else the labelled straight-line model."""
     path = getattr(settings, "ROAD_GRAPH_PATH", "")
     if path:
-        from delivery.routing.network import RoadNetwork  # noqa: PLC0415 - osmnx is heavy
-
-        return RoadNetwork.from_file(path)
+        return _road_network(str(path))
     from delivery.routing.straightline import StraightLineTravel  # noqa: PLC0415
 
     return StraightLineTravel()

@@ -166,4 +166,5 @@ def test_staff_choice_relay_today_sends_the_goods_to_the_nearest_open_relay(clie
     nearest = min(RelayPoint.objects.all(), key=lambda r: _distance_m(home.lon, home.lat, r.lon, r.lat))
     assert follow.relay_point == nearest
     plan = home.day.plans.get(is_current=True)
-    assert plan.rounds.filter(stops__task=follow).exists() or plan.unassigned.filter(task=follow).exists()
+    assert plan.rounds.get(shift=current_round.shift).stops.filter(task=follow).exists()  # the van with the goods
+    assert plan.rounds.get().stops.get(task=home).fixed

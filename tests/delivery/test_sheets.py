@@ -83,3 +83,16 @@ def test_staff_download_pdf_and_gpx_but_anonymous_cannot(client, admin_user, cur
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF") and "gros caractères" in pdf_text(response.content)
     assert gpx.status_code == 200 and b"<rte>" in gpx.content
+
+
+def test_the_sheets_package_never_imports_django():
+    import ast
+    from pathlib import Path
+
+    import delivery.sheets
+
+    for path in Path(delivery.sheets.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        assert not [m for m in names if m.split(".")[0] in {"django", "marketplace"}], path.name
