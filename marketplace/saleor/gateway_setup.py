@@ -50,6 +50,9 @@ class SetupCalls:
         self.is_stand_in = transport.is_stand_in
         self._channel: dict[str, Any] | None = None
         self._attribute_ids: dict[str, str] = {}
+        # ids are cached against a real Saleor only: the stand-in's rows can be rolled back
+        # (tests) or rebuilt (demo reset), and its look-ups cost a few milliseconds.
+        self._cache = not transport.is_stand_in
 
     # ------------------------------------------------------------------ helpers
     def _run(self, name: str, **variables: Any) -> dict[str, Any]:
@@ -66,7 +69,7 @@ class SetupCalls:
         SaleorNotFoundError
             When the channel slug does not exist in Saleor.
         """
-        if self._channel is None:
+        if self._channel is None or not self._cache:
             node = self._run("channel", slug=self.channel_slug).get("channel")
             if not node:
                 raise SaleorNotFoundError(f"channel {self.channel_slug!r} does not exist in Saleor")
@@ -138,7 +141,7 @@ class SetupCalls:
 
     def attribute_id(self, slug: str, name: str = "") -> str:
         """Id of the product dropdown attribute ``slug``, created on first use (cached)."""
-        if slug not in self._attribute_ids:
+        if slug not in self._attribute_ids or not self._cache:
             node = self._run("attribute_by_slug", slug=slug).get("attribute")
             if not node:
                 node = self._mutate(
