@@ -18,6 +18,9 @@ from .models import DeliveryTask, Depot, Shift, Van
 
 H = 3600
 MORNING, AFTERNOON, DAY = (9 * H, 12 * H), (14 * H, 17 * H), (9 * H, 17 * H)
+# Fresh goods collected at a vendor must reach the customer within the cold-chain limit, so a
+# pair's windows sit close together: (collect window, delivery window).
+PAIR_WINDOWS = [((8 * H + 1800, 11 * H), (9 * H + 1800, 12 * H + 1800)), ((13 * H, 15 * H), (14 * H, 17 * H))]
 FALLBACK_VENDORS = [("Ferme du Pont des Loups", "Saint-Waast"), ("Fromagerie de Maroilles", "Maroilles"),
                     ("Boucherie Carlier", "Bavay"), ("Boulangerie du Quesnoy", "Quesnoy"),
                     ("Les Vergers de Mormal", "Locquignol")]
@@ -79,9 +82,9 @@ def build_specs(date: dt.date, rng: random.Random) -> list[TaskSpec]:
         crates = crate("chilled")
         shipment = f"{prefix}:{key}:{shopper.pk}"
         specs.append(TaskSpec(kind=DeliveryTask.Kind.COLLECT, source=f"{shipment}:collect", shipment_key=shipment,
-                              name=name, address=address, lon=lon, lat=lat, windows=(MORNING if i % 2 else DAY,),
+                              name=name, address=address, lon=lon, lat=lat, windows=(PAIR_WINDOWS[i % 2][0],),
                               loads=load, crates=crates, service_s=300))
-        specs.append(_home(shopper, f"{shipment}:deliver", AFTERNOON if i % 2 else DAY, load, crates, rng,
+        specs.append(_home(shopper, f"{shipment}:deliver", PAIR_WINDOWS[i % 2][1], load, crates, rng,
                            shipment_key=shipment))
     for j, shopper in enumerate(shoppers[6:18]):  # groceries loaded at the depot
         compartment = rng.choice(["ambient", "ambient", "chilled", "frozen"])

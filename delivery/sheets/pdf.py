@@ -1,6 +1,7 @@
 """The printed route sheet: A4, French, normal or large print, rendered by WeasyPrint."""
 
 import base64
+import logging
 from html import escape
 
 import qrcode
@@ -22,6 +23,8 @@ from .data import (
     osm_link,
 )
 from .overview_map import draw_overview
+
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per layout step
 
 CSS = """
 @page { size: A4; margin: 12mm 12mm 14mm 12mm;
