@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "delivery",
     "integrations.prestashop",
     "marketplace.storefront",
+    "marketplace.indicators",
     "shortcircuit",
 ]
 
@@ -148,6 +149,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
+# Short circuit: close cycles past their closing minute, place standing baskets in new cycles.
+CELERY_BEAT_SCHEDULE["shortcircuit-close-due-cycles"] = {"task": "shortcircuit.close_due_cycles", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["shortcircuit-open-due-cycles"] = {"task": "shortcircuit.open_due_cycles", "schedule": 300.0}
 
 # Saleor: empty SALEOR_API_URL means the in-memory stand-in (demo and service tests).
 SALEOR_API_URL = os.environ.get("SALEOR_API_URL", "")

@@ -14,4 +14,6 @@ urlpatterns = [
     path("comptes/", include("marketplace.vendors.urls_accounts")),
     path("livraison/", include("delivery.urls")),
     path("boutique/", include("marketplace.storefront.urls")),
+    path("pilotage/indicateurs/", include("marketplace.indicators.urls")),
+    path("circuit-court/", include("shortcircuit.urls")),
 ]

@@ -3,5 +3,6 @@
 HOME_LINKS: list[dict[str, str]] = [
     {"url": "/boutique/", "label": "Faire mes courses"},
     {"url": "/livraison/", "label": "Tournées de la camionnette (équipe)"},
+    {"url": "/pilotage/indicateurs/", "label": "Indicateurs du territoire (équipe)"},
     {"url": "/admin/", "label": "Administration (équipe)"},
 ]

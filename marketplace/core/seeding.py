@@ -7,6 +7,7 @@ SEEDERS: list[str] = [
     "marketplace.territory.seed.run",
     "marketplace.storefront.seed.run",
     "delivery.seed.run",
+    "marketplace.indicators.seed.run",
 ]
 
 # Demo accounts printed by ``seed_demo --accounts`` and shown on the home page: (role, login, password).

@@ -1,0 +1,99 @@
+"""Charts of the indicators, drawn offline with matplotlib as SVG data URIs (no JavaScript, no CDN)."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+GREEN, BLUE, ORANGE, GREY, PURPLE = "#0b5d1e", "#0a4a8a", "#c75000", "#6b6b6b", "#5b3a8f"
+MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+
+
+def _svg(fig) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _figure(width: float = 7.0, height: float = 3.2):
+    fig, ax = plt.subplots(figsize=(width, height), dpi=100)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(labelsize=10)
+    return fig, ax
+
+
+def vendors_chart(rows: list[dict]) -> str:
+    """Stacked bars of vendors on the platform per month, by kind."""
+    fig, ax = _figure()
+    labels = [m for m in rows[0] if m != "month"] if rows else []
+    bottom = [0] * len(rows)
+    for label, colour in zip(labels, [GREEN, BLUE, ORANGE, GREY], strict=False):
+        values = [r[label] for r in rows]
+        ax.bar([MONTHS[r["month"].month - 1] for r in rows], values, bottom=bottom, label=label, color=colour)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_ylabel("inscrits")
+    ax.legend(frameon=False, fontsize=9)
+    return _svg(fig)
+
+
+def sales_chart(rows: list[dict]) -> str:
+    """Bars of sales (euros) per month with the order count as a line."""
+    fig, ax = _figure()
+    x = [MONTHS[r["month"].month - 1] for r in rows]
+    ax.bar(x, [r["euros"] for r in rows], color=GREEN, label="ventes (€)")
+    ax.set_ylabel("ventes (€)")
+    twin = ax.twinx()
+    twin.plot(x, [r["orders"] for r in rows], color=ORANGE, marker="o", label="commandes")
+    twin.set_ylabel("commandes")
+    twin.spines[["top"]].set_visible(False)
+    return _svg(fig)
+
+
+def revenue_chart(rows: list[dict], top: int = 12) -> str:
+    """Horizontal bars of sales per vendor (the ``top`` largest)."""
+    rows = rows[:top][::-1]
+    fig, ax = _figure(7.0, max(2.0, 0.35 * len(rows) + 0.8))
+    ax.barh([r["vendor"] for r in rows], [r["euros"] for r in rows], color=BLUE)
+    ax.set_xlabel("ventes sur la plateforme (€)")
+    return _svg(fig)
+
+
+def deliveries_chart(by_mode: dict, failed: dict) -> str:
+    """Deliveries by mode and failed deliveries by reason, side by side."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(7.5, 3.0), dpi=100)
+    left.bar(list(by_mode), list(by_mode.values()), color=[GREY, PURPLE, GREEN])
+    left.set_title("Remises par mode", fontsize=11)
+    right.bar(list(failed) or ["aucun"], list(failed.values()) or [0], color=ORANGE)
+    right.set_title("Échecs de livraison", fontsize=11)
+    for ax in (left, right):
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.tick_params(labelsize=9)
+    return _svg(fig)
+
+
+def van_chart(per_month: list[dict]) -> str:
+    """Van kilometres per month, with hours as a line."""
+    fig, ax = _figure()
+    x = [MONTHS[r["month"].month - 1] for r in per_month]
+    ax.bar(x, [r["km"] for r in per_month], color=GREY)
+    ax.set_ylabel("km")
+    twin = ax.twinx()
+    twin.plot(x, [r["hours"] for r in per_month], color=GREEN, marker="o")
+    twin.set_ylabel("heures")
+    twin.spines[["top"]].set_visible(False)
+    return _svg(fig)
+
+
+def value_chart(value: dict) -> str:
+    """Local sales through the platform against the online spending leaving the territory."""
+    fig, ax = _figure(7.0, 1.8)
+    ax.barh(["fuite vers les plateformes extérieures", "ventes locales via la plateforme"],
+            [value["leakage"], value["euros"]], color=[GREY, GREEN])
+    ax.set_xlabel("euros sur la période")
+    return _svg(fig)

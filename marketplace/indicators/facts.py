@@ -1,0 +1,100 @@
+"""Keep the fact tables in step with the platform's records (idempotent; run nightly and on view).
+
+- sales: one fact per vendor share of an order (the vendors' order projection), joined with
+  the storefront order for the customer's commune, mode and flags;
+- deliveries: one fact per delivery stop that is done or failed;
+- rounds: one fact per van round of each day's current plan.
+"""
+
+from __future__ import annotations
+
+import math
+
+from django.db import transaction
+from django.db.models import Sum
+
+from delivery.models import DeliveryTask, Round
+from marketplace.storefront.models import ShopOrder
+from marketplace.vendors.models import VendorOrder
+
+from .models import DeliveryFact, RoundFact, SaleFact
+
+#: Road distance is about this many times the straight line in the Pays de Mormal (rural grid).
+DETOUR = 1.3
+
+
+def crow_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+def trip_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Estimated road round trip between two points, km (straight line × DETOUR × 2)."""
+    return 2 * DETOUR * crow_km(lon1, lat1, lon2, lat2)
+
+
+@transaction.atomic
+def refresh_sales() -> int:
+    """Upsert a sale fact per vendor share of a storefront order; return how many were written."""
+    orders = {o.saleor_order_id: o for o in ShopOrder.objects.select_related("shopper__commune")}
+    count = 0
+    shares = VendorOrder.objects.exclude(status=VendorOrder.Status.CANCELLED).select_related("vendor").annotate(
+        amount=Sum("lines__total_price"))
+    for share in shares:
+        order = orders.get(share.saleor_order_id)
+        if order is None or share.amount is None:
+            continue
+        shopper, vendor = order.shopper, share.vendor
+        amount = int(share.amount * 100)
+        SaleFact.objects.update_or_create(order_ref=order.saleor_order_id, vendor=vendor, defaults={
+            "date": order.created_at.date(), "customer_commune": shopper.commune, "mode": order.mode,
+            "channel": order.channel, "amount_cents": amount,
+            "commission_cents": int(amount * share.commission_rate / 100), "senior": shopper.is_senior,
+            "isolated": shopper.is_isolated, "synthetic": False,
+            "customer_trip_km": 0 if order.mode == ShopOrder.Mode.COLLECT else trip_km(shopper.lon, shopper.lat, vendor.lon, vendor.lat),
+        })
+        count += 1
+    return count
+
+
+@transaction.atomic
+def refresh_deliveries() -> int:
+    """Upsert a delivery fact per done or failed delivery stop; return how many were written."""
+    orders = {o.saleor_order_id: o for o in ShopOrder.objects.select_related("shopper")}
+    count = 0
+    tasks = DeliveryTask.objects.exclude(kind=DeliveryTask.Kind.COLLECT).filter(
+        status__in=[DeliveryTask.Status.DELIVERED, DeliveryTask.Status.FAILED]).select_related("day", "relay_point")
+    for task in tasks:
+        order_id = task.source.split(":")[1] if task.source.startswith("order:") else ""
+        shopper = orders[order_id].shopper if order_id in orders else None
+        commune_id = task.relay_point.commune_id if task.relay_point else (shopper.commune_id if shopper else None)
+        DeliveryFact.objects.update_or_create(task_ref=task.source, defaults={
+            "date": task.day.date, "mode": task.kind, "commune_id": commune_id, "status": task.status,
+            "fail_reason": task.fail_reason, "senior": bool(shopper and shopper.is_senior),
+            "isolated": bool(shopper and shopper.is_isolated), "synthetic": False,
+        })
+        count += 1
+    return count
+
+
+@transaction.atomic
+def refresh_rounds() -> int:
+    """Upsert a round fact per van round of every day's current plan; return how many."""
+    count = 0
+    rounds = Round.objects.filter(plan__is_current=True).select_related("plan__day", "shift__van")
+    for rnd in rounds:
+        deliveries = rnd.stops.exclude(task__kind=DeliveryTask.Kind.COLLECT).count()
+        RoundFact.objects.update_or_create(round_ref=f"{rnd.plan.day.date}:{rnd.shift.van.name}", defaults={
+            "date": rnd.plan.day.date, "van": rnd.shift.van.name, "km": rnd.distance_m / 1000,
+            "hours": rnd.duration_s / 3600, "deliveries": deliveries, "synthetic": False,
+        })
+        count += 1
+    return count
+
+
+def refresh_all() -> dict[str, int]:
+    """Refresh every fact table; return the counts written."""
+    return {"sales": refresh_sales(), "deliveries": refresh_deliveries(), "rounds": refresh_rounds()}

@@ -1,0 +1,156 @@
+"""The indicators of the territory's digital plan, computed from the fact tables.
+
+Every figure takes the same filter: a year, optionally one month, optionally one commune
+(the customer's commune for sales and deliveries; van rounds cross communes and ignore it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from marketplace.territory.models import Commune
+from marketplace.vendors.models import Vendor
+
+from .models import DeclaredRevenue, DeliveryFact, RoundFact, SaleFact
+
+#: kg CO2e per van-km: ADEME Base Carbone order of magnitude for a diesel light commercial
+#: vehicle under 3.5 t (about 0.26), plus about 10 % for the refrigeration unit.
+CO2_KG_PER_KM = float(getattr(settings, "VAN_CO2_KG_PER_KM", 0.286))
+#: kg CO2e per car-km for the customer trips avoided (ADEME, average French car, about 0.19).
+CAR_CO2_KG_PER_KM = 0.193
+#: Online spending leaving the territory each year, as quoted by the territory's digital plan (euros).
+LEAKAGE_EUR_PER_YEAR = 14_000_000
+
+
+@dataclass(frozen=True)
+class Period:
+    """A filter: ``year``, optional ``month`` (1-12) and optional commune."""
+
+    year: int
+    month: int | None = None
+    commune: Commune | None = None
+
+    @property
+    def start(self) -> dt.date:
+        """First day included."""
+        return dt.date(self.year, self.month or 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        """First day after the period."""
+        if self.month:
+            return dt.date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+        return dt.date(self.year + 1, 1, 1)
+
+    @property
+    def label(self) -> str:
+        """French label, e.g. ``mars 2026`` or ``2026``."""
+        months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                  "octobre", "novembre", "décembre"]
+        text = f"{months[self.month - 1]} {self.year}" if self.month else str(self.year)
+        return f"{text} — {self.commune.name}" if self.commune else text
+
+    def days(self) -> float:
+        """Number of days in the period."""
+        return (self.end - self.start).days
+
+
+def _sales(period: Period):
+    qs = SaleFact.objects.filter(date__gte=period.start, date__lt=period.end)
+    return qs.filter(customer_commune=period.commune) if period.commune else qs
+
+
+def _deliveries(period: Period):
+    qs = DeliveryFact.objects.filter(date__gte=period.start, date__lt=period.end)
+    return qs.filter(commune=period.commune) if period.commune else qs
+
+
+def _rounds(period: Period):
+    return RoundFact.objects.filter(date__gte=period.start, date__lt=period.end)
+
+
+def vendors_by_month(year: int) -> list[dict]:
+    """Vendors on the platform at the end of each month of ``year``, by kind."""
+    rows = []
+    kinds = dict(Vendor.Kind.choices)
+    for month in range(1, 13):
+        end = dt.date(year + (month == 12), month % 12 + 1, 1)
+        counts = dict(Vendor.objects.filter(created_at__date__lt=end, active=True).values_list("kind").annotate(n=Count("id")))
+        rows.append({"month": dt.date(year, month, 1), **{label: counts.get(kind, 0) for kind, label in kinds.items()}})
+    return rows
+
+
+def sales_by_month(period: Period) -> list[dict]:
+    """Orders and sales (euros) per month of the period."""
+    qs = _sales(Period(period.year, None, period.commune)) if not period.month else _sales(period)
+    data = (qs.annotate(m=TruncMonth("date")).values("m")
+            .annotate(orders=Count("order_ref", distinct=True), cents=Sum("amount_cents")).order_by("m"))
+    return [{"month": r["m"], "orders": r["orders"], "euros": r["cents"] / 100} for r in data]
+
+
+def revenue_by_vendor(period: Period) -> list[dict]:
+    """Sales per vendor over the period, with the platform's share of its declared turnover."""
+    sales = (_sales(period).values("vendor__name", "vendor_id").annotate(cents=Sum("amount_cents"), commission=Sum("commission_cents"))
+             .order_by("-cents"))
+    declared = dict(DeclaredRevenue.objects.filter(month__gte=period.start, month__lt=period.end)
+                    .values("vendor_id").annotate(total=Sum("revenue_cents")).values_list("vendor_id", "total"))
+    rows = []
+    for r in sales:
+        known = declared.get(r["vendor_id"])
+        rows.append({"vendor": r["vendor__name"], "euros": r["cents"] / 100, "commission": (r["commission"] or 0) / 100,
+                     "share": (r["cents"] / known) if known else None})
+    return rows
+
+
+def deliveries(period: Period) -> dict:
+    """Deliveries by mode, those to seniors or isolated people, and failures by reason."""
+    shop_orders = _sales(period).filter(mode="collect").values("order_ref").distinct().count()
+    done = _deliveries(period).filter(status="delivered")
+    by_mode = {"Retrait en boutique": shop_orders,
+               "Point relais": done.filter(mode="relay").count() + done.filter(mode="pickup_point").count(),
+               "Domicile": done.filter(mode="home").count()}
+    fragile = done.filter(mode="home").filter(Q(senior=True) | Q(isolated=True)).count()
+    failed = dict(_deliveries(period).filter(status="failed").values_list("fail_reason").annotate(n=Count("id")))
+    labels = {"absent": "Absent", "refused": "Refusé", "address_not_found": "Adresse introuvable", "no_access": "Accès impossible"}
+    return {"by_mode": by_mode, "home_fragile": fragile,
+            "failed": {labels.get(k, k or "non précisé"): v for k, v in failed.items()},
+            "failed_total": sum(failed.values())}
+
+
+def van(period: Period) -> dict:
+    """Van km, hours, km per delivery, CO2, and km avoided against customers driving to shops."""
+    totals = _rounds(period).aggregate(km=Sum("km"), hours=Sum("hours"), deliveries=Sum("deliveries"))
+    km, hours, count = totals["km"] or 0.0, totals["hours"] or 0.0, totals["deliveries"] or 0
+    customer_km = _sales(period).exclude(mode="collect").aggregate(km=Sum("customer_trip_km"))["km"] or 0.0
+    per_month = list(_rounds(period).annotate(m=TruncMonth("date")).values("m")
+                     .annotate(km=Sum("km"), hours=Sum("hours")).order_by("m"))
+    return {"km": km, "hours": hours, "deliveries": count, "km_per_delivery": km / count if count else None,
+            "co2_kg": km * CO2_KG_PER_KM, "customer_km": customer_km, "km_avoided": customer_km - km,
+            "co2_avoided_kg": customer_km * CAR_CO2_KG_PER_KM - km * CO2_KG_PER_KM,
+            "per_month": [{"month": r["m"], "km": r["km"], "hours": r["hours"]} for r in per_month]}
+
+
+def value_kept(period: Period) -> dict:
+    """Local sales through the platform, set against the yearly online leakage (pro rata)."""
+    euros = (_sales(period).aggregate(c=Sum("amount_cents"))["c"] or 0) / 100
+    leak = LEAKAGE_EUR_PER_YEAR * period.days() / 365
+    return {"euros": euros, "leakage": leak, "share": euros / leak if leak else 0.0}
+
+
+def synthetic_share(period: Period) -> float:
+    """Fraction of the period's sale facts that are seeded demo history."""
+    total = _sales(period).count()
+    return _sales(period).filter(synthetic=True).count() / total if total else 0.0
+
+
+def all_figures(period: Period) -> dict:
+    """Everything the dashboard and the annual report show."""
+    return {"period": period, "vendors": vendors_by_month(period.year), "sales": sales_by_month(period),
+            "revenue": revenue_by_vendor(period), "deliveries": deliveries(period), "van": van(period),
+            "value": value_kept(period), "synthetic": synthetic_share(period),
+            "co2_factor": CO2_KG_PER_KM, "car_factor": CAR_CO2_KG_PER_KM}
