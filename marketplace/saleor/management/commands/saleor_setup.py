@@ -1,0 +1,22 @@
+"""Prepare Saleor for the marketplace: the channel and its French shipping zone, then show the App URLs."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from marketplace.saleor.manifest import public_url
+from marketplace.saleor.port import get_saleor
+
+
+class Command(BaseCommand):
+    """``manage.py saleor_setup``: idempotent; run once after Saleor's first migrate."""
+
+    help = "Create the sales channel and its shipping zone in Saleor if missing, and print the App manifest URL."
+
+    def handle(self, *args, **options):
+        """Ensure the set-up and report what is used."""
+        saleor = get_saleor()
+        channel = saleor.ensure_sales_setup()
+        where = "the stand-in (no SALEOR_API_URL)" if saleor.is_stand_in else settings.SALEOR_API_URL
+        self.stdout.write(f"Saleor: {where}")
+        self.stdout.write(f"Channel {channel['slug']} ({channel['currencyCode']}) is ready with a shipping zone for FR.")
+        self.stdout.write(f"Install the App in the Saleor Dashboard from {public_url('/saleor/api/manifest')}")
