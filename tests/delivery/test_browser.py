@@ -53,6 +53,11 @@ def test_driver_marks_one_stop_delivered_and_another_failed(page, live_server, p
     assert shown[first.pk] == "delivered" and shown[second.pk] == "failed"
     assert len(shown) == len(stops)
 
+    # what the server knows (e.g. staff closed a stop) reaches the phone on its next sync
+    DeliveryTask.objects.filter(pk=stops[2].task.pk).update(status="delivered")
+    page.evaluate("window.mormalPhone.sync()")
+    page.wait_for_function(f"document.getElementById('arret-{stops[2].task.pk}').dataset.status === 'delivered'")
+
 
 @pytest.mark.browser
 def test_updates_made_offline_are_queued_and_sent_once_when_back_online(page, live_server, phone_url,

@@ -44,7 +44,7 @@
     li.dataset.status = status;
     li.className = "stop status-" + status;
     var label = li.querySelector("[data-role=state]");
-    label.textContent = status === "delivered" ? "✔ Fait" : (status === "failed" ? "✖ Échec (" + reason + ")" : "");
+    label.textContent = status === "delivered" ? "✔ Fait" : (status === "failed" ? "✖ Échec" + (reason ? " (" + reason + ")" : "") : "");
     var list = document.getElementById("stops");
     var todo = list.querySelectorAll("li.status-planned");
     document.getElementById("todo-count").textContent = String(todo.length);
@@ -95,11 +95,24 @@
       syncing = false;
       showStatus();
       if (rest.length) { return sync(); }
-      return null;
+      return refreshFromServer();
     }).catch(function () {
       syncing = false;
       showStatus();
     });
+  }
+
+  function refreshFromServer() {
+    if (load(queueKey).length) { return Promise.resolve(); }
+    return fetch(stateUrl, { credentials: "omit" }).then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (body) {
+        if (!body || load(queueKey).length) { return; }
+        Object.keys(body.statuses).forEach(function (taskId) {
+          var li = document.querySelector('li[data-task-id="' + taskId + '"]');
+          if (li && li.dataset.status !== body.statuses[taskId]) { markStop(li, body.statuses[taskId], ""); }
+        });
+        sortTodoFirst();
+      }).catch(function () { /* offline: keep what the phone shows */ });
   }
 
   function enqueue(li, kind, reason, reasonLabel) {
