@@ -1,6 +1,7 @@
-"""Sign-in, sign-out and invitations, under ``/comptes/`` (namespace ``accounts``)."""
+"""Sign-in, sign-out, password reset and invitations, under ``/comptes/`` (namespace ``accounts``)."""
 
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
 
 from .views import accounts
 
@@ -10,4 +11,18 @@ urlpatterns = [
     path("connexion/", accounts.LoginView.as_view(), name="login"),
     path("deconnexion/", accounts.LogoutView.as_view(), name="logout"),
     path("invitation/<str:signed>/", accounts.accept_invitation, name="accept_invitation"),
+    path("mot-de-passe/oubli/", auth_views.PasswordResetView.as_view(
+        template_name="accounts/password_reset.html", email_template_name="accounts/email/password_reset.txt",
+        subject_template_name="accounts/email/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password_reset_done"),
+    ), name="password_reset"),
+    path("mot-de-passe/oubli/envoye/", auth_views.PasswordResetDoneView.as_view(
+        template_name="accounts/password_reset_done.html",
+    ), name="password_reset_done"),
+    path("mot-de-passe/nouveau/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html", success_url=reverse_lazy("accounts:password_reset_complete"),
+    ), name="password_reset_confirm"),
+    path("mot-de-passe/change/", auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html",
+    ), name="password_reset_complete"),
 ]

@@ -110,7 +110,7 @@ def set_lines_prepared(vendor: Vendor, vendor_order: VendorOrder, prepared_line_
     wanted = set(prepared_line_ids)
     now = timezone.now()
     with transaction.atomic():
-        lines = list(vendor_order.lines.select_for_update())
+        lines = list(VendorOrderLine.objects.select_for_update().filter(order=vendor_order).order_by("pk"))
         for line in lines:
             if line.pk in wanted and line.prepared_at is None:
                 line.prepared_at, line.prepared_by = now, user

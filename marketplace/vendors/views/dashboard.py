@@ -14,9 +14,10 @@ from .access import owner_required, vendor_required
 def dashboard(request):
     """Orders to prepare, low stock and products waiting to reach Saleor."""
     vendor = request.vendor
+    to_prepare = selectors.orders_of(vendor, VendorOrder.Status.NEW)
     return render(request, "vendors/dashboard.html", {
         "vendor": vendor,
-        "to_prepare": selectors.orders_of(vendor, VendorOrder.Status.NEW)[:10],
+        "to_prepare": to_prepare[:10], "to_prepare_count": to_prepare.count(),
         "low_stock": selectors.low_stock(vendor)[:20],
         "unsynced": selectors.products_of(vendor).exclude(sync_error=""),
         "product_count": selectors.products_of(vendor).count(),
