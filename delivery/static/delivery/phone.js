@@ -82,7 +82,7 @@
   function sync() {
     if (syncing) { return Promise.resolve(); }
     var queue = load(queueKey);
-    if (!queue.length) { showStatus(); return Promise.resolve(); }
+    if (!queue.length) { showStatus(); return refreshFromServer(); }
     syncing = true;
     showStatus();
     var ev = queue[0];
