@@ -24,18 +24,17 @@ from delivery.routing.problem import HORIZON_S, Compartment, Problem, StopKind
 FSS = routing_enums_pb2.FirstSolutionStrategy
 LSM = routing_enums_pb2.LocalSearchMetaheuristic
 
-#: First-solution strategies all tried; the cheapest start is then improved by GLS.
-FIRST_SOLUTIONS = (FSS.PARALLEL_CHEAPEST_INSERTION, FSS.SEQUENTIAL_CHEAPEST_INSERTION,
-                   FSS.LOCAL_CHEAPEST_INSERTION)
+#: First-solution strategies, tried in turn while cheap; the best start is improved by GLS.
+FIRST_SOLUTIONS = (FSS.LOCAL_CHEAPEST_INSERTION, FSS.PARALLEL_CHEAPEST_INSERTION,
+                   FSS.SEQUENTIAL_CHEAPEST_INSERTION)
 #: Tried only when none of the above finds a solution (e.g. tight windows, fixed fleet).
 FALLBACK_SOLUTIONS = (FSS.PATH_CHEAPEST_ARC, FSS.SAVINGS, FSS.ALL_UNPERFORMED)
 
-#: Deterministic work budget: local-search solutions allowed per second of time limit are
-#: this number divided by the number of stops and by the work factor (measured on one
-#: core: about 600/s at 30 plain stops, 100/s at 200; 45/s for 40 stops with breaks and
-#: cold chain on a busy machine). The budget takes well under that so that the wall clock,
-#: a safety cap, rarely binds first on a shared machine.
-SOLUTIONS_PER_STOP_SECOND = 4_000
+#: Deterministic work budget: search-limit checks allowed per second of time limit. OR-Tools
+#: checks its limits about once per explored neighbour; we count those checks (measured
+#: 125 000-245 000 per second on one core of a busy 2-core machine, for 40 to 150 stops).
+#: The budget takes well under that, so that the wall clock, a safety cap, rarely binds.
+CHECKS_PER_SECOND = 100_000
 
 
 @dataclass
@@ -48,7 +47,6 @@ class _Built:
     layout: Layout
     index: list[int]  # solver node -> routing index (-1 for depots)
     breaks: dict[int, Any]
-    work_factor: int  # 1, +1 with breaks, +1 with cold-chain constraints: slower search
     keep_alive: list[Any]  # Python callbacks handed to OR-Tools
 
 
@@ -75,10 +73,11 @@ def solve(
         Optional warm start ``{vehicle_id: [stop_id, ...]}``; ignored (and reported in
         ``solver_stats["warm_start"]``) when it is not a feasible set of routes.
     deterministic
-        When True the local search stops after a number of solutions proportional to the
-        time limit (:data:`SOLUTIONS_PER_STOP_SECOND`), the wall clock being only a safety cap
-        (on an overloaded machine the cap may bind first; ``solver_stats["stopped_by"]``
-        says which). When False the search uses the whole time limit.
+        When True the local search stops after a deterministic amount of work proportional
+        to the time limit (:data:`CHECKS_PER_SECOND`), the wall clock being only a safety
+        cap (on an overloaded machine the cap may bind first, and then the plan may differ;
+        ``solver_stats["stopped_by"]`` says which). When False the search uses the whole
+        time limit (best quality, not reproducible).
 
     Raises
     ------
@@ -95,6 +94,7 @@ def solve(
     if not check.kept:
         stats["status"] = "nothing to route"
         return build_plan(problem, [], check.unassigned, stats)
+    stats["_t0"] = time.monotonic()
     built = _build(problem, check.kept)
     built.routing.solver().ReSeed(seed)
     solution = _search(problem, built, deadline, time_limit_s, initial_routes, deterministic,
@@ -108,8 +108,9 @@ def solve(
     served = {i for r in routes for i in r.stops}
     unassigned += [no_room(problem, i) for i in check.kept if i not in served]
     stats["objective"] = solution.ObjectiveValue()
-    stats["wall_s"] = round(time.monotonic() - t0, 3)
-    return build_plan(problem, routes, unassigned, stats)
+    plan = build_plan(problem, routes, unassigned, stats)
+    plan.solver_stats["wall_s"] = round(time.monotonic() - t0, 3)
+    return plan
 
 
 def _build(problem: Problem, kept: Sequence[int]) -> _Built:
@@ -169,8 +170,7 @@ def _build(problem: Problem, kept: Sequence[int]) -> _Built:
     for n, node in enumerate(nodes):
         if index[n] >= 0:
             routing.AddDisjunction([index[n]], node.penalty)
-    work_factor = 1 + bool(breaks) + bool(lay.reified)
-    return _Built(manager, routing, time_dim, lay, index, breaks, work_factor, keep_alive)
+    return _Built(manager, routing, time_dim, lay, index, breaks, keep_alive)
 
 
 def _vehicle_times(problem: Problem, routing: Any, time_dim: Any, manager: Any,
@@ -252,43 +252,60 @@ def _search(problem: Problem, built: _Built, deadline: float, time_limit_s: floa
     routing, t_first = built.routing, time.monotonic()
     # 9. search parameters (the model is closed once, then solved from several starts)
     routing.CloseModelWithParameters(_params(FIRST_SOLUTIONS[0], 1.0, None, True))
+    stats["build_s"] = round(t_first - stats.pop("_t0"), 3)
     start = None
     if initial_routes is not None:
         start = _warm_start(problem, built, initial_routes, stats)
     if start is None:
-        start = _first_solution(built, deadline, stats)
+        start = _first_solution(built, deadline, time_limit_s, stats)
     stats["first_phase_s"] = round(time.monotonic() - t_first, 3)
     remaining = deadline - time.monotonic()
     if start is None or remaining <= 0.01:
         stats["stopped_by"] = "time"
         return start
-    rate = SOLUTIONS_PER_STOP_SECOND / max(10, len(built.layout.nodes)) / built.work_factor
-    budget = max(50, int(rate * time_limit_s)) if deterministic else None
-    stats["work_budget"] = budget
+    params = _params(FIRST_SOLUTIONS[0], remaining, None, True)
+    checks = [0]
+    if deterministic:
+        budget = int(CHECKS_PER_SECOND * time_limit_s)
+        stats["work_budget"] = budget
+        # LNS sub-searches are otherwise cut by a 0.1 s wall-clock limit: not reproducible
+        params.lns_time_limit.FromMilliseconds(max(1, int(remaining * 1000)))
+
+        def spent() -> bool:
+            checks[0] += 1
+            return checks[0] > budget
+
+        built.keep_alive.append(spent)
+        routing.AddSearchMonitor(routing.solver().CustomLimit(spent))
     t = time.monotonic()
-    solution = routing.SolveFromAssignmentWithParameters(
-        start, _params(FIRST_SOLUTIONS[0], remaining, budget, True))
+    solution = routing.SolveFromAssignmentWithParameters(start, params)
     stats["search_s"] = round(time.monotonic() - t, 3)
-    stats["stopped_by"] = "time" if time.monotonic() - t >= remaining * 0.98 else "work budget"
+    stats["stopped_by"] = ("work budget" if deterministic and checks[0] > stats["work_budget"]
+                           else "time")
     # 10. if solution: keep it, else the start (never worse: GLS keeps the best found)
     return solution if solution else start
 
 
-def _first_solution(built: _Built, deadline: float, stats: dict[str, Any]) -> Any:
-    """Cheapest start among the insertion heuristics; arc-based fallbacks if all fail."""
-    routing, best = built.routing, None
-    for group in (FIRST_SOLUTIONS, FALLBACK_SOLUTIONS):
-        for k, strategy in enumerate(group):
-            share = (deadline - time.monotonic()) * 0.3 / (len(group) - k)
-            if share <= 0.01:
-                break
-            found = routing.SolveWithParameters(_params(strategy, share, 1, False))
-            if found and (best is None or found.ObjectiveValue() < best.ObjectiveValue()):
-                best = routing.solver().Assignment(found)  # a copy: the next solve reuses found
-                stats["first_solution"] = FSS.Value.Name(strategy)
-                stats["first_objective"] = best.ObjectiveValue()
-        if best is not None:
+def _first_solution(built: _Built, deadline: float, time_limit_s: float,
+                    stats: dict[str, Any]) -> Any:
+    """Cheapest start among the insertion heuristics; arc-based fallbacks if all fail.
+
+    The first strategy may use half the remaining time; the next ones are only tried while
+    the phase has used under 5% of the limit (or nothing was found yet).
+    """
+    routing, best, began = built.routing, None, time.monotonic()
+    for strategy in FIRST_SOLUTIONS + FALLBACK_SOLUTIONS:
+        if best is not None and (strategy in FALLBACK_SOLUTIONS
+                                 or time.monotonic() - began > 0.05 * time_limit_s):
             break
+        share = (deadline - time.monotonic()) * (0.5 if best is None else 0.1)
+        if share <= 0.01:
+            break
+        found = routing.SolveWithParameters(_params(strategy, share, 1, False))
+        if found and (best is None or found.ObjectiveValue() < best.ObjectiveValue()):
+            best = routing.solver().Assignment(found)  # a copy: the next solve reuses found
+            stats["first_solution"] = FSS.Value.Name(strategy)
+            stats["first_objective"] = best.ObjectiveValue()
     return best
 
 
