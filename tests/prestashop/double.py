@@ -23,6 +23,7 @@ import base64
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -69,6 +70,7 @@ class Shop:
     flaky: int = 0
     corrupt: dict[str, set[int]] = field(default_factory=dict)
     bomb: bool = False
+    latency_s: float = 0.0  # added to every answer, to stand for PHP time and a real network
     requests: list[tuple[str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -148,28 +150,28 @@ def _cmp_key(text: str) -> Any:
         return (1, text)
 
 
-def matches(record: dict[str, Any], name: str, spec: str) -> bool:
-    raw = record.get(name, "")
-    value = raw[0]["value"] if isinstance(raw, list) and raw else str(raw)
+def matcher(spec: str):
+    """Compile a filter value once into a predicate on the field's text (raises ValueError)."""
     op, args = parse_filter(spec)
-    low = value.lower()
+    wanted = args[0].lower()
     if op == "in":
-        return value in args
-    if op == "eq":
-        return low == args[0].lower()
-    if op == "!":
-        return low != args[0].lower()
+        allowed = set(args)
+        return lambda value: value in allowed
     if op == "range":
-        return _cmp_key(args[0]) <= _cmp_key(value) <= _cmp_key(args[1])
-    if op == ">":
-        return _cmp_key(value) > _cmp_key(args[0])
-    if op == "<":
-        return _cmp_key(value) < _cmp_key(args[0])
-    if op == "begins":
-        return low.startswith(args[0].lower())
-    if op == "ends":
-        return low.endswith(args[0].lower())
-    return args[0].lower() in low
+        low, high = _cmp_key(args[0]), _cmp_key(args[1])
+        return lambda value: low <= _cmp_key(value) <= high
+    if op in (">", "<"):
+        bound = _cmp_key(args[0])
+        return (lambda value: _cmp_key(value) > bound) if op == ">" else (lambda value: _cmp_key(value) < bound)
+    tests = {"eq": lambda v: v == wanted, "!": lambda v: v != wanted, "begins": lambda v: v.startswith(wanted),
+             "ends": lambda v: v.endswith(wanted), "contains": lambda v: wanted in v}
+    test = tests[op]
+    return lambda value: test(value.lower())
+
+
+def field_text(record: dict[str, Any], name: str) -> str:
+    raw = record.get(name, "")
+    return raw[0]["value"] if isinstance(raw, list) and raw else str(raw)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -177,6 +179,7 @@ class Handler(BaseHTTPRequestHandler):
 
     server: DoubleServer
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: avoid the 40 ms delayed-ACK stall
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence stderr
         return
@@ -253,6 +256,8 @@ class Handler(BaseHTTPRequestHandler):
             if shop.flaky > 0:
                 shop.flaky -= 1
                 down = True
+        if shop.latency_s:
+            time.sleep(shop.latency_s)
         if down:
             return self._error(500, 46, "Internal server error (injected)")
         if shop.bomb:
@@ -321,16 +326,17 @@ class Handler(BaseHTTPRequestHandler):
             if record_id not in table:
                 return self._send(404, b"")  # PrestaShop sends no body for an unknown GET id
             return self._output(resource, [table[record_id]], many=False)
-        records = list(table.values())
+        records = [table[k] for k in sorted(table)]  # id order, PrestaShop's default
         for name, spec in ((k[7:-1], v) for k, v in self.params.items() if k.startswith("filter[")):
             if name in ("date_upd", "date_add") and self.params.get("date") != "1":
                 return self._error(400, 32, f'This filter does not exist. Did you mean: "{name}"? (date filters need date=1)')
             try:
-                records = [r for r in records if matches(r, name, spec)]
+                test = matcher(spec)
             except ValueError:
                 return self._error(400, 32, f"The filter {spec!r} is malformed")
+            records = [r for r in records if test(field_text(r, name))]
         sort = self.params.get("sort", "[id_ASC]").strip("[]")
-        for item in reversed(sort.split(",")):
+        for item in reversed([] if sort == "id_ASC" else sort.split(",")):
             fld, _, direction = item.rpartition("_")
             records.sort(key=lambda r, f=fld: _cmp_key(str(r.get(f, ""))), reverse=direction == "DESC")
         if "limit" in self.params:
