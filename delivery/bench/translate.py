@@ -132,7 +132,7 @@ def build_model(
             order.append(i)
     idx = np.array(order)
     model.set_matrices(
-        scaled.durations[np.ix_(idx, idx)], scaled.distances[np.ix_(idx, idx)],
+        scaled.durations[np.ix_(idx, idx)].tolist(), scaled.distances[np.ix_(idx, idx)].tolist(),
         label=f"{instance.name}: euclid x{scaled.distance_scale} (distance), "
         f"ceil(euclid x{scaled.time_scale}) (time)",
     )

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from delivery.routing.problem import HORIZON_S, Compartment, Problem, StopKind
+from delivery.routing.problem import HORIZON_S, UNREACHABLE, Compartment, Problem, StopKind
 
 __all__ = ["Relaxation", "WarmStart", "relax", "solve_relaxation", "warm_start"]
 
@@ -173,40 +173,58 @@ def _cost_divisor(r: Relaxation) -> int:
     return math.gcd(*coefficients) or 1
 
 
+def _time_factor(r: Relaxation) -> int:
+    """Integer factor that puts durations on the scale of distances, for PyVRP only.
+
+    PyVRP's neighbourhood adds waiting time to distance when ranking neighbours, and its
+    penalties adapt per unit of time warp: both work best when a unit of duration weighs
+    about a unit of distance (seconds against metres do not). Multiplying every time by an
+    integer keeps feasibility exactly as it was.
+    """
+    finite = (r.durations > 0) & (r.durations < UNREACHABLE) & (r.distances < UNREACHABLE)
+    if not finite.any():
+        return 1
+    ratio = float(r.distances[finite].sum()) / float(r.durations[finite].sum())
+    return int(max(1, min(1000, round(ratio))))
+
+
 def _pyvrp_data(r: Relaxation):
     from pyvrp import Client, Depot, Location, ProblemData, Shipment, VehicleType
 
-    g = _cost_divisor(r)
+    g, k = _cost_divisor(r), _time_factor(r)
 
     def opt(p):
         return dict(prize=(p or 0) // g, required=p is None)
 
     clients = [
-        Client(location=loc, delivery=dlv, pickup=pck, service_duration=svc, tw_early=e, tw_late=lt, **opt(p))
+        Client(location=loc, delivery=dlv, pickup=pck, service_duration=svc * k, tw_early=e * k,
+               tw_late=lt * k, **opt(p))
         for loc, dlv, pck, svc, e, lt, p in r.clients
     ]
     shipments = [
         Shipment(
             pickup_location=pl, delivery_location=dl, amount=amount,
-            pickup_tw_early=pw[0], pickup_tw_late=pw[1], pickup_service_duration=pw[2],
-            delivery_tw_early=dw[0], delivery_tw_late=dw[1], delivery_service_duration=dw[2], **opt(p),
+            pickup_tw_early=pw[0] * k, pickup_tw_late=pw[1] * k, pickup_service_duration=pw[2] * k,
+            delivery_tw_early=dw[0] * k, delivery_tw_late=dw[1] * k,
+            delivery_service_duration=dw[2] * k, **opt(p),
         )
         for pl, dl, amount, pw, dw, p in r.shipments
     ]
     vehicle_types = [
         VehicleType(
-            num_available=len(ids), capacity=cap, start_depot=depot, end_depot=depot, fixed_cost=fixed // g,
-            tw_early=early, tw_late=late, unit_distance_cost=per_m // g, unit_duration_cost=per_s // g,
+            num_available=len(ids), capacity=cap, start_depot=depot, end_depot=depot,
+            fixed_cost=fixed // g, tw_early=early * k, tw_late=late * k,
+            unit_distance_cost=per_m // g, unit_duration_cost=round(per_s / g / k),
         )
         for ids, depot, cap, early, late, fixed, per_m, per_s in r.vehicle_groups
     ]
     return ProblemData(
         locations=[Location(x=float(x), y=float(y)) for x, y in r.coords],
         clients=clients,
-        depots=[Depot(location=i, tw_early=a, tw_late=b) for i, (a, b) in enumerate(r.depot_windows)],
+        depots=[Depot(location=i, tw_early=a * k, tw_late=b * k) for i, (a, b) in enumerate(r.depot_windows)],
         vehicle_types=vehicle_types,
         distance_matrices=[r.distances],  # type: ignore[list-item]
-        duration_matrices=[r.durations],  # type: ignore[list-item]
+        duration_matrices=[r.durations * k],  # type: ignore[list-item]
         shipments=shipments,
     )
 
@@ -220,27 +238,31 @@ def solve_relaxation(relaxation: Relaxation, deadline: float, seed: int = 1) -> 
         The best routes found, or None when there was no time left or nothing to route.
     """
     from pyvrp import solve
-    from pyvrp.stop import MaxRuntime
 
     if not relaxation.clients and not relaxation.shipments:
         return None
     data = _pyvrp_data(relaxation)
-    budget = deadline - time.time() - STOP_MARGIN_S
-    if budget <= 0.05:
+    stop_at = deadline - STOP_MARGIN_S
+    if stop_at - time.time() <= 0.05:
         return None
-    best = solve(data, stop=MaxRuntime(budget), seed=seed, collect_stats=False, display=False).best
+
+    def out_of_time(best_cost: float) -> bool:  # wall clock, so PyVRP's set-up counts too
+        return time.time() >= stop_at
+
+    best = solve(data, stop=out_of_time, seed=seed, collect_stats=False, display=False).best
     offset = len(relaxation.depot_windows)
     spare = [list(ids) for ids, *_ in relaxation.vehicle_groups]
     routes: dict[str, list[str]] = {}
+    clients, shipments = data.clients(), data.shipments()  # each call copies the whole list
     for route in best.routes():
         visits = []
         for act in route:
             if act.is_client():
-                loc = data.clients()[act.idx].location
+                loc = clients[act.idx].location
             elif act.is_pickup():
-                loc = data.shipments()[act.idx].pickup.location
+                loc = shipments[act.idx].pickup.location
             elif act.is_delivery():
-                loc = data.shipments()[act.idx].delivery.location
+                loc = shipments[act.idx].delivery.location
             else:
                 continue
             visits.append(relaxation.stop_ids[loc - offset])
