@@ -2,6 +2,7 @@
 
 HOME_LINKS: list[dict[str, str]] = [
     {"url": "/boutique/", "label": "Faire mes courses"},
+    {"url": "/circuit-court/", "label": "Commander aux producteurs (circuit court)"},
     {"url": "/livraison/", "label": "Tournées de la camionnette (équipe)"},
     {"url": "/pilotage/indicateurs/", "label": "Indicateurs du territoire (équipe)"},
     {"url": "/admin/", "label": "Administration (équipe)"},

@@ -8,6 +8,7 @@ SEEDERS: list[str] = [
     "marketplace.storefront.seed.run",
     "delivery.seed.run",
     "marketplace.indicators.seed.run",
+    "shortcircuit.seed.run",
 ]
 
 # Demo accounts printed by ``seed_demo --accounts`` and shown on the home page: (role, login, password).

@@ -1,0 +1,99 @@
+"""Admin screens where the team creates cycles, pickup points and slots."""
+
+from django.contrib import admin
+
+from .models import (
+    CycleOrder,
+    CycleOrderLine,
+    CyclePickup,
+    CycleProducer,
+    CycleProduct,
+    OrderCycle,
+    PickupPoint,
+    PickupSlot,
+    StandingBasket,
+    StandingBasketItem,
+)
+
+
+class CycleProducerInline(admin.TabularInline):
+    """Producers of a cycle and their minimums."""
+
+    model = CycleProducer
+    extra = 0
+    readonly_fields = ["minimum_met"]
+
+
+class CycleProductInline(admin.TabularInline):
+    """Products of a cycle and their caps."""
+
+    model = CycleProduct
+    extra = 0
+    raw_id_fields = ["variant"]
+
+
+class CyclePickupInline(admin.TabularInline):
+    """Pickup points of a cycle and their "ready for" dates."""
+
+    model = CyclePickup
+    extra = 0
+
+
+@admin.register(OrderCycle)
+class OrderCycleAdmin(admin.ModelAdmin):
+    """Cycles with their producers, products and pickup points."""
+
+    list_display = ["name", "opens_at", "closes_at", "closed_at"]
+    readonly_fields = ["closed_at", "close_report", "baskets_applied_at", "copied_from"]
+    inlines = [CycleProducerInline, CycleProductInline, CyclePickupInline]
+
+
+@admin.register(PickupPoint)
+class PickupPointAdmin(admin.ModelAdmin):
+    """Pickup points."""
+
+    list_display = ["name", "commune", "holds_chilled", "holds_frozen", "active"]
+    readonly_fields = ["saleor_warehouse_id"]
+
+
+@admin.register(PickupSlot)
+class PickupSlotAdmin(admin.ModelAdmin):
+    """Opening slots of the pickup points, per cycle."""
+
+    list_display = ["__str__", "pickup", "capacity"]
+    list_filter = ["pickup__cycle"]
+
+
+class CycleOrderLineInline(admin.TabularInline):
+    """Lines of an order (read only: orders are placed by customers)."""
+
+    model = CycleOrderLine
+    extra = 0
+    can_delete = False
+    readonly_fields = [f.name for f in CycleOrderLine._meta.fields]
+
+
+@admin.register(CycleOrder)
+class CycleOrderAdmin(admin.ModelAdmin):
+    """Cycle orders, read only."""
+
+    list_display = ["pk", "cycle", "customer", "mode", "status", "saleor_number"]
+    list_filter = ["cycle", "status", "mode"]
+    readonly_fields = [f.name for f in CycleOrder._meta.fields]
+    inlines = [CycleOrderLineInline]
+
+
+class StandingBasketItemInline(admin.TabularInline):
+    """Items of a weekly basket."""
+
+    model = StandingBasketItem
+    extra = 0
+    raw_id_fields = ["variant"]
+
+
+@admin.register(StandingBasket)
+class StandingBasketAdmin(admin.ModelAdmin):
+    """Weekly baskets."""
+
+    list_display = ["pk", "customer", "point", "active"]
+    inlines = [StandingBasketItemInline]
