@@ -152,6 +152,8 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # Short circuit: close cycles past their closing minute, place standing baskets in new cycles.
 CELERY_BEAT_SCHEDULE["shortcircuit-close-due-cycles"] = {"task": "shortcircuit.close_due_cycles", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["shortcircuit-open-due-cycles"] = {"task": "shortcircuit.open_due_cycles", "schedule": 300.0}
+# Vendors: push again the products whose push to Saleor failed (Saleor was down).
+CELERY_BEAT_SCHEDULE["vendors-push-unsynced"] = {"task": "vendors.push_unsynced_products", "schedule": 600.0}
 
 # Saleor: empty SALEOR_API_URL means the in-memory stand-in (demo and service tests).
 SALEOR_API_URL = os.environ.get("SALEOR_API_URL", "")

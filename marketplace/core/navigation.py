@@ -5,5 +5,7 @@ HOME_LINKS: list[dict[str, str]] = [
     {"url": "/circuit-court/", "label": "Commander aux producteurs (circuit court)"},
     {"url": "/livraison/", "label": "Tournées de la camionnette (équipe)"},
     {"url": "/pilotage/indicateurs/", "label": "Indicateurs du territoire (équipe)"},
+    {"url": "/vendeur/", "label": "Espace vendeur"},
+    {"url": "/vendeur/gestion/", "label": "Vendeurs et invitations (équipe)"},
     {"url": "/admin/", "label": "Administration (équipe)"},
 ]

@@ -84,16 +84,16 @@ def _products(vendor: Vendor, specs: list) -> tuple[int, int]:
     return pushed, failed
 
 
-def run(stdout) -> None:
-    """Seed the demo vendors, their owners' accounts and catalogues, and the relay-point warehouses."""
+def run(stdout, specs: list[dict] | None = None) -> None:
+    """Seed the demo vendors (``specs``, default all of :data:`VENDORS`), accounts, catalogues, relay points."""
     pushed = failed = 0
-    for spec in VENDORS:
+    for spec in VENDORS if specs is None else specs:
         vendor = _vendor(spec)
         _member(vendor, spec["login"])
         p, f = _products(vendor, spec["products"])
         pushed, failed = pushed + p, failed + f
-    relays = actions.sync_relay_points()
+    relays = actions.sync_relay_points(only_missing=True)
     stdout.write(
         f"vendors: {Vendor.objects.count()} vendors, {Product.objects.count()} products "
-        f"({pushed} pushed now, {failed} failed), {relays} relay-point warehouses"
+        f"({pushed} pushed now, {failed} failed), {relays} relay-point warehouses created"
     )

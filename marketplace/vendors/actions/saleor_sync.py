@@ -90,10 +90,11 @@ def relay_warehouse_input(relay: RelayPoint) -> port.WarehouseInput:
     )
 
 
-def sync_relay_points(saleor: port.SaleorPort | None = None) -> int:
+def sync_relay_points(saleor: port.SaleorPort | None = None, only_missing: bool = False) -> int:
     """Create or update one collection-point warehouse per relay point; return how many were pushed.
 
-    Inactive relay points keep their warehouse but stop being collection points.
+    Inactive relay points keep their warehouse but stop being collection points. With
+    ``only_missing`` (the demo seed), relay points that already have a warehouse are skipped.
 
     Raises
     ------
@@ -103,6 +104,8 @@ def sync_relay_points(saleor: port.SaleorPort | None = None) -> int:
     saleor = saleor or port.get_saleor()
     count = 0
     for relay in RelayPoint.objects.select_related("commune").order_by("pk"):
+        if only_missing and relay.saleor_warehouse_id:
+            continue
         data = relay_warehouse_input(relay)
         if relay.saleor_warehouse_id:
             saleor.update_warehouse(relay.saleor_warehouse_id, data)
