@@ -1,6 +1,6 @@
-"""Demo seed for the short circuit: two pickup points, a closed cycle (closed by the real closing
-action, so it has packing lists and van tasks) and this week's open cycle with a few orders.
+"""Demo seed for the short circuit: pickup points, a closed cycle and this week's open cycle.
 
+The closed cycle is closed by the real closing action, so it has packing lists and van tasks.
 Idempotent: cycles are found by name (one per week), points by name. It needs the vendors'
 producers; when none is in the database yet it runs the vendors app's own (idempotent) seeder.
 Demo emails of the closing are not sent (the console backend would print the PDFs).

@@ -26,8 +26,15 @@ from marketplace.territory.models import Shopper
 
 from .. import errors
 from ..errors import ShortCircuitError
+from ..models import (
+    CycleOrder,
+    CycleOrderLine,
+    CycleProduct,
+    OrderCycle,
+    PickupSlot,
+    StandingBasket,
+)
 from ..selectors import sold_quantities
-from ..models import CycleOrder, CycleOrderLine, CycleProduct, OrderCycle, PickupSlot, StandingBasket
 from . import saleor_sync
 
 log = logging.getLogger(__name__)

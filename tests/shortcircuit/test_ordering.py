@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from marketplace.saleor.port import OrderQuery
-
 from shortcircuit import actions, errors
 from shortcircuit.errors import ShortCircuitError
 from shortcircuit.models import CycleOrder
