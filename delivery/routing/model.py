@@ -81,8 +81,8 @@ class DeliveryModel:
         Raises
         ------
         ValueError
-            If the id is already used, the depot was not added to this model, or a cost
-            is negative.
+            If the id is already used, the depot was not added to this model, a cost is
+            negative, or the break cannot fit in the shift.
         """
         _unique(id, self.vehicles, "vehicle")
         if depot not in self.depots:
@@ -91,6 +91,11 @@ class DeliveryModel:
                              ("per hour", cost_per_hour_c)):
             if value < 0:
                 raise ValueError(f"vehicle {id!r}: {label} cost {value} c is negative")
+        if break_ is not None and (break_.window.start_s + break_.duration_s > shift.end_s
+                                   or break_.window.end_s < shift.start_s):
+            raise ValueError(f"vehicle {id!r}: the break ({break_.window.start_s}-"
+                             f"{break_.window.end_s} s, {break_.duration_s} s long) does not "
+                             f"fit in the shift {shift.start_s}-{shift.end_s} s")
         vehicle = Vehicle(id, name, depot.id, capacity, shift, break_, int(fixed_cost_c),
                           int(cost_per_km_c), int(cost_per_hour_c))
         self.vehicles.append(vehicle)
