@@ -22,7 +22,7 @@ def _scale_bar_km(span_km: float) -> float:
     return 100.0
 
 
-def draw_overview(sheet: RouteSheet, *, width_in: float = 7.0, height_in: float = 4.6, dpi: int = 150,
+def draw_overview(sheet: RouteSheet, *, width_in: float = 6.0, height_in: float | None = None, dpi: int = 150,
                   large: bool = False) -> bytes:
     """Draw the depot, the numbered stops and the route line; return PNG bytes.
 
@@ -35,30 +35,39 @@ def draw_overview(sheet: RouteSheet, *, width_in: float = 7.0, height_in: float 
     sheet
         The round to draw.
     width_in, height_in
-        Figure size in inches.
+        Figure size in inches; by default the longer side is ``width_in`` and the other
+        follows the round's shape.
     dpi
         Resolution in dots per inch.
     large
         Bigger numbers and thicker lines for the large-print sheet.
     """
+    depot = (sheet.depot_lon, sheet.depot_lat)
+    stops = [(s.lon, s.lat) for s in sheet.stops]
+    line = list(sheet.path) if sheet.path else [depot, *stops, depot]
+    if height_in is None:  # follow the round's shape so the map fills the space it gets
+        lons, lats = [p[0] for p in line], [p[1] for p in line]
+        mid = math.radians((min(lats) + max(lats)) / 2)
+        ratio = (max(lats) - min(lats) + 0.004) / ((max(lons) - min(lons)) * math.cos(mid) + 0.004)
+        if ratio > 1:
+            height_in, width_in = width_in, max(width_in / ratio, 4.0) + 0.3
+        else:
+            height_in = max(width_in * ratio, 3.0) + 0.6
     fig, ax = plt.subplots(figsize=(width_in, height_in), dpi=dpi)
     try:
-        depot = (sheet.depot_lon, sheet.depot_lat)
-        stops = [(s.lon, s.lat) for s in sheet.stops]
-        line = list(sheet.path) if sheet.path else [depot, *stops, depot]
         ax.plot([p[0] for p in line], [p[1] for p in line], color="#1f4e9c", linewidth=2.5 if large else 1.6,
                 linestyle="-" if sheet.path_is_road else "--", zorder=1)
         ax.scatter([depot[0]], [depot[1]], marker="s", s=220 if large else 140, color="#1a1a1a", zorder=3)
         ax.annotate("Dépôt", depot, xytext=(8, -14), textcoords="offset points", fontsize=12 if large else 8,
                     fontweight="bold")
-        size = 360 if large else 200
+        size = 360 if large else 260
         for stop in sheet.stops:
             colour = STATUS_COLOURS.get(stop.status, "#0b5d1e")
             marker = "^" if stop.is_collect else "o"
             ax.scatter([stop.lon], [stop.lat], s=size, color="white", edgecolors=colour, linewidths=2,
                        marker=marker, zorder=4)
             ax.annotate(str(stop.sequence), (stop.lon, stop.lat), ha="center", va="center",
-                        fontsize=11 if large else 7, fontweight="bold", color=colour, zorder=5)
+                        fontsize=11 if large else 8, fontweight="bold", color=colour, zorder=5)
         xs = [p[0] for p in line] + [depot[0]]
         ys = [p[1] for p in line] + [depot[1]]
         pad_x = max((max(xs) - min(xs)) * 0.08, 0.005)
@@ -78,7 +87,8 @@ def draw_overview(sheet: RouteSheet, *, width_in: float = 7.0, height_in: float 
         ax.set_xticks([])
         ax.set_yticks([])
         caption = "tracé routier" if sheet.path_is_road else "lignes droites entre arrêts (pas de carte routière)"
-        ax.set_title(f"{sheet.van_name} — {caption}  (▲ collecte, ● livraison)", fontsize=11 if large else 8)
+        ax.set_title(f"{sheet.van_name} — {len(sheet.stops)} arrêts\n{caption} · ▲ collecte · ● livraison",
+                     fontsize=11 if large else 9)
         fig.tight_layout()
         out = io.BytesIO()
         fig.savefig(out, format="png")

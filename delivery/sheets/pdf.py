@@ -37,9 +37,9 @@ table { border-collapse: collapse; width: 100%%; }
 th, td { border: 1px solid #555; padding: 1.2mm 2mm; text-align: left; vertical-align: top; }
 th { background: #e8e8e8; }
 .summary td { border: none; padding: 0.5mm 2mm 0.5mm 0; }
-.label { font-weight: bold; }
+.label { font-weight: bold; white-space: nowrap; }
 .warning { border: 2px solid #000; padding: 2mm; margin: 2mm 0; font-weight: bold; }
-.map { width: 100%%; margin-top: 3mm; }
+.map { display: block; max-width: 100%%; max-height: %(map_h)s; margin: 3mm auto 0 auto; }
 .stop { border: 2px solid #000; margin: 0 0 4mm 0; padding: 2mm; page-break-inside: avoid; }
 .stop-head { display: flex; justify-content: space-between; }
 .seq { font-size: 2em; font-weight: bold; border: 2px solid #000; border-radius: 2mm; padding: 0 2mm;
@@ -47,7 +47,7 @@ th { background: #e8e8e8; }
 .who { flex: 1; }
 .name { font-weight: bold; font-size: 1.15em; }
 .when { font-weight: bold; }
-.qr { width: %(qr)s; height: %(qr)s; margin-left: 3mm; text-align: center; font-size: 0.7em; }
+.qr { width: %(qr)s; margin-left: 3mm; text-align: center; font-size: 0.7em; flex-shrink: 0; }
 .qr img { width: %(qr)s; height: %(qr)s; }
 .goods { margin: 1.5mm 0; }
 .cold { font-weight: bold; border: 1.5px solid #000; padding: 0 1mm; }
@@ -126,10 +126,22 @@ def _loading_html(sheet: RouteSheet) -> str:
             f"<table>{''.join(rows)}</table>")
 
 
+def _summary_html(sheet: RouteSheet, large_print: bool) -> str:
+    """The header facts: two per row, or one per row in large print."""
+    items = [("Camionnette", sheet.van_name), ("Chauffeur", sheet.driver_name or "—"),
+             ("Départ", f"{hm(sheet.departure_s)} de {sheet.depot_name}"), ("Retour prévu", hm(sheet.return_s)),
+             ("Distance totale", km(sheet.distance_m)), ("Durée totale", duration(sheet.duration_s)),
+             ("Arrêts", str(len(sheet.stops))), ("Temps de trajet", sheet.travel_label)]
+    cells = [f'<td class="label">{label}</td><td>{escape(value)}</td>' for label, value in items]
+    per_row = 1 if large_print else 2
+    rows = ["".join(cells[i:i + per_row]) for i in range(0, len(cells), per_row)]
+    return '<table class="summary">' + "".join(f"<tr>{r}</tr>" for r in rows) + "</table>"
+
+
 def route_sheet_html(sheet: RouteSheet, *, large_print: bool = False) -> str:
     """The sheet as an HTML document (what WeasyPrint renders)."""
     css = CSS % {"base": "15pt" if large_print else "9.5pt", "qr": "34mm" if large_print else "24mm",
-                 "sign": "18mm" if large_print else "11mm",
+                 "sign": "18mm" if large_print else "11mm", "map_h": "150mm" if large_print else "125mm",
                  "footer": f"{sheet.van_name} — {sheet.date_label}".replace('"', "'")}
     png = draw_overview(sheet, large=large_print)
     map_uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
@@ -142,16 +154,7 @@ def route_sheet_html(sheet: RouteSheet, *, large_print: bool = False) -> str:
     return f"""<!doctype html><html lang="fr"><head><meta charset="utf-8"><style>{css}</style>
 <title>{title} {escape(sheet.van_name)} {escape(sheet.date_label)}</title></head><body>
 <h1>{title} — {escape(sheet.date_label)}</h1>
-<table class="summary">
-<tr><td class="label">Camionnette</td><td>{escape(sheet.van_name)}</td>
-    <td class="label">Chauffeur</td><td>{escape(sheet.driver_name or "—")}</td></tr>
-<tr><td class="label">Départ</td><td>{hm(sheet.departure_s)} de {escape(sheet.depot_name)}</td>
-    <td class="label">Retour prévu</td><td>{hm(sheet.return_s)}</td></tr>
-<tr><td class="label">Distance totale</td><td>{km(sheet.distance_m)}</td>
-    <td class="label">Durée totale</td><td>{duration(sheet.duration_s)}</td></tr>
-<tr><td class="label">Arrêts</td><td>{len(sheet.stops)}</td>
-    <td class="label">Temps de trajet</td><td>{escape(sheet.travel_label)}</td></tr>
-</table>
+{_summary_html(sheet, large_print)}
 {unassigned}
 {_loading_html(sheet)}
 <img class="map" src="{map_uri}" alt="Carte de la tournée">
