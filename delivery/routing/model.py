@@ -91,6 +91,8 @@ class DeliveryModel:
                              ("per hour", cost_per_hour_c)):
             if value < 0:
                 raise ValueError(f"vehicle {id!r}: {label} cost {value} c is negative")
+        if capacity.is_negative():
+            raise ValueError(f"vehicle {id!r}: capacity {capacity} has a negative amount")
         if break_ is not None and (break_.window.start_s + break_.duration_s > shift.end_s
                                    or break_.window.end_s < shift.start_s):
             raise ValueError(f"vehicle {id!r}: the break ({break_.window.start_s}-"
@@ -157,8 +159,8 @@ class DeliveryModel:
         Raises
         ------
         ValueError
-            If the id is reused, coordinates are missing, the service time or penalty is
-            negative, or the relay point was not added to this model.
+            If the id is reused, coordinates are missing, the service time, penalty or
+            load is negative, or the relay point was not added to this model.
         """
         _unique(id, self.stops, "stop")
         if relay is not None:
@@ -172,6 +174,8 @@ class DeliveryModel:
             raise ValueError(f"stop {id!r}: service time {service_s} s is negative")
         if penalty_c is not None and penalty_c < 0:
             raise ValueError(f"stop {id!r}: penalty {penalty_c} c is negative")
+        if load is not None and load.is_negative():
+            raise ValueError(f"stop {id!r}: load {load} has a negative amount")
         stop = Stop(id, name, float(lon), float(lat), StopKind(kind),
                     tuple(sorted(windows, key=lambda w: w.start_s)), int(service_s),
                     load or Load(), penalty_c, relay.id if relay else None, shipment_id)

@@ -50,7 +50,8 @@ class TimeWindow:
     Raises
     ------
     ValueError
-        If ``end_s < start_s`` or ``start_s`` is negative.
+        If ``end_s < start_s``, ``start_s`` is negative or ``end_s`` is past
+        :data:`HORIZON_S` (48 h).
     """
 
     start_s: int
@@ -59,6 +60,8 @@ class TimeWindow:
     def __post_init__(self) -> None:
         if self.start_s < 0:
             raise ValueError(f"time window start {self.start_s} s is negative")
+        if self.end_s > HORIZON_S:
+            raise ValueError(f"time window end {self.end_s} s is past the {HORIZON_S} s horizon")
         if self.end_s < self.start_s:
             raise ValueError(f"time window ends ({self.end_s} s) before it starts ({self.start_s} s)")
 
@@ -120,6 +123,11 @@ class Load:
     def is_zero(self) -> bool:
         """True when no compartment holds anything."""
         return all(self.get(c).is_zero() for c in Compartment)
+
+    def is_negative(self) -> bool:
+        """True when some compartment has a negative mass or volume."""
+        return any(q.mass_g < 0 or q.volume_ml < 0 for q in (self.ambient, self.chilled,
+                                                              self.frozen))
 
     def cold_volume_ml(self) -> int:
         """Chilled plus frozen volume (ml), what a relay point's fridge must hold."""

@@ -110,3 +110,14 @@ def test_require_all_makes_optional_stops_mandatory_and_fleet_is_fixed(day):
     plan = day.solve(time_limit_s=1, seed=1)
     # then all are served
     assert not plan.unassigned and plan.penalty_c == 0
+
+
+def test_windows_past_the_horizon_and_negative_loads_are_refused(day):
+    with pytest.raises(ValueError, match="past the 172800 s horizon"):
+        TimeWindow(0, 3 * 86_400)
+    with pytest.raises(ValueError, match="negative amount"):
+        day.add_stop("s", "Client", 1.0, 1.0, load=Load.of(Compartment.AMBIENT, -5, 0))
+    with pytest.raises(ValueError, match="negative amount"):
+        day.add_vehicle("v", "Camion", day.depots[0], Load(frozen=Quantity(-1, 0)),
+                        TimeWindow(8 * H, 17 * H))
+    assert day.stops == [] and day.vehicles == []
