@@ -180,3 +180,6 @@ def register_handlers() -> None:
         return
     register_handler("ORDER_CREATED", "prestashop.decrement_stock", on_order_created)
     register_handler("ORDER_CANCELLED", "prestashop.restore_stock", on_order_cancelled)
+    from .notify import on_order_created as notify_on_created
+
+    register_handler("ORDER_CREATED", "prestashop.notify_merchant", notify_on_created)

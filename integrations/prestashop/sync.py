@@ -40,13 +40,20 @@ def client_for(source: PrestaShopSource, **kwargs) -> PrestaShopClient:
     return PrestaShopClient(source.url, source.key(), output_format=source.output_format, **kwargs)
 
 
-class _Vendors:
-    """Resolves a PrestaShop vendor ref to our vendor, ensuring its Saleor warehouse once."""
+class _ImportContext:
+    """Per-run lookups: vendor ref -> our vendor (warehouse ensured once), shelf -> Saleor category."""
 
     def __init__(self, source: PrestaShopSource, saleor: port.SaleorPort) -> None:
         self.source, self.saleor = source, saleor
         self.links = {link.vendor_ref: link.vendor for link in VendorLink.objects.filter(source=source).select_related("vendor__commune")}
         self.ready: set[int] = set()
+        self.categories: dict[str, str] = {}
+
+    def category_id(self, shelf: str) -> str:
+        """Saleor id of a storefront shelf, looked up once per run."""
+        if shelf not in self.categories:
+            self.categories[shelf] = self.saleor.ensure_category(_shelf_label(shelf), shelf).id
+        return self.categories[shelf]
 
     def get(self, ref: str):
         vendor = self.links.get(ref) or self.source.default_vendor
@@ -106,7 +113,7 @@ def import_catalogue(
     try:
         client.probe()
         reading = read_reference(client, vendor_mode=source.vendor_mode)
-        vendors = _Vendors(source, saleor)
+        vendors = _ImportContext(source, saleor)
         product_type = saleor.ensure_product_type(PRODUCT_TYPE_NAME, PRODUCT_TYPE_SLUG, has_variants=True)
         for page in iter_product_pages(client, reading, page_size=page_size, start=run.next_offset,
                                        since=run.since or None):
@@ -148,7 +155,7 @@ def _find_in_saleor(saleor: port.SaleorPort, external_reference: str) -> str | N
 
 
 def upsert_product(
-    source: PrestaShopSource, product: Product, saleor: port.SaleorPort, vendors: _Vendors, product_type_id: str,
+    source: PrestaShopSource, product: Product, saleor: port.SaleorPort, vendors: _ImportContext, product_type_id: str,
     *, careful: bool = False,
 ) -> str:
     """Create, update or leave one product; return ``"created"``, ``"updated"`` or ``"unchanged"``.
@@ -172,10 +179,9 @@ def upsert_product(
         mapping.ps_date_upd = product.date_upd
         mapping.save(update_fields=["ps_date_upd", "updated_at"])
         return "unchanged"
-    shelf = shelf_for(product.category_path, product.name)
-    category = saleor.ensure_category(_shelf_label(shelf), shelf)
+    category_id = vendors.category_id(shelf_for(product.category_path, product.name))
     data = port.ProductInput(
-        name=product.name[:250], product_type_id=product_type_id, category_id=category.id, vendor_slug=vendor.slug,
+        name=product.name[:250], product_type_id=product_type_id, category_id=category_id, vendor_slug=vendor.slug,
         slug=slugify(f"{product.name[:60]}-ps{source.pk}-{product.ps_id}"), description=product.description,
         metadata={REF_METADATA_KEY: product.external_reference,
                   VAT_METADATA_KEY: str(product.variants[0].price.tax_rate or "0")},

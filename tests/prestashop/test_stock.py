@@ -112,3 +112,16 @@ def test_a_decrement_already_written_is_not_sent_again_after_a_crash(source, sal
         push_pending(source, client)
     assert server.shop.table("stock_availables")[stock_id]["quantity"] == "10"
     assert [m for m, _ in server.shop.requests] == ["GET"]
+
+
+def test_the_merchant_is_emailed_what_to_prepare(source, saleor, mailoutbox):
+    from integrations.prestashop.notify import notify_merchants
+
+    import_catalogue(source)
+    cheese = source.vendor_links.get(vendor_ref="manufacturer:3").vendor
+    cheese.email = "fromagerie@exemple.fr"
+    cheese.save()
+    told = notify_merchants(order_selling(source, "2:1", quantity=3))
+    assert told == 1
+    assert mailoutbox[0].to == ["fromagerie@exemple.fr"]
+    assert "3 × Maroilles AOP (250 g)" in mailoutbox[0].body
