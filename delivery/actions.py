@@ -178,7 +178,8 @@ def record_event(shift: Shift, spec: EventSpec) -> tuple[StopEvent, bool]:
     Raises
     ------
     ValidationError
-        For an unknown kind or reason, a task outside this shift's day, or a bad proof.
+        For an unknown kind or reason, a task that is not a stop of this shift's rounds, or a
+        bad proof.
     """
     try:
         event_uuid = uuidlib.UUID(str(spec.uuid))
@@ -190,9 +191,12 @@ def record_event(shift: Shift, spec: EventSpec) -> tuple[StopEvent, bool]:
         raise ValidationError(f"event {event_uuid}: unknown failure reason {spec.reason!r}", code="bad_reason")
     proof = _decode_proof(spec.proof_data_url, str(event_uuid))
     with transaction.atomic():
-        task = DeliveryTask.objects.select_for_update().filter(pk=spec.task_id, day_id=shift.day_id).first()
+        in_rounds = DeliveryTask.objects.filter(pk=spec.task_id, day_id=shift.day_id,
+                                                round_stops__round__shift=shift).values("pk")
+        task = DeliveryTask.objects.select_for_update().filter(pk__in=in_rounds).first()
         if task is None:
-            raise ValidationError(f"event {event_uuid}: task {spec.task_id} is not on this round's day", code="bad_task")
+            raise ValidationError(f"event {event_uuid}: task {spec.task_id} is not a stop of this round",
+                                  code="bad_task")
         event, created = StopEvent.objects.get_or_create(uuid=event_uuid, defaults={
             "shift": shift, "task": task, "kind": spec.kind, "reason": spec.reason if spec.kind == "failed" else "",
             "note": spec.note[:300], "occurred_at": spec.occurred_at, "lon": spec.lon, "lat": spec.lat,

@@ -168,3 +168,16 @@ def test_staff_choice_relay_today_sends_the_goods_to_the_nearest_open_relay(clie
     plan = home.day.plans.get(is_current=True)
     assert plan.rounds.get(shift=current_round.shift).stops.filter(task=follow).exists()  # the van with the goods
     assert plan.rounds.get().stops.get(task=home).fixed
+
+
+def test_a_task_outside_this_vans_round_cannot_be_touched_from_this_link(client, phone_url, planned_day):
+    from delivery.actions import TaskSpec, upsert_tasks
+
+    [unplanned] = upsert_tasks(planned_day, [TaskSpec(kind="home", source="late", name="X", address="Y",
+                                                      lon=3.7, lat=50.2)])
+
+    body = post_events(client, phone_url, event(unplanned)).json()
+
+    assert "not a stop of this round" in body["rejected"][0]["error"]
+    unplanned.refresh_from_db()
+    assert unplanned.status == "planned"
