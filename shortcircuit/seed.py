@@ -1,7 +1,7 @@
 """Demo seed for the short circuit: pickup points, a closed cycle and this week's open cycle.
 
 The closed cycle is closed by the real closing action, so it has packing lists and van tasks.
-Idempotent: cycles are found by name (one per week), points by name. It needs the vendors'
+Idempotent: a closed cycle is made once, an open one only when none is open; points by name. It needs the vendors'
 producers; when none is in the database yet it runs the vendors app's own (idempotent) seeder.
 Demo emails of the closing are not sent (the console backend would print the PDFs).
 """
@@ -18,7 +18,7 @@ from django.utils import timezone
 from marketplace.territory.models import Commune, Shopper
 from marketplace.vendors.models import ProductVariant, Vendor
 
-from . import actions
+from . import actions, selectors
 from .errors import ShortCircuitError
 from .models import CyclePickup, CycleProducer, CycleProduct, OrderCycle, PickupPoint, PickupSlot
 
@@ -110,7 +110,7 @@ def _orders(cycle: OrderCycle, at: dt.datetime, stdout) -> int:
 
 
 def run(stdout) -> None:
-    """Seed the pickup points, last week's closed cycle and this week's open cycle (once per week)."""
+    """Seed the pickup points, a closed cycle (once) and an open cycle (when none is open)."""
     now = timezone.now()
     today = timezone.localdate(now)
     points = _points()
@@ -121,21 +121,20 @@ def run(stdout) -> None:
     first_vendor = variants[0].product.vendor_id
     this_monday = _monday(today)
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-        closed_name = f"Semaine du {this_monday - dt.timedelta(days=7):%d/%m/%Y} (démo, close)"
-        if not OrderCycle.objects.filter(name=closed_name).exists():
+        if not OrderCycle.objects.filter(closed_at__isnull=False).exists():
             opens = min(_at(this_monday - dt.timedelta(days=7), 8), now - dt.timedelta(days=2))
             closes = (now - dt.timedelta(hours=2)).replace(second=0, microsecond=0)
+            closed_name = f"Cycle clos le {timezone.localtime(closes):%d/%m/%Y} (démo)"
             # a high minimum for the first producer shows lines cancelled at closing
             cycle = _make_cycle(closed_name, opens, closes, today + dt.timedelta(days=1), points, variants,
                                 {first_vendor: Decimal("500.00")})
             placed = _orders(cycle, opens + dt.timedelta(hours=1), stdout)
             report = actions.close_cycle(cycle.pk, now=closes)
             stdout.write(f"shortcircuit: closed demo cycle with {placed} orders, {report['van_tasks']} van tasks")
-        open_name = f"Semaine du {this_monday:%d/%m/%Y}"
-        if not OrderCycle.objects.filter(name=open_name).exists():
-            closes = max(_at(this_monday + dt.timedelta(days=3), 18), (now + dt.timedelta(days=2)).replace(
-                hour=18, minute=0, second=0, microsecond=0))
+        if not selectors.open_cycles(now).exists():
+            closes = max(_at(this_monday + dt.timedelta(days=3), 18), _at(today + dt.timedelta(days=2), 18))
             ready = timezone.localdate(closes) + dt.timedelta(days=2)
+            open_name = f"Semaine du {_monday(ready):%d/%m/%Y}"
             cycle = _make_cycle(open_name, now - dt.timedelta(days=1), closes, ready, points, variants,
                                 {first_vendor: Decimal("25.00")})
             placed = _orders(cycle, now, stdout)

@@ -83,7 +83,8 @@ def van_specs(cycle: OrderCycle) -> dict[dt.date, list[TaskSpec]]:
         order = lines[0].order
         key = f"circuit:{cycle.pk}:{vendor.slug}:{kind}-{dest_id}"
         loads = _loads(lines)
-        crates = tuple({"number": f"CC{cycle.pk}-{vendor.slug[:3].upper()}-{dest_id}-{t[0].upper()}", "compartment": t}
+        crates = tuple({"number": f"CC{cycle.pk}-{vendor.slug[:3].upper()}-{kind[0].upper()}{dest_id}-{t[0].upper()}",
+                        "compartment": t}
                        for t in loads)
         if kind == "point":
             pickup = order.slot.pickup
