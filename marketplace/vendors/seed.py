@@ -43,7 +43,7 @@ def _vendor(spec: dict) -> Vendor:
         vendor = Vendor(
             slug=spec["slug"], name=spec["name"], kind=spec["kind"], legal_name=spec["legal_name"], siret=siret,
             vat_number=f"FR{vat_key(siret[:9]):02d}{siret[:9]}", email=f"{spec['login']}@exemple.fr",
-            phone="03 27 00 00 00", address=f"{spec['address']}, {commune.main_postal_code} {commune.name}",
+            phone="03 27 00 00 00", address=spec["address"],
             commune=commune, lon=commune.town_hall_lon + 0.002, lat=commune.town_hall_lat - 0.001,
             opening_hours=spec["hours"], accepts_click_and_collect=spec["collect"],
             commission_rate=Decimal(spec["commission"]),
