@@ -45,7 +45,8 @@ class WarmStart:
     routes : dict[str, list[str]]
         Stop ids in visiting order per vehicle id (vehicles left idle are absent).
     cost : int
-        PyVRP objective of the relaxation (cents times :data:`COST_SCALE`).
+        PyVRP objective of the relaxation, in PyVRP's integer units (costs times
+        :data:`COST_SCALE`, divided by their common divisor): only for comparing runs.
     feasible : bool
         Whether PyVRP found the routes feasible for the relaxation.
     seed : int

@@ -37,6 +37,7 @@ def test_lilim_cli_returns_one_json_object_with_pairs_respected_within_3_s(data)
     assert check.feasible, check.errors
     assert answer["distance"] == pytest.approx(check.distance, rel=1e-12)
     assert answer["vehicles"] == len(answer["routes"]) == check.vehicles
+    assert "source: planner" in out.stderr  # the OR-Tools plan itself, not a fallback
 
 
 def test_solomon_cli_answer_is_exactly_feasible_and_near_the_25_customer_optimum(data):
@@ -57,3 +58,12 @@ def test_cli_reports_a_bad_file_on_stderr_with_status_2(tmp_path):
     out, _ = run_cli("solve", str(bad), "--format", "lilim", "--time-limit", "1")
     assert out.returncode == 2 and out.stdout == ""
     assert "bad.txt, line 2" in out.stderr
+
+
+def test_cvrplib_cli_numbers_customers_like_the_sol_files(shared):
+    path = shared / "x" / "X-n101-k25.vrp"
+    out, _ = run_cli("solve", str(path), "--format", "cvrplib", "--time-limit", "4")
+    assert out.returncode == 0, out.stderr
+    answer = json.loads(out.stdout)
+    assert sorted(c for r in answer["routes"] for c in r) == list(range(1, 101))
+    assert answer["distance"] == int(answer["distance"]) >= 27591  # BKS, rounded arcs

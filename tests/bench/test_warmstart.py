@@ -64,3 +64,17 @@ def test_scaling_rounds_times_up_and_due_dates_down(data):
     exact = inst.euclid() * s.time_scale
     assert (s.durations >= exact).all() and (s.durations - exact < 1).all()
     assert all(w.end_s <= d * s.time_scale for w, d in zip(s.windows, inst.due, strict=True))
+
+
+def test_optional_stops_carry_their_penalty_as_a_prize_and_relays_cut_the_window():
+    m = small_day()
+    relay = m.add_relay_point("r", "Mairie", 1.0, 1.0, opening=(TimeWindow(15 * 3600, 17 * 3600),),
+                              fridge_volume_ml=50_000)
+    m.add_stop("opt", "Colis", relay=relay, penalty_c=500,
+               windows=(TimeWindow(9 * 3600, 16 * 3600),), load=Load.of(Compartment.CHILLED, mass_g=10))
+    pts = m.locations()
+    m.set_matrices([[0] * len(pts) for _ in pts], [[0] * len(pts) for _ in pts])
+    r = relax(m.problem())
+    loc, _, _, _, early, late, prize = r.clients[-1]
+    assert (early, late) == (15 * 3600, 16 * 3600)
+    assert prize == 500 * 1000
