@@ -131,3 +131,21 @@ def test_new_task_spec_defaults_plan_as_a_single_depot_delivery(day, territory):
     stored = plan_day(day, time_limit_s=1)
 
     assert stored.rounds.get().stops.get().task == task
+
+
+def test_a_real_worker_plans_the_day_and_reports_progress(transactional_db, day, specs, redis_url):
+    from celery.contrib.testing.worker import start_worker
+
+    from marketplace.celery import app
+
+    upsert_tasks(day, specs)
+    app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    seen = []
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        result = plan_day_task.delay(day.pk)
+        body = result.get(timeout=60, on_message=lambda m: seen.append((m["status"], m.get("result"))))
+
+    assert body["status"] == "planned" and body["unassigned"] == 0
+    steps = [meta["step"] for status, meta in seen if status == "PROGRESS"]
+    assert "solving" in steps or "solve" in steps
+    assert StoredPlan.objects.filter(day=day, is_current=True).count() == 1
