@@ -1,0 +1,1 @@
+"""Reproducible delivery days for benchmarks and demos, built on the real communes."""
