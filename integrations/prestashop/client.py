@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_S = 20.0
 MAX_BODY_BYTES = 64 * 1024 * 1024
+WEBSERVICE_DISABLED = 22
 
 
 def one_of(values: Sequence[object]) -> str:
@@ -175,6 +176,8 @@ class PrestaShopClient:
                 if status < 500:
                     return status, data, safe_url
                 failure = self._error(status, data, safe_url)
+                if WEBSERVICE_DISABLED in failure.codes:  # 503 code 22: a setting, not a hiccup
+                    raise failure
             if attempt == self.max_attempts:
                 if isinstance(failure, PrestaShopTransportError):
                     raise failure

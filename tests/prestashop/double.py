@@ -70,6 +70,7 @@ class Shop:
     flaky: int = 0
     corrupt: dict[str, set[int]] = field(default_factory=dict)
     bomb: bool = False
+    disabled: bool = False  # PS_WEBSERVICE off: every answer is 503 code 22
     latency_s: float = 0.0  # added to every answer, to stand for PHP time and a real network
     requests: list[tuple[str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -262,6 +263,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._error(500, 46, "Internal server error (injected)")
         if shop.bomb:
             return self._send(200, BOMB)
+        if shop.disabled:
+            return self._error(503, 22, "The PrestaShop webservice is disabled. Please activate it in the PrestaShop Back Office")
         segments = [s for s in parts.path.split("/") if s]
         if not segments or segments[0] != "api":
             return self._send(404, b"")

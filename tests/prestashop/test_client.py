@@ -174,3 +174,11 @@ def test_bad_urls_are_refused_in_plain_words():
     assert api_root("https://shop.example/api") == "https://shop.example/api/"
     with pytest.raises(ValueError, match="not an absolute"):
         api_root("shop.example")
+
+
+def test_a_disabled_webservice_is_reported_at_once_not_retried(server, client):
+    server.shop.disabled = True
+    with pytest.raises(PrestaShopError) as caught:
+        client.get_list("products")
+    assert caught.value.status == 503 and caught.value.code == 22
+    assert client.request_count == 1
