@@ -154,6 +154,9 @@ CELERY_BEAT_SCHEDULE["shortcircuit-close-due-cycles"] = {"task": "shortcircuit.c
 CELERY_BEAT_SCHEDULE["shortcircuit-open-due-cycles"] = {"task": "shortcircuit.open_due_cycles", "schedule": 300.0}
 # Vendors: push again the products whose push to Saleor failed (Saleor was down).
 CELERY_BEAT_SCHEDULE["vendors-push-unsynced"] = {"task": "vendors.push_unsynced_products", "schedule": 600.0}
+# PrestaShop bridge: changed products, stock and sale decrements every 15 min; full re-read nightly.
+CELERY_BEAT_SCHEDULE["prestashop-sync"] = {"task": "prestashop.sync_all", "schedule": 900.0}
+CELERY_BEAT_SCHEDULE["prestashop-full-nightly"] = {"task": "prestashop.sync_all", "schedule": 86400.0, "kwargs": {"full": True}}
 
 # Saleor: empty SALEOR_API_URL means the in-memory stand-in (demo and service tests).
 SALEOR_API_URL = os.environ.get("SALEOR_API_URL", "")

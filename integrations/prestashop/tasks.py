@@ -61,13 +61,16 @@ def push_stock_decrements(source_id: int) -> int:
 
 
 @shared_task(name="prestashop.sync_all")
-def sync_all() -> int:
-    """Beat entry point: queue an incremental import and a stock copy for every active source."""
+def sync_all(full: bool = False) -> int:
+    """Beat entry point: queue, for every active source, an import, a stock copy and the decrements.
+
+    The import is incremental unless ``full`` (the nightly run). Returns how many sources.
+    """
     from .models import PrestaShopSource
 
     ids = list(PrestaShopSource.objects.filter(active=True).values_list("pk", flat=True))
     for source_id in ids:
-        import_catalogue_task.delay(source_id, True)
+        import_catalogue_task.delay(source_id, not full)
         sync_stock_task.delay(source_id)
         push_stock_decrements.delay(source_id)
     return len(ids)
