@@ -6,7 +6,8 @@ Usage (from the repository root):
 
 Instances are read from ../shared/bench/vrp/instances (see its README). Every solver gets the
 same instance in the same integers (travel times rounded up, distances x1000 rounded; TSPLIB
-round(euclid) for X), the same fleet bound and the same time limit, one after the other:
+round(euclid) for X; PyVRP gets times multiplied by an integer so that they are in the unit of
+distances, which it needs), the same fleet bound and the same time limit, one after the other:
 - planner: ``python -m delivery.bench solve`` in a subprocess (start-up included), which uses
   2 cores (PyVRP warm start on two seeds, then OR-Tools);
 - PyVRP 0.14: ``pyvrp.solve`` with ``MaxRuntime(T)``, one core (it is single-threaded);
@@ -23,6 +24,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -71,23 +74,26 @@ def run_pyvrp(inst: Instance, limit: float) -> list[list[int]]:
     from pyvrp.stop import MaxRuntime
 
     s = scale(inst)
-    w, svc = s.windows, s.service
+    # Times in the same unit as distances, as PyVRP expects (an integer factor: exact).
+    k = max(1, round(s.distance_scale / s.time_scale))
+    w = [(a.start_s * k, a.end_s * k) for a in s.windows]
+    svc = [x * k for x in s.service]
     paired = {i for pair in inst.pairs for i in pair}
     clients = [Client(location=i, delivery=[int(inst.demand[i])], service_duration=svc[i],
-                      tw_early=w[i].start_s, tw_late=w[i].end_s)
+                      tw_early=w[i][0], tw_late=w[i][1])
                for i in range(1, inst.size) if i not in paired]
     ships = [Shipment(pickup_location=p, delivery_location=d, amount=[int(inst.demand[p])],
-                      pickup_tw_early=w[p].start_s, pickup_tw_late=w[p].end_s,
-                      pickup_service_duration=svc[p], delivery_tw_early=w[d].start_s,
-                      delivery_tw_late=w[d].end_s, delivery_service_duration=svc[d])
+                      pickup_tw_early=w[p][0], pickup_tw_late=w[p][1],
+                      pickup_service_duration=svc[p], delivery_tw_early=w[d][0],
+                      delivery_tw_late=w[d][1], delivery_service_duration=svc[d])
              for p, d in inst.pairs]
     fixed = vehicle_cost(s) if default_objective(inst) is Objective.VEHICLES_FIRST else 0
     data = ProblemData(
         locations=[Location(x=float(x), y=float(y)) for x, y in inst.xy], clients=clients,
-        depots=[Depot(location=0, tw_early=w[0].start_s, tw_late=w[0].end_s)],
+        depots=[Depot(location=0, tw_early=w[0][0], tw_late=w[0][1])],
         vehicle_types=[VehicleType(num_available=inst.fleet_size(), capacity=[inst.capacity],
-                                   fixed_cost=fixed, tw_early=w[0].start_s, tw_late=w[0].end_s)],
-        distance_matrices=[s.distances], duration_matrices=[s.durations], shipments=ships,
+                                   fixed_cost=fixed, tw_early=w[0][0], tw_late=w[0][1])],
+        distance_matrices=[s.distances], duration_matrices=[s.durations * k], shipments=ships,
     )
     best = solve(data, stop=MaxRuntime(limit), seed=1, collect_stats=False, display=False).best
     routes = []
@@ -135,10 +141,17 @@ def run_vroom(inst: Instance, limit: float) -> list[list[int]]:
     return [[inst.labels[int(i)] for i in g["id"]] for _, g in df.groupby("vehicle_id", sort=False)]
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process (all threads) plus its waited-for children (s)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def cell(row: dict) -> str:
     if row.get("error"):
         return f"ERROR {row['error'][:30]}"
-    text = f"{row['vehicles']} / {row['distance']:.2f} / {row['gap']:+.2f}%"
+    text = f"{row['vehicles']} / {row['distance']:.2f} / {row['gap']:+.2f}% ({row['cpu_s']:.0f})"
     return text if row["feasible"] else f"INFEASIBLE ({text})"
 
 
@@ -154,6 +167,7 @@ def main() -> None:
     T = args.time_limit
     rows: list[dict] = []
     print(f"# VRP benchmark, time limit {T:g} s per solver and instance\n", flush=True)
+    print(f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start.\n")
     for family in args.family:
         fmt, suffix, bks_suffix = FAMILIES[family]
         files = sorted((args.root / family).glob(f"*{suffix}"))
@@ -171,6 +185,7 @@ def main() -> None:
             cells = []
             for solver in args.solvers:
                 t = time.monotonic()
+                cpu = cpu_seconds()
                 row = dict(family=family, instance=name, solver=solver, time_limit=T,
                            bks_distance=bks.distance, bks_vehicles=bks.vehicles)
                 try:
@@ -186,6 +201,7 @@ def main() -> None:
                 except Exception as exc:  # keep the benchmark going; the table shows it
                     row.update(feasible=False, error=repr(exc))
                 row["wall_s"] = round(time.monotonic() - t, 2)
+                row["cpu_s"] = round(cpu_seconds() - cpu, 1)
                 rows.append(row)
                 cells.append(cell(row))
                 if args.jsonl:
@@ -208,10 +224,12 @@ def main() -> None:
             out.append(f"{mean} ({len(ok)}/{len(mine)} feasible)")
         if any(out):
             print(f"| {family} | " + " | ".join(out) + " |")
-    print("\nCell = vehicles / distance / gap to BKS distance. Distances: exact Euclidean (Solomon, "
+    print("\nCell = vehicles / distance / gap to BKS distance (CPU seconds used). Distances: exact Euclidean (Solomon, "
           "Li & Lim), round(euclid) per arc (X). Solomon and X ranked on distance only, Li & Lim "
           "vehicles first (fixed cost 10 000 per vehicle for every solver). Planner: 2 cores "
           "(PyVRP warm start, then OR-Tools GLS); PyVRP: 1 core; VROOM: 2 threads.")
+    print(f"Load average at the end: {os.getloadavg()[0]:.1f} (other jobs share the machine: "
+          "CPU seconds show what each solver really got).")
 
 
 if __name__ == "__main__":
