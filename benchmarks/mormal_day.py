@@ -39,6 +39,7 @@ class Outcome:
     routes: list[tuple[str, int, int, list[tuple[int, int]]]]
     unassigned: int
     seconds: float
+    stats: dict = dataclasses.field(default_factory=dict)
 
 
 def amount(load):
@@ -60,7 +61,7 @@ def solve_ours(name, model, limit, seed) -> tuple[Outcome, Problem]:
     index = {s.id: k for k, s in enumerate(problem.stops)}
     routes = [(r.vehicle_id, r.start_s, r.end_s, [(index[v.stop_id], v.start_s) for v in r.visits])
               for r in plan.routes]
-    return Outcome(name, routes, len(plan.unassigned), elapsed), problem
+    return Outcome(name, routes, len(plan.unassigned), elapsed, dict(plan.solver_stats)), problem
 
 
 def solve_vroom(problem: Problem, limit: float) -> Outcome:

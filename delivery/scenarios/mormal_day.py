@@ -114,12 +114,12 @@ def mormal_day(*, stops: int = 150, vans: int = 3, seed: int = 1,
     Raises
     ------
     ValueError
-        If ``stops`` < 10 or ``vans`` is not 1 to 6.
+        If ``stops`` < 10 or ``vans`` is not 1 to 12.
     """
     if stops < 10:
         raise ValueError(f"a Mormal day needs at least 10 stops, got {stops}")
-    if not 1 <= vans <= 6:
-        raise ValueError(f"a Mormal day runs 1 to 6 vans, got {vans}")
+    if not 1 <= vans <= 12:
+        raise ValueError(f"a Mormal day runs 1 to 12 vans, got {vans}")
     rng = random.Random(seed)
     communes = read_communes()
     by_name = {c.name: c for c in communes}

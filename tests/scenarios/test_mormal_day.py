@@ -121,7 +121,7 @@ def test_a_small_generated_day_is_planned_without_breaking_the_cold_chain():
                 assert visit.departure_s - loaded <= limit
 
 
-@pytest.mark.parametrize(("stops", "vans"), [(5, 3), (150, 0), (150, 7)])
+@pytest.mark.parametrize(("stops", "vans"), [(5, 3), (150, 0), (150, 13)])
 def test_nonsense_sizes_are_refused(stops, vans):
     with pytest.raises(ValueError):
         mormal_day(stops=stops, vans=vans)
