@@ -2,7 +2,7 @@
 
 The pipeline: build the :class:`DeliveryModel` of the instance; spend most of the budget on a
 PyVRP warm start of its relaxation (two seeds on two cores); hand those routes to the OR-Tools
-solver (``solve(initial_routes=...)``), which carries every real constraint and improves them
+solver (``DeliveryModel.solve(initial_routes=...)``), which carries every real constraint and improves them
 with guided local search until the deadline; then re-check the result in exact arithmetic.
 """
 
@@ -91,9 +91,11 @@ def solve_instance(
     stats: dict[str, Any] = {"objective": objective.value, "fleet": fleet,
                              "time_scale": scaled.time_scale, "build_s": round(time.monotonic() - t0, 3)}
     try:  # import OR-Tools now, so that its import time is not taken from its own search
-        from delivery.routing.solver import solve
+        import delivery.routing.solver  # noqa: F401
     except ImportError as exc:
-        solve, solver_error = None, exc
+        solver_error: Exception | None = exc
+    else:
+        solver_error = None
     ws = None
     if warm:
         budget = time_limit_s - _planner_reserve(instance, time_limit_s) - (time.monotonic() - t0)
@@ -111,10 +113,10 @@ def solve_instance(
     t_solve = time.monotonic()
     left = time_limit_s - (t_solve - t0) - _output_margin(instance)
     try:
-        if solve is None:
+        if solver_error is not None:
             raise solver_error
-        plan = solve(problem, time_limit_s=max(0.05, left), seed=seed,
-                     initial_routes=ws.routes if ws else None, deterministic=False)
+        plan = model.solve(time_limit_s=max(0.05, left), seed=seed,
+                           initial_routes=ws.routes if ws else None, deterministic=False)
     except Exception as exc:  # a solver bug must not cost a feasible answer already in hand
         if not fallback:
             raise
