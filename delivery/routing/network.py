@@ -107,9 +107,11 @@ def _write_drivable_osm_xml(src: Path, dst: Path, network_type: str) -> int:
     processor = (osmium.FileProcessor(str(src), osmium.osm.NODE | osmium.osm.WAY)
                  .with_locations().with_filter(osmium.filter.KeyFilter("highway")))
     for way in processor:
-        if not way.is_way() or not keep_way(way.tags, network_type=network_type):
+        if not isinstance(way, osmium.osm.Way):
             continue
         tags = {tag.k: tag.v for tag in way.tags}
+        if not keep_way(tags, network_type=network_type):
+            continue
         run: list[int] = []
         count = 0
         for node in [*way.nodes, None]:
@@ -233,8 +235,11 @@ def download_graph(*, place: str | None = None,
         raise ValueError("give exactly one of place= or bbox=")
     G = _cached(cache)
     if G is None:
-        G = (ox.graph_from_place(place, network_type="drive") if place is not None
-             else ox.graph_from_bbox(bbox, network_type="drive"))
+        if place is not None:
+            G = ox.graph_from_place(place, network_type="drive")
+        else:
+            assert bbox is not None
+            G = ox.graph_from_bbox(bbox, network_type="drive")
         G = add_travel_times(G)
         if cache is not None:
             Path(cache).parent.mkdir(parents=True, exist_ok=True)
@@ -265,6 +270,9 @@ class RoadNetwork:
         Farthest a point may be from its nearest road node (metres).
     label
         How plans describe this travel model.
+    workers
+        Processes for Dijkstra on large matrices (forked; 1 = in-process, the safe default
+        inside web servers and Celery workers).
 
     Raises
     ------
@@ -273,7 +281,7 @@ class RoadNetwork:
     """
 
     def __init__(self, G: nx.MultiDiGraph, *, max_snap_m: float = DEFAULT_MAX_SNAP_M,
-                 label: str | None = None) -> None:
+                 label: str | None = None, workers: int = 1) -> None:
         if len(G) == 0:
             raise ValueError("the road graph has no node")
         G = largest_strong_component(G)
@@ -293,6 +301,7 @@ class RoadNetwork:
             np.array([row[b] for _, b, *_ in edges], np.int64),
             np.array([float(e[3]["travel_time"]) for e in edges]),
             np.array([float(e[3]["length"]) for e in edges]),
+            workers=workers,
         )
         self._edge_key = {(int(self.paths.u[i]), int(self.paths.v[i])): edges[k][2]
                           for i, k in enumerate(self.paths.kept)}
@@ -336,9 +345,11 @@ class RoadNetwork:
                 raise fail(i, "is not a valid (longitude, latitude) pair", float("nan"))
         chord, rows = self._tree.query(_unit_vectors(pts[:, 0], pts[:, 1]))
         dist_m = 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(np.asarray(chord) / 2, 1.0))
-        for i in np.flatnonzero(dist_m > self.max_snap_m):
-            raise fail(int(i), f"is {dist_m[i]:.0f} m from the nearest drivable road node "
-                               f"(limit {self.max_snap_m:.0f} m)", float(dist_m[i]))
+        too_far = np.flatnonzero(dist_m > self.max_snap_m)
+        if len(too_far):
+            k = int(too_far[0])
+            raise fail(k, f"is {dist_m[k]:.0f} m from the nearest drivable road node "
+                          f"(limit {self.max_snap_m:.0f} m)", float(dist_m[k]))
         return np.asarray(rows, np.int64), dist_m
 
     # ---------------------------------------------------------------------- matrices

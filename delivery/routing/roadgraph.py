@@ -16,13 +16,42 @@ Two ideas make it fast and exact:
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from delivery.routing.problem import UNREACHABLE
+
+_SHARED: dict[str, object] = {}  # the query graph, inherited by forked workers
+
+
+def _rows_from_shared(sources: np.ndarray) -> np.ndarray:
+    """Dijkstra rows for ``sources`` over the graph the parent shared before forking."""
+    graph, targets = _SHARED["graph"], _SHARED["targets"]
+    return dijkstra(graph, directed=True, indices=sources)[:, targets]
+
+
+def _dijkstra_rows(graph: csr_matrix, sources: np.ndarray, workers: int) -> np.ndarray:
+    """Packed weights from ``sources`` to the same nodes, over ``workers`` forked processes.
+
+    Falls back to one process where forking is unavailable (no ``fork``, or inside a
+    daemonic worker such as a prefork Celery child).
+    """
+    if workers > 1 and len(sources) >= 64 * workers:
+        try:
+            context = multiprocessing.get_context("fork")
+            _SHARED.update(graph=graph, targets=sources)
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                return np.vstack(list(pool.map(_rows_from_shared, np.array_split(sources, workers))))
+        except (ValueError, AssertionError, OSError):
+            pass
+        finally:
+            _SHARED.clear()
+    return dijkstra(graph, directed=True, indices=sources)[:, sources]
 
 
 def _lightest(u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -45,10 +74,13 @@ class PackedGraph:
         Edge tails and heads (rows); self-loops are ignored.
     seconds, metres
         Edge travel time (s) and length (m), floats >= 0.
+    workers
+        Processes for large matrices (forked on Linux; 1 keeps everything in-process).
     """
 
     def __init__(self, n: int, u: np.ndarray, v: np.ndarray, seconds: np.ndarray,
-                 metres: np.ndarray) -> None:
+                 metres: np.ndarray, *, workers: int = 1) -> None:
+        self.workers = max(1, int(workers))
         keep = u != v
         u, v = np.asarray(u, np.int64)[keep], np.asarray(v, np.int64)[keep]
         t_ds = np.rint(np.asarray(seconds, float)[keep] * 10).astype(np.int64)
@@ -84,7 +116,9 @@ class PackedGraph:
         self.core_of = np.full(n, -1, np.int64)
         self.core_of[junction] = np.arange(int(junction.sum()))
         # chain c: start row, end row, interior rows, packed weight from start to each, total
-        starts, ends, totals = [], [], []
+        starts: list[int] = []
+        ends: list[int] = []
+        totals: list[float] = []
         self.chain_nodes: list[np.ndarray] = []
         self.chain_cum: list[np.ndarray] = []
         on_chain: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -92,7 +126,8 @@ class PackedGraph:
         for j in np.flatnonzero(junction):
             for k in range(ptr[j], ptr[j + 1]):
                 prev, cur, acc = int(j), int(idx[k]), float(data[k])
-                rows, cum = [], []
+                rows: list[int] = []
+                cum: list[float] = []
                 while not junction[cur]:
                     on_chain[cur].append((len(starts), len(rows)))
                     rows.append(cur)
@@ -158,7 +193,7 @@ class PackedGraph:
         else:
             graph, index = self.csr, rows
         uniq, inverse = np.unique(index, return_inverse=True)
-        weights = dijkstra(graph, directed=True, indices=uniq)[:, uniq]
+        weights = _dijkstra_rows(graph, uniq, self.workers)
         return weights[np.ix_(inverse, inverse)]
 
     def unpack(self, packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
