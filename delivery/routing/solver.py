@@ -27,10 +27,10 @@ LSM = routing_enums_pb2.LocalSearchMetaheuristic
 BOOL_TRUE = optional_boolean_pb2.BOOL_TRUE
 
 #: First-solution strategies, tried in turn while cheap; the best start is improved by GLS.
-FIRST_SOLUTIONS = (FSS.LOCAL_CHEAPEST_INSERTION, FSS.PARALLEL_CHEAPEST_INSERTION,
-                   FSS.SEQUENTIAL_CHEAPEST_INSERTION)
+FIRST_SOLUTIONS = (FSS.LOCAL_CHEAPEST_INSERTION, FSS.SEQUENTIAL_CHEAPEST_INSERTION,
+                   FSS.PARALLEL_CHEAPEST_INSERTION)
 #: Below this many (solver nodes x vans), all FIRST_SOLUTIONS are tried in deterministic mode.
-SMALL_INSTANCE = 1_000
+SMALL_INSTANCE = 600
 #: Tried only when none of the above finds a solution (e.g. tight windows, fixed fleet).
 FALLBACK_SOLUTIONS = (FSS.PATH_CHEAPEST_ARC, FSS.SAVINGS, FSS.ALL_UNPERFORMED)
 
@@ -38,7 +38,7 @@ FALLBACK_SOLUTIONS = (FSS.PATH_CHEAPEST_ARC, FSS.SAVINGS, FSS.ALL_UNPERFORMED)
 #: checks its limits about once per explored neighbour; we count those checks (measured
 #: 125 000-245 000 per second on one core of a busy 2-core machine, for 40 to 150 stops).
 #: The budget takes well under that, so that the wall clock, a safety cap, rarely binds.
-CHECKS_PER_SECOND = 70_000
+CHECKS_PER_SECOND = 50_000
 
 
 @dataclass
@@ -297,7 +297,7 @@ def _first_solution(built: _Built, deadline: float, time_limit_s: float, determi
                     stats: dict[str, Any]) -> Any:
     """Cheapest start among the insertion heuristics; arc-based fallbacks if all fail.
 
-    The first strategy may use half the remaining time. The next ones are tried when the
+    Each strategy may use half the remaining time. The next ones are tried when the
     instance is small (solver nodes x vans <= :data:`SMALL_INSTANCE`; a rule that does not
     depend on the clock, for determinism), or otherwise while the phase has used under 5% of
     the limit; fallbacks only when nothing was found.
@@ -309,7 +309,7 @@ def _first_solution(built: _Built, deadline: float, time_limit_s: float, determi
             cheap = small if deterministic else time.monotonic() - began < 0.05 * time_limit_s
             if strategy in FALLBACK_SOLUTIONS or not cheap:
                 break
-        share = (deadline - time.monotonic()) * (0.5 if best is None else 0.25)
+        share = (deadline - time.monotonic()) * 0.5
         if share <= 0.01:
             break
         found = routing.SolveWithParameters(_params(strategy, share, 1, False))
