@@ -37,6 +37,14 @@ def _goods(task: DeliveryTask, collected_on_board: set[str]) -> tuple[GoodsLine,
     return tuple(lines)
 
 
+def _window_served(windows: list, start_s: int) -> tuple[int, int]:
+    """The task window the planned service start falls in (the first one if none does)."""
+    for a, b in windows:
+        if a <= start_s <= b:
+            return (a, b)
+    return tuple(windows[0]) if windows else (start_s, start_s)
+
+
 def round_stops(rnd: Round) -> list:
     """The round's stops in sequence with their tasks (one query)."""
     return list(rnd.stops.select_related("task__relay_point").order_by("sequence"))
@@ -50,10 +58,7 @@ def sheet_for_round(rnd: Round, stop_url: Callable[[int | None], str] | None = N
     shift, depot, plan = rnd.shift, rnd.shift.van.depot, rnd.plan
     stops = round_stops(rnd)
     collects = {s.task.shipment_key for s in stops if s.task.is_collect and s.task.shipment_key}
-    window_of = {}
-    for s in stops:
-        chosen = next(((a, b) for a, b in s.task.windows if a <= s.start_s <= b), None)
-        window_of[s.pk] = chosen or tuple(s.task.windows[0]) if s.task.windows else (s.start_s, s.start_s)
+    window_of = {s.pk: _window_served(s.task.windows, s.start_s) for s in stops}
     sheets = tuple(StopSheet(
         sequence=s.sequence, task_id=s.task.pk, kind_label=s.task.get_kind_display(), name=s.task.name,
         address=s.task.address, phone=s.task.phone, lon=s.task.lon, lat=s.task.lat, arrival_s=s.arrival_s,

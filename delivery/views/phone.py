@@ -10,6 +10,8 @@ import json
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
@@ -45,6 +47,18 @@ def phone_round(request, signed: str):
         "reasons": DeliveryTask.FailReason.choices,
         "todo": sum(1 for s in stops if s["status"] == DeliveryTask.Status.PLANNED),
     })
+
+
+@require_GET
+def phone_service_worker(request):
+    """The service worker that keeps the stop list readable offline (scope: the phone pages)."""
+    scope = reverse("delivery:phone_sw").rsplit("/", 1)[0] + "/"
+    urls = [static("css/site.css"), static("delivery/phone.css"), static("delivery/phone.js")]
+    response = render(request, "delivery/phone-sw.js", {"static_urls": json.dumps(urls), "scope": scope},
+                      content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = scope
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @require_GET

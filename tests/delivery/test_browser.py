@@ -85,3 +85,20 @@ def test_updates_made_offline_are_queued_and_sent_once_when_back_online(page, li
     task.refresh_from_db()
     assert task.status == DeliveryTask.Status.DELIVERED
     assert StopEvent.objects.filter(task=task).count() == 1
+
+
+@pytest.mark.browser
+def test_the_stop_list_opens_again_without_network(page, live_server, phone_url, current_round):
+    page.goto(live_server.url + phone_url)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.reload()  # online: the service worker keeps this copy
+
+    type(current_round.shift).objects.filter(pk=current_round.shift_id).update(driver_name="Quelqu'un d'autre")
+    page.context.set_offline(True)
+    response = page.reload()
+
+    assert response.from_service_worker
+    assert "Chauffeur : Bernard" in page.content()  # the kept copy, not the server's new page
+    first = current_round.stops.order_by("sequence").first().task
+    assert stop_item(page, first).is_visible()

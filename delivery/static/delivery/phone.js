@@ -174,6 +174,10 @@
     });
   });
 
+  if ("serviceWorker" in navigator && root.dataset.swUrl) {  // https or localhost only
+    var scope = root.dataset.swUrl.replace(/[^/]*$/, "");
+    navigator.serviceWorker.register(root.dataset.swUrl, { scope: scope }).catch(function () { /* optional */ });
+  }
   window.addEventListener("online", sync);
   window.addEventListener("offline", showStatus);
   window.setInterval(sync, 20000);
