@@ -166,3 +166,25 @@ def test_missing_or_empty_files_are_clear_errors(tmp_path):
     empty.write_text('<?xml version="1.0"?><osm version="0.6"></osm>')
     with pytest.raises(ValueError, match="no drivable road"):
         RoadNetwork.from_file(empty)
+
+
+def test_a_delivery_model_is_planned_over_the_monaco_roads(monaco):
+    from delivery.routing import DeliveryModel, Load, TimeWindow
+
+    # given a depot at the casino, one van and two deliveries, travel measured on the roads
+    model = DeliveryModel()
+    depot = model.add_depot("depot", "Casino", *CASINO, TimeWindow(8 * 3600, 18 * 3600))
+    model.add_vehicle("van", "Van", depot, capacity=Load(), shift=TimeWindow(8 * 3600, 18 * 3600),
+                      cost_per_km_c=30)
+    model.add_stop("palace", "Palais", *PALACE, service_s=120)
+    model.add_stop("stadium", "Stade", *STADIUM, service_s=120)
+    model.set_travel(monaco)
+    # when it is solved
+    plan = model.solve(time_limit_s=2, seed=1)
+    # then both stops are served, the plan names the road network, and its km are road km
+    assert not plan.unassigned
+    assert plan.travel_label == monaco.label
+    route = plan.routes[0]
+    _, distances = monaco.matrices([CASINO, *[(PALACE if s == "palace" else STADIUM)
+                                               for s in route.stop_ids()], CASINO])
+    assert route.distance_m == sum(distances[i, i + 1] for i in range(3))
