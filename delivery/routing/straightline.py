@@ -13,7 +13,8 @@ import numpy as np
 EARTH_RADIUS_M = 6_371_008.8
 
 
-def haversine_m(points: Sequence[tuple[float, float]]) -> np.ndarray:
+def haversine_m(points: Sequence[tuple[float, float]], *,
+                names: Sequence[str] | None = None) -> np.ndarray:
     """Great-circle distances (metres) between all ``(lon, lat)`` points, as a square array.
 
     Raises
@@ -25,7 +26,8 @@ def haversine_m(points: Sequence[tuple[float, float]]) -> np.ndarray:
     bad = ~np.isfinite(pts).all(axis=1) | (np.abs(pts[:, 0]) > 180) | (np.abs(pts[:, 1]) > 90)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"point #{i} {tuple(points[i])} is not a valid (longitude, latitude) pair")
+        name = names[i] if names is not None else f"point #{i}"
+        raise ValueError(f"{name} {tuple(points[i])} is not a valid (longitude, latitude) pair")
     lam, phi = np.radians(pts[:, 0]), np.radians(pts[:, 1])
     dphi = phi[:, None] - phi[None, :]
     dlam = lam[:, None] - lam[None, :]
@@ -61,7 +63,8 @@ class StraightLineTravel:
         detour_fr = f"{self.detour:g}".replace(".", ",")
         self.label = f"ligne droite × {detour_fr} (estimation, pas de réseau routier)"
 
-    def matrices(self, points: Sequence[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
+    def matrices(self, points: Sequence[tuple[float, float]], *,
+                 names: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Integer ``(durations_s, distances_m)`` between ``(lon, lat)`` points.
 
         Distance is the great-circle distance times ``detour`` (metres, rounded); duration is
@@ -70,9 +73,9 @@ class StraightLineTravel:
         Raises
         ------
         ValueError
-            If a point has invalid coordinates.
+            If a point has invalid coordinates; ``names`` name the points in the message.
         """
-        metres = haversine_m(points) * self.detour
+        metres = haversine_m(points, names=names) * self.detour
         seconds = metres / (self.speed_kmh / 3.6)
         return np.rint(seconds).astype(np.int64), np.rint(metres).astype(np.int64)
 

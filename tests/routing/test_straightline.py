@@ -47,3 +47,5 @@ def test_nonsense_parameters_are_refused(detour, speed):
 def test_bad_coordinates_are_refused_naming_the_point():
     with pytest.raises(ValueError, match=r"point #1"):
         StraightLineTravel().matrices([BAVAY, (200.0, 50.0)])
+    with pytest.raises(ValueError, match=r"Ferme Dupont \(3\.8, nan\)"):
+        StraightLineTravel().matrices([BAVAY, (3.8, float("nan"))], names=["Dépôt", "Ferme Dupont"])
