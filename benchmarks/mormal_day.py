@@ -19,6 +19,7 @@ import dataclasses
 import os
 import sys
 import time
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -61,7 +62,9 @@ def solve_ours(name, model, limit, seed) -> tuple[Outcome, Problem]:
     index = {s.id: k for k, s in enumerate(problem.stops)}
     routes = [(r.vehicle_id, r.start_s, r.end_s, [(index[v.stop_id], v.start_s) for v in r.visits])
               for r in plan.routes]
-    return Outcome(name, routes, len(plan.unassigned), elapsed, dict(plan.solver_stats)), problem
+    stats = dict(plan.solver_stats)
+    stats["reasons"] = dict(sorted(Counter(u.reason.value for u in plan.unassigned).items()))
+    return Outcome(name, routes, len(plan.unassigned), elapsed, stats), problem
 
 
 def solve_vroom(problem: Problem, limit: float) -> Outcome:
@@ -179,6 +182,8 @@ def main() -> None:
         e = evaluate(problem, out, limits)
         print(f"| {out.name:<42} | {e['cost_c'] / 100:9.2f} | {e['km']:7.1f} | {e['hours']:9.2f} | "
               f"{e['vans']:>4} | {out.unassigned:>10} | {e['violations']:>21} | {out.seconds:6.1f} |")
+    for out in (ours_full, ours_relaxed):
+        print(f"{out.name}: unassigned by reason {out.stats['reasons']}")
     print("\nCosts are re-evaluated identically for all rows; unassigned stops carry no cost here, so "
           "compare cost only between rows with equal unassigned counts.")
 

@@ -61,6 +61,8 @@ def main() -> None:
               f"| {e_ours['km']:>7.1f} | {ours.unassigned:>15} | {e_ours['violations']:>15} "
               f"| {peer.seconds:>12.1f} | {e_peer['cost_c'] / 100:>20.2f} | {peer.unassigned:>16} "
               f"| {e_peer['violations']:>16} |")
+    for size, _, _, _, ours, *_ in rows:
+        print(f"{size} stops, ours unassigned by reason: {ours.stats.get('reasons', {})}")
     print("\nUnassigned stops carry no cost in these columns: compare costs only at equal unassigned "
           "counts. Ours respects the cold chain (violations must be 0); VROOM cannot express it.")
 
