@@ -208,3 +208,26 @@ def test_vendor_fulfils_its_share(saleor, market, isolated_registry):
         saleor.fulfill_order(
             order.id, [port.FulfillmentLineInput(eggs_line.id, market["dupont"].id, 1)]
         )
+
+
+def test_a_refused_completion_leaves_no_allocation_behind(saleor, market, isolated_registry):
+    # given a paid two-vendor cart for home delivery whose second product sold out meanwhile
+    registry.register_shipping_provider(
+        lambda request: [port.ShippingOffer(id="s1", name="Camion", amount=Decimal("2"))]
+    )
+    checkout = _cart(saleor, market)
+    saleor.set_checkout_shipping_address(checkout.id, market["home"])
+    saleor.set_checkout_billing_address(checkout.id, market["home"])
+    saleor.set_checkout_delivery_method(checkout.id, saleor.shipping_methods(checkout.id)[0].id)
+    saleor.pay_checkout(checkout.id, port.PaymentMode.CHARGE, "psp-3")
+    saleor.set_variant_stocks(market["eggs_v"].id, [port.StockLevel(market["dupont"].id, 0)])
+    # when completion is refused on the eggs
+    with pytest.raises(SaleorValidationError) as error:
+        saleor.complete_checkout(checkout.id)
+    assert error.value.codes == {"INSUFFICIENT_STOCK"}
+    # then the bread allocated just before was rolled back, and no order exists
+    bread = saleor.get_product(market["bread"].id).variants[0]
+    assert bread.stocks[0].quantity_allocated == 0
+    assert saleor.list_orders(port.OrderQuery()) == []
+    assert saleor.get_checkout(checkout.id) is not None
+    assert not WebhookEvent.objects.filter(event_type="ORDER_CREATED").exists()

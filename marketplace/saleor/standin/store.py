@@ -137,14 +137,51 @@ def merge_metadata(doc: Json, items: list[Json] | None, key: str = "metadata") -
         store[item["key"]] = item["value"]
 
 
+#: Kinds small enough to load whole, once per operation (catalogue and set-up objects).
+PRELOADED = frozenset(
+    {
+        "Channel",
+        "ShippingZone",
+        "Warehouse",
+        "Attribute",
+        "ProductType",
+        "Category",
+        "Product",
+        "ProductVariant",
+    }
+)
+
+
 class Store:
-    """CRUD over :class:`StandInDocument` rows (one instance per operation)."""
+    """CRUD over :class:`StandInDocument` rows (one instance per operation).
+
+    Catalogue kinds are loaded whole on first use and kept in an identity map for the
+    operation, so a listing of 24 products costs a handful of queries, not hundreds.
+    """
 
     def __init__(self) -> None:
         self._channels: dict[str, Json] = {}
+        self._loaded: dict[str, dict[str, Json]] = {}
+
+    def forget(self) -> None:
+        """Drop the identity map (after a rolled-back mutation changed documents in memory)."""
+        self._channels.clear()
+        self._loaded.clear()
+
+    def _kind(self, kind: str) -> dict[str, Json]:
+        if kind not in self._loaded:
+            rows = (
+                StandInDocument.objects.filter(kind=kind)
+                .order_by("created_at", "id")
+                .values_list("data", flat=True)
+            )
+            self._loaded[kind] = {doc["key"]: doc for doc in rows}
+        return self._loaded[kind]
 
     def get(self, kind: str, key: str) -> Json | None:
         """The document or None."""
+        if kind in PRELOADED:
+            return self._kind(kind).get(key)
         row = StandInDocument.objects.filter(kind=kind, key=key).only("data").first()
         return row.data if row else None
 
@@ -175,19 +212,32 @@ class Store:
         """Insert or replace ``doc`` (its ``key`` field names it)."""
         doc["updatedAt"] = now_iso()
         StandInDocument.objects.update_or_create(kind=kind, key=doc["key"], defaults={"data": doc})
+        if kind in self._loaded:
+            self._loaded[kind][doc["key"]] = doc
         return doc
 
     def delete(self, kind: str, key: str) -> None:
         """Remove a document."""
         StandInDocument.objects.filter(kind=kind, key=key).delete()
+        if kind in self._loaded:
+            self._loaded[kind].pop(key, None)
 
     def all(self, kind: str) -> list[Json]:
         """Every document of ``kind``, oldest first."""
+        if kind in PRELOADED:
+            return list(self._kind(kind).values())
         return list(
             StandInDocument.objects.filter(kind=kind)
             .order_by("created_at", "id")
             .values_list("data", flat=True)
         )
+
+    def variants_by_product(self) -> dict[str, list[Json]]:
+        """Variants grouped by product key (oldest first)."""
+        grouped: dict[str, list[Json]] = {}
+        for variant in self.all("ProductVariant"):
+            grouped.setdefault(variant["product"], []).append(variant)
+        return grouped
 
     def count(self, kind: str) -> int:
         """How many documents of ``kind``."""

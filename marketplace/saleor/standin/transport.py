@@ -93,9 +93,14 @@ def _query(func):
 
 def _mutation(func):
     def resolve(_root, info, **kwargs):
+        ctx = info.context
+        emitted = len(ctx.events)
         try:
-            return {"errors": [], **func(info.context, **kwargs)}
+            with transaction.atomic():  # a refused mutation leaves no trace, as in Saleor
+                return {"errors": [], **func(ctx, **kwargs)}
         except UserError as exc:
+            del ctx.events[emitted:]
+            ctx.store.forget()
             return {"errors": [{"field": exc.field, "code": exc.code, "message": exc.message}]}
 
     return resolve

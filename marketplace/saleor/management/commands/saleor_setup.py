@@ -16,7 +16,13 @@ class Command(BaseCommand):
         """Ensure the set-up and report what is used."""
         saleor = get_saleor()
         channel = saleor.ensure_sales_setup()
-        where = "the stand-in (no SALEOR_API_URL)" if saleor.is_stand_in else settings.SALEOR_API_URL
+        where = (
+            "the stand-in (no SALEOR_API_URL)" if saleor.is_stand_in else settings.SALEOR_API_URL
+        )
         self.stdout.write(f"Saleor: {where}")
-        self.stdout.write(f"Channel {channel['slug']} ({channel['currencyCode']}) is ready with a shipping zone for FR.")
-        self.stdout.write(f"Install the App in the Saleor Dashboard from {public_url('/saleor/api/manifest')}")
+        self.stdout.write(
+            f"Channel {channel['slug']} ({channel['currencyCode']}) is ready with a shipping zone for FR."
+        )
+        self.stdout.write(
+            f"Install the App in the Saleor Dashboard from {public_url('/saleor/api/manifest')}"
+        )
