@@ -5,6 +5,11 @@ import os
 import pytest
 
 os.environ.setdefault("MORMAL_DEV", "1")
+# One Redis database for the whole run, set before Django and Celery read their settings: Celery
+# caches its producer pool and result backend, so switching URLs inside tests would strand tasks.
+TEST_REDIS_URL = os.environ.setdefault("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ["CELERY_BROKER_URL"] = TEST_REDIS_URL
+os.environ["CELERY_RESULT_BACKEND"] = TEST_REDIS_URL
 
 
 @pytest.fixture
@@ -22,7 +27,7 @@ def redis_url():
     """The real Redis used by tests (database 15, flushed before use)."""
     import redis
 
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    url = TEST_REDIS_URL
     client = redis.Redis.from_url(url)
     client.ping()
     client.flushdb()

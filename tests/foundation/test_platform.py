@@ -37,15 +37,10 @@ def test_health_reports_database_and_broker(client, db, settings, redis_url):
     assert body["broker"]["ok"] and body["broker"]["detail"] == "redis"
 
 
-def test_health_is_503_when_broker_is_down(client, db, settings):
-    from marketplace.celery import app
-
-    old = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    try:
-        response = client.get("/sante/")
-    finally:
-        app.conf.broker_url = old
+def test_health_is_503_when_broker_is_down(client, db, monkeypatch):
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    response = client.get("/sante/")
     assert response.status_code == 503
     assert response.json()["broker"]["ok"] is False
 
