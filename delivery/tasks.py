@@ -44,7 +44,7 @@ def plan_day(self, day_id: int) -> dict:
              retry_backoff=True, retry_jitter=False)
 def replan_day(self, day_id: int, now_s: int, reason: str = "replan") -> dict:
     """Re-optimise the rest of day ``day_id`` from the vans' positions at ``now_s``."""
-    from .planning import replan_remaining  # noqa: PLC0415
+    from .replanning import replan_remaining  # noqa: PLC0415
 
     day = DeliveryDay.objects.filter(pk=day_id).first()
     if day is None:
@@ -71,3 +71,31 @@ def schedule_replan(day_id: int, reason: str = "replan", now_s: int | None = Non
 
     at = now_s if now_s is not None else day_now_seconds(DeliveryDay.objects.get(pk=day_id))
     transaction.on_commit(lambda: replan_day.delay(day_id, at, reason))
+
+
+#: Local hour of the evening cut-off for the next day's orders.
+CUT_OFF_HOUR = 18
+
+
+@shared_task(name="delivery.freeze_and_plan_next_day")
+def freeze_and_plan_next_day() -> dict:
+    """Evening cut-off (Celery beat, hourly): after 18:00, freeze tomorrow and plan its rounds.
+
+    Runs before the cut-off hour, or once tomorrow is already frozen, do nothing; so the hourly
+    schedule freezes and plans each day exactly once. Afterwards only urgent tasks are added
+    (they re-plan the running day).
+    """
+    import datetime as dt  # noqa: PLC0415
+
+    from django.utils import timezone  # noqa: PLC0415
+
+    now = timezone.localtime()
+    tomorrow = now.date() + dt.timedelta(days=1)
+    day = DeliveryDay.objects.filter(date=tomorrow).first()
+    if now.hour < CUT_OFF_HOUR or day is None or day.frozen_at is not None or not day.tasks.exists():
+        return {"date": tomorrow.isoformat(), "status": "nothing to do"}
+    with transaction.atomic():
+        if not DeliveryDay.objects.filter(pk=day.pk, frozen_at__isnull=True).update(frozen_at=timezone.now()):
+            return {"date": tomorrow.isoformat(), "status": "nothing to do"}
+        schedule_plan(day)
+    return {"date": tomorrow.isoformat(), "status": "planning", "day": day.pk}

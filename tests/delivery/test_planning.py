@@ -4,7 +4,8 @@ import dataclasses
 
 from delivery.actions import TaskSpec, upsert_tasks
 from delivery.models import DeliveryDay, DeliveryTask, Round, StoredPlan
-from delivery.planning import plan_day, replan_remaining
+from delivery.planning import plan_day
+from delivery.replanning import replan_remaining
 from delivery.tasks import plan_day as plan_day_task
 from delivery.tasks import schedule_plan
 
@@ -149,3 +150,25 @@ def test_a_real_worker_plans_the_day_and_reports_progress(transactional_db, day,
     steps = [meta["step"] for status, meta in seen if status == "PROGRESS"]
     assert "solving" in steps or "solve" in steps
     assert StoredPlan.objects.filter(day=day, is_current=True).count() == 1
+
+
+def test_the_evening_cut_off_freezes_tomorrow_once_and_plans_it(day, specs, eager_celery, settings,
+                                                                django_capture_on_commit_callbacks):
+    import datetime as dt
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from delivery.tasks import freeze_and_plan_next_day
+
+    upsert_tasks(day, specs)
+    evening = timezone.make_aware(dt.datetime.combine(day.date - dt.timedelta(days=1), dt.time(18, 30)))
+    with mock.patch("django.utils.timezone.now", return_value=evening):  # the clock, not the code under test
+        with django_capture_on_commit_callbacks(execute=True):
+            first = freeze_and_plan_next_day()
+        second = freeze_and_plan_next_day()
+
+    day.refresh_from_db()
+    assert first["status"] == "planning" and second["status"] == "nothing to do"
+    assert day.frozen_at == evening and day.status == DeliveryDay.Status.PLANNED
+    assert StoredPlan.objects.filter(day=day).count() == 1
