@@ -157,6 +157,8 @@ CELERY_BEAT_SCHEDULE["vendors-push-unsynced"] = {"task": "vendors.push_unsynced_
 # PrestaShop bridge: changed products, stock and sale decrements every 15 min; full re-read nightly.
 CELERY_BEAT_SCHEDULE["prestashop-sync"] = {"task": "prestashop.sync_all", "schedule": 900.0}
 CELERY_BEAT_SCHEDULE["prestashop-full-nightly"] = {"task": "prestashop.sync_all", "schedule": 86400.0, "kwargs": {"full": True}}
+# Delivery: after the evening cut-off, freeze tomorrow's tasks and plan its rounds (once per day).
+CELERY_BEAT_SCHEDULE["delivery-evening-cut-off"] = {"task": "delivery.freeze_and_plan_next_day", "schedule": 3600.0}
 
 # Saleor: empty SALEOR_API_URL means the in-memory stand-in (demo and service tests).
 SALEOR_API_URL = os.environ.get("SALEOR_API_URL", "")
