@@ -270,3 +270,117 @@ def test_live_saleor_accepts_every_manifest_webhook(live):
         http.post(
             API_URL, json={"query": WEBHOOK_DELETE, "variables": {"id": result["webhook"]["id"]}}
         )
+
+
+STAFF_EMAIL = os.environ.get("SALEOR_STAFF_EMAIL", "")
+STAFF_PASSWORD = os.environ.get("SALEOR_STAFF_PASSWORD", "")
+
+
+@pytest.mark.skipif(
+    not (STAFF_EMAIL and STAFF_PASSWORD),
+    reason="installing the App needs a Saleor staff account: set SALEOR_STAFF_EMAIL and SALEOR_STAFF_PASSWORD",
+)
+def test_live_app_install_register_and_signed_order_webhooks(
+    live, live_server, settings, transactional_db
+):
+    """Saleor installs the App from our manifest, registers its token, then sends signed order webhooks."""
+    from marketplace.saleor.installation import app_token
+    from marketplace.saleor.models import SaleorInstallation, WebhookEvent
+
+    settings.APP_PUBLIC_URL = live_server.url
+    http = httpx.Client(timeout=20)
+    login = http.post(
+        API_URL,
+        json={
+            "query": "mutation($e: String!, $p: String!) { tokenCreate(email: $e, password: $p) { token } }",
+            "variables": {"e": STAFF_EMAIL, "p": STAFF_PASSWORD},
+        },
+    ).json()
+    staff = {"Authorization": f"Bearer {login['data']['tokenCreate']['token']}"}
+    install = http.post(
+        API_URL,
+        headers=staff,
+        json={
+            "query": """
+        mutation($url: String!) { appInstall(input: {appName: "Mormal (live test)", manifestUrl: $url,
+          permissions: [MANAGE_PRODUCTS, MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES, MANAGE_ORDERS, MANAGE_CHECKOUTS,
+                        HANDLE_CHECKOUTS, HANDLE_PAYMENTS, MANAGE_CHANNELS, MANAGE_SHIPPING]}) { errors { message } } }""",
+            "variables": {"url": f"{live_server.url}/saleor/api/manifest"},
+        },
+    ).json()
+    assert install["data"]["appInstall"]["errors"] == []
+    app_id = None
+    try:
+        deadline = time.monotonic() + 90
+        while (
+            not SaleorInstallation.objects.filter(saleor_api_url=API_URL).exists()
+            and time.monotonic() < deadline
+        ):
+            time.sleep(1)
+        token = app_token(API_URL)
+        assert token, "Saleor did not call /saleor/api/register within 90 s"
+        apps = http.post(
+            API_URL,
+            headers=staff,
+            json={"query": "{ apps(first: 100) { edges { node { id identifier } } } }"},
+        ).json()
+        app_id = [
+            e["node"]["id"]
+            for e in apps["data"]["apps"]["edges"]
+            if e["node"]["identifier"] == "mormal.marketplace"
+        ][-1]
+        # the registered (decrypted) token works, and an order made with it comes back as signed webhooks
+        gateway = SaleorGateway(SaleorGraphQLClient(API_URL, token), live.channel_slug)
+        tag = uuid.uuid4().hex[:6]
+        home = port.Address(
+            "1 rue de la Gare", "59530", "Le Quesnoy", first_name="Anne", last_name="Leroy"
+        )
+        shop = gateway.create_warehouse(
+            port.WarehouseInput(
+                f"Fromagerie {tag}",
+                home,
+                click_and_collect=port.ClickAndCollect.LOCAL,
+                is_private=False,
+            )
+        )
+        kind = gateway.ensure_product_type("Produit local", "produit-local-live")
+        category = gateway.ensure_category("Produits du Pays de Mormal", "produits-mormal-live")
+        cheese = gateway.create_product(
+            port.ProductInput(f"Maroilles {tag}", kind.id, category.id, f"fromagerie-{tag}")
+        )
+        cheese_v = gateway.create_variant(
+            cheese.id,
+            port.VariantInput(f"MAR-{tag}", Decimal("7.90"), stocks=(port.StockLevel(shop.id, 4),)),
+        )
+        checkout = gateway.create_checkout(
+            [port.CheckoutLineInput(cheese_v.id, 1)], email="anne@example.fr", billing_address=home
+        )
+        gateway.set_checkout_delivery_method(checkout.id, shop.id)
+        gateway.pay_checkout(checkout.id, port.PaymentMode.CHARGE, f"live-{tag}")
+        order = gateway.complete_checkout(checkout.id)
+        deadline = time.monotonic() + 90
+        wanted = {"ORDER_CREATED", "ORDER_FULLY_PAID"}
+        while time.monotonic() < deadline:
+            got = set(
+                WebhookEvent.objects.filter(saleor_api_url=API_URL).values_list(
+                    "event_type", flat=True
+                )
+            )
+            if wanted <= got:
+                break
+            time.sleep(1)
+        events = {e.event_type: e for e in WebhookEvent.objects.filter(saleor_api_url=API_URL)}
+        assert wanted <= set(events), f"received only {sorted(events)}"
+        from marketplace.saleor.webhooks import received_event
+
+        assert received_event(events["ORDER_FULLY_PAID"]).order.number == order.number
+    finally:
+        if app_id:
+            http.post(
+                API_URL,
+                headers=staff,
+                json={
+                    "query": "mutation($id: ID!) { appDelete(id: $id) { errors { message } } }",
+                    "variables": {"id": app_id},
+                },
+            )
