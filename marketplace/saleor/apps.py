@@ -10,3 +10,7 @@ class SaleorAppConfig(AppConfig):
     label = "saleor_app"
     verbose_name = "Saleor"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        """Register the system checks."""
+        from marketplace.saleor import checks  # noqa: F401

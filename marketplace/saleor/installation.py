@@ -96,6 +96,12 @@ def register(
 
 
 def app_token(saleor_api_url: str) -> str | None:
-    """The decrypted token stored for ``saleor_api_url``, or None."""
+    """The decrypted token stored for ``saleor_api_url``, or None.
+
+    When we reach Saleor by an internal URL (``http://saleor-api:8000/graphql/`` in compose)
+    while Saleor registered under its public one, the latest installation is used.
+    """
     installation = SaleorInstallation.objects.filter(saleor_api_url=saleor_api_url).first()
+    if installation is None:
+        installation = SaleorInstallation.objects.order_by("-updated_at").first()
     return decrypt(installation.token_encrypted) if installation else None

@@ -100,3 +100,16 @@ def test_production_without_encryption_key_refuses_to_store_tokens(settings, mon
     monkeypatch.delenv("MORMAL_DEV", raising=False)
     with pytest.raises(ImproperlyConfigured):
         encrypt("token")
+
+
+def test_production_check_reports_a_missing_encryption_key(settings, monkeypatch):
+    from marketplace.saleor.checks import saleor_settings
+
+    settings.DEBUG = False
+    settings.FIELD_ENCRYPTION_KEY = ""
+    monkeypatch.delenv("MORMAL_DEV", raising=False)
+    monkeypatch.delenv("SALEOR_ALLOWED_DOMAINS", raising=False)
+    assert {p.id for p in saleor_settings(None)} == {"saleor_app.E001", "saleor_app.W001"}
+    settings.FIELD_ENCRYPTION_KEY = "x" * 44
+    monkeypatch.setenv("SALEOR_ALLOWED_DOMAINS", "saleor.example.org")
+    assert saleor_settings(None) == []
