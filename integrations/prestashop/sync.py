@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -33,6 +33,13 @@ PRODUCT_TYPE_SLUG = "produit-local"  # shared with the vendors app's own product
 PRODUCT_TYPE_NAME = "Produit local"
 REF_METADATA_KEY = "mormal.prestashop"
 VAT_METADATA_KEY = "mormal.vat_rate"
+
+
+ADVISORY_LOCK_CLASS = 7_340_099  # "a PrestaShop import holds this source"
+
+
+class ImportBusy(RuntimeError):
+    """Another worker is importing this source right now; this call did nothing."""
 
 
 def client_for(source: PrestaShopSource, **kwargs) -> PrestaShopClient:
@@ -103,7 +110,22 @@ def import_catalogue(
         cursor, and the next call resumes it.
     SaleorError
         When Saleor refuses a write; same resume behaviour.
+    ImportBusy
+        When another worker holds this source's import lock (nothing is done).
     """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_LOCK_CLASS, source.pk])
+        if not cursor.fetchone()[0]:
+            raise ImportBusy(f"PrestaShop source {source.pk} is being imported by another worker")
+    try:
+        return _import(source, incremental=incremental, client=client, saleor=saleor, page_size=page_size)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_LOCK_CLASS, source.pk])
+
+
+def _import(source: PrestaShopSource, *, incremental: bool, client: PrestaShopPort | None,
+            saleor: port.SaleorPort | None, page_size: int) -> SyncRun:
     kind = SyncRun.Kind.INCREMENTAL if incremental else SyncRun.Kind.FULL
     run = _open_run(source, kind)
     own_client = client is None

@@ -23,12 +23,15 @@ def _source(source_id: int):
 @shared_task(name="prestashop.import_catalogue", **RETRY)
 def import_catalogue_task(source_id: int, incremental: bool = True) -> dict:
     """Import (or resume importing) a source's catalogue; returns the run's counts."""
-    from .sync import import_catalogue
+    from .sync import ImportBusy, import_catalogue
 
     source = _source(source_id)
     if source is None:
         return {"status": "no-source"}
-    run = import_catalogue(source, incremental=incremental)
+    try:
+        run = import_catalogue(source, incremental=incremental)
+    except ImportBusy:
+        return {"status": "busy"}
     return {"run": run.pk, "created": run.created, "updated": run.updated, "unchanged": run.unchanged,
             "skipped": len(run.skipped)}
 

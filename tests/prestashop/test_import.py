@@ -124,3 +124,21 @@ def test_a_refused_key_fails_the_run_with_the_code(source):
 def test_the_key_is_stored_encrypted(source):
     assert KEY not in source.key_encrypted
     assert source.key() == KEY
+
+
+def test_a_second_worker_does_not_import_the_same_source_at_the_same_time(source, saleor):
+    import psycopg
+    from django.db import connection
+
+    from integrations.prestashop.sync import ADVISORY_LOCK_CLASS, ImportBusy
+
+    # given another worker (another database session) importing this source
+    params = connection.get_connection_params()
+    with psycopg.connect(**{k: v for k, v in params.items() if k in ("host", "port", "user", "dbname", "password")}) as other:
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [ADVISORY_LOCK_CLASS, source.pk])
+        # when this worker starts an import, then it stops at once without a run
+        with pytest.raises(ImportBusy):
+            import_catalogue(source)
+        assert not SyncRun.objects.filter(source=source).exists()
+    # and once the other is done, importing works
+    assert import_catalogue(source).status == "done"
