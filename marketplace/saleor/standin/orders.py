@@ -25,108 +25,11 @@ from marketplace.saleor.standin.store import (
     address_view,
     gid,
     merge_metadata,
-    money,
     new_key,
     now_iso,
     parse_gid,
     taxed,
 )
-
-
-def transaction_view(ctx: Context, doc: Json) -> Json:
-    """Saleor ``TransactionItem``."""
-    currency = doc["currency"]
-    zero = money(0, currency)
-    return {
-        "__typename": "TransactionItem",
-        "id": gid("TransactionItem", doc["key"]),
-        "token": doc["key"],
-        "createdAt": doc["created"],
-        "modifiedAt": doc["updatedAt"],
-        "actions": doc.get("actions") or [],
-        "name": doc.get("name") or "",
-        "message": "",
-        "pspReference": doc.get("pspReference") or "",
-        "externalUrl": "",
-        "authorizedAmount": money(doc["authorized"], currency),
-        "chargedAmount": money(doc["charged"], currency),
-        "authorizePendingAmount": zero,
-        "refundedAmount": zero,
-        "refundPendingAmount": zero,
-        "canceledAmount": zero,
-        "cancelPendingAmount": zero,
-        "chargePendingAmount": zero,
-        "events": [],
-        "metadata": [],
-        "privateMetadata": [],
-    }
-
-
-def _amount(value: Json | None) -> str:
-    return str(Decimal(str(value["amount"])) if value else Decimal("0"))
-
-
-def m_transaction_create(ctx: Context, id: str, transaction: Json, **_: Any) -> Json:
-    kind, owner = ctx.store.get_by_gid(id, "Checkout", "Order")
-    doc = {
-        "key": new_key(),
-        "name": transaction.get("name") or "",
-        "pspReference": transaction.get("pspReference") or "",
-        "authorized": _amount(transaction.get("amountAuthorized")),
-        "charged": _amount(transaction.get("amountCharged")),
-        "currency": (
-            transaction.get("amountCharged")
-            or transaction.get("amountAuthorized")
-            or {"currency": "EUR"}
-        )["currency"],
-        "actions": transaction.get("availableActions") or [],
-        "owner": {"kind": kind, "key": owner["key"]},
-        "created": now_iso(),
-    }
-    ctx.store.put("TransactionItem", doc)
-    owner.setdefault("transactions", []).append(doc["key"])
-    ctx.store.put(kind, owner)
-    if kind == "Order":
-        _after_order_payment(ctx, owner)
-    return {"transaction": transaction_view(ctx, doc)}
-
-
-def m_transaction_update(ctx: Context, id: str, transaction: Json, **_: Any) -> Json:
-    _kind, doc = ctx.store.get_by_gid(id, "TransactionItem")
-    if transaction.get("amountAuthorized") is not None:
-        doc["authorized"] = _amount(transaction["amountAuthorized"])
-    if transaction.get("amountCharged") is not None:
-        doc["charged"] = _amount(transaction["amountCharged"])
-    if transaction.get("availableActions") is not None:
-        doc["actions"] = transaction["availableActions"]
-    ctx.store.put("TransactionItem", doc)
-    owner_kind, owner_key = doc["owner"]["kind"], doc["owner"]["key"]
-    if owner_kind == "Order":
-        _after_order_payment(ctx, ctx.store.get("Order", owner_key))
-    return {"transaction": transaction_view(ctx, doc)}
-
-
-def _after_order_payment(ctx: Context, order: Json) -> None:
-    before = order.get("chargeStatus")
-    authorised, charged = paid(ctx, order.get("transactions") or [])
-    order["authorizeStatus"], order["chargeStatus"] = statuses(
-        Decimal(order["total"]), authorised, charged
-    )
-    ctx.store.put("Order", order)
-    if order["chargeStatus"] != before:
-        ctx.emit(
-            "ORDER_UPDATED",
-            {"__typename": "OrderUpdated", "issuedAt": now_iso(), "order": order_view(ctx, order)},
-        )
-        if order["chargeStatus"] in {"FULL", "OVERCHARGED"}:
-            ctx.emit(
-                "ORDER_FULLY_PAID",
-                {
-                    "__typename": "OrderFullyPaid",
-                    "issuedAt": now_iso(),
-                    "order": order_view(ctx, order),
-                },
-            )
 
 
 def _allocate(
@@ -337,7 +240,7 @@ def order_view(ctx: Context, doc: Json) -> Json:
         "total": taxed(doc["total"], currency),
         "fulfillments": fulfillments,
         "transactions": lambda info, **_: [
-            transaction_view(ctx, ctx.store.get("TransactionItem", k))
+            v.transaction_view(ctx.store.get("TransactionItem", k))
             for k in doc.get("transactions") or []
         ],
         "metadata": [

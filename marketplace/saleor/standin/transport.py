@@ -22,6 +22,8 @@ from marketplace.saleor.standin import catalogue as cat
 from marketplace.saleor.standin import channels as ch
 from marketplace.saleor.standin import checkout as co
 from marketplace.saleor.standin import orders as od
+from marketplace.saleor.standin import payments as pay
+from marketplace.saleor.standin import products as pr
 from marketplace.saleor.standin.events import StandInContractError, deliver_events
 from marketplace.saleor.standin.store import Context, UserError
 
@@ -52,20 +54,20 @@ MUTATIONS = {
     "shippingZoneUpdate": ch.m_shipping_zone_update,
     "productAttributeAssign": ch.m_product_attribute_assign,
     "updateWarehouse": cat.m_warehouse_update,
-    "updateMetadata": cat.m_update_metadata,
-    "updatePrivateMetadata": functools.partial(cat.m_update_metadata, private=True),
+    "updateMetadata": pr.m_update_metadata,
+    "updatePrivateMetadata": functools.partial(pr.m_update_metadata, private=True),
     "categoryCreate": cat.m_category_create,
     "attributeCreate": cat.m_attribute_create,
     "productTypeCreate": cat.m_product_type_create,
-    "productCreate": cat.m_product_create,
-    "productUpdate": cat.m_product_update,
-    "productDelete": cat.m_product_delete,
-    "productChannelListingUpdate": cat.m_product_channel_listing_update,
-    "productVariantCreate": cat.m_variant_create,
-    "productVariantUpdate": cat.m_variant_update,
-    "productVariantChannelListingUpdate": cat.m_variant_channel_listing_update,
-    "productVariantStocksUpdate": cat.m_variant_stocks_update,
-    "productMediaCreate": cat.m_product_media_create,
+    "productCreate": pr.m_product_create,
+    "productUpdate": pr.m_product_update,
+    "productDelete": pr.m_product_delete,
+    "productChannelListingUpdate": pr.m_product_channel_listing_update,
+    "productVariantCreate": pr.m_variant_create,
+    "productVariantUpdate": pr.m_variant_update,
+    "productVariantChannelListingUpdate": pr.m_variant_channel_listing_update,
+    "productVariantStocksUpdate": pr.m_variant_stocks_update,
+    "productMediaCreate": pr.m_product_media_create,
     "checkoutCreate": co.m_checkout_create,
     "checkoutLinesAdd": co.m_checkout_lines_add,
     "checkoutLinesUpdate": co.m_checkout_lines_update,
@@ -74,8 +76,8 @@ MUTATIONS = {
     "checkoutBillingAddressUpdate": co.m_checkout_billing_address_update,
     "deliveryOptionsCalculate": co.m_delivery_options_calculate,
     "checkoutDeliveryMethodUpdate": co.m_checkout_delivery_method_update,
-    "transactionCreate": od.m_transaction_create,
-    "transactionUpdate": od.m_transaction_update,
+    "transactionCreate": pay.m_transaction_create,
+    "transactionUpdate": pay.m_transaction_update,
     "checkoutComplete": od.m_checkout_complete,
     "orderFulfill": od.m_order_fulfill,
 }

@@ -305,3 +305,32 @@ def description_json(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
     return json.dumps(value)
+
+
+def transaction_view(doc: Json) -> Json:
+    """Saleor ``TransactionItem``."""
+    currency = doc["currency"]
+    zero = money(0, currency)
+    return {
+        "__typename": "TransactionItem",
+        "id": gid("TransactionItem", doc["key"]),
+        "token": doc["key"],
+        "createdAt": doc["created"],
+        "modifiedAt": doc["updatedAt"],
+        "actions": doc.get("actions") or [],
+        "name": doc.get("name") or "",
+        "message": "",
+        "pspReference": doc.get("pspReference") or "",
+        "externalUrl": "",
+        "authorizedAmount": money(doc["authorized"], currency),
+        "chargedAmount": money(doc["charged"], currency),
+        "authorizePendingAmount": zero,
+        "refundedAmount": zero,
+        "refundPendingAmount": zero,
+        "canceledAmount": zero,
+        "cancelPendingAmount": zero,
+        "chargePendingAmount": zero,
+        "events": [],
+        "metadata": [],
+        "privateMetadata": [],
+    }
