@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "integrations.prestashop",
     "marketplace.storefront",
     "marketplace.indicators",
+    "marketplace.operations",
     "shortcircuit",
 ]
 
@@ -129,7 +130,9 @@ LOGIN_REDIRECT_URL = "/"
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
-CELERY_BROKER_TRANSPORT_OPTIONS = {}
+# Redis redelivers a task whose worker died (acks_late) once this many seconds have passed; it
+# must exceed the longest task (a day's planning takes minutes at most).
+CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = Path(os.environ.get("CELERY_FS_QUEUE_DIR", BASE_DIR / ".demo" / "celery-queue"))
     (_queue_dir / "processed").mkdir(parents=True, exist_ok=True)
@@ -158,6 +161,9 @@ CELERY_BEAT_SCHEDULE["vendors-push-unsynced"] = {"task": "vendors.push_unsynced_
 CELERY_BEAT_SCHEDULE["prestashop-sync"] = {"task": "prestashop.sync_all", "schedule": 900.0}
 CELERY_BEAT_SCHEDULE["prestashop-full-nightly"] = {"task": "prestashop.sync_all", "schedule": 86400.0, "kwargs": {"full": True}}
 # Delivery: after the evening cut-off, freeze tomorrow's tasks and plan its rounds (once per day).
+# Operations: remind vendors of tomorrow's orders; refresh the indicators overnight.
+CELERY_BEAT_SCHEDULE["operations-remind-vendors"] = {"task": "operations.remind_vendors", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["operations-refresh-indicators"] = {"task": "operations.refresh_indicators", "schedule": 6 * 3600.0}
 CELERY_BEAT_SCHEDULE["delivery-evening-cut-off"] = {"task": "delivery.freeze_and_plan_next_day", "schedule": 3600.0}
 
 # Saleor: empty SALEOR_API_URL means the in-memory stand-in (demo and service tests).

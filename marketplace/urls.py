@@ -15,5 +15,6 @@ urlpatterns = [
     path("livraison/", include("delivery.urls")),
     path("boutique/", include("marketplace.storefront.urls")),
     path("pilotage/indicateurs/", include("marketplace.indicators.urls")),
+    path("pilotage/", include("marketplace.operations.urls")),
     path("circuit-court/", include("shortcircuit.urls")),
 ]

@@ -7,5 +7,6 @@ HOME_LINKS: list[dict[str, str]] = [
     {"url": "/pilotage/indicateurs/", "label": "Indicateurs du territoire (équipe)"},
     {"url": "/vendeur/", "label": "Espace vendeur"},
     {"url": "/vendeur/gestion/", "label": "Vendeurs et invitations (équipe)"},
+    {"url": "/pilotage/taches-en-echec/", "label": "Tâches en échec (équipe)"},
     {"url": "/admin/", "label": "Administration (équipe)"},
 ]
