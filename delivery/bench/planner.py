@@ -20,6 +20,9 @@ from delivery.routing.warmstart import warm_start
 
 __all__ = ["BenchResult", "solve_instance"]
 
+#: Shortest time (s) each phase gets even when the budget is already spent (heavy load).
+MIN_PHASE_S = 0.3
+
 #: Largest share of the budget kept for OR-Tools' own search after the warm start.
 PLANNER_SHARE_MAX = 0.15
 
@@ -90,7 +93,9 @@ def solve_instance(
     problem = model.problem()
     stats: dict[str, Any] = {"objective": objective.value, "fleet": fleet,
                              "time_scale": scaled.time_scale, "build_s": round(time.monotonic() - t0, 3)}
-    try:  # import OR-Tools now, so that its import time is not taken from its own search
+    try:  # import both solvers now, so that import time is not taken from their searches
+        import pyvrp  # noqa: F401
+
         import delivery.routing.solver  # noqa: F401
     except ImportError as exc:
         solver_error: Exception | None = exc
@@ -99,8 +104,9 @@ def solve_instance(
     ws = None
     if warm:
         budget = time_limit_s - _planner_reserve(instance, time_limit_s) - (time.monotonic() - t0)
-        if budget > 0.2:
-            ws = warm_start(problem, budget, seeds=(seed, seed + 1), processes=processes)
+        # Below MIN_PHASE_S the limit is overrun a little: an answer beats none.
+        ws = warm_start(problem, max(MIN_PHASE_S, budget), seeds=(seed, seed + 1),
+                        processes=processes if budget > 1.0 else 1)
         stats["warm_s"] = round(time.monotonic() - t0, 3)
     fallback: list[list[int]] = []
     if ws is not None:
@@ -115,7 +121,7 @@ def solve_instance(
     try:
         if solver_error is not None:
             raise solver_error
-        plan = model.solve(time_limit_s=max(0.05, left), seed=seed,
+        plan = model.solve(time_limit_s=max(0.05 if fallback else MIN_PHASE_S, left), seed=seed,
                            initial_routes=ws.routes if ws else None, deterministic=False)
     except Exception as exc:  # a solver bug must not cost a feasible answer already in hand
         if not fallback:
