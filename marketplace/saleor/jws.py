@@ -22,6 +22,9 @@ from marketplace.saleor.models import SaleorInstallation
 logger = logging.getLogger(__name__)
 
 JWKS_TIMEOUT = httpx.Timeout(5.0, connect=3.0)
+#: Seconds between two refreshes caused by unknown ``kid`` values (so forged headers cannot
+#: make us hammer Saleor's JWKS); ``settings.SALEOR_JWKS_REFRESH_INTERVAL_S`` overrides it.
+REFRESH_INTERVAL_S = 30
 
 
 class SignatureError(Exception):
@@ -75,6 +78,14 @@ def _key(jwks: dict, kid: str | None) -> jwk.JWK | None:
     return all_keys[0] if len(all_keys) == 1 else None
 
 
+def _recently_fetched(installation: SaleorInstallation) -> bool:
+    from django.conf import settings
+
+    interval = getattr(settings, "SALEOR_JWKS_REFRESH_INTERVAL_S", REFRESH_INTERVAL_S)
+    fetched = installation.jwks_fetched_at
+    return fetched is not None and (timezone.now() - fetched).total_seconds() < interval
+
+
 def verify_signature(
     installation: SaleorInstallation,
     signature: str | None,
@@ -93,6 +104,10 @@ def verify_signature(
     header = _header(signature)
     kid = header.get("kid")
     key = _key(installation.jwks or {"keys": []}, kid)
+    if key is None and _recently_fetched(installation):
+        raise SignatureError(
+            f"no key {kid!r} in the JWKS of {installation.saleor_api_url} (refreshed recently)"
+        )
     if key is None:
         logger.info("JWKS of %s has no key %r: refreshing once", installation.saleor_api_url, kid)
         installation.jwks = fetch_jwks(installation.saleor_api_url, transport)

@@ -126,8 +126,9 @@ def test_missing_or_garbage_signature_is_rejected_with_401(client, installation,
 
 
 def test_signature_from_a_key_saleor_does_not_publish_is_rejected(
-    client, installation, saleor_keys, jwks_server, paid_order_body
+    client, installation, saleor_keys, jwks_server, paid_order_body, settings
 ):
+    settings.SALEOR_JWKS_REFRESH_INTERVAL_S = 0
     _order, body = paid_order_body
     saleor_keys.add_key("attacker", publish=False)
     response = _post(client, installation, body, saleor_keys.sign(body, "attacker"))
@@ -160,8 +161,9 @@ def test_known_key_uses_the_cached_jwks(
 
 
 def test_key_rotation_refreshes_the_jwks_once(
-    client, installation, saleor_keys, jwks_server, paid_order_body
+    client, installation, saleor_keys, jwks_server, paid_order_body, settings
 ):
+    settings.SALEOR_JWKS_REFRESH_INTERVAL_S = 0
     # given Saleor rotated its signing key after we cached the key set
     _order, body = paid_order_body
     saleor_keys.add_key("key-2")
@@ -256,3 +258,19 @@ def test_sync_shipping_webhook_answers_the_list_saleor_expects(
         }
     ]
     assert not WebhookEvent.objects.exists()  # sync webhooks are answered, not queued
+
+
+def test_unknown_kids_cannot_make_us_hammer_the_jwks(
+    client, installation, saleor_keys, jwks_server, paid_order_body, settings
+):
+    # given the key set was fetched moments ago (at registration)
+    settings.SALEOR_JWKS_REFRESH_INTERVAL_S = 30
+    _order, body = paid_order_body
+    saleor_keys.add_key("forged", publish=False)
+    # when forged signatures with unknown kids arrive
+    for _ in range(5):
+        assert (
+            _post(client, installation, body, saleor_keys.sign(body, "forged")).status_code == 401
+        )
+    # then the JWKS was not fetched again
+    assert jwks_server.hits == 1
