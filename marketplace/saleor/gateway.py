@@ -206,7 +206,15 @@ class SaleorGateway(CatalogueCalls):
                 "lte": query.created_to.date().isoformat() if query.created_to else None,
             }
         data = self._run("orders", filter=filter_ or None, first=query.first)["orders"]
-        return [p.order(e["node"]) for e in data["edges"]]
+        orders = [p.order(e["node"]) for e in data["edges"]]
+        if query.warehouse_id:
+            orders = [
+                o
+                for o in orders
+                if any(query.warehouse_id in ln.warehouse_ids for ln in o.lines)
+                or any(f.warehouse_id == query.warehouse_id for f in o.fulfillments)
+            ]
+        return orders
 
     def fulfill_order(
         self, order_id: str, lines: Sequence[FulfillmentLineInput], notify_customer: bool = False

@@ -411,9 +411,14 @@ class Order:
 
 @dataclass(frozen=True)
 class OrderQuery:
-    """Order listing filters; ``vendor_slug`` uses the ``mormal.vendor.<slug>`` order metadata."""
+    """Order listing filters; ``vendor_slug`` uses the ``mormal.vendor.<slug>`` order metadata.
+
+    Saleor has no order filter by warehouse, so ``warehouse_id`` keeps, among the fetched
+    orders, those with a line allocated in (or fulfilled from) that warehouse.
+    """
 
     vendor_slug: str = ""
+    warehouse_id: str = ""  # lines allocated/fulfilled there (filtered after fetching)
     ids: Sequence[str] = ()
     numbers: Sequence[str] = ()
     created_from: datetime | None = None

@@ -84,6 +84,10 @@ def test_relay_pickup_paid_order_is_split_by_vendor_warehouse(saleor, market, is
         order.number
     ]
     assert [ln.sku for ln in order.lines_for_vendor("martin")] == ["MAR-BAG"]
+    assert [
+        o.id for o in saleor.list_orders(port.OrderQuery(warehouse_id=market["martin"].id))
+    ] == [order.id]
+    assert saleor.list_orders(port.OrderQuery(warehouse_id=market["relay"].id)) == []
     # and Saleor's order webhooks were emitted once each, payload shaped by our subscriptions
     assert sorted(WebhookEvent.objects.values_list("event_type", flat=True)) == [
         "ORDER_CREATED",
