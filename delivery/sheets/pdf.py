@@ -1,11 +1,12 @@
 """The printed route sheet: A4, French, normal or large print, rendered by WeasyPrint."""
 
 import base64
+import io
 import logging
 from html import escape
 
 import qrcode
-import qrcode.image.svg
+import qrcode.constants
 from weasyprint import HTML
 
 from .data import (
@@ -48,7 +49,7 @@ th { background: #e8e8e8; }
 .name { font-weight: bold; font-size: 1.15em; }
 .when { font-weight: bold; }
 .qr { width: %(qr)s; margin-left: 3mm; text-align: center; font-size: 0.7em; flex-shrink: 0; }
-.qr img { width: %(qr)s; height: %(qr)s; }
+.qr img { width: %(qr)s; height: %(qr)s; image-rendering: pixelated; }
 .goods { margin: 1.5mm 0; }
 .cold { font-weight: bold; border: 1.5px solid #000; padding: 0 1mm; }
 .pay { font-weight: bold; }
@@ -60,9 +61,11 @@ th { background: #e8e8e8; }
 
 
 def _qr_data_uri(url: str) -> str:
-    """An SVG QR code for ``url`` as a ``data:`` URI."""
-    svg = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=1).to_string()
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+    """A QR code for ``url`` as a PNG ``data:`` URI (PNG: WeasyPrint draws it far faster than SVG)."""
+    image = qrcode.make(url, box_size=6, border=1, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def _goods_html(stop: StopSheet) -> str:
