@@ -42,3 +42,13 @@ def fresh_saleor_stand_in():
     shared_stand_in.cache_clear()
     yield
     shared_stand_in.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty Django cache (the storefront caches Saleor's answers)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

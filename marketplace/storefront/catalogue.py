@@ -6,13 +6,18 @@ looked up in one query per page.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.core.cache import cache
 
 from marketplace.saleor import port
 from marketplace.vendors.models import Vendor
 
 PAGE_SIZE = 24
+#: Browsing pages reuse Saleor's answers this long (seconds); stock is checked again at checkout.
+CATALOGUE_TTL_S = 30
 
 TEMPERATURE_LABELS = {"chilled": "Frais", "frozen": "Surgelé", "ambient": ""}
 ORIGIN_LABELS = {"farm": "De la ferme", "shop": "De la boutique"}
@@ -87,16 +92,23 @@ def _views(products: tuple[port.Product, ...] | list[port.Product]) -> list[Prod
 def search(text: str = "", category_id: str = "", vendor_slugs: tuple[str, ...] = (), after: str | None = None,
            saleor: port.SaleorPort | None = None) -> tuple[list[ProductView], port.ProductPage]:
     """One page of published products matching the filters, with vendor facts."""
-    saleor = saleor or port.get_saleor()
-    page = saleor.list_products(port.ProductQuery(
-        search=text, category_ids=(category_id,) if category_id else (), vendor_slugs=vendor_slugs,
-        first=PAGE_SIZE, after=after))
+    query = port.ProductQuery(search=text, category_ids=(category_id,) if category_id else (),
+                              vendor_slugs=tuple(vendor_slugs), first=PAGE_SIZE, after=after)
+    key = "storefront:products:" + hashlib.sha256(repr(query).encode()).hexdigest()
+    page = cache.get(key)
+    if page is None:
+        page = (saleor or port.get_saleor()).list_products(query)
+        cache.set(key, page, CATALOGUE_TTL_S)
     return _views(page.products), page
 
 
 def product(slug: str, saleor: port.SaleorPort | None = None) -> ProductView | None:
     """The product with ``slug``, or None when unknown or unpublished."""
-    found = (saleor or port.get_saleor()).get_product(slug=slug)
+    key = f"storefront:product:{slug}"
+    found = cache.get(key)
+    if found is None:
+        found = (saleor or port.get_saleor()).get_product(slug=slug)
+        cache.set(key, found, CATALOGUE_TTL_S)
     if found is None or not found.is_published:
         return None
     return _views([found])[0]
@@ -108,6 +120,15 @@ def products_by_id(ids: list[str], saleor: port.SaleorPort | None = None) -> dic
         return {}
     page = (saleor or port.get_saleor()).list_products(port.ProductQuery(ids=tuple(ids), first=len(ids), only_published=False))
     return {v.id: v for v in _views(page.products)}
+
+
+def categories(saleor: port.SaleorPort | None = None) -> list[port.Category]:
+    """Saleor's categories (they change rarely: cached for ten minutes)."""
+    found = cache.get("storefront:categories")
+    if found is None:
+        found = (saleor or port.get_saleor()).list_categories()
+        cache.set("storefront:categories", found, 600)
+    return found
 
 
 def active_vendors():

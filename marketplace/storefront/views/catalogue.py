@@ -11,7 +11,7 @@ from .. import catalogue
 
 def _filters_context(saleor):
     communes = Commune.objects.filter(vendors__active=True).distinct().order_by("name")
-    return {"categories": saleor.list_categories(), "vendors": catalogue.active_vendors(), "communes": communes}
+    return {"categories": catalogue.categories(saleor), "vendors": catalogue.active_vendors(), "communes": communes}
 
 
 def index(request):
