@@ -25,7 +25,11 @@ def close_cycle(cycle_id: int) -> dict:
 
 @shared_task(name="shortcircuit.close_due_cycles")
 def close_due_cycles() -> list[int]:
-    """Close every cycle past its closing minute (run by beat every few minutes)."""
+    """Free places held by orders stuck half-way, then close every cycle past its closing minute.
+
+    Run by beat every few minutes.
+    """
+    actions.expire_pending()
     due = actions.close_due_cycles()
     for cycle_id in due:
         close_cycle.delay(cycle_id)

@@ -202,3 +202,14 @@ def _confirm_by_email(order: CycleOrder) -> None:
     body = render_to_string("shortcircuit/email/order_confirmed.txt", {"order": order, "lines": order.lines.all()})
     send_mail(f"Votre commande en circuit court n° {order.saleor_number}", body, settings.DEFAULT_FROM_EMAIL,
               recipients, fail_silently=True)
+
+
+def expire_pending(older_than: dt.timedelta = dt.timedelta(minutes=15), now: dt.datetime | None = None) -> int:
+    """Cancel orders left pending (the process died while calling Saleor); free their places.
+
+    Returns how many were cancelled. An order pending for ``older_than`` never got its Saleor
+    order id, so nobody was told it was placed.
+    """
+    limit = (now or timezone.now()) - older_than
+    return CycleOrder.objects.filter(status=CycleOrder.Status.PENDING, saleor_order_id="",
+                                     created_at__lt=limit).update(status=CycleOrder.Status.CANCELLED)

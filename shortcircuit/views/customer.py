@@ -62,7 +62,8 @@ def cycle_page(request, pk: int):
     """Browse the open cycle's products, pick quantities, a point and slot (or the van), confirm."""
     cycle = get_object_or_404(OrderCycle, pk=pk)
     error = ""
-    if not cycle.is_open(timezone.now()):
+    is_open = cycle.is_open(timezone.now())
+    if not is_open:
         error = actions.closed_message(cycle) if timezone.now() >= cycle.opens_at else "Ce cycle n'est pas encore ouvert."
     elif request.method == "POST":
         try:
@@ -78,7 +79,7 @@ def cycle_page(request, pk: int):
     rows = [(vendor, [(o, request.POST.get(f"q-{o.product.pk}", "0")) for o in offers])
             for vendor, offers in selectors.catalogue(cycle)]
     return render(request, "shortcircuit/cycle.html", {
-        "cycle": cycle, "catalogue": rows, "slots": selectors.offered_slots(cycle), "error": error,
+        "cycle": cycle, "catalogue": rows, "slots": selectors.offered_slots(cycle), "error": error, "is_open": is_open,
     }, status=400 if error and request.method == "POST" else 200)
 
 

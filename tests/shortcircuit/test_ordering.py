@@ -131,3 +131,17 @@ def test_someone_collects_for_me_and_both_see_the_order(cycle, customer, make_cu
     assert page.status_code == 200 and "Marcel Leroy" in page.content.decode() and "Jeanne Dupont" in page.content.decode()
     client.force_login(make_customer("odette"))
     assert client.get(f"/circuit-court/commandes/{order.pk}/").status_code == 404
+
+
+def test_an_order_stuck_half_way_frees_its_place_after_fifteen_minutes(cycle, customer, make_customer):
+    from shortcircuit.selectors import offered_slots
+
+    # given the café's only place is held by an order whose Saleor call never finished
+    stuck = CycleOrder.objects.create(cycle=cycle, customer=customer, mode="pickup", slot=cycle.cafe_slot)
+    assert cycle.cafe_slot.pk not in {s.pk for s in offered_slots(cycle)}
+    # when the clean-up runs before and after fifteen minutes
+    assert actions.expire_pending(now=stuck.created_at + dt.timedelta(minutes=14)) == 0
+    assert actions.expire_pending(now=stuck.created_at + dt.timedelta(minutes=16)) == 1
+    # then the place is offered again and can be taken
+    assert cycle.cafe_slot.pk in {s.pk for s in offered_slots(cycle)}
+    actions.place_order(cycle, make_customer("marcel"), pickup(cycle, cycle.cafe_slot, apples=1))

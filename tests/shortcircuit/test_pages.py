@@ -40,6 +40,9 @@ def test_the_cycle_page_refuses_an_order_after_closing_with_the_message(client, 
                                                                  "delivery": f"slot-{cycle.shop_slot.pk}"})
     assert "sont closes depuis le" in response.content.decode()
     assert not CycleOrder.objects.exists()
+    # and the page no longer offers the order form
+    page = client.get(f"/circuit-court/cycles/{cycle.pk}/").content.decode()
+    assert "sont closes depuis le" in page and "Confirmer ma commande" not in page
 
 
 def test_an_unknown_collector_is_refused_and_nothing_is_ordered(client, cycle, customer):
