@@ -160,3 +160,22 @@ def test_producer_totals_split_per_pickup_point(cycle, orders):
         ("Livraison à domicile (camionnette)", [("Maroilles fermier", 1), ("Yaourts nature x4", 2)]),
     ]
     assert totals.revenue == Decimal("24.40") and totals_pdf(totals)[:4] == b"%PDF"
+
+
+def test_the_beat_task_closes_due_cycles_through_the_closing_task(cycle, orders, settings):
+    from marketplace.celery import app
+
+    # given the cycle's closing minute has passed, and Celery runs tasks in process
+    OrderCycle.objects.filter(pk=cycle.pk).update(closes_at=minute(timezone.now()))
+    old, app.conf.task_always_eager = app.conf.task_always_eager, True
+    try:
+        # when beat's task runs twice
+        assert tasks.close_due_cycles.apply().get() == [cycle.pk]
+        assert tasks.close_due_cycles.apply().get() == []
+    finally:
+        app.conf.task_always_eager = old
+    # then the cycle is closed once, with its van tasks
+    cycle.refresh_from_db()
+    assert cycle.closed_at is not None
+    assert DeliveryTask.objects.filter(source__startswith=f"circuit:{cycle.pk}:").count() == cycle.close_report["van_tasks"] == 6
+    assert settings.CELERY_BEAT_SCHEDULE["shortcircuit-close-due-cycles"]["task"] == "shortcircuit.close_due_cycles"
