@@ -128,3 +128,22 @@ def test_staff_only_pages_refuse_vendor_members_but_serve_staff(client, world, a
 
 def test_public_photo_urls_are_only_the_listed_ones():
     assert PUBLIC_URL_NAMES == {"product_image_file"}
+
+
+def test_a_forged_variant_id_in_the_product_form_cannot_touch_another_vendors_variant(client, world, bakery):
+    from marketplace.vendors.models import ProductVariant
+
+    # given B editing its own product but posting A's variant id in the variant form
+    theirs = ProductVariant.objects.get(pk=world["a_variant_pk"])
+    own = ProductVariant.objects.filter(product__vendor=bakery).first()
+    client.login(username=world["b_user"].username, password=PASSWORD)
+    response = client.post(reverse("vendors:product_edit", kwargs={"product_pk": own.product_id}), {
+        "p-name": "Baguette", "p-category": "boulangerie", "p-temperature": "ambient", "p-origin": "shop",
+        "p-unit": "unit", "p-vat_rate": "5.50", "v-TOTAL_FORMS": "1", "v-INITIAL_FORMS": "1", "v-MIN_NUM_FORMS": "1",
+        "v-MAX_NUM_FORMS": "1000", "v-0-id": str(theirs.pk), "v-0-product": str(own.product_id), "v-0-name": "pris",
+        "v-0-sku": theirs.sku, "v-0-price": "0.01", "v-0-unit_quantity": "1", "v-0-stock": "0",
+    })
+    # then the form is refused and A's variant is untouched
+    assert response.status_code == 200
+    theirs.refresh_from_db()
+    assert (theirs.name, theirs.price, theirs.stock) == ("Quart A", theirs.price, 20) and str(theirs.price) == "4.90"
