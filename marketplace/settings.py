@@ -163,6 +163,7 @@ CELERY_BEAT_SCHEDULE["prestashop-full-nightly"] = {"task": "prestashop.sync_all"
 # Delivery: after the evening cut-off, freeze tomorrow's tasks and plan its rounds (once per day).
 # Operations: remind vendors of tomorrow's orders; refresh the indicators overnight.
 CELERY_BEAT_SCHEDULE["operations-remind-vendors"] = {"task": "operations.remind_vendors", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["operations-resume-webhooks"] = {"task": "operations.resume_pending_webhooks", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["operations-refresh-indicators"] = {"task": "operations.refresh_indicators", "schedule": 6 * 3600.0}
 CELERY_BEAT_SCHEDULE["delivery-evening-cut-off"] = {"task": "delivery.freeze_and_plan_next_day", "schedule": 3600.0}
 

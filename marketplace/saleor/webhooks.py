@@ -72,8 +72,21 @@ def schedule_handlers(event: WebhookEvent) -> list[str]:
 
     names = sorted(registry.handlers_for(event.event_type))
     for name in names:
-        transaction.on_commit(lambda name=name: run_webhook_handler.delay(event.pk, name))
+        transaction.on_commit(lambda name=name: _dispatch(run_webhook_handler, event.pk, name))
     return names
+
+
+def _dispatch(task, event_id: int, handler_name: str) -> None:
+    """Queue one handler run; if the broker is down, leave it for the sweeper.
+
+    The event is already stored in PostgreSQL, so a broker outage must neither fail the
+    webhook request nor lose the work: ``operations.resume_pending_webhooks`` queues every
+    handler run that is still not done a few minutes later.
+    """
+    try:
+        task.delay(event_id, handler_name)
+    except Exception as exc:  # noqa: BLE001 - kombu raises several types when the broker is away
+        logger.warning("could not queue %s for event %s (%s); the sweeper will", handler_name, event_id, exc)
 
 
 def received_event(event: WebhookEvent) -> registry.ReceivedEvent:
