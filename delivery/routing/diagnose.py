@@ -109,12 +109,19 @@ def unit_reason(problem: Problem, unit: tuple[int, ...]) -> UnassignedReason | N
     return _STAGES[best]
 
 
-def no_room(problem: Problem, index: int) -> Unassigned:
-    """The verdict for a stop that passed the checks but that the solver left out."""
+def no_room(problem: Problem, index: int, timed_out: bool = False) -> Unassigned:
+    """The verdict for a stop that passed the checks but that the solver left out.
+
+    ``timed_out`` says the solver found no plan at all within its time limit.
+    """
     stop = problem.stops[index]
-    detail = ("arrêt obligatoire impossible à placer avec les autres (flotte ou horaires "
-              "insuffisants)" if stop.mandatory else
-              "pas de place avec les autres arrêts : la pénalité coûte moins que le détour")
+    if timed_out:
+        detail = "aucune tournée trouvée dans le temps imparti : relancer avec plus de temps"
+    elif stop.mandatory:
+        detail = ("arrêt obligatoire impossible à placer avec les autres (flotte ou horaires "
+                  "insuffisants)")
+    else:
+        detail = "pas de place avec les autres arrêts : la pénalité coûte moins que le détour"
     return Unassigned(stop.id, UnassignedReason.NO_ROOM, detail)
 
 

@@ -300,6 +300,7 @@ class DeliveryModel:
         seed: int = 0,
         initial_routes: Mapping[str, Sequence[str]] | None = None,
         deterministic: bool = True,
+        work_budget: int | None = None,
     ) -> Any:
         """Plan the day with OR-Tools; see :func:`delivery.routing.solver.solve`.
 
@@ -313,7 +314,7 @@ class DeliveryModel:
 
         return solve(self.problem(), time_limit_s=time_limit_s, seed=seed,
                      initial_routes=initial_routes, deterministic=deterministic,
-                     started_at=started_at)
+                     started_at=started_at, work_budget=work_budget)
 
     # --------------------------------------------------------------------- json
     def to_json(self) -> str:

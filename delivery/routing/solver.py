@@ -61,6 +61,7 @@ def solve(
     initial_routes: Mapping[str, Sequence[str]] | None = None,
     deterministic: bool = True,
     started_at: float | None = None,
+    work_budget: int | None = None,
 ) -> Plan:
     """Plan ``problem``; every stop ends up in one route or in ``Plan.unassigned``.
 
@@ -82,6 +83,11 @@ def solve(
         cap (on an overloaded machine the cap may bind first, and then the plan may differ;
         ``solver_stats["stopped_by"]`` says which). When False the search uses the whole
         time limit (best quality, not reproducible).
+    started_at
+        ``time.monotonic()`` when the caller's clock started (defaults to now).
+    work_budget
+        Deterministic mode only: the number of limit checks allowed, instead of
+        ``CHECKS_PER_SECOND * time_limit_s``.
 
     Raises
     ------
@@ -91,22 +97,26 @@ def solve(
     t0 = time.monotonic() if started_at is None else started_at
     if time_limit_s <= 0:
         raise ValueError(f"time limit must be positive, got {time_limit_s} s")
-    deadline = t0 + time_limit_s - min(0.05 + 0.02 * time_limit_s, 0.3 * time_limit_s)
+    # OR-Tools checks its clock between neighbours and may overrun slightly: keep a margin
+    deadline = t0 + time_limit_s - min(0.1 + 0.03 * time_limit_s, 0.3 * time_limit_s)
     check = precheck(problem)
     stats: dict[str, Any] = {"seed": seed, "time_limit_s": time_limit_s,
                              "deterministic": deterministic, "solver_stops": len(check.kept)}
     if not check.kept:
         stats["status"] = "nothing to route"
         return build_plan(problem, [], check.unassigned, stats)
-    stats["_t0"] = time.monotonic()
+    t_build = time.monotonic()
     built = _build(problem, check.kept)
+    stats["build_s"] = round(time.monotonic() - t_build, 3)
     built.routing.solver().ReSeed(seed)
-    solution = _search(problem, built, deadline, time_limit_s, initial_routes, deterministic,
-                       stats)
+    budget = None
+    if deterministic:
+        budget = work_budget if work_budget is not None else int(CHECKS_PER_SECOND * time_limit_s)
+    solution = _search(problem, built, deadline, time_limit_s, initial_routes, budget, stats)
     unassigned = list(check.unassigned)
     if solution is None:
-        stats["status"] = "no solution"
-        unassigned += [no_room(problem, i) for i in check.kept]
+        stats["status"] = "no solution within the time limit"
+        unassigned += [no_room(problem, i, timed_out=True) for i in check.kept]
         return build_plan(problem, [], unassigned, stats)
     routes = _extract(problem, built, solution)
     served = {i for r in routes for i in r.stops}
@@ -253,18 +263,17 @@ def _params(strategy: int, seconds: float, solution_limit: int | None, gls: bool
 
 
 def _search(problem: Problem, built: _Built, deadline: float, time_limit_s: float,
-            initial_routes: Mapping[str, Sequence[str]] | None, deterministic: bool,
+            initial_routes: Mapping[str, Sequence[str]] | None, budget: int | None,
             stats: dict[str, Any]) -> Any:
     """Warm start or best of several first solutions, then guided local search."""
     routing, t_first = built.routing, time.monotonic()
     # 9. search parameters (the model is closed once, then solved from several starts)
     routing.CloseModelWithParameters(_params(FIRST_SOLUTIONS[0], 1.0, None, True))
-    stats["build_s"] = round(t_first - stats.pop("_t0"), 3)
     start = None
     if initial_routes is not None:
         start = _warm_start(problem, built, initial_routes, stats)
     if start is None:
-        start = _first_solution(built, deadline, time_limit_s, deterministic, stats)
+        start = _first_solution(built, deadline, time_limit_s, budget is not None, stats)
     stats["first_phase_s"] = round(time.monotonic() - t_first, 3)
     remaining = deadline - time.monotonic()
     if start is None or remaining <= 0.01:
@@ -272,13 +281,12 @@ def _search(problem: Problem, built: _Built, deadline: float, time_limit_s: floa
         return start
     params = _params(FIRST_SOLUTIONS[0], remaining, None, True)
     checks = [0]
-    if deterministic:
-        budget = int(CHECKS_PER_SECOND * time_limit_s)
-        stats["work_budget"] = budget
+    stats["work_budget"] = budget
+    if budget is not None:
         # LNS sub-searches are otherwise cut by a 0.1 s wall-clock limit: not reproducible
         params.lns_time_limit.FromMilliseconds(max(1, int(remaining * 1000)))
 
-        def spent() -> bool:
+        def spent(budget: int = budget) -> bool:
             checks[0] += 1
             return checks[0] > budget
 
@@ -287,8 +295,7 @@ def _search(problem: Problem, built: _Built, deadline: float, time_limit_s: floa
     t = time.monotonic()
     solution = routing.SolveFromAssignmentWithParameters(start, params)
     stats["search_s"] = round(time.monotonic() - t, 3)
-    stats["stopped_by"] = ("work budget" if deterministic and checks[0] > stats["work_budget"]
-                           else "time")
+    stats["stopped_by"] = "work budget" if budget is not None and checks[0] > budget else "time"
     # 10. if solution: keep it, else the start (never worse: GLS keeps the best found)
     return solution if solution else start
 

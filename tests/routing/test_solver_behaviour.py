@@ -12,14 +12,25 @@ from tests.routing.conftest import H, big_load, finish, mixed_day
 def test_same_input_and_seed_give_the_same_plan():
     # given a 40-stop day with every kind of constraint
     model = mixed_day(40)
-    # when solved twice with the same seed, once from a JSON copy of the model
-    first = model.solve(time_limit_s=2, seed=3)
-    second = DeliveryModel.from_json(model.to_json()).solve(time_limit_s=2, seed=3)
+    # when solved twice with the same seed and work budget, once from a JSON copy of the
+    # model (the budget is small next to the time limit, so a busy machine cannot cut it)
+    first = model.solve(time_limit_s=6, seed=3, work_budget=60_000)
+    second = DeliveryModel.from_json(model.to_json()).solve(time_limit_s=6, seed=3,
+                                                            work_budget=60_000)
     # then the plans are identical (solver statistics such as wall time aside)
-    assert first.solver_stats["stopped_by"] == "work budget"
+    assert first.solver_stats["stopped_by"] == second.solver_stats["stopped_by"] == "work budget"
     assert first.to_json(stats=False) == second.to_json(stats=False)
     assert first.routes and first == second
     assert_feasible(model, first)
+
+
+def test_the_default_work_budget_follows_the_time_limit():
+    from delivery.routing.solver import CHECKS_PER_SECOND
+
+    plan = mixed_day(12, seed=2).solve(time_limit_s=0.5, seed=1)
+    assert plan.solver_stats["work_budget"] == CHECKS_PER_SECOND // 2
+    assert mixed_day(12, seed=2).solve(time_limit_s=0.5, deterministic=False
+                                       ).solver_stats["work_budget"] is None
 
 
 def test_time_limit_is_honoured_within_five_percent():
@@ -103,3 +114,15 @@ def test_bad_model_json_is_a_clear_error(text):
 def test_bad_plan_json_is_a_clear_error():
     with pytest.raises(ValueError, match="not a plan JSON"):
         Plan.from_json('{"routes": []}')
+
+
+def test_a_time_limit_too_short_for_any_plan_still_accounts_for_every_stop():
+    # given 150 stops and 50 ms, not enough to even build a first solution
+    model = mixed_day(150, seed=11, vans=6)
+    # when
+    plan = model.solve(time_limit_s=0.05, seed=1)
+    # then nothing is routed, and every stop comes back with a reason and a hint
+    assert plan.routes == []
+    assert len(plan.unassigned) == len(model.stops)
+    timed_out = [u for u in plan.unassigned if u.reason.value == "NO_ROOM"]
+    assert timed_out and all("temps imparti" in u.detail for u in timed_out)
