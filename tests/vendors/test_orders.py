@@ -97,21 +97,41 @@ def test_marking_lines_prepared_in_the_dashboard(client, two_vendor_order, maroi
     assert "1042" in page and "Maroilles" in page and "Baguette" not in page
 
 
-def test_preparing_every_line_fulfils_the_share_in_saleor(saleor, maroilles, bakery, make_product, make_member, relay):
-    # given a real order placed in the stand-in for two vendors, to collect at a relay point
+@pytest.fixture
+def placed(saleor, maroilles, bakery, make_product, relay):
+    """A real order placed in the stand-in for two vendors, to collect at a relay point."""
     cheese = make_product(maroilles, "Maroilles", variants=(("Quart", "4.90", "0.18", 20),)).variants.get()
     bread = make_product(bakery, "Baguette", temperature="ambient", variants=(("250 g", "1.30", "1", 60),)).variants.get()
+    address = port.Address("3 rue Pasteur", "59530", "Le Quesnoy", first_name="Jeanne", last_name="Dupont")
     checkout = saleor.create_checkout(
         [port.CheckoutLineInput(cheese.saleor_variant_id, 2), port.CheckoutLineInput(bread.saleor_variant_id, 1)],
-        email="jeanne@exemple.fr",
-        shipping_address=port.Address("3 rue Pasteur", "59530", "Le Quesnoy", first_name="Jeanne", last_name="Dupont"),
-        billing_address=port.Address("3 rue Pasteur", "59530", "Le Quesnoy", first_name="Jeanne", last_name="Dupont"),
+        email="jeanne@exemple.fr", shipping_address=address, billing_address=address,
     )
     points = {p.id: p for p in saleor.available_collection_points(checkout.id)}
     assert relay.saleor_warehouse_id in points
     saleor.set_checkout_delivery_method(checkout.id, relay.saleor_warehouse_id)
     saleor.pay_checkout(checkout.id, port.PaymentMode.CHARGE, "test-1")
-    order = saleor.complete_checkout(checkout.id)
+    return saleor.complete_checkout(checkout.id)
+
+
+def test_the_order_webhook_records_each_share_once(placed, maroilles, bakery):
+    from marketplace.saleor.models import WebhookEvent
+    from marketplace.saleor.tasks import run_webhook_handler
+
+    # given the ORDER_CREATED delivery the stand-in sent through the adapter's intake
+    event = WebhookEvent.objects.get(event_type="ORDER_CREATED")
+    # when the adapter runs our registered handler, twice
+    assert run_webhook_handler.run(event.pk, "vendors.record_order") == "done"
+    assert run_webhook_handler.run(event.pk, "vendors.record_order") == "already-done"
+    # then each vendor has its one share, with its own lines
+    shares = {o.vendor: o for o in VendorOrder.objects.all()}
+    assert set(shares) == {maroilles, bakery}
+    assert [(ln.product_name, ln.quantity) for ln in shares[bakery].lines.all()] == [("Baguette", 1)]
+    assert shares[maroilles].saleor_order_id == placed.id and shares[maroilles].customer_name == "Jeanne Dupont"
+
+
+def test_preparing_every_line_fulfils_the_share_in_saleor(saleor, placed, maroilles, make_member):
+    order = placed
     shares = {o.vendor: o for o in actions.record_order(order)}
     share = shares[maroilles]
     assert [(ln.product_name, ln.quantity) for ln in share.lines.all()] == [("Maroilles", 2)]
