@@ -7,6 +7,8 @@ with our home-delivery shipping method, authorised for payment at pickup, then c
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from marketplace.saleor import port
 from marketplace.territory.models import Shopper
 from marketplace.vendors.actions import push_product
@@ -42,10 +44,16 @@ def ensure_point_warehouse(point: PickupPoint, saleor: port.SaleorPort) -> str:
     SaleorError
         When Saleor refuses or cannot be reached; the point keeps no id.
     """
-    if not point.saleor_warehouse_id:
-        warehouse = saleor.create_warehouse(point_warehouse_input(point))
-        PickupPoint.objects.filter(pk=point.pk).update(saleor_warehouse_id=warehouse.id)
-        point.saleor_warehouse_id = warehouse.id
+    if point.saleor_warehouse_id:
+        return point.saleor_warehouse_id
+    with transaction.atomic():  # first use: one creator per point, the others wait and reuse it
+        locked = PickupPoint.objects.select_for_update().get(pk=point.pk)
+        if not locked.saleor_warehouse_id:
+            data = point_warehouse_input(locked)
+            existing = next((w for w in saleor.list_warehouses() if w.slug == data.slug), None)
+            locked.saleor_warehouse_id = (existing or saleor.create_warehouse(data)).id
+            locked.save(update_fields=["saleor_warehouse_id"])
+    point.saleor_warehouse_id = locked.saleor_warehouse_id
     return point.saleor_warehouse_id
 
 

@@ -80,3 +80,25 @@ def test_two_closing_jobs_at_once_close_the_cycle_once(cycle, customer, eager_ce
     assert sorted(bool(o.get("already")) for o in outcomes) == [False, True], outcomes
     assert DeliveryTask.objects.filter(source__startswith=f"circuit:{cycle.pk}:").count() == 2
     assert sorted(m.to[0] for m in mailoutbox) == ["ferme-a@exemple.fr", "ferme-b@exemple.fr"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_first_orders_at_a_new_point_in_two_slots_at_once_create_one_saleor_warehouse(cycle, customer, make_customer,
+                                                                                      eager_celery, saleor):
+    import datetime as dt
+
+    from shortcircuit.models import PickupSlot
+
+    # given the farm shop has never been used (no Saleor warehouse yet) and two slots
+    other_slot = PickupSlot.objects.create(pickup=cycle.shop_slot.pickup, date=cycle.shop_slot.date,
+                                           starts=dt.time(9), ends=dt.time(11), capacity=10)
+    marcel = make_customer("marcel", "Marcel", "Leroy")
+    fresh = OrderCycle.objects.get(pk=cycle.pk)
+    # when two customers order there at the same instant, in different slots
+    outcomes = race([
+        lambda: actions.place_order(fresh, customer, actions.OrderRequest({cycle.apples.pk: 1}, "pickup", cycle.shop_slot.pk)),
+        lambda: actions.place_order(fresh, marcel, actions.OrderRequest({cycle.cheese.pk: 1}, "pickup", other_slot.pk)),
+    ])
+    # then both orders go through and the point has exactly one warehouse
+    assert all(isinstance(o, CycleOrder) for o in outcomes), outcomes
+    assert [w.slug for w in saleor.list_warehouses()].count(f"circuit-retrait-{cycle.shop_slot.pickup.point_id}") == 1
