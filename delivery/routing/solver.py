@@ -29,7 +29,7 @@ BOOL_TRUE = optional_boolean_pb2.BOOL_TRUE
 #: First-solution strategies, tried in turn while cheap; the best start is improved by GLS.
 FIRST_SOLUTIONS = (FSS.LOCAL_CHEAPEST_INSERTION, FSS.SEQUENTIAL_CHEAPEST_INSERTION,
                    FSS.PARALLEL_CHEAPEST_INSERTION)
-#: Below this many (solver nodes x vans), all FIRST_SOLUTIONS are tried in deterministic mode.
+#: Up to this many (solver nodes x vans), all FIRST_SOLUTIONS are tried, the best kept.
 SMALL_INSTANCE = 600
 #: Tried only when none of the above finds a solution (e.g. tight windows, fixed fleet).
 FALLBACK_SOLUTIONS = (FSS.PATH_CHEAPEST_ARC, FSS.SAVINGS, FSS.ALL_UNPERFORMED)
@@ -112,7 +112,7 @@ def solve(
     budget = None
     if deterministic:
         budget = work_budget if work_budget is not None else int(CHECKS_PER_SECOND * time_limit_s)
-    solution = _search(problem, built, deadline, time_limit_s, initial_routes, budget, stats)
+    solution = _search(problem, built, deadline, initial_routes, budget, stats)
     unassigned = list(check.unassigned)
     if solution is None:
         stats["status"] = "no solution within the time limit"
@@ -262,7 +262,7 @@ def _params(strategy: int, seconds: float, solution_limit: int | None, gls: bool
     return params
 
 
-def _search(problem: Problem, built: _Built, deadline: float, time_limit_s: float,
+def _search(problem: Problem, built: _Built, deadline: float,
             initial_routes: Mapping[str, Sequence[str]] | None, budget: int | None,
             stats: dict[str, Any]) -> Any:
     """Warm start or best of several first solutions, then guided local search."""
@@ -273,7 +273,7 @@ def _search(problem: Problem, built: _Built, deadline: float, time_limit_s: floa
     if initial_routes is not None:
         start = _warm_start(problem, built, initial_routes, stats)
     if start is None:
-        start = _first_solution(built, deadline, time_limit_s, budget is not None, stats)
+        start = _first_solution(built, deadline, stats)
     stats["first_phase_s"] = round(time.monotonic() - t_first, 3)
     remaining = deadline - time.monotonic()
     if start is None or remaining <= 0.01:
@@ -300,22 +300,19 @@ def _search(problem: Problem, built: _Built, deadline: float, time_limit_s: floa
     return solution if solution else start
 
 
-def _first_solution(built: _Built, deadline: float, time_limit_s: float, deterministic: bool,
-                    stats: dict[str, Any]) -> Any:
+def _first_solution(built: _Built, deadline: float, stats: dict[str, Any]) -> Any:
     """Cheapest start among the insertion heuristics; arc-based fallbacks if all fail.
 
-    Each strategy may use half the remaining time. The next ones are tried when the
-    instance is small (solver nodes x vans <= :data:`SMALL_INSTANCE`; a rule that does not
-    depend on the clock, for determinism), or otherwise while the phase has used under 5% of
-    the limit; fallbacks only when nothing was found.
+    Each strategy may use half the remaining time. After the first success, the other
+    insertion strategies are tried only on small instances (solver nodes x vans <=
+    :data:`SMALL_INSTANCE`, a rule that does not depend on the clock); fallbacks only when
+    nothing was found.
     """
-    routing, best, began = built.routing, None, time.monotonic()
+    routing, best = built.routing, None
     small = len(built.layout.nodes) * routing.vehicles() <= SMALL_INSTANCE
     for strategy in FIRST_SOLUTIONS + FALLBACK_SOLUTIONS:
-        if best is not None:
-            cheap = small if deterministic else time.monotonic() - began < 0.05 * time_limit_s
-            if strategy in FALLBACK_SOLUTIONS or not cheap:
-                break
+        if best is not None and (strategy in FALLBACK_SOLUTIONS or not small):
+            break
         share = (deadline - time.monotonic()) * 0.5
         if share <= 0.01:
             break
