@@ -125,3 +125,21 @@ def test_the_merchant_is_emailed_what_to_prepare(source, saleor, mailoutbox):
     assert told == 1
     assert mailoutbox[0].to == ["fromagerie@exemple.fr"]
     assert "3 × Maroilles AOP (250 g)" in mailoutbox[0].body
+
+
+def test_the_order_created_webhook_records_the_sale_and_queues_the_push_after_commit(
+    source, saleor, django_capture_on_commit_callbacks
+):
+    from marketplace.saleor.registry import ReceivedEvent, handlers_for
+
+    import_catalogue(source)
+    # given the bridge subscribed to the adapter's ORDER_CREATED event
+    handler = handlers_for("ORDER_CREATED")["prestashop.decrement_stock"]
+    event = ReceivedEvent(event_id=1, event_type="ORDER_CREATED", saleor_api_url="http://saleor.local/graphql/",
+                          payload={}, order=order_selling(source, "2:2", quantity=1))
+    # when the handler runs
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        handler(event)
+    # then one decrement waits, and the push is queued only once the transaction commits
+    assert list(StockDecrement.objects.values_list("quantity", "status")) == [(1, "pending")]
+    assert len(callbacks) == 1
