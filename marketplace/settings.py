@@ -15,6 +15,7 @@ DJANGO_SECRET_KEY, FIELD_ENCRYPTION_KEY
     Secrets. The demo and tests generate throw-away values; production must set them.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -166,6 +167,14 @@ CELERY_BEAT_SCHEDULE["operations-remind-vendors"] = {"task": "operations.remind_
 CELERY_BEAT_SCHEDULE["operations-resume-webhooks"] = {"task": "operations.resume_pending_webhooks", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["operations-refresh-indicators"] = {"task": "operations.refresh_indicators", "schedule": 6 * 3600.0}
 CELERY_BEAT_SCHEDULE["delivery-evening-cut-off"] = {"task": "delivery.freeze_and_plan_next_day", "schedule": 3600.0}
+
+# Staff planning map: a tile URL template ("https://.../{z}/{x}/{y}.png"); empty draws plain
+# geometry with no tile server, so the page works offline.
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "")
+MAP_TILES_ATTRIBUTION = os.environ.get("MAP_TILES_ATTRIBUTION", "© les contributeurs d'OpenStreetMap")
+# Leaflet itself comes from the django-leaflet wheel's static files, served as /static/leaflet/...
+# The package is not an installed app: its admin module needs GDAL, which the project does not use.
+STATICFILES_DIRS = [("leaflet", Path(importlib.util.find_spec("leaflet").submodule_search_locations[0]) / "static" / "leaflet")]
 
 # Saleor: empty SALEOR_API_URL means the in-memory stand-in (demo and service tests).
 SALEOR_API_URL = os.environ.get("SALEOR_API_URL", "")
