@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from celery.utils import uuid
 from django.db import OperationalError, transaction
 
 from .models import DeliveryDay
@@ -58,19 +59,25 @@ def replan_day(self, day_id: int, now_s: int, reason: str = "replan") -> dict:
     return {"day": day_id, "status": "planned", "plan": stored.pk}
 
 
-def schedule_plan(day: DeliveryDay) -> None:
-    """Mark ``day`` as being planned and queue :func:`plan_day` once the transaction commits."""
+def schedule_plan(day: DeliveryDay) -> str:
+    """Mark ``day`` as being planned and queue :func:`plan_day` once the transaction commits.
+
+    Returns the Celery task id chosen now, so a page can follow the task's progress.
+    """
     DeliveryDay.objects.filter(pk=day.pk).update(status=DeliveryDay.Status.PLANNING, planning_error="")
-    day_id = day.pk
-    transaction.on_commit(lambda: plan_day.delay(day_id))
+    day_id, task_id = day.pk, uuid()
+    transaction.on_commit(lambda: plan_day.apply_async((day_id,), task_id=task_id))
+    return task_id
 
 
-def schedule_replan(day_id: int, reason: str = "replan", now_s: int | None = None) -> None:
-    """Queue :func:`replan_day` for now (or ``now_s``) once the transaction commits."""
+def schedule_replan(day_id: int, reason: str = "replan", now_s: int | None = None) -> str:
+    """Queue :func:`replan_day` for now (or ``now_s``) once the transaction commits; return its task id."""
     from .actions import day_now_seconds  # noqa: PLC0415
 
     at = now_s if now_s is not None else day_now_seconds(DeliveryDay.objects.get(pk=day_id))
-    transaction.on_commit(lambda: replan_day.delay(day_id, at, reason))
+    task_id = uuid()
+    transaction.on_commit(lambda: replan_day.apply_async((day_id, at, reason), task_id=task_id))
+    return task_id
 
 
 #: Local hour of the evening cut-off for the next day's orders.
