@@ -1,6 +1,6 @@
 """URLs of delivery, mounted under ``/livraison/``."""
 
-from django.urls import path
+from django.urls import include, path
 
 from .views import phone, staff
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("tache/<int:task_id>/choix/", staff.task_resolve, name="task_resolve"),
     path("tournee/<int:round_id>/feuille.pdf", staff.round_pdf, name="round_pdf"),
     path("tournee/<int:round_id>/trace.gpx", staff.round_gpx, name="round_gpx"),
+    path("", include("delivery.views.planning_page")),  # staff planning page, map, moves
     path("tel/sw.js", phone.phone_service_worker, name="phone_sw"),
     path("tel/<str:signed>/", phone.phone_round, name="phone"),
     path("tel/<str:signed>/etat/", phone.phone_state, name="phone_state"),

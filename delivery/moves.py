@@ -1,0 +1,179 @@
+"""Staff moves of stops the plan left out: to another delivery day, or from the home to a relay point.
+
+A collect and a deliver task that share ``shipment_key`` always move together, and a move is
+the same row changing its day or destination (never a copy), so calling a move twice changes
+nothing the second time. Errors are ``ValidationError`` with a code and one French sentence
+naming the bad value: the staff page shows them as they are.
+"""
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import formats
+
+from marketplace.territory.models import RelayPoint
+
+from .actions import get_or_create_day
+from .models import DeliveryTask, RoundStop
+from .planning import relay_opening
+
+log = logging.getLogger(__name__)
+
+
+def _date_label(date: dt.date) -> str:
+    return formats.date_format(date, "l j F Y")
+
+
+def _group(task: DeliveryTask) -> list[DeliveryTask]:
+    """The task and its shipment partner on the same day, locked for update, collect first."""
+    qs = DeliveryTask.objects.select_for_update().select_related("day", "relay_point")
+    if task.shipment_key:
+        rows = list(qs.filter(shipment_key=task.shipment_key, day_id=task.day_id).order_by("pk"))
+    else:
+        rows = list(qs.filter(pk=task.pk))
+    return sorted(rows, key=lambda t: not t.is_collect)
+
+
+def _check_movable(group: list[DeliveryTask]) -> None:
+    """Refuse tasks already served or cancelled, and stops in a round of their day's current plan."""
+    for t in group:
+        if t.status != DeliveryTask.Status.PLANNED:
+            raise ValidationError(f"« {t.name} » est déjà {t.get_status_display().lower()} : elle ne peut plus "
+                                  "être déplacée.", code="not_planned")
+    in_round = RoundStop.objects.filter(task__in=group, round__plan__is_current=True,
+                                        round__plan__day_id=group[0].day_id).select_related("task").first()
+    if in_round is not None:
+        raise ValidationError(f"« {in_round.task.name} » fait partie d'une tournée du plan actuel ; seuls les "
+                              "arrêts non planifiés se déplacent ici.", code="in_round")
+
+
+def relay_windows(relay: RelayPoint, date: dt.date) -> list[list[int]]:
+    """The relay point's opening windows on ``date`` (seconds since midnight); empty when closed."""
+    return [[w.start_s, w.end_s] for w in relay_opening(relay, date) if w.end_s > 0]
+
+
+def relay_fridge_used_ml(relay: RelayPoint, date: dt.date, exclude_task_ids: tuple[int, ...] = ()) -> int:
+    """Chilled volume (ml) already promised to ``relay``'s fridge on ``date``.
+
+    The sum of the chilled goods of relay deliveries planned there that day, plus the
+    storefront's live holds and orders (``relay_used_ml``) that are not yet van tasks; an
+    order counted on both sides is counted once.
+    """
+    from marketplace.storefront.models import Reservation  # noqa: PLC0415 - storefront imports delivery
+    from marketplace.storefront.reservations import relay_used_ml  # noqa: PLC0415
+
+    tasks = (DeliveryTask.objects.filter(relay_point=relay, day__date=date, kind=DeliveryTask.Kind.RELAY)
+             .exclude(status=DeliveryTask.Status.CANCELLED).exclude(pk__in=exclude_task_ids))
+    in_tasks = tasks.aggregate(total=Sum("chilled_ml"))["total"] or 0
+    order_ids = {s.split(":")[1] for s in tasks.filter(source__startswith="order:").values_list("source", flat=True)}
+    covered = (Reservation.objects.filter(relay_point=relay, date=date, order_id__in=order_ids)
+               .aggregate(total=Sum("chilled_ml"))["total"] or 0)
+    return in_tasks + max(0, relay_used_ml(relay, date) - covered)
+
+
+def _check_relay(relay: RelayPoint, date: dt.date, task: DeliveryTask) -> list[list[int]]:
+    """Opening windows of ``relay`` on ``date`` if it can take ``task``'s goods, else ``ValidationError``."""
+    if not relay.active:
+        raise ValidationError(f"Le point relais {relay.name} n'est plus actif.", code="relay_inactive")
+    windows = relay_windows(relay, date)
+    if not windows:
+        raise ValidationError(f"Le point relais {relay.name} est fermé le {_date_label(date)}.", code="relay_closed")
+    if task.frozen_g or task.frozen_ml:
+        raise ValidationError(f"« {task.name} » contient des surgelés : un point relais n'a pas de congélateur.",
+                              code="relay_frozen")
+    if task.chilled_ml:
+        free = relay.fridge_capacity_l * 1000 - relay_fridge_used_ml(relay, date, exclude_task_ids=(task.pk,))
+        if task.chilled_ml > free:
+            raise ValidationError(
+                f"Le réfrigérateur de {relay.name} est plein le {_date_label(date)} : il reste "
+                f"{max(free, 0) / 1000:.1f} L, il en faut {task.chilled_ml / 1000:.1f} L.", code="relay_full")
+    return windows
+
+
+@transaction.atomic
+def move_to_day(task: DeliveryTask, date: dt.date, today: dt.date) -> tuple[list[DeliveryTask], bool]:
+    """Move ``task`` and its shipment partner to the delivery day of ``date``.
+
+    Parameters
+    ----------
+    task
+        A planned task that is not in a round of its day's current plan.
+    date
+        The new delivery date (its day is created open when missing).
+    today
+        The local date now; moves into the past are refused.
+
+    Returns
+    -------
+    tuple
+        The moved tasks (collect first) and whether anything changed (False when they were
+        already on that day).
+
+    Raises
+    ------
+    ValidationError
+        ``past_date`` for a date before today, ``not_planned`` / ``in_round`` for a stop that
+        cannot move, ``relay_closed`` / ``relay_full`` when a relay delivery's point cannot take
+        the parcel on the new date.
+    """
+    group = _group(task)
+    if all(t.day.date == date for t in group):
+        return group, False
+    if date < today:
+        raise ValidationError(f"Le {_date_label(date)} est déjà passé : choisissez aujourd'hui ou une date à venir.",
+                              code="past_date")
+    _check_movable(group)
+    new_windows = {}
+    for t in group:
+        if t.kind == DeliveryTask.Kind.RELAY and t.relay_point is not None:
+            new_windows[t.pk] = _check_relay(RelayPoint.objects.select_for_update().get(pk=t.relay_point_id), date, t)
+    day = get_or_create_day(date)
+    for t in group:
+        t.day = day
+        t.windows = new_windows.get(t.pk, t.windows)
+        t.save(update_fields=["day", "windows", "updated_at"])
+    log.info("tasks %s moved to %s", [t.pk for t in group], date)
+    return group, True
+
+
+@transaction.atomic
+def move_to_relay(task: DeliveryTask, relay_id: int) -> tuple[DeliveryTask, bool]:
+    """Turn a home delivery into a drop at relay point ``relay_id`` on the same day.
+
+    The delivery keeps its goods, crates and recipient's name; its address, position and
+    windows become the relay point's (opening hours of that date). The shipment's collect
+    is unchanged.
+
+    Returns
+    -------
+    tuple
+        The delivery task and whether it changed (False when it already goes to that relay).
+
+    Raises
+    ------
+    ValidationError
+        ``not_home`` when the stop is not a home delivery, ``unknown_relay``, ``relay_inactive``,
+        ``relay_closed`` that day, ``relay_frozen`` for frozen goods, ``relay_full`` when the
+        fridge lacks room for the chilled goods, or ``not_planned`` / ``in_round``.
+    """
+    group = _group(task)
+    delivery = next((t for t in group if not t.is_collect), None)
+    if delivery is not None and delivery.kind == DeliveryTask.Kind.RELAY and delivery.relay_point_id == relay_id:
+        return delivery, False
+    if delivery is None or delivery.kind != DeliveryTask.Kind.HOME:
+        raise ValidationError(f"« {task.name} » n'est pas une livraison à domicile.", code="not_home")
+    relay = RelayPoint.objects.select_for_update().filter(pk=relay_id).first()
+    if relay is None:
+        raise ValidationError(f"Point relais inconnu (n° {relay_id}).", code="unknown_relay")
+    _check_movable(group)
+    windows = _check_relay(relay, delivery.day.date, delivery)
+    log.info("task %s: home delivery (%s) becomes a drop at relay %s", delivery.pk, delivery.address, relay.pk)
+    delivery.kind, delivery.relay_point = DeliveryTask.Kind.RELAY, relay
+    delivery.address, delivery.lon, delivery.lat = f"{relay.name}, {relay.address}", relay.lon, relay.lat
+    delivery.windows, delivery.doorstep_notes = windows, ""
+    delivery.save(update_fields=["kind", "relay_point", "address", "lon", "lat", "windows", "doorstep_notes",
+                                 "updated_at"])
+    return delivery, True
