@@ -14,8 +14,9 @@ from django.utils.text import slugify
 from marketplace.territory.models import Commune
 
 from . import actions
-from .models import Product, ProductVariant, Vendor, VendorMembership
+from .models import Product, ProductImage, ProductVariant, Vendor, VendorMembership
 from .seed_data import DEMO_PASSWORD, VENDORS
+from .seed_images import illustration
 from .validators import luhn_ok, vat_key
 
 
@@ -72,7 +73,7 @@ def _products(vendor: Vendor, specs: list) -> tuple[int, int]:
             vat_rate=vat, description=description,
         )
         if product.pk and product.synced_at and not product.sync_error:
-            continue
+            continue  # already in Saleor
         rows = []
         for i, (label, price, per_item, stock) in enumerate(variants, start=1):
             sku = f"{vendor.slug}-{slugify(name)[:24].strip('-')}-{i}"
@@ -81,6 +82,10 @@ def _products(vendor: Vendor, specs: list) -> tuple[int, int]:
             rows.append(variant)
         outcome = actions.save_product(vendor, product, rows)
         pushed, failed = pushed + outcome.synced, failed + (not outcome.synced)
+    for product in Product.objects.filter(vendor=vendor, images__isnull=True):
+        image = ProductImage(alt=f"Illustration : {product.name}")
+        image.image.save(f"{product.slug}.png", illustration(product), save=False)
+        actions.add_image(product, image)
     return pushed, failed
 
 

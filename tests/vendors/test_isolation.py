@@ -147,3 +147,13 @@ def test_a_forged_variant_id_in_the_product_form_cannot_touch_another_vendors_va
     assert response.status_code == 200
     theirs.refresh_from_db()
     assert (theirs.name, theirs.price, theirs.stock) == ("Quart A", theirs.price, 20) and str(theirs.price) == "4.90"
+
+
+def test_a_shopper_gets_403_and_staff_are_sent_to_their_vendor_list(client, world, admin_user, django_user_model):
+    django_user_model.objects.create_user(username="client", password=PASSWORD)
+    client.login(username="client", password=PASSWORD)
+    assert client.get(reverse("vendors:dashboard")).status_code == 403
+    assert client.get(reverse("vendors:order_detail", kwargs={"order_pk": world["kwargs"]["order_pk"]})).status_code == 403
+    client.force_login(admin_user)
+    response = client.get(reverse("vendors:order_detail", kwargs={"order_pk": world["kwargs"]["order_pk"]}))
+    assert response.status_code == 302 and response.url == reverse("vendors:staff_vendor_list")

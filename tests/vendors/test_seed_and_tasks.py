@@ -5,7 +5,7 @@ import io
 from django.urls import reverse
 
 from marketplace.saleor.port import ProductQuery
-from marketplace.vendors.models import Product, ProductVariant, Vendor
+from marketplace.vendors.models import Product, ProductImage, ProductVariant, Vendor
 from marketplace.vendors.seed import run
 from marketplace.vendors.seed_data import DEMO_PASSWORD, VENDORS
 from marketplace.vendors.tasks import push_unsynced_products
@@ -17,7 +17,8 @@ def _small_specs():
     return [dict(cheese, products=cheese["products"][:2]), dict(farm, products=farm["products"][:1])]
 
 
-def test_seed_twice_creates_each_vendor_product_and_warehouse_once(communes, saleor, client):
+def test_seed_twice_creates_each_vendor_product_and_warehouse_once(communes, saleor, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     specs = _small_specs()
     run(io.StringIO(), specs)
     run(io.StringIO(), specs)
@@ -27,6 +28,10 @@ def test_seed_twice_creates_each_vendor_product_and_warehouse_once(communes, sal
     assert page.total_count == 3
     maroilles = Product.objects.get(name="Maroilles AOP")
     assert ProductVariant.objects.filter(product=maroilles).count() == 3
+    # each product has one illustration, pushed once as Saleor media
+    assert ProductImage.objects.count() == 3 and not ProductImage.objects.filter(saleor_media_id="").exists()
+    media = saleor.get_product(product_id=maroilles.saleor_product_id).media
+    assert [m.alt for m in media] == ["Illustration : Maroilles AOP"]
     # and the seeded owner signs in with the documented password and sees the products
     assert client.login(username=specs[0]["login"], password=DEMO_PASSWORD)
     assert "Maroilles AOP" in client.get(reverse("vendors:product_list")).content.decode()

@@ -12,7 +12,7 @@ from marketplace.saleor.errors import SaleorError
 
 from ..models import Product, ProductImage, ProductVariant, Vendor
 from .onboarding import SyncOutcome
-from .saleor_sync import push_product, push_stock
+from .saleor_sync import push_images, push_product, push_stock
 
 NOT_SYNCED = "Enregistré ici, mais pas encore envoyé à la boutique en ligne ({error}). Réessayez plus tard avec « Renvoyer »."
 
@@ -103,4 +103,8 @@ def add_image(product: Product, image: ProductImage) -> SyncOutcome:
     image.position = product.images.count()
     image.full_clean(exclude=["product"])
     image.save()
-    return _push(product, "Photo ajoutée et envoyée à la boutique en ligne.")
+    try:
+        push_images(product)
+    except SaleorError as exc:
+        return SyncOutcome(False, NOT_SYNCED.format(error=exc))
+    return SyncOutcome(True, "Photo ajoutée et envoyée à la boutique en ligne.")

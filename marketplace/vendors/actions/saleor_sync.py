@@ -193,9 +193,7 @@ def push_product(product: Product, saleor: port.SaleorPort | None = None) -> por
             else:
                 made = saleor.create_variant(product.saleor_product_id, variant_input(variant))
                 ProductVariant.objects.filter(pk=variant.pk).update(saleor_variant_id=made.id)
-        for image in product.images.filter(saleor_media_id=""):
-            media = saleor.add_product_media(product.saleor_product_id, image_url(image), image.alt or product.name)
-            ProductImage.objects.filter(pk=image.pk).update(saleor_media_id=media.id)
+        _push_new_media(product, saleor)
     except SaleorError as exc:
         log.warning("push of product %s to Saleor failed: %s", product.pk, exc)
         Product.objects.filter(pk=product.pk).update(sync_error=str(exc)[:500])
@@ -205,6 +203,31 @@ def push_product(product: Product, saleor: port.SaleorPort | None = None) -> por
     Product.objects.filter(pk=product.pk).update(synced_at=now, sync_error="")
     product.synced_at, product.sync_error = now, ""
     return saleor.get_product(product_id=product.saleor_product_id)
+
+
+def _push_new_media(product: Product, saleor: port.SaleorPort) -> None:
+    for image in product.images.filter(saleor_media_id=""):
+        media = saleor.add_product_media(product.saleor_product_id, image_url(image), image.alt or product.name)
+        ProductImage.objects.filter(pk=image.pk).update(saleor_media_id=media.id)
+
+
+def push_images(product: Product, saleor: port.SaleorPort | None = None) -> None:
+    """Add the product's not-yet-pushed images as Saleor media (the whole product if never pushed).
+
+    Raises
+    ------
+    SaleorError
+        Any adapter error; images already pushed keep their media id, the others are retried later.
+    """
+    saleor = saleor or port.get_saleor()
+    if not product.saleor_product_id:
+        push_product(product, saleor)
+        return
+    try:
+        _push_new_media(product, saleor)
+    except SaleorError as exc:
+        Product.objects.filter(pk=product.pk).update(sync_error=str(exc)[:500])
+        raise
 
 
 def push_stock(variant: ProductVariant, saleor: port.SaleorPort | None = None) -> None:

@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 
 from ..selectors import membership_for_user
 
@@ -13,7 +14,8 @@ from ..selectors import membership_for_user
 def vendor_required(view):
     """Require a signed-in member of an active vendor; sets ``request.vendor`` and ``request.membership``.
 
-    Anonymous visitors are sent to the login page; signed-in users without a vendor get 403.
+    Anonymous visitors are sent to the login page; platform staff without a vendor are sent
+    to the staff's vendor list; other signed-in users without a vendor get 403.
     """
 
     @wraps(view)
@@ -21,6 +23,8 @@ def vendor_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         membership = membership_for_user(request.user)
+        if membership is None and request.user.is_staff:
+            return redirect("vendors:staff_vendor_list")
         if membership is None or not membership.vendor.active:
             raise PermissionDenied("Cette page est réservée aux vendeurs.")
         request.membership, request.vendor = membership, membership.vendor
