@@ -256,3 +256,7 @@ class SaleorGateway(CatalogueCalls):
             },
         )
         return p.transaction(payload["transaction"])
+
+    def cancel_order(self, order_id: str) -> Order:
+        """Cancel the order (``orderCancel``); Saleor refuses once something was fulfilled."""
+        return p.order(self._mutate("order_cancel", "orderCancel", id=order_id)["order"])

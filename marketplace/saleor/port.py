@@ -578,6 +578,9 @@ class SaleorPort(Protocol):
     def charge_transaction(self, transaction_id: str, amount: Decimal) -> Transaction:
         """Turn an authorised (pay-on-delivery) amount into a charged one."""
 
+    def cancel_order(self, order_id: str) -> Order:
+        """Cancel an unfulfilled order; its stock allocations are released (ORDER_CANCELLED)."""
+
 
 def get_saleor() -> SaleorPort:
     """Return the Saleor implementation for this process.

@@ -86,7 +86,9 @@ def _dispatch(task, event_id: int, handler_name: str) -> None:
     try:
         task.delay(event_id, handler_name)
     except Exception as exc:  # noqa: BLE001 - kombu raises several types when the broker is away
-        logger.warning("could not queue %s for event %s (%s); the sweeper will", handler_name, event_id, exc)
+        logger.warning(
+            "could not queue %s for event %s (%s); the sweeper will", handler_name, event_id, exc
+        )
 
 
 def received_event(event: WebhookEvent) -> registry.ReceivedEvent:

@@ -159,6 +159,18 @@ def test_live_checkout_from_two_warehouses_to_a_relay_point(live, live_market):
     assert fulfillment.warehouse_id == live_market["dupont"].id
 
 
+def test_live_cancel_releases_the_order(live, live_market):
+    checkout = live.create_checkout(
+        [port.CheckoutLineInput(live_market["bread_v"].id, 1)], email="anne@example.fr"
+    )
+    live.set_checkout_billing_address(checkout.id, live_market["home"])
+    live.set_checkout_delivery_method(checkout.id, live_market["martin"].id)
+    live.pay_checkout(checkout.id, port.PaymentMode.AUTHORIZE, f"cash-{live_market['tag']}")
+    order = live.complete_checkout(checkout.id)
+    assert (order.authorize_status, order.charge_status) == ("FULL", "NONE")
+    assert live.cancel_order(order.id).status == "CANCELED"
+
+
 WEBHOOK_CREATE = """
 mutation LiveWebhookCreate($input: WebhookCreateInput!) {
   webhookCreate(input: $input) { webhook { id } errors { field code message } }

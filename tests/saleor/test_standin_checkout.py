@@ -235,3 +235,22 @@ def test_a_refused_completion_leaves_no_allocation_behind(saleor, market, isolat
     assert saleor.list_orders(port.OrderQuery()) == []
     assert saleor.get_checkout(checkout.id) is not None
     assert not WebhookEvent.objects.filter(event_type="ORDER_CREATED").exists()
+
+
+def test_cancelling_an_order_releases_its_stock_and_tells_the_handlers(
+    saleor, market, isolated_registry
+):
+    checkout = _cart(saleor, market)
+    saleor.set_checkout_billing_address(checkout.id, market["home"])
+    saleor.set_checkout_delivery_method(checkout.id, market["relay"].id)
+    saleor.pay_checkout(checkout.id, port.PaymentMode.CHARGE, "psp-4")
+    order = saleor.complete_checkout(checkout.id)
+    cancelled = saleor.cancel_order(order.id)
+    assert cancelled.status == "CANCELED"
+    eggs = saleor.get_product(market["eggs"].id).variants[0]
+    assert eggs.quantity_available == 5
+    event = WebhookEvent.objects.get(event_type="ORDER_CANCELLED")
+    assert event.payload["order"]["id"] == order.id
+    with pytest.raises(SaleorValidationError) as error:
+        saleor.cancel_order(order.id)
+    assert error.value.codes == {"CANNOT_CANCEL_ORDER"}

@@ -364,3 +364,37 @@ def m_order_fulfill(ctx: Context, order: str, input: Json, **_: Any) -> Json:
 
 
 __all__ = ["checkout_view", "m_checkout_complete"]
+
+
+def m_order_cancel(ctx: Context, id: str, **_: Any) -> Json:
+    _kind, doc = ctx.store.get_by_gid(id, "Order")
+    if doc["status"] in {"CANCELED", "FULFILLED", "PARTIALLY_FULFILLED", "DRAFT"} or doc.get(
+        "fulfillments"
+    ):
+        raise UserError("CANNOT_CANCEL_ORDER", "This order can't be canceled.", "order")
+    for line in doc["lines"]:
+        variant = ctx.store.get("ProductVariant", line["variant"])
+        for allocation in line.get("allocations") or []:
+            row = next(
+                (
+                    s
+                    for s in (variant or {}).get("stocks") or []
+                    if s["warehouse"] == allocation["warehouse"]
+                ),
+                None,
+            )
+            if row is not None:
+                row["quantityAllocated"] = max(
+                    0, row.get("quantityAllocated", 0) - allocation["quantity"]
+                )
+            allocation["quantity"] = 0
+        if variant is not None:
+            ctx.store.put("ProductVariant", variant)
+    doc["status"] = "CANCELED"
+    ctx.store.put("Order", doc)
+    view = order_view(ctx, doc)
+    ctx.emit("ORDER_UPDATED", {"__typename": "OrderUpdated", "issuedAt": now_iso(), "order": view})
+    ctx.emit(
+        "ORDER_CANCELLED", {"__typename": "OrderCancelled", "issuedAt": now_iso(), "order": view}
+    )
+    return {"order": view}

@@ -80,6 +80,7 @@ MUTATIONS = {
     "transactionUpdate": pay.m_transaction_update,
     "checkoutComplete": od.m_checkout_complete,
     "orderFulfill": od.m_order_fulfill,
+    "orderCancel": od.m_order_cancel,
 }
 
 
