@@ -29,7 +29,7 @@ def _date_label(date: dt.date) -> str:
 
 def _group(task: DeliveryTask) -> list[DeliveryTask]:
     """The task and its shipment partner on the same day, locked for update, collect first."""
-    qs = DeliveryTask.objects.select_for_update().select_related("day", "relay_point")
+    qs = DeliveryTask.objects.select_for_update(of=("self",)).select_related("day", "relay_point")
     if task.shipment_key:
         rows = list(qs.filter(shipment_key=task.shipment_key, day_id=task.day_id).order_by("pk"))
     else:
