@@ -323,3 +323,12 @@ def test_a_collect_or_unknown_relay_gets_a_clear_refusal(staff_client, day_with_
 
     assert "Point relais inconnu (n° 999999)" in _messages(unknown)
     assert "Choisissez un point relais" in _messages(empty)
+
+
+def test_the_day_list_and_the_day_page_link_to_the_planning_page(staff_client, planned_day):
+    link = reverse("delivery:planning", args=[planned_day.pk])
+
+    days = staff_client.get(reverse("delivery:days")).content.decode()
+    detail = staff_client.get(reverse("delivery:day", args=[planned_day.pk])).content.decode()
+
+    assert f'href="{link}"' in days and f'href="{link}"' in detail
