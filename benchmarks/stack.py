@@ -80,7 +80,7 @@ class Stack:
         self.procs["worker"] = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "--pool=solo", "--loglevel=ERROR"],
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.wait_healthy(120)
+        self.wait_healthy(300)  # first requests are slow on a busy 2-core machine
         return self
 
     def wait_healthy(self, timeout: float) -> float:
