@@ -332,3 +332,46 @@ def test_the_day_list_and_the_day_page_link_to_the_planning_page(staff_client, p
     detail = staff_client.get(reverse("delivery:day", args=[planned_day.pk])).content.decode()
 
     assert f'href="{link}"' in days and f'href="{link}"' in detail
+
+
+# -- in the browser -------------------------------------------------------------------------------
+
+@pytest.mark.browser
+def test_staff_plan_a_day_in_chromium_watch_the_progress_and_see_the_rounds_on_the_map(
+        live_server, day, specs, late_pair, redis_url, django_user_model, monkeypatch):
+    from celery.contrib.testing.worker import start_worker
+    from django.test import Client
+
+    from marketplace.celery import app
+    from tests.browser import chromium_page, serious_violations
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in this thread
+    upsert_tasks(day, specs + late_pair)
+    login = Client()
+    login.force_login(django_user_model.objects.create(username="equipe", is_staff=True))
+    app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    external = []
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10), \
+            chromium_page(viewport={"width": 1280, "height": 900}) as page:
+        page.context.add_cookies([{"name": "sessionid", "value": login.cookies["sessionid"].value,
+                                   "url": live_server.url}])
+        page.on("request", lambda r: external.append(r.url) if not r.url.startswith(live_server.url) else None)
+        page.goto(f"{live_server.url}/livraison/jour/{day.pk}/planification/")
+        page.get_by_role("button", name="Planifier").click()
+
+        # the bar moves while the solver runs (between "queued" and "done"), then the page reloads
+        page.wait_for_function("(() => { const v = document.getElementById('plan-progress').value;"
+                               " return v > 5 && v < 100; })()", timeout=30_000)
+        page.wait_for_selector("#planning-map path.round-path", timeout=60_000)
+
+        assert page.locator("#plan-progress").evaluate("el => el.value") == 100
+        assert "Calcul terminé" in page.locator("#plan-progress-label").inner_text()
+        assert page.locator("#planning-map path.round-path").count() == 1
+        assert page.locator("#planning-map path.leaflet-interactive").count() > 52  # town halls, stops, depot
+        assert page.locator(".leaflet-tile").count() == 0 and external == []
+        assert page.locator("#non-planifie-" + str(DeliveryTask.objects.get(source="test:late:deliver").pk)).is_visible()
+        violations = serious_violations(page)
+
+    assert violations == []
+    assert StoredPlan.objects.filter(day=day, is_current=True).count() == 1

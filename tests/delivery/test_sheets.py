@@ -34,6 +34,7 @@ def test_pdf_lists_the_stops_in_plan_order_with_their_windows(current_round):
     assert positions == sorted(positions)
     assert "Feuille de route" in text and "Camionnette frigo 1" in text and "Bernard" in text
     assert "À ENCAISSER : Chèque 23,50 €" in text
+    assert "ligne droite" in text  # the sheet says its times are a straight-line estimate
 
 
 def test_loading_plan_lists_crates_in_reverse_stop_order(current_round):
