@@ -128,3 +128,9 @@ def eager_celery():
     app.conf.task_always_eager = True
     yield app
     app.conf.task_always_eager = old
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Proof photos and signatures land in a throw-away folder, not in the checkout."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -102,3 +102,25 @@ def test_the_stop_list_opens_again_without_network(page, live_server, phone_url,
     assert "Chauffeur : Bernard" in page.content()  # the kept copy, not the server's new page
     first = current_round.stops.order_by("sequence").first().task
     assert stop_item(page, first).is_visible()
+
+
+@pytest.mark.browser
+def test_a_signature_drawn_on_the_phone_is_kept_as_proof(page, live_server, phone_url, current_round):
+    task = current_round.stops.order_by("sequence").first().task
+    page.goto(live_server.url + phone_url)
+    item = stop_item(page, task)
+    item.locator("summary").click()
+    box = item.locator("canvas").bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 30)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(box["x"] + 20 + step * 20, box["y"] + 30 + (step % 3) * 15)
+    page.mouse.up()
+
+    item.locator("button[data-action=delivered]").click()
+    page.wait_for_function("document.getElementById('sync-status').textContent.includes('Tout est envoyé')")
+
+    task.refresh_from_db()
+    assert task.status == "delivered" and task.proof.name.endswith(".png")
+    with task.proof.open("rb") as fh:
+        assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
