@@ -14,6 +14,23 @@ from .planning import ModelBuilder, ensure_shifts, plan_day, store_plan, task_lo
 NEW_TASK_PENALTY_C = 500_00
 
 
+def _from_here_back_to_depot(travel, locations: list[tuple[float, float]],
+                             depot: tuple[float, float]) -> tuple[list[list[int]], list[list[int]]]:
+    """Matrices whose depot (index 0) is the van's position when leaving and its depot when returning.
+
+    The routing model has one depot per van for both ends; a van re-planned mid-round starts
+    where it stands but must still end at its depot, so arcs *into* index 0 measure the way
+    back to the real depot.
+    """
+    durations, distances = travel.matrices(list(locations) + [depot])
+    n = len(locations)
+    dur = [[int(durations[i][j]) for j in range(n)] for i in range(n)]
+    dist = [[int(distances[i][j]) for j in range(n)] for i in range(n)]
+    for i in range(1, n):
+        dur[i][0], dist[i][0] = int(durations[i][n]), int(distances[i][n])
+    return dur, dist
+
+
 def _failed_on_board(served: list[RoundStop], day: DeliveryDay) -> Load:
     """Goods of failed deliveries still in the van (no follow-up task on this day carries them)."""
     total = Load()
@@ -87,7 +104,12 @@ def replan_remaining(day: DeliveryDay, now_s: int, *, reason: str = "replan", tr
         tasks.update(builder.tasks)
         fixed[vehicle_id] = served
         if builder.model.stops:
-            builder.model.set_travel(travel)
+            if started:  # leave from where the van is, come back to its real depot
+                builder.model.set_matrices(*_from_here_back_to_depot(travel, builder.model.locations(),
+                                                                     (depot.lon, depot.lat)),
+                                           label=getattr(travel, "label", ""))
+            else:
+                builder.model.set_travel(travel)
             limit = time_limit_s or min(day.solve_time_limit_s, 10)
             plan = builder.model.solve(time_limit_s=limit, seed=seed)
             if plan.solver_stats.get("status") == "no solution":  # nothing found in time: once more

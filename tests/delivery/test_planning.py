@@ -92,6 +92,8 @@ def test_mid_round_replan_keeps_served_stops_and_starts_from_the_last_one(curren
     assert all(s.fixed for s in new[:2]) and not any(s.fixed for s in new[2:])
     assert all(s.arrival_s >= now_s for s in new[2:])
     assert sorted(s.task_id for s in new) == sorted(s.task_id for s in stops)
+    [solved] = stored.plan_json["routes"]
+    assert solved["end_s"] == rnd.end_s  # the solver planned the way back to the depot, not to the van
 
 
 def test_an_urgent_order_after_the_cut_off_is_fitted_into_the_running_day(current_round, specs, eager_celery,
