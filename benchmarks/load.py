@@ -13,6 +13,7 @@ van order got its delivery tasks exactly once.
 from __future__ import annotations
 
 import argparse
+import logging
 import random
 import re
 import sys
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import httpx
 
+logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request would drown the report
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.stack import Stack  # noqa: E402
 
