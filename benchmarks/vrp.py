@@ -11,7 +11,8 @@ distances, which it needs), the same fleet bound and the same time limit, one af
 - planner: ``python -m delivery.bench solve`` in a subprocess (start-up included), which uses
   2 cores (PyVRP warm start on two seeds, then OR-Tools);
 - PyVRP 0.14: ``pyvrp.solve`` with ``MaxRuntime(T)``, one core (it is single-threaded);
-- VROOM 1.15 (pyvroom): exploration level 5, 2 threads, timeout T.
+- VROOM 1.15 (pyvroom): exploration level 5, 2 threads, timeout T;
+- ortools (on request): the planner without its warm start, i.e. the OR-Tools model alone.
 Every answer is re-checked by the project's exact checker (double-precision times).
 
 Conventions: Solomon and X are ranked on distance only (CVRPLIB BKS); Li & Lim vehicles first
@@ -55,13 +56,13 @@ FAMILIES = {
     "lilim": ("lilim", ".txt", ".sintef.sol"),
     "x": ("cvrplib", ".vrp", ".sol"),
 }
-SOLVERS = ("planner", "pyvrp", "vroom")
+SOLVERS = ("planner", "pyvrp", "vroom", "ortools")
 
 
-def run_planner(path: Path, fmt: str, limit: float) -> list[list[int]]:
+def run_planner(path: Path, fmt: str, limit: float, *extra: str) -> list[list[int]]:
     out = subprocess.run(
         [sys.executable, "-m", "delivery.bench", "solve", str(path), "--format", fmt,
-         "--time-limit", str(limit)],
+         "--time-limit", str(limit), *extra],
         cwd=ROOT, capture_output=True, text=True, timeout=limit * 3 + 30,
     )
     if not out.stdout.strip():
@@ -160,7 +161,7 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=30.0)
     ap.add_argument("--family", nargs="*", choices=list(FAMILIES), default=list(FAMILIES))
     ap.add_argument("--instances", nargs="*", help="instance names (default: all of the families)")
-    ap.add_argument("--solvers", nargs="*", choices=SOLVERS, default=list(SOLVERS))
+    ap.add_argument("--solvers", nargs="*", choices=SOLVERS, default=list(SOLVERS[:3]))
     ap.add_argument("--root", type=Path, default=INSTANCES)
     ap.add_argument("--jsonl", type=Path, help="also append one JSON row per run here")
     args = ap.parse_args()
@@ -191,6 +192,8 @@ def main() -> None:
                 try:
                     if solver == "planner":
                         routes = run_planner(path, fmt, T)
+                    elif solver == "ortools":
+                        routes = run_planner(path, fmt, T, "--no-warm-start")
                     elif solver == "pyvrp":
                         routes = run_pyvrp(inst, T)
                     else:

@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--objective", choices=["distance", "vehicles-first"],
                    help="default: vehicles-first for lilim, distance otherwise")
     p.add_argument("--processes", type=int, default=2, choices=[1, 2])
+    p.add_argument("--no-warm-start", action="store_true",
+                   help="OR-Tools alone, without the PyVRP warm start (for comparison)")
     args = parser.parse_args(argv)
 
     from delivery.bench.instances import read_instance
@@ -60,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     result = solve_instance(instance, args.time_limit, objective=args.objective, seed=args.seed,
-                            processes=args.processes, started_at=_STARTED)
+                            processes=args.processes, started_at=_STARTED,
+                            warm=not args.no_warm_start)
     print(json.dumps({"routes": result.routes, "distance": result.check.distance,
                       "vehicles": result.check.vehicles}))
     sys.stdout.flush()
