@@ -17,9 +17,11 @@ def _remember(event):
 
 
 def _fresh_producers(app):
-    """Drop Celery's cached connections so the next publish dials the broker URL anew."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Forget the app's pool references so the next publish looks up the current broker URL.
+
+    kombu keeps one pool per broker URL in a process-wide registry; closing one would break
+    every later test that publishes to that URL, so the pools are only dereferenced here.
+    """
     app._pool = None
     app.amqp._producer_pool = None
 
