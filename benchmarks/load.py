@@ -13,6 +13,7 @@ van order got its delivery tasks exactly once.
 from __future__ import annotations
 
 import argparse
+import html
 import logging
 import random
 import re
@@ -105,7 +106,7 @@ class Shopper:
         if r is None or r.status_code != 302:
             why = re.search(r'class="msg-error">([^<]{0,60})', r.text) if r is not None else None
             with self.run.lock:
-                self.run.refused[why.group(1).strip() if why else "delivery step failed"] += 1
+                self.run.refused[html.unescape(why.group(1)).strip() if why else "delivery step failed"] += 1
             return
         pay = self.step("pay", "GET", "/boutique/commande/paiement/")
         methods = re.findall(r'name="paiement"[^>]*value="([^"]+)"', pay.text) if pay else []

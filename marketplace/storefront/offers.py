@@ -103,14 +103,18 @@ def relay_options(cart: CartFacts, now: dt.datetime | None = None) -> list[Deliv
     return sorted(options, key=lambda o: (o.date, o.label))
 
 
-def home_options(commune: Commune, now: dt.datetime | None = None) -> list[DeliveryOption]:
-    """Slots with a free place on the days the van serves ``commune``."""
+def home_options(commune: Commune, now: dt.datetime | None = None, checkout_id: str = "") -> list[DeliveryOption]:
+    """Slots with a free place on the days the van serves ``commune``.
+
+    A place held by ``checkout_id`` itself counts as free for that checkout, so the slot it
+    has just reserved is still offered to it (by Saleor's shipping webhook, for instance).
+    """
     now = now or timezone.now()
     options = []
     for day, area in calendar.service_days(commune, now):
         for pattern in SlotPattern.objects.filter(area=area):
             slot, _ = Slot.objects.get_or_create(pattern=pattern, date=day, defaults={"capacity": pattern.capacity})
-            left = slot.capacity - reservations.slot_taken(slot, now)
+            left = slot.capacity - reservations.slot_taken(slot, now, exclude_checkout=checkout_id)
             if left > 0:
                 options.append(DeliveryOption(
                     "home", slot.key, f"Livraison à domicile le {day:%d/%m}", day,
@@ -138,5 +142,5 @@ def shipping_offers(request: port.ShippingRequest) -> list[port.ShippingOffer]:
                            minimum_delivery_days=(o.date - timezone.localdate()).days,
                            maximum_delivery_days=(o.date - timezone.localdate()).days,
                            metadata={"mormal.offer": o.key, "mormal.date": o.date.isoformat()})
-        for o in home_options(commune)
+        for o in home_options(commune, checkout_id=request.checkout_id)
     ]

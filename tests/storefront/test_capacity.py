@@ -93,3 +93,17 @@ def test_orders_close_at_the_cutoff_the_day_before(settings):
     at = timezone.make_aware(dt.datetime(2030, 3, 11, 18, 0))
     assert calendar.first_open_day(before) == day
     assert calendar.first_open_day(at) == day + dt.timedelta(days=1)
+
+
+def test_the_slot_a_checkout_holds_is_still_offered_to_it_by_the_shipping_webhook(last_place_slot):
+    from marketplace.saleor import port
+
+    reservations.reserve_slot("checkout-holder", last_place_slot.pk)
+    address = port.Address(street_address_1="1 rue", postal_code="59570", city="BAVAY")
+
+    def offered(checkout_id):
+        request = port.ShippingRequest(checkout_id=checkout_id, email=None, shipping_address=address, lines=(), metadata={})
+        return [o.id for o in offers.shipping_offers(request)]
+
+    assert last_place_slot.key in offered("checkout-holder")  # its own place
+    assert last_place_slot.key not in offered("someone-else")  # full for everybody else
