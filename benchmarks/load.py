@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
 import logging
 import random
 import re
+import subprocess
 import sys
 import threading
 import time
@@ -27,7 +29,8 @@ import httpx
 
 logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request would drown the report
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.stack import Stack  # noqa: E402
+from benchmarks.stack import ROOT, Stack  # noqa: E402
+
 
 STEPS = ["catalogue", "product", "add", "cart", "delivery", "choose", "pay"]
 
@@ -135,44 +138,12 @@ def pct(values: list[float], q: float) -> float:
 
 
 def verify(stack: Stack, confirmed: list[int], drain_s: float = 90) -> dict:
-    """Check the database after the run; returns the figures."""
-    import os
-
-    os.environ.update(stack.env)
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
-    django.setup()
-    from django.db.models import Count
-
-    from delivery.models import DeliveryTask
-    from marketplace.saleor.port import OrderQuery, get_saleor
-    from marketplace.storefront.models import ShopOrder
-
-    found = ShopOrder.objects.filter(pk__in=confirmed)
-    van_orders = [o for o in found if o.mode in {"home", "relay"}]
-    deadline = time.time() + drain_s
-    missing_tasks = van_orders
-    while time.time() < deadline:
-        with_tasks = set(DeliveryTask.objects.filter(source__startswith="order:").values_list("source", flat=True))
-        missing_tasks = [o for o in van_orders if not any(s.startswith(f"order:{o.saleor_order_id}:") for s in with_tasks)]
-        if not missing_tasks:
-            break
-        time.sleep(2)
-    saleor_orders = get_saleor().list_orders(OrderQuery(first=100000))
-    from shortcircuit.models import CycleOrder
-
-    ours = set(ShopOrder.objects.values_list("saleor_order_id", flat=True)) | set(
-        CycleOrder.objects.exclude(saleor_order_id="").values_list("saleor_order_id", flat=True))
-    per_checkout = ShopOrder.objects.values("checkout_id").annotate(n=Count("id")).filter(n__gt=1)
-    tasks_per_source = DeliveryTask.objects.values("source").annotate(n=Count("id")).filter(n__gt=1)
-    return {
-        "confirmed": len(confirmed), "confirmed_distinct": len(set(confirmed)), "found": found.count(),
-        "lost": len(set(confirmed)) - found.count(), "duplicate_orders": per_checkout.count(),
-        "saleor_orders": len(saleor_orders), "saleor_without_record": len({o.id for o in saleor_orders} - ours),
-        "van_orders": len(van_orders), "van_orders_without_tasks": len(missing_tasks),
-        "duplicate_tasks": tasks_per_source.count(),
-    }
+    """Check the stack's database after the run, in a child process with the stack's settings."""
+    done = subprocess.run([sys.executable, "-m", "benchmarks.verify_orders", str(drain_s)], cwd=ROOT,
+                          env=stack.env, input=json.dumps(confirmed), capture_output=True, text=True, timeout=drain_s + 300)
+    if done.returncode != 0:
+        raise RuntimeError(f"verification failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def run_load(stack: Stack, shoppers: int, seconds: float, during=None) -> tuple[Run, float]:
