@@ -31,7 +31,6 @@ logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request wou
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.stack import ROOT, Stack  # noqa: E402
 
-
 STEPS = ["catalogue", "product", "add", "cart", "delivery", "choose", "pay"]
 
 
