@@ -55,6 +55,7 @@ def run_demo(args: list[str]) -> int:
     port = int(args[0]) if args else int(os.environ.get("PORT", "8000"))
     DEMO_DIR.mkdir(exist_ok=True)
     os.environ.setdefault("MORMAL_DEV", "1")
+    os.environ.setdefault("MORMAL_DEMO", "1")
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = start_embedded_postgres(DEMO_DIR / "pgdata", "mormal")
         print(f"[demo] embedded PostgreSQL, data kept in {DEMO_DIR / 'pgdata'}", flush=True)

@@ -41,6 +41,9 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set (or MORMAL_DEV=1 for local runs).")
 
+# The embedded demo lists its demo accounts on the home page (never set in production).
+SHOW_DEMO_ACCOUNTS = env_bool("MORMAL_DEMO", False)
+
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 

@@ -1,5 +1,6 @@
 """Platform-level views: home and health."""
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -17,4 +18,7 @@ def health(request):
 
 def home(request):
     """Landing page listing the platform's areas."""
-    return render(request, "core/home.html", {"home_links": HOME_LINKS})
+    from .seeding import DEMO_ACCOUNTS
+
+    accounts = DEMO_ACCOUNTS if settings.SHOW_DEMO_ACCOUNTS else []
+    return render(request, "core/home.html", {"home_links": HOME_LINKS, "demo_accounts": accounts})

@@ -88,3 +88,11 @@ def test_ci_runs_the_readme_test_command():
 def test_pure_routing_core_never_imports_django():
     for path in (ROOT / "delivery" / "routing").rglob("*.py"):
         assert "django" not in path.read_text(), f"{path} imports Django"
+
+
+def test_home_lists_demo_accounts_only_in_the_demo(client, db, settings):
+    settings.SHOW_DEMO_ACCOUNTS = False
+    assert "Comptes de démonstration" not in client.get("/").content.decode()
+    settings.SHOW_DEMO_ACCOUNTS = True
+    body = client.get("/").content.decode()
+    assert "Comptes de démonstration" in body and "mormal-equipe-2026" in body
