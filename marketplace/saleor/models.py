@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
 
@@ -77,12 +78,23 @@ class StandInDocument(models.Model):
     kind = models.CharField(max_length=40)
     key = models.CharField(max_length=64)
     data = models.JSONField()
+    slug = models.TextField(null=True, blank=True, help_text="copy of data.slug, for lookups")
+    sku = models.TextField(null=True, blank=True, help_text="copy of data.sku, for lookups")
+    parent = models.CharField(
+        max_length=64, null=True, blank=True, help_text="key of the owner (a variant's product)"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="standin_kind_key")]
-        indexes = [models.Index(fields=["kind", "created_at"])]
+        indexes = [
+            models.Index(fields=["kind", "created_at"]),
+            models.Index(fields=["kind", "slug"], name="standin_kind_slug"),
+            models.Index(fields=["kind", "sku"], name="standin_kind_sku"),
+            models.Index(fields=["kind", "parent"], name="standin_kind_parent"),
+            GinIndex(fields=["data"], opclasses=["jsonb_path_ops"], name="standin_data_gin"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"

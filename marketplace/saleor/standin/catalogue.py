@@ -8,7 +8,9 @@ from typing import Any
 
 from django.utils.text import slugify
 
+from marketplace.saleor.models import StandInDocument
 from marketplace.saleor.standin import views as v
+from marketplace.saleor.standin.listing import is_exact, narrowing
 from marketplace.saleor.standin.store import (
     Context,
     Json,
@@ -24,11 +26,10 @@ from marketplace.saleor.standin.store import (
 
 def _unique_slug(ctx: Context, kind: str, wanted: str, name: str, key: str | None = None) -> str:
     slug = slugify(wanted or name) or new_key()[:8]
-    for doc in ctx.store.all(kind):
-        if doc["slug"] == slug and doc["key"] != key:
-            if wanted:
-                raise UserError("UNIQUE", f"{kind} with this Slug already exists.", "slug")
-            slug = f"{slug}-{new_key()[:6]}"
+    if ctx.store.taken(kind, "slug", slug, except_key=key):
+        if wanted:
+            raise UserError("UNIQUE", f"{kind} with this Slug already exists.", "slug")
+        slug = f"{slug}-{new_key()[:6]}"
     return slug
 
 
@@ -92,7 +93,7 @@ def q_product(
     if id:
         doc = ctx.store.find(id, "Product")
     else:
-        doc = next((d for d in ctx.store.all("Product") if d["slug"] == slug), None)
+        doc = ctx.store.find_one("Product", slug=slug) if slug else None
     return v.product_view(ctx.store, doc) if doc else None
 
 
@@ -158,14 +159,30 @@ def q_products(
     search: str | None = None,
     **_: Any,
 ) -> Json:
-    variants: dict[str, list[Json]] = {}
-    for var in ctx.store.all("ProductVariant"):
-        variants.setdefault(var["product"], []).append(var)
     flt = dict(filter or {})
     text = search or flt.get("search") or ""
-    docs = [d for d in ctx.store.all("Product") if _matches(ctx, d, flt, text, variants)]
+    where = narrowing(flt, text, ctx.store.channel()["key"])
+    if is_exact(flt, text):
+        # Sort the candidates by name from two columns, then read only the page's documents.
+        names = StandInDocument.objects.filter(where, kind="Product").values_list(
+            "key", "data__name"
+        )
+        keys = [key for key, name in sorted(names, key=lambda kn: (kn[1].lower(), kn[0]))]
+        page = connection(keys, first, after)
+        docs = ctx.store.get_many("Product", [edge["node"] for edge in page["edges"]])
+        ctx.store.prefetch_children("ProductVariant", list(docs))
+        for edge in page["edges"]:
+            edge["node"] = v.product_view(ctx.store, docs[edge["node"]])
+        return page
+    candidates = ctx.store.query("Product", where)
+    ctx.store.prefetch_children("ProductVariant", [d["key"] for d in candidates])
+    variants = {d["key"]: ctx.store.variants_of(d["key"]) for d in candidates}
+    docs = [d for d in candidates if _matches(ctx, d, flt, text, variants)]
     docs.sort(key=lambda d: (d["name"].lower(), d["key"]))
-    return connection([v.product_view(ctx.store, d) for d in docs], first, after)
+    page = connection(docs, first, after)
+    for edge in page["edges"]:
+        edge["node"] = v.product_view(ctx.store, edge["node"])
+    return page
 
 
 # ------------------------------------------------------------------ mutations

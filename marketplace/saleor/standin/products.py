@@ -140,7 +140,7 @@ def _price(value: Any, field: str) -> str:
 def m_variant_create(ctx: Context, input: Json, **_: Any) -> Json:
     _kind, product = ctx.store.get_by_gid(input["product"], "Product")
     sku = input.get("sku")
-    if sku and any(var.get("sku") == sku for var in ctx.store.all("ProductVariant")):
+    if sku and ctx.store.taken("ProductVariant", "sku", sku):
         raise UserError("UNIQUE", "Product variant with this SKU already exists.", "sku")
     doc: Json = {
         "key": new_key(),
@@ -169,10 +169,7 @@ def m_variant_create(ctx: Context, input: Json, **_: Any) -> Json:
 def m_variant_update(ctx: Context, id: str, input: Json, **_: Any) -> Json:
     _kind, doc = ctx.store.get_by_gid(id, "ProductVariant")
     sku = input.get("sku")
-    if sku and any(
-        var.get("sku") == sku and var["key"] != doc["key"]
-        for var in ctx.store.all("ProductVariant")
-    ):
+    if sku and ctx.store.taken("ProductVariant", "sku", sku, except_key=doc["key"]):
         raise UserError("UNIQUE", "Product variant with this SKU already exists.", "sku")
     for field in ("sku", "name", "trackInventory", "externalReference"):
         if input.get(field) is not None:

@@ -137,36 +137,53 @@ def merge_metadata(doc: Json, items: list[Json] | None, key: str = "metadata") -
         store[item["key"]] = item["value"]
 
 
-#: Kinds small enough to load whole, once per operation (catalogue and set-up objects).
+#: Kinds small enough to load whole, once per operation (set-up objects: a handful per vendor).
 PRELOADED = frozenset(
-    {
-        "Channel",
-        "ShippingZone",
-        "Warehouse",
-        "Attribute",
-        "ProductType",
-        "Category",
-        "Product",
-        "ProductVariant",
-    }
+    {"Channel", "ShippingZone", "Warehouse", "Attribute", "ProductType", "Category"}
 )
+
+#: Kinds that grow with the catalogue: looked up one by one through indexed columns, and kept
+#: in the operation's identity map so that a document read twice is the same dict.
+KEYED = frozenset({"Product", "ProductVariant"})
+
+#: Document field copied to the indexed ``parent`` column, per kind.
+PARENT_FIELD = {"ProductVariant": "product"}
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _columns(kind: str, doc: Json) -> Json:
+    """Indexed columns derived from a document (kept in step on every write)."""
+    return {
+        "slug": _text(doc.get("slug")),
+        "sku": _text(doc.get("sku")),
+        "parent": _text(doc.get(PARENT_FIELD[kind])) if kind in PARENT_FIELD else None,
+    }
 
 
 class Store:
     """CRUD over :class:`StandInDocument` rows (one instance per operation).
 
-    Catalogue kinds are loaded whole on first use and kept in an identity map for the
-    operation, so a listing of 24 products costs a handful of queries, not hundreds.
+    Set-up kinds (:data:`PRELOADED`) are loaded whole on first use. Catalogue kinds
+    (:data:`KEYED`) are read only as needed, by key, slug, SKU or parent product through
+    indexed columns, so one operation costs the same with 50 or 50,000 products. Both keep an
+    identity map for the operation.
     """
 
     def __init__(self) -> None:
         self._channels: dict[str, Json] = {}
         self._loaded: dict[str, dict[str, Json]] = {}
+        self._docs: dict[tuple[str, str], Json | None] = {}
+        self._children: dict[tuple[str, str], list[Json]] = {}
 
     def forget(self) -> None:
         """Drop the identity map (after a rolled-back mutation changed documents in memory)."""
         self._channels.clear()
         self._loaded.clear()
+        self._docs.clear()
+        self._children.clear()
 
     def _kind(self, kind: str) -> dict[str, Json]:
         if kind not in self._loaded:
@@ -178,10 +195,31 @@ class Store:
             self._loaded[kind] = {doc["key"]: doc for doc in rows}
         return self._loaded[kind]
 
+    def _mapped(self, kind: str, rows) -> list[Json]:
+        """Rows' documents, through the identity map (a document already read wins)."""
+        docs = []
+        for doc in rows:
+            known = self._docs.get((kind, doc["key"]))
+            if known is None:
+                self._docs[(kind, doc["key"])] = known = doc
+            docs.append(known)
+        return docs
+
+    def _rows(self, kind: str, **where: Any):
+        return (
+            StandInDocument.objects.filter(kind=kind, **where)
+            .order_by("created_at", "id")
+            .values_list("data", flat=True)
+        )
+
     def get(self, kind: str, key: str) -> Json | None:
         """The document or None."""
         if kind in PRELOADED:
             return self._kind(kind).get(key)
+        if kind in KEYED:
+            if (kind, key) not in self._docs:
+                self._docs[(kind, key)] = next(iter(self._rows(kind, key=key)[:1]), None)
+            return self._docs[(kind, key)]
         row = StandInDocument.objects.filter(kind=kind, key=key).only("data").first()
         return row.data if row else None
 
@@ -208,36 +246,108 @@ class Store:
         except UserError:
             return None
 
+    def get_many(self, kind: str, keys: list[str]) -> dict[str, Json]:
+        """The documents of ``kind`` among ``keys`` (one query for those not yet read)."""
+        if kind in PRELOADED:
+            return {k: d for k in keys if (d := self._kind(kind).get(k)) is not None}
+        missing = [k for k in dict.fromkeys(keys) if (kind, k) not in self._docs]
+        if missing:
+            self._mapped(kind, self._rows(kind, key__in=missing))
+            for k in missing:
+                self._docs.setdefault((kind, k), None)
+        return {k: d for k in keys if (d := self._docs.get((kind, k))) is not None}
+
+    def find_one(self, kind: str, **column: str) -> Json | None:
+        """The oldest document of ``kind`` whose indexed column (slug, sku) has this value."""
+        ((name, value),) = column.items()
+        if kind in PRELOADED:
+            return next((d for d in self._kind(kind).values() if d.get(name) == value), None)
+        found = self._mapped(kind, self._rows(kind, **{name: value})[:1])
+        return found[0] if found else None
+
+    def taken(self, kind: str, name: str, value: str, except_key: str | None = None) -> bool:
+        """Whether another document of ``kind`` than ``except_key`` has ``name`` = ``value``.
+
+        ``name`` is an indexed column (``slug`` or ``sku``).
+        """
+        if kind in PRELOADED:
+            return any(
+                d.get(name) == value and d["key"] != except_key for d in self._kind(kind).values()
+            )
+        rows = StandInDocument.objects.filter(kind=kind, **{name: value})
+        if except_key is not None:
+            rows = rows.exclude(key=except_key)
+        return rows.exists()
+
+    def children(self, kind: str, parent: str) -> list[Json]:
+        """Documents of ``kind`` whose parent (see :data:`PARENT_FIELD`) is ``parent``, oldest first."""
+        if (kind, parent) not in self._children:
+            self._children[(kind, parent)] = self._mapped(kind, self._rows(kind, parent=parent))
+        return self._children[(kind, parent)]
+
+    def prefetch_children(self, kind: str, parents: list[str]) -> None:
+        """Read the children of several parents with one query (before a page of products)."""
+        wanted = [p for p in dict.fromkeys(parents) if (kind, p) not in self._children]
+        if not wanted:
+            return
+        for p in wanted:
+            self._children[(kind, p)] = []
+        for doc in self._mapped(kind, self._rows(kind, parent__in=wanted)):
+            self._children[(kind, doc[PARENT_FIELD[kind]])].append(doc)
+
+    def query(self, kind: str, where=None) -> list[Json]:
+        """Documents of ``kind`` matching a Django ``Q`` over :class:`StandInDocument`, oldest first."""
+        rows = StandInDocument.objects.filter(kind=kind)
+        if where is not None:
+            rows = rows.filter(where)
+        return self._mapped(kind, rows.order_by("created_at", "id").values_list("data", flat=True))
+
     def put(self, kind: str, doc: Json) -> Json:
-        """Insert or replace ``doc`` (its ``key`` field names it)."""
+        """Insert or replace ``doc`` (its ``key`` field names it), in one statement."""
         doc["updatedAt"] = now_iso()
-        StandInDocument.objects.update_or_create(kind=kind, key=doc["key"], defaults={"data": doc})
+        columns = _columns(kind, doc)
+        StandInDocument.objects.bulk_create(
+            [StandInDocument(kind=kind, key=doc["key"], data=doc, **columns)],
+            update_conflicts=True,
+            unique_fields=["kind", "key"],
+            update_fields=["data", "updated_at", *columns],
+        )
         if kind in self._loaded:
             self._loaded[kind][doc["key"]] = doc
+        if kind in KEYED:
+            old = self._docs.get((kind, doc["key"]))
+            self._docs[(kind, doc["key"])] = doc
+            self._refresh_children(kind, old, doc)
         return doc
+
+    def _refresh_children(self, kind: str, old: Json | None, new: Json | None) -> None:
+        field_name = PARENT_FIELD.get(kind)
+        if field_name is None:
+            return
+        for doc in (old, new):
+            if doc is not None:
+                self._children.pop((kind, doc.get(field_name)), None)
 
     def delete(self, kind: str, key: str) -> None:
         """Remove a document."""
         StandInDocument.objects.filter(kind=kind, key=key).delete()
         if kind in self._loaded:
             self._loaded[kind].pop(key, None)
+        if kind in KEYED:
+            self._refresh_children(kind, self._docs.get((kind, key)), None)
+            self._docs[(kind, key)] = None
 
     def all(self, kind: str) -> list[Json]:
         """Every document of ``kind``, oldest first."""
         if kind in PRELOADED:
             return list(self._kind(kind).values())
-        return list(
-            StandInDocument.objects.filter(kind=kind)
-            .order_by("created_at", "id")
-            .values_list("data", flat=True)
-        )
+        if kind in KEYED:
+            return self.query(kind)
+        return list(self._rows(kind))
 
-    def variants_by_product(self) -> dict[str, list[Json]]:
-        """Variants grouped by product key (oldest first)."""
-        grouped: dict[str, list[Json]] = {}
-        for variant in self.all("ProductVariant"):
-            grouped.setdefault(variant["product"], []).append(variant)
-        return grouped
+    def variants_of(self, product_key: str) -> list[Json]:
+        """The product's variants, oldest first."""
+        return self.children("ProductVariant", product_key)
 
     def count(self, kind: str) -> int:
         """How many documents of ``kind``."""

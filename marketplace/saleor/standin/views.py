@@ -212,7 +212,7 @@ def product_view(store: Store, doc: Json) -> Json:
 
 def variants_of(store: Store, product_key: str) -> list[Json]:
     """The product's variants, oldest first."""
-    return store.variants_by_product().get(product_key, [])
+    return store.variants_of(product_key)
 
 
 def variant_price(store: Store, doc: Json) -> Decimal | None:
