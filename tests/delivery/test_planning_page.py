@@ -352,18 +352,19 @@ def test_staff_plan_a_day_in_chromium_watch_the_progress_and_see_the_rounds_on_t
     app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
     external = []
 
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10), \
-            chromium_page(viewport={"width": 1280, "height": 900}) as page:
+    with chromium_page(viewport={"width": 1280, "height": 900}) as page:
         page.context.add_cookies([{"name": "sessionid", "value": login.cookies["sessionid"].value,
                                    "url": live_server.url}])
         page.on("request", lambda r: external.append(r.url) if not r.url.startswith(live_server.url) else None)
         page.goto(f"{live_server.url}/livraison/jour/{day.pk}/planification/")
         page.get_by_role("button", name="Planifier").click()
 
-        # the bar moves while the solver runs (between "queued" and "done"), then the page reloads
-        page.wait_for_function("(() => { const v = document.getElementById('plan-progress').value;"
-                               " return v > 5 && v < 100; })()", timeout=30_000)
-        page.wait_for_selector("#planning-map path.round-path", timeout=60_000)
+        # no worker yet: the bar shows the queued task
+        page.wait_for_function("document.getElementById('plan-progress-label').textContent.includes('En attente')")
+        assert page.locator("#plan-progress").evaluate("el => el.value") == 5
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            # a worker takes it: the bar follows its progress to 100 %, then the page shows the plan
+            page.wait_for_selector("#planning-map path.round-path", timeout=60_000)
 
         assert page.locator("#plan-progress").evaluate("el => el.value") == 100
         assert "Calcul terminé" in page.locator("#plan-progress-label").inner_text()
