@@ -27,6 +27,8 @@ from marketplace.saleor.client import SaleorGraphQLClient
 from marketplace.saleor.documents import load_document
 from marketplace.saleor.gateway import SaleorGateway
 from marketplace.saleor.schema import saleor_schema
+from tests.storefront.conftest import calendar_for, make_shopper  # noqa: F401  (shared fixtures)
+from tests.vendors.conftest import make_product, make_vendor  # noqa: F401
 
 API_URL = os.environ.get("SALEOR_API_URL", "")
 TOKEN = os.environ.get("SALEOR_APP_TOKEN", "")
@@ -288,18 +290,40 @@ STAFF_EMAIL = os.environ.get("SALEOR_STAFF_EMAIL", "")
 STAFF_PASSWORD = os.environ.get("SALEOR_STAFF_PASSWORD", "")
 
 
-@pytest.mark.skipif(
+needs_staff = pytest.mark.skipif(
     not (STAFF_EMAIL and STAFF_PASSWORD),
     reason="installing the App needs a Saleor staff account: set SALEOR_STAFF_EMAIL and SALEOR_STAFF_PASSWORD",
 )
-def test_live_app_install_register_and_signed_order_webhooks(
-    live, live_server, settings, transactional_db
-):
-    """Saleor installs the App from our manifest, registers its token, then sends signed order webhooks."""
+APP_PERMISSIONS = (
+    "MANAGE_PRODUCTS MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES MANAGE_ORDERS MANAGE_CHECKOUTS "
+    "HANDLE_CHECKOUTS HANDLE_PAYMENTS MANAGE_CHANNELS MANAGE_SHIPPING"
+).split()
+
+
+def _wait_for(condition, timeout_s: float = 90, what: str = "the condition"):
+    """Poll ``condition`` every half second; fail with ``what`` after ``timeout_s`` seconds."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.5)
+    pytest.fail(f"{what} did not happen within {timeout_s:.0f} s")
+
+
+@pytest.fixture
+def installed_app(live_server, settings, transactional_db):
+    """Saleor installs the App from our manifest (served by ``live_server``); yields its registered token.
+
+    ``appInstall`` makes Saleor's worker fetch the manifest, call ``/saleor/api/register`` with
+    the token and create the manifest's webhooks aimed at ``live_server``. The App is deleted
+    afterwards.
+    """
     from marketplace.saleor.installation import app_token
-    from marketplace.saleor.models import SaleorInstallation, WebhookEvent
+    from marketplace.saleor.models import SaleorInstallation
 
     settings.APP_PUBLIC_URL = live_server.url
+    manifest_url = f"{live_server.url}/saleor/api/manifest"
     http = httpx.Client(timeout=20)
     login = http.post(
         API_URL,
@@ -314,79 +338,52 @@ def test_live_app_install_register_and_signed_order_webhooks(
         headers=staff,
         json={
             "query": """
-        mutation($url: String!) { appInstall(input: {appName: "Mormal (live test)", manifestUrl: $url,
-          permissions: [MANAGE_PRODUCTS, MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES, MANAGE_ORDERS, MANAGE_CHECKOUTS,
-                        HANDLE_CHECKOUTS, HANDLE_PAYMENTS, MANAGE_CHANNELS, MANAGE_SHIPPING]}) { errors { message } } }""",
-            "variables": {"url": f"{live_server.url}/saleor/api/manifest"},
+        mutation($url: String!, $perms: [PermissionEnum!]) { appInstall(input: {appName: "Mormal (live test)",
+          manifestUrl: $url, permissions: $perms}) { appInstallation { id } errors { message } } }""",
+            "variables": {
+                "url": manifest_url,
+                "perms": APP_PERMISSIONS,
+            },
         },
     ).json()
     assert install["data"]["appInstall"]["errors"] == []
-    app_id = None
-    try:
-        deadline = time.monotonic() + 90
-        while (
-            not SaleorInstallation.objects.filter(saleor_api_url=API_URL).exists()
-            and time.monotonic() < deadline
-        ):
-            time.sleep(1)
-        token = app_token(API_URL)
-        assert token, "Saleor did not call /saleor/api/register within 90 s"
+    installation_id = install["data"]["appInstall"]["appInstallation"]["id"]
+
+    def registered() -> bool:
+        if SaleorInstallation.objects.filter(saleor_api_url=API_URL).exists():
+            return True
+        jobs = http.post(
+            API_URL, headers=staff, json={"query": "{ appsInstallations { id status message } }"}
+        ).json()["data"]["appsInstallations"]
+        failed = [j for j in jobs if j["id"] == installation_id and j["status"] == "FAILED"]
+        if failed:  # e.g. another install of our manifest id: Saleor allows one per identifier
+            http.post(
+                API_URL,
+                headers=staff,
+                json={
+                    "query": "mutation($id: ID!) { appDeleteFailedInstallation(id: $id) { errors { message } } }",
+                    "variables": {"id": installation_id},
+                },
+            )
+            pytest.fail(f"Saleor could not install the App: {failed[0]['message']}")
+        return False
+
+    def our_app_id() -> str | None:
+        # Saleor answers /register before it commits the App, so look it up by manifest URL
         apps = http.post(
             API_URL,
             headers=staff,
-            json={"query": "{ apps(first: 100) { edges { node { id identifier } } } }"},
-        ).json()
-        app_id = [
-            e["node"]["id"]
-            for e in apps["data"]["apps"]["edges"]
-            if e["node"]["identifier"] == "mormal.marketplace"
-        ][-1]
-        # the registered (decrypted) token works, and an order made with it comes back as signed webhooks
-        gateway = SaleorGateway(SaleorGraphQLClient(API_URL, token), live.channel_slug)
-        tag = uuid.uuid4().hex[:6]
-        home = port.Address(
-            "1 rue de la Gare", "59530", "Le Quesnoy", first_name="Anne", last_name="Leroy"
-        )
-        shop = gateway.create_warehouse(
-            port.WarehouseInput(
-                f"Fromagerie {tag}",
-                home,
-                click_and_collect=port.ClickAndCollect.LOCAL,
-                is_private=False,
-            )
-        )
-        kind = gateway.ensure_product_type("Produit local", "produit-local-live")
-        category = gateway.ensure_category("Produits du Pays de Mormal", "produits-mormal-live")
-        cheese = gateway.create_product(
-            port.ProductInput(f"Maroilles {tag}", kind.id, category.id, f"fromagerie-{tag}")
-        )
-        cheese_v = gateway.create_variant(
-            cheese.id,
-            port.VariantInput(f"MAR-{tag}", Decimal("7.90"), stocks=(port.StockLevel(shop.id, 4),)),
-        )
-        checkout = gateway.create_checkout(
-            [port.CheckoutLineInput(cheese_v.id, 1)], email="anne@example.fr", billing_address=home
-        )
-        gateway.set_checkout_delivery_method(checkout.id, shop.id)
-        gateway.pay_checkout(checkout.id, port.PaymentMode.CHARGE, f"live-{tag}")
-        order = gateway.complete_checkout(checkout.id)
-        deadline = time.monotonic() + 90
-        wanted = {"ORDER_CREATED", "ORDER_FULLY_PAID"}
-        while time.monotonic() < deadline:
-            got = set(
-                WebhookEvent.objects.filter(saleor_api_url=API_URL).values_list(
-                    "event_type", flat=True
-                )
-            )
-            if wanted <= got:
-                break
-            time.sleep(1)
-        events = {e.event_type: e for e in WebhookEvent.objects.filter(saleor_api_url=API_URL)}
-        assert wanted <= set(events), f"received only {sorted(events)}"
-        from marketplace.saleor.webhooks import received_event
+            json={"query": "{ apps(first: 100) { edges { node { id manifestUrl } } } }"},
+        ).json()["data"]["apps"]["edges"]
+        ids = [e["node"]["id"] for e in apps if e["node"]["manifestUrl"] == manifest_url]
+        return ids[-1] if ids else None
 
-        assert received_event(events["ORDER_FULLY_PAID"]).order.number == order.number
+    try:
+        _wait_for(registered, what="Saleor's call to /saleor/api/register")
+        _wait_for(our_app_id, what="the App in Saleor's app list")
+        yield app_token(API_URL)
     finally:
+        app_id = our_app_id()
         if app_id:
             http.post(
                 API_URL,
@@ -396,3 +393,181 @@ def test_live_app_install_register_and_signed_order_webhooks(
                     "variables": {"id": app_id},
                 },
             )
+
+
+@needs_staff
+def test_live_app_install_register_and_signed_order_webhooks(live, installed_app):
+    """Saleor installs the App from our manifest, registers its token, then sends signed order webhooks."""
+    from marketplace.saleor.models import WebhookEvent
+
+    token = installed_app
+    assert token
+    # the registered (decrypted) token works, and an order made with it comes back as signed webhooks
+    gateway = SaleorGateway(SaleorGraphQLClient(API_URL, token), live.channel_slug)
+    tag = uuid.uuid4().hex[:6]
+    home = port.Address(
+        "1 rue de la Gare", "59530", "Le Quesnoy", first_name="Anne", last_name="Leroy"
+    )
+    shop = gateway.create_warehouse(
+        port.WarehouseInput(
+            f"Fromagerie {tag}",
+            home,
+            click_and_collect=port.ClickAndCollect.LOCAL,
+            is_private=False,
+        )
+    )
+    kind = gateway.ensure_product_type("Produit local", "produit-local-live")
+    category = gateway.ensure_category("Produits du Pays de Mormal", "produits-mormal-live")
+    cheese = gateway.create_product(
+        port.ProductInput(f"Maroilles {tag}", kind.id, category.id, f"fromagerie-{tag}")
+    )
+    cheese_v = gateway.create_variant(
+        cheese.id,
+        port.VariantInput(f"MAR-{tag}", Decimal("7.90"), stocks=(port.StockLevel(shop.id, 4),)),
+    )
+    checkout = gateway.create_checkout(
+        [port.CheckoutLineInput(cheese_v.id, 1)], email="anne@example.fr", billing_address=home
+    )
+    gateway.set_checkout_delivery_method(checkout.id, shop.id)
+    gateway.pay_checkout(checkout.id, port.PaymentMode.CHARGE, f"live-{tag}")
+    order = gateway.complete_checkout(checkout.id)
+    wanted = {"ORDER_CREATED", "ORDER_FULLY_PAID"}
+
+    def received():
+        got = set(
+            WebhookEvent.objects.filter(saleor_api_url=API_URL).values_list("event_type", flat=True)
+        )
+        return wanted <= got
+
+    _wait_for(received, what=f"signed deliveries of {sorted(wanted)}")
+    events = {e.event_type: e for e in WebhookEvent.objects.filter(saleor_api_url=API_URL)}
+    from marketplace.saleor.webhooks import received_event
+
+    assert received_event(events["ORDER_FULLY_PAID"]).order.number == order.number
+
+
+def _fresh_ids_for_external_references() -> None:
+    """Start our ids at a random height: Saleor keeps ``vendor:<pk>``, ``product:<pk>``,
+    ``variant:<pk>`` and ``relay:<pk>`` references (and ``relais-<pk>`` slugs) unique, and the
+    live Saleor outlives the test database."""
+    import random
+
+    from django.db import connection
+
+    from marketplace.territory.models import RelayPoint
+    from marketplace.vendors.models import Product, ProductVariant, Vendor
+
+    with connection.cursor() as cursor:
+        for model in (Vendor, Product, ProductVariant, RelayPoint):
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                [model._meta.db_table, random.randint(10**6, 10**9)],
+            )
+
+
+@pytest.fixture
+def storefront_on_live_saleor(live, installed_app, settings, eager_celery):
+    """``get_saleor()`` on the live Saleor with the registered token; handlers run in the live server."""
+    from marketplace.saleor.client import shared_client
+
+    settings.SALEOR_API_URL, settings.SALEOR_APP_TOKEN = API_URL, installed_app
+    settings.SALEOR_CHANNEL = live.channel_slug
+    shared_client.cache_clear()
+    _fresh_ids_for_external_references()
+    yield port.get_saleor()
+    shared_client.cache_clear()
+
+
+@needs_staff
+def test_live_storefront_orders_reach_the_van_through_saleors_webhooks(
+    storefront_on_live_saleor,
+    make_vendor,  # noqa: F811
+    make_product,  # noqa: F811
+    calendar_for,  # noqa: F811
+    make_shopper,  # noqa: F811
+):
+    """Vendors, relay point and shopper through our own actions; Saleor calls our live server back.
+
+    Home delivery from two vendors: Saleor asks our SHIPPING_LIST_METHODS_FOR_CHECKOUT webhook
+    for the van's slots (signed, verified), the order is authorised (pay on delivery) and its
+    ORDER_CREATED delivery becomes a collect + a home task per vendor. A relay-point order paid
+    by card becomes relay tasks once ORDER_FULLY_PAID arrives.
+    """
+    from delivery.models import DeliveryTask
+    from marketplace.saleor.models import WebhookEvent
+    from marketplace.storefront import checkout, offers
+    from marketplace.territory.models import RelayPoint
+    from marketplace.vendors.actions import sync_relay_points
+
+    saleor = storefront_on_live_saleor
+    tag = uuid.uuid4().hex[:6]
+    everyday = {str(d): [["08:00", "12:30"], ["14:00", "19:00"]] for d in range(1, 8)}
+    cheese_shop = make_vendor(f"fromagerie-{tag}", "Maroilles", "39876543", opening_hours=everyday)
+    bakery = make_vendor(f"boulangerie-{tag}", "Quesnoy", "41234567", opening_hours=everyday)
+    cheese = make_product(
+        cheese_shop, f"Maroilles {tag}", variants=(("750 g", "12.50", "0.75", 20),)
+    )
+    bread = make_product(
+        bakery,
+        f"Pain {tag}",
+        category="boulangerie",
+        temperature="ambient",
+        origin="shop",
+        unit="unit",
+        variants=(("800 g", "3.20", "1", 30),),
+    )
+    jolimetz = calendar_for("Jolimetz")
+    relay = RelayPoint.objects.create(
+        name=f"Mairie de Jolimetz {tag}",
+        kind="town_hall",
+        commune=jolimetz,
+        address="Mairie, 59530 Jolimetz",
+        lon=jolimetz.town_hall_lon,
+        lat=jolimetz.town_hall_lat,
+        fridge_capacity_l=10,
+        opening_hours=everyday,
+    )
+    sync_relay_points()
+    shopper = make_shopper(f"jeanne{tag}")
+
+    def tasks_of(record):
+        return DeliveryTask.objects.filter(source__startswith=f"order:{record.saleor_order_id}:")
+
+    # given a cart from two vendors and the first home slot, chosen through Saleor's sync webhook
+    cart = checkout.add_to_cart(None, cheese.variants.get().saleor_variant_id, 1, saleor)
+    cart = checkout.add_to_cart(cart.id, bread.variants.get().saleor_variant_id, 2, saleor)
+    slot = offers.home_options(shopper.commune)[0]
+    checkout.choose_delivery(saleor.get_checkout(cart.id), shopper, slot.key, saleor)
+    assert saleor.get_checkout(cart.id).delivery.price.amount == Decimal("3.00")
+    # when she pays on delivery
+    home_order = checkout.place_order(cart.id, shopper, shopper.user, "cash", saleor)
+    # then Saleor's ORDER_CREATED gives one collect + one home task per vendor, cash collected once
+    _wait_for(lambda: tasks_of(home_order).count() == 4, what="4 van tasks for the home order")
+    assert sorted(t.kind for t in tasks_of(home_order)) == ["collect", "collect", "home", "home"]
+    assert [t.payment_cents for t in tasks_of(home_order) if t.payment_method] == [
+        home_order.total_cents
+    ]
+    assert {t.day.date for t in tasks_of(home_order)} == {slot.date}
+
+    # given a second cart for the relay point, whose warehouse Saleor offers as a collection point
+    cart = checkout.add_to_cart(None, cheese.variants.get().saleor_variant_id, 1, saleor)
+    cart = checkout.add_to_cart(cart.id, bread.variants.get().saleor_variant_id, 1, saleor)
+    relay.refresh_from_db()
+    assert relay.saleor_warehouse_id in {p.id for p in saleor.available_collection_points(cart.id)}
+    option = next(
+        o
+        for o in offers.relay_options(checkout.cart_facts(cart))
+        if o.key.startswith(f"relay:{relay.pk}:")
+    )
+    checkout.choose_delivery(saleor.get_checkout(cart.id), shopper, option.key, saleor)
+    # when she pays by (test) card
+    relay_order = checkout.place_order(cart.id, shopper, shopper.user, "card", saleor)
+    # then ORDER_FULLY_PAID arrives and the relay tasks are made, once
+    _wait_for(lambda: tasks_of(relay_order).count() == 4, what="4 van tasks for the relay order")
+    assert sorted(t.kind for t in tasks_of(relay_order)) == ["collect", "collect", "relay", "relay"]
+    paid = [
+        e
+        for e in WebhookEvent.objects.filter(event_type="ORDER_FULLY_PAID")
+        if e.payload["order"]["id"] == relay_order.saleor_order_id
+    ]
+    assert len(paid) == 1
