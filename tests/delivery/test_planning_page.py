@@ -111,6 +111,7 @@ def test_planning_queues_the_task_and_the_progress_endpoint_goes_from_progress_t
     from marketplace.celery import app
 
     upsert_tasks(day, specs)
+    DeliveryDay.objects.filter(pk=day.pk).update(solve_time_limit_s=4)  # a solve long enough to be seen
     client.force_login(django_user_model.objects.create(username="equipe", is_staff=True))
     app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
     progress_url = reverse("delivery:planning_progress", args=[day.pk])
@@ -130,7 +131,7 @@ def test_planning_queues_the_task_and_the_progress_endpoint_goes_from_progress_t
             seen.append((body["state"], body["step"], body["percent"]))
             if body["done"]:
                 break
-            time.sleep(0.1)
+            time.sleep(0.05)
 
     states = [s for s, _, _ in seen]
     assert "PROGRESS" in states and states[-1] == "SUCCESS", seen
