@@ -161,7 +161,13 @@ def q_products(
 ) -> Json:
     flt = dict(filter or {})
     text = search or flt.get("search") or ""
-    where = narrowing(flt, text, ctx.store.channel()["key"])
+    attribute = ctx.store.find_one
+    where = narrowing(
+        flt,
+        text,
+        ctx.store.channel()["key"],
+        lambda slug: doc["key"] if (doc := attribute("Attribute", slug=slug)) else None,
+    )
     if is_exact(flt, text):
         # Sort the candidates by name from two columns, then read only the page's documents.
         names = StandInDocument.objects.filter(where, kind="Product").values_list(

@@ -8,13 +8,17 @@ unchanged while a listing reads only the candidate products, not the whole catal
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Exists, OuterRef, Q
 
 from marketplace.saleor.models import StandInDocument
 from marketplace.saleor.standin.store import Json, UserError, gid, parse_gid
 
 #: Filter fields :func:`narrowing` applies exactly when ``isPublished`` is true or absent.
-EXACT_FIELDS = frozenset({"isPublished", "ids", "slugs", "categories", "metadata"})
+EXACT_FIELDS = frozenset(
+    {"isPublished", "ids", "slugs", "categories", "metadata", "attributes", "stocks"}
+)
 
 
 def _keys(ids: list[str], kind: str) -> list[str]:
@@ -48,9 +52,51 @@ def _search(words: list[str]) -> Q:
     return q
 
 
-def narrowing(flt: Json, search: str, channel_key: str) -> Q:
-    """A ``Q`` over Product rows keeping at least every product the filter matches."""
+def _attributes(wanted: list[Json], attribute_key: Callable[[str], str | None]) -> Q:
+    """Products with one of the wanted value slugs for each wanted attribute."""
     q = Q()
+    for item in wanted:
+        key = attribute_key(item["slug"])
+        if key is None or not item.get("values"):
+            return Q(pk__in=[])  # an unknown attribute or no value: nothing matches
+        any_value = Q(pk__in=[])
+        for slug in item["values"]:
+            shape = {"attributes": [{"attribute": key, "values": [{"slug": slug}]}]}
+            any_value |= Q(data__contains=shape)
+        q &= any_value
+    return q
+
+
+def _stocked_in(warehouse_ids: list[str]) -> Q:
+    """Products with a variant holding a stock row in one of the warehouses.
+
+    Raises
+    ------
+    UserError
+        For an id that is not a Warehouse global ID (as the resolver's own filter would).
+    """
+    any_row = Q(pk__in=[])
+    for value in warehouse_ids:
+        shape = {"stocks": [{"warehouse": parse_gid(value, "Warehouse")[1]}]}
+        any_row |= Q(data__contains=shape)
+    variants = StandInDocument.objects.filter(
+        any_row, kind="ProductVariant", parent=OuterRef("key")
+    )
+    return Q(Exists(variants))
+
+
+def narrowing(
+    flt: Json, search: str, channel_key: str, attribute_key: Callable[[str], str | None]
+) -> Q:
+    """A ``Q`` over Product rows keeping at least every product the filter matches.
+
+    ``attribute_key`` maps an attribute slug to its document key (None when unknown).
+    """
+    q = Q()
+    if flt.get("attributes"):
+        q &= _attributes(flt["attributes"], attribute_key)
+    if flt.get("stocks") and flt["stocks"].get("warehouseIds"):
+        q &= _stocked_in(flt["stocks"]["warehouseIds"])
     if flt.get("isPublished") is True:
         q &= Q(data__contains={"channelListings": [{"channel": channel_key, "isPublished": True}]})
     if flt.get("ids"):

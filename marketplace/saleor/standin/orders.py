@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
+
 from marketplace.saleor.standin import views as v
 from marketplace.saleor.standin.checkout import (
     checkout_view,
@@ -259,8 +261,14 @@ def q_orders(ctx: Context, first: int | None = None, filter: Json | None = None,
     from marketplace.saleor.standin.store import connection
 
     flt = filter or {}
+    where = Q()  # read only orders that may match (metadata via the GIN index), then check each
+    for item in flt.get("metadata") or []:
+        if item.get("value") is not None:
+            where &= Q(data__contains={"metadata": {item["key"]: item["value"]}})
+        else:
+            where &= Q(data__metadata__has_key=item["key"])
     docs = []
-    for doc in ctx.store.all("Order"):
+    for doc in ctx.store.query("Order", where):
         meta = doc.get("metadata") or {}
         if any(
             item["key"] not in meta

@@ -300,7 +300,8 @@ class Store:
         rows = StandInDocument.objects.filter(kind=kind)
         if where is not None:
             rows = rows.filter(where)
-        return self._mapped(kind, rows.order_by("created_at", "id").values_list("data", flat=True))
+        docs = rows.order_by("created_at", "id").values_list("data", flat=True)
+        return self._mapped(kind, docs) if kind in KEYED else list(docs)
 
     def put(self, kind: str, doc: Json) -> Json:
         """Insert or replace ``doc`` (its ``key`` field names it), in one statement."""
