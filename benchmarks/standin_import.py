@@ -15,6 +15,7 @@ Each size imports into the same database on top of the previous ones (as vendors
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections import Counter
@@ -37,6 +38,7 @@ def main() -> int:
     import django
 
     django.setup()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per PrestaShop request
     from marketplace.saleor.models import StandInDocument
     from marketplace.saleor.standin import transport
 
