@@ -88,8 +88,23 @@ class SetupCalls:
         -------
         dict
             The channel ``{id, slug, currencyCode, defaultCountry}``.
+
+        Raises
+        ------
+        SaleorValidationError
+            Code ``CURRENCY_MISMATCH`` when the channel exists in another currency: a fresh
+            Saleor creates ``default-channel`` in USD, and our prices must not land in it.
         """
         node = self._run("channel", slug=self.channel_slug).get("channel")
+        if node and node["currencyCode"] != currency:
+            message = (
+                f"channel {self.channel_slug!r} sells in {node['currencyCode']}, the marketplace in "
+                f"{currency}: set SALEOR_CHANNEL to a new slug (for example 'mormal') and run "
+                "saleor_setup again"
+            )
+            raise SaleorValidationError(
+                "channel", [FieldError("currencyCode", "CURRENCY_MISMATCH", message)]
+            )
         if not node:
             node = self._mutate(
                 "channel_create",

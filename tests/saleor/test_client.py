@@ -155,3 +155,27 @@ def test_get_saleor_is_the_http_client_when_configured(settings, db):
         assert gateway.transport.api_url == URL
     finally:
         shared_client.cache_clear()
+
+
+def test_set_up_refuses_saleors_default_channel_in_usd():
+    # given a fresh Saleor: its migrations create default-channel in USD (seen on 3.23.28)
+    asked = []
+
+    def handler(request):
+        asked.append(request)
+        channel = {
+            "id": "Q2hhbm5lbDox",
+            "slug": "default-channel",
+            "currencyCode": "USD",
+            "defaultCountry": {"code": "US"},
+        }
+        return httpx.Response(200, json={"data": {"channel": channel}})
+
+    gateway = SaleorGateway(_client(handler), channel_slug="default-channel")
+    # when the marketplace's set-up runs on that channel
+    with pytest.raises(SaleorValidationError) as refused:
+        gateway.ensure_sales_setup()
+    # then it stops before adding a shipping zone, and says which setting to change
+    assert refused.value.codes == {"CURRENCY_MISMATCH"}
+    assert "USD" in str(refused.value) and "SALEOR_CHANNEL" in str(refused.value)
+    assert len(asked) == 1

@@ -1,8 +1,9 @@
 """Prepare Saleor for the marketplace: the channel and its French shipping zone, then show the App URLs."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from marketplace.saleor.errors import SaleorError
 from marketplace.saleor.manifest import public_url
 from marketplace.saleor.port import get_saleor
 
@@ -15,7 +16,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         """Ensure the set-up and report what is used."""
         saleor = get_saleor()
-        channel = saleor.ensure_sales_setup()
+        try:
+            channel = saleor.ensure_sales_setup()
+        except SaleorError as exc:
+            raise CommandError(str(exc)) from exc
         where = (
             "the stand-in (no SALEOR_API_URL)" if saleor.is_stand_in else settings.SALEOR_API_URL
         )
