@@ -187,12 +187,17 @@ class Store:
 
     def _kind(self, kind: str) -> dict[str, Json]:
         if kind not in self._loaded:
+            # every set-up kind not read yet, in one query: most operations need several
+            missing = [k for k in PRELOADED if k not in self._loaded]
+            for name in missing:
+                self._loaded[name] = {}
             rows = (
-                StandInDocument.objects.filter(kind=kind)
+                StandInDocument.objects.filter(kind__in=missing)
                 .order_by("created_at", "id")
-                .values_list("data", flat=True)
+                .values_list("kind", "data")
             )
-            self._loaded[kind] = {doc["key"]: doc for doc in rows}
+            for name, doc in rows:
+                self._loaded[name][doc["key"]] = doc
         return self._loaded[kind]
 
     def _mapped(self, kind: str, rows) -> list[Json]:
