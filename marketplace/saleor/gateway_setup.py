@@ -130,6 +130,17 @@ class SetupCalls:
             )
         return node
 
+    def unpaid_orders_fulfillable(self) -> bool:
+        """Whether Saleor lets orders be fulfilled before they are paid (``shop`` settings).
+
+        Pay-on-delivery orders are only authorised until the driver collects the money, and
+        vendors fulfil their share before that. Saleor's default is yes; with
+        ``fulfillmentAllowUnpaid`` off (and auto-approval on), ``orderFulfill`` answers
+        ``CANNOT_FULFILL_UNPAID_ORDER`` for them.
+        """
+        shop = self._run("shop_settings").get("shop") or {}
+        return bool(shop.get("fulfillmentAllowUnpaid")) or not shop.get("fulfillmentAutoApprove")
+
     def _zones_covering(self, country: str) -> list[str]:
         data = self._run("shipping_zones", filter={"channels": [self.channel()["id"]]}, first=100)
         return [

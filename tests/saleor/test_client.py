@@ -1,5 +1,7 @@
 """The HTTP client at the transport level (httpx.MockTransport): retries, timeouts, typed errors."""
 
+import io
+
 import httpx
 import pytest
 
@@ -179,3 +181,38 @@ def test_set_up_refuses_saleors_default_channel_in_usd():
     assert refused.value.codes == {"CURRENCY_MISMATCH"}
     assert "USD" in str(refused.value) and "SALEOR_CHANNEL" in str(refused.value)
     assert len(asked) == 1
+
+
+def test_set_up_warns_when_saleor_refuses_to_fulfil_unpaid_orders(monkeypatch):
+    # given a Saleor whose shop has fulfillmentAllowUnpaid off (seen on the live 3.23.28: then
+    # orderFulfill answers CANNOT_FULFILL_UNPAID_ORDER for a pay-on-delivery order)
+    from django.core.management import call_command
+
+    from marketplace.saleor.management.commands import saleor_setup
+
+    def handler(request):
+        query = request.read().decode()
+        if "ShopSettings" in query:
+            shop = {"fulfillmentAllowUnpaid": False, "fulfillmentAutoApprove": True}
+            return httpx.Response(200, json={"data": {"shop": shop}})
+        if "ShippingZones" in query:
+            zone = {"id": "U2hpcHBpbmdab25lOjE=", "name": "FR", "countries": [{"code": "FR"}]}
+            return httpx.Response(
+                200, json={"data": {"shippingZones": {"edges": [{"node": zone}]}}}
+            )
+        channel = {
+            "id": "Q2hhbm5lbDo0",
+            "slug": "mormal",
+            "currencyCode": "EUR",
+            "defaultCountry": {"code": "FR"},
+        }
+        return httpx.Response(200, json={"data": {"channel": channel}})
+
+    gateway = SaleorGateway(_client(handler), channel_slug="mormal")
+    monkeypatch.setattr(saleor_setup, "get_saleor", lambda: gateway)
+    out, err = io.StringIO(), io.StringIO()
+    # when staff run the set-up
+    call_command("saleor_setup", stdout=out, stderr=err)
+    # then the channel is reported ready and the setting to change is named
+    assert "Channel mormal (EUR) is ready" in out.getvalue()
+    assert "fulfillmentAllowUnpaid" in err.getvalue()

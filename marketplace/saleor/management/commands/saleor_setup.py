@@ -27,6 +27,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Channel {channel['slug']} ({channel['currencyCode']}) is ready with a shipping zone for FR."
         )
+        if not saleor.is_stand_in and not saleor.unpaid_orders_fulfillable():
+            self.stderr.write(
+                "Warning: Saleor refuses to fulfil unpaid orders (shop setting fulfillmentAllowUnpaid "
+                "is off), so vendors cannot mark pay-on-delivery orders prepared. Turn on "
+                "'Allow unpaid orders fulfillment' in the Saleor Dashboard (Configuration > "
+                "Site settings), or shopSettingsUpdate(input: {fulfillmentAllowUnpaid: true})."
+            )
         self.stdout.write(
             f"Install the App in the Saleor Dashboard from {public_url('/saleor/api/manifest')}"
         )
