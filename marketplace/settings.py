@@ -180,6 +180,12 @@ MAP_TILES_ATTRIBUTION = os.environ.get("MAP_TILES_ATTRIBUTION", "© les contribu
 # The package is not an installed app: its admin module needs GDAL, which the project does not use.
 STATICFILES_DIRS = [("leaflet", Path(importlib.util.find_spec("leaflet").submodule_search_locations[0]) / "static" / "leaflet")]
 
+# Cache shared by every web and worker process in production (CACHE_URL=redis://...); the demo
+# and tests use per-process memory. Planning progress and the storefront's catalogue use it.
+_cache_url = os.environ.get("CACHE_URL", "")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+          if _cache_url else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Saleor: empty SALEOR_API_URL means the in-memory stand-in (demo and service tests).
 SALEOR_API_URL = os.environ.get("SALEOR_API_URL", "")
 SALEOR_APP_TOKEN = os.environ.get("SALEOR_APP_TOKEN", "")
