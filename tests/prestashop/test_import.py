@@ -140,5 +140,8 @@ def test_a_second_worker_does_not_import_the_same_source_at_the_same_time(source
         with pytest.raises(ImportBusy):
             import_catalogue(source)
         assert not SyncRun.objects.filter(source=source).exists()
+        # the other worker finishes: it unlocks (closing its session would unlock too, but the
+        # server may not have ended that backend yet when the next import asks)
+        other.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_LOCK_CLASS, source.pk])
     # and once the other is done, importing works
     assert import_catalogue(source).status == "done"
