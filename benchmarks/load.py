@@ -106,7 +106,7 @@ class Shopper:
             return
         r = self.post("choose", "/boutique/commande/livraison/", {"mode": choice})
         if r is None or r.status_code != 302:
-            why = re.search(r'class="msg-error">([^<]{0,60})', r.text) if r is not None else None
+            why = re.search(r'class="msg-error">([^<]{0,110})', r.text) if r is not None else None
             with self.run.lock:
                 self.run.refused[html.unescape(why.group(1)).strip() if why else "delivery step failed"] += 1
             return

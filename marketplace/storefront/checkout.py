@@ -18,6 +18,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from marketplace.saleor import port
+from marketplace.saleor.errors import SaleorError
 from marketplace.territory.models import RelayPoint, Shopper
 from marketplace.vendors.models import Vendor
 
@@ -116,6 +117,15 @@ def parse_choice(key: str) -> Choice:
     raise StorefrontError("Ce mode de livraison n'existe pas ou plus.", code=errors.NO_DELIVERY)
 
 
+def _or_release(checkout_id: str, call, *args):
+    """Run a Saleor call made after taking a hold; if Saleor refuses or fails, give the hold back."""
+    try:
+        return call(*args)
+    except SaleorError:
+        reservations.release(checkout_id)
+        raise
+
+
 def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor: port.SaleorPort) -> Choice:
     """Check ``key`` is still offered, hold its capacity and set it on the Saleor checkout.
 
@@ -144,18 +154,19 @@ def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor:
             raise StorefrontError("Les surgelés ne peuvent pas attendre en point relais.", code=errors.RELAY_FROZEN)
         relay = RelayPoint.objects.get(pk=choice.relay_id)
         reservations.reserve_relay(checkout.id, relay.pk, choice.date, facts.chilled_ml)
-        saleor.set_checkout_delivery_method(checkout.id, relay.saleor_warehouse_id)
+        _or_release(checkout.id, saleor.set_checkout_delivery_method, checkout.id, relay.saleor_warehouse_id)
     else:
         slot = Slot.objects.select_related("pattern__area").get(pk=choice.slot_id)
         if not slot.pattern.area.communes.filter(pk=shopper.commune_id).exists():
             raise StorefrontError("Ce créneau ne dessert pas votre commune.", code=errors.SLOT_NOT_SERVED)
         reservations.reserve_slot(checkout.id, slot.pk)
-        saleor.set_checkout_shipping_address(checkout.id, address)
-        method = next((m for m in saleor.shipping_methods(checkout.id) if _offer_key_matches(m, key)), None)
+        _or_release(checkout.id, saleor.set_checkout_shipping_address, checkout.id, address)
+        methods = _or_release(checkout.id, saleor.shipping_methods, checkout.id)
+        method = next((m for m in methods if _offer_key_matches(m, key)), None)
         if method is None:
             reservations.release(checkout.id)
             raise StorefrontError("Ce créneau n'est plus proposé.", code=errors.SLOT_FULL)
-        saleor.set_checkout_delivery_method(checkout.id, method.id)
+        _or_release(checkout.id, saleor.set_checkout_delivery_method, checkout.id, method.id)
     saleor.update_metadata(checkout.id, {**choice.metadata(), "mormal.shopper": str(shopper.pk)})
     return choice
 

@@ -107,3 +107,19 @@ def test_the_slot_a_checkout_holds_is_still_offered_to_it_by_the_shipping_webhoo
 
     assert last_place_slot.key in offered("checkout-holder")  # its own place
     assert last_place_slot.key not in offered("someone-else")  # full for everybody else
+
+
+def test_a_saleor_refusal_after_the_hold_gives_the_place_back(last_place_slot, monkeypatch, two_vendors, saleor, make_shopper):
+    from marketplace.saleor.errors import FieldError, SaleorValidationError
+    from marketplace.storefront import checkout as actions
+
+    shopper = make_shopper("roland", "Bavay")
+    cart = actions.add_to_cart(None, two_vendors["bread"].variants.get().saleor_variant_id, 1, saleor)
+
+    def refuse(*args, **kwargs):
+        raise SaleorValidationError("checkoutShippingAddressUpdate", [FieldError("shippingAddress", "INVALID", "refused")])
+
+    monkeypatch.setattr(saleor, "set_checkout_shipping_address", refuse)
+    with pytest.raises(SaleorValidationError):
+        actions.choose_delivery(saleor.get_checkout(cart.id), shopper, last_place_slot.key, saleor)
+    assert not Reservation.objects.filter(checkout_id=cart.id).exists()

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from marketplace.saleor import port
-from marketplace.saleor.errors import SaleorError
+from marketplace.saleor.errors import SaleorError, SaleorValidationError
 
 from .. import checkout as actions
 from .. import offers, session
@@ -21,6 +21,21 @@ def _cart_or_redirect(request, saleor):
     return checkout
 
 
+REFUSALS = {
+    "INSUFFICIENT_STOCK": "Un article de votre panier n'est plus disponible en quantité suffisante : modifiez le panier.",
+    "DELIVERY_METHOD_NOT_APPLICABLE": "Ce mode de réception n'est pas possible pour ce panier (stock du point de retrait).",
+    "PRODUCT_UNAVAILABLE_FOR_PURCHASE": "Un article de votre panier n'est plus en vente : retirez-le du panier.",
+}
+
+
+def refusal_message(exc: SaleorValidationError) -> str:
+    """A French sentence for Saleor's refusal, by its error code."""
+    for code in sorted(exc.codes):
+        if code in REFUSALS:
+            return REFUSALS[code]
+    return f"La boutique en ligne a refusé cette étape : {exc}"
+
+
 @login_required
 def delivery(request):
     """List the ways to receive this cart; POST holds the chosen one."""
@@ -34,6 +49,8 @@ def delivery(request):
             actions.choose_delivery(checkout, person, request.POST.get("mode", ""), saleor)
         except StorefrontError as exc:
             messages.error(request, exc.message)
+        except SaleorValidationError as exc:
+            messages.error(request, refusal_message(exc))
         except SaleorError as exc:
             messages.error(request, f"Le service de commande ne répond pas, réessayez : {exc}")
         else:
@@ -66,6 +83,8 @@ def payment(request):
                                          channel=channel, consent=consent)
         except StorefrontError as exc:
             messages.error(request, exc.message)
+        except SaleorValidationError as exc:
+            messages.error(request, refusal_message(exc) + " Rien n'a été débité.")
         except SaleorError as exc:
             messages.error(request, f"La commande n'a pas pu être enregistrée, rien n'a été débité : {exc}")
         else:
