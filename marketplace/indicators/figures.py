@@ -78,7 +78,10 @@ def vendors_by_month(year: int) -> list[dict]:
     """Vendors on the platform at the end of each month of ``year``, by kind."""
     rows = []
     kinds = dict(Vendor.Kind.choices)
+    today = dt.date.today()
     for month in range(1, 13):
+        if dt.date(year, month, 1) > today:
+            break  # no figures for months still to come
         end = dt.date(year + (month == 12), month % 12 + 1, 1)
         counts = dict(Vendor.objects.filter(created_at__date__lt=end, active=True).values_list("kind").annotate(n=Count("id")))
         rows.append({"month": dt.date(year, month, 1), **{label: counts.get(kind, 0) for kind, label in kinds.items()}})
