@@ -201,17 +201,17 @@ def place_order(checkout_id: str, shopper: Shopper, placed_by, payment: str, sal
         reservations.confirm(checkout.id, order_id=f"pending:{checkout.id}")
         saleor.update_metadata(checkout.id, {"mormal.payment": payment, "mormal.channel": channel})
         if payment == ShopOrder.Payment.CARD:
-            saleor.pay_checkout(checkout.id, port.PaymentMode.CHARGE, reference, name="Carte (passerelle de test)")
+            paid = saleor.pay_checkout(checkout.id, port.PaymentMode.CHARGE, reference, name="Carte (passerelle de test)")
         else:
-            saleor.pay_checkout(checkout.id, port.PaymentMode.AUTHORIZE, reference,
-                                name=f"Paiement à la livraison ({ShopOrder.Payment(payment).label})")
+            paid = saleor.pay_checkout(checkout.id, port.PaymentMode.AUTHORIZE, reference,
+                                       name=f"Paiement à la livraison ({ShopOrder.Payment(payment).label})")
         order = saleor.complete_checkout(checkout.id)
         reservations.confirm_order(checkout.id, order.id)
         record = ShopOrder.objects.create(
             saleor_order_id=order.id, number=order.number, checkout_id=checkout.id, shopper=shopper, placed_by=placed_by,
             consent=consent, channel=channel, mode=mode, collect_vendor_slug=choice.vendor_slug,
             relay_point_id=choice.relay_id, slot_id=choice.slot_id, date=choice.date, payment=payment,
-            total_cents=int(order.total.amount * 100),
+            total_cents=int(order.total.amount * 100), transaction_id=paid.id,
         )
         transaction.on_commit(lambda: send_confirmation(record.pk))
     return record

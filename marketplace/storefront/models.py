@@ -151,6 +151,8 @@ class ShopOrder(models.Model):
     date = models.DateField(help_text="Day of collection by the van, or of pickup in the shop.")
     payment = models.CharField(max_length=10, choices=Payment.choices)
     total_cents = models.PositiveIntegerField()
+    transaction_id = models.CharField(max_length=120, blank=True, help_text="Saleor transaction of the payment.")
+    collected_at = models.DateTimeField(null=True, blank=True, help_text="Pay on delivery: when Saleor was told the money was collected.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

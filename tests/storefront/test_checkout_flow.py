@@ -131,3 +131,27 @@ def test_ordering_for_someone_else_needs_consent(two_vendors, saleor, calendar_f
     with pytest.raises(StorefrontError) as refused:
         checkout.place_order(cart.id, person, helper.user, "cash", saleor, channel="phone")
     assert refused.value.code == "no_consent"
+
+
+def test_cash_collected_at_the_door_makes_the_saleor_order_fully_paid_once(two_vendors, saleor, calendar_for, make_shopper,
+                                                                           django_capture_on_commit_callbacks, run_webhooks):
+    calendar_for("Jolimetz")
+    shopper = make_shopper("gerard")
+    cart = _cart(saleor, two_vendors["maroilles"], two_vendors["bread"])
+    checkout.choose_delivery(saleor.get_checkout(cart.id), shopper, offers.home_options(shopper.commune)[0].key, saleor)
+    with django_capture_on_commit_callbacks(execute=True):
+        record = checkout.place_order(cart.id, shopper, shopper.user, "cheque", saleor)
+    assert saleor.get_order(record.saleor_order_id).charge_status != "FULL"  # only authorised so far
+
+    # when the driver marks the stop that carries the cheque delivered (the phone may send it twice)
+    stop = DeliveryTask.objects.get(source__startswith=f"order:{record.saleor_order_id}:", payment_method="cheque")
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            stop.status = DeliveryTask.Status.DELIVERED
+            stop.save()
+
+    # then Saleor has the order fully paid, and the platform charged it once
+    record.refresh_from_db()
+    assert record.collected_at is not None
+    order = saleor.get_order(record.saleor_order_id)
+    assert order.charge_status == "FULL"
