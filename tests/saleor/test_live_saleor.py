@@ -548,6 +548,13 @@ def test_live_storefront_orders_reach_the_van_through_saleors_webhooks(
         home_order.total_cents
     ]
     assert {t.day.date for t in tasks_of(home_order)} == {slot.date}
+    # and when the driver hands it over and takes the cash, Saleor has the order fully paid
+    from marketplace.storefront.collection import charge_collected
+
+    assert saleor.get_order(home_order.saleor_order_id).charge_status != "FULL"
+    assert charge_collected(home_order.pk, saleor) is True
+    assert charge_collected(home_order.pk, saleor) is False  # a second report charges nothing
+    assert saleor.get_order(home_order.saleor_order_id).charge_status == "FULL"
 
     # given a second cart for the relay point, whose warehouse Saleor offers as a collection point
     cart = checkout.add_to_cart(None, cheese.variants.get().saleor_variant_id, 1, saleor)
