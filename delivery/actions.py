@@ -103,7 +103,8 @@ def get_or_create_day(date: dt.date) -> DeliveryDay:
 def upsert_tasks(day: DeliveryDay, tasks: list[TaskSpec]) -> list[DeliveryTask]:
     """Create or update tasks by ``source``; calling again with the same specs changes nothing.
 
-    A task the driver has already served is left as it is. After the day's cut-off
+    A task the driver has already served, or that staff moved to another day or relay point,
+    is left as it is. After the day's cut-off
     (``frozen_at``) only urgent tasks may be added; a new urgent task on a day that already
     has a plan queues a re-plan of the rest of the day (after commit).
 
@@ -122,6 +123,9 @@ def upsert_tasks(day: DeliveryDay, tasks: list[TaskSpec]) -> list[DeliveryTask]:
                 raise ValidationError(f"task {spec.source!r}: day {day} is closed to new tasks", code="day_frozen")
             result.append(DeliveryTask.objects.create(day=day, source=spec.source, **_fields(spec)))
             urgent_added |= spec.urgent
+            continue
+        if existing.moved_by_staff:
+            result.append(existing)  # the staff's decision wins over a replayed source
             continue
         if existing.day_id != day.pk:
             raise ValidationError(f"task {spec.source!r} already belongs to day {existing.day}", code="other_day")

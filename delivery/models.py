@@ -162,6 +162,7 @@ class DeliveryTask(models.Model):
                                     related_name="delivery_tasks")
     penalty_c = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: mandatory stop.")
     urgent = models.BooleanField(default=False)
+    moved_by_staff = models.BooleanField(default=False, help_text="Staff moved it (day or relay point): sources no longer update it.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
     fail_reason = models.CharField(max_length=20, choices=FailReason.choices, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)

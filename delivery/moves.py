@@ -134,7 +134,8 @@ def move_to_day(task: DeliveryTask, date: dt.date, today: dt.date) -> tuple[list
     for t in group:
         t.day = day
         t.windows = new_windows.get(t.pk, t.windows)
-        t.save(update_fields=["day", "windows", "updated_at"])
+        t.moved_by_staff = True
+        t.save(update_fields=["day", "windows", "moved_by_staff", "updated_at"])
     log.info("tasks %s moved to %s", [t.pk for t in group], date)
     return group, True
 
@@ -172,8 +173,9 @@ def move_to_relay(task: DeliveryTask, relay_id: int) -> tuple[DeliveryTask, bool
     windows = _check_relay(relay, delivery.day.date, delivery)
     log.info("task %s: home delivery (%s) becomes a drop at relay %s", delivery.pk, delivery.address, relay.pk)
     delivery.kind, delivery.relay_point = DeliveryTask.Kind.RELAY, relay
+    delivery.moved_by_staff = True
     delivery.address, delivery.lon, delivery.lat = f"{relay.name}, {relay.address}", relay.lon, relay.lat
     delivery.windows, delivery.doorstep_notes = windows, ""
-    delivery.save(update_fields=["kind", "relay_point", "address", "lon", "lat", "windows", "doorstep_notes",
+    delivery.save(update_fields=["kind", "relay_point", "moved_by_staff", "address", "lon", "lat", "windows", "doorstep_notes",
                                  "updated_at"])
     return delivery, True

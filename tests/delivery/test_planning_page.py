@@ -226,6 +226,21 @@ def test_moving_a_stop_to_another_day_moves_both_tasks_of_its_pair_once(staff_cl
     assert page.context["unassigned"] == []
 
 
+def test_a_replayed_source_does_not_undo_a_staff_move(staff_client, day_with_left_out_pair, late_pair):
+    day = day_with_left_out_pair
+    collect, delivery = _pair()
+    target = day.date + dt.timedelta(days=2)
+    staff_client.post(reverse("delivery:task_move_day", args=[delivery.pk]), {"date": target.isoformat()})
+
+    # the order's webhook is delivered again and asks for the original day and fields
+    upsert_tasks(day, late_pair)
+
+    collect.refresh_from_db()
+    delivery.refresh_from_db()
+    assert collect.day.date == target == delivery.day.date
+    assert collect.moved_by_staff and delivery.moved_by_staff
+
+
 def test_moving_from_the_collect_side_moves_the_delivery_too(staff_client, day_with_left_out_pair):
     collect, delivery = _pair()
     target = day_with_left_out_pair.date + dt.timedelta(days=1)
