@@ -16,417 +16,50 @@ Money is :class:`decimal.Decimal` in euros; weights are kilograms; quantities ar
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
-#: Slug of the product attribute (dropdown) that names a product's vendor.
-VENDOR_ATTRIBUTE_SLUG = "vendor"
-#: Metadata key holding the vendor slug on products, variants and warehouses.
-VENDOR_METADATA_KEY = "mormal.vendor"
-#: Metadata key marking what a warehouse stands for: "vendor" or "relay".
-WAREHOUSE_ROLE_METADATA_KEY = "mormal.role"
-#: Prefix of the order metadata keys that list the vendors of an order ("mormal.vendor.<slug>": "1").
-ORDER_VENDOR_METADATA_PREFIX = "mormal.vendor."
-
-
-class ClickAndCollect(enum.StrEnum):
-    """Saleor's ``WarehouseClickAndCollectOptionEnum``."""
-
-    DISABLED = "DISABLED"
-    LOCAL = "LOCAL"  # collection point using this warehouse's own stock (a vendor's shop)
-    ALL = "ALL"  # collection point served from every warehouse's stock (a relay point)
-
-
-class PaymentMode(enum.StrEnum):
-    """How the app records a checkout's payment through the Transactions API."""
-
-    CHARGE = "CHARGE"  # test gateway: the amount is charged at once
-    AUTHORIZE = "AUTHORIZE"  # pay on delivery: authorised now, charged when cash is collected
-
-
-# ---------------------------------------------------------------------------------- shared values
-
-
-@dataclass(frozen=True)
-class Money:
-    """An amount in one currency (Saleor ``Money``)."""
-
-    amount: Decimal
-    currency: str = "EUR"
-
-
-@dataclass(frozen=True)
-class Address:
-    """A postal address (Saleor ``Address`` / ``AddressInput``); country is ISO 3166-1 alpha-2."""
-
-    street_address_1: str
-    postal_code: str
-    city: str
-    country: str = "FR"
-    first_name: str = ""
-    last_name: str = ""
-    company_name: str = ""
-    street_address_2: str = ""
-    phone: str = ""
-
-
-@dataclass(frozen=True)
-class CollectionPoint:
-    """A warehouse offered as a pickup place at checkout (``Checkout.availableCollectionPoints``)."""
-
-    id: str
-    name: str
-    click_and_collect: ClickAndCollect
-    address: Address
-
-
-# ---------------------------------------------------------------------------------- warehouses
-
-
-@dataclass(frozen=True)
-class WarehouseInput:
-    """Fields to create or update a warehouse (one per vendor, one per relay point)."""
-
-    name: str
-    address: Address
-    slug: str = ""
-    email: str = ""
-    click_and_collect: ClickAndCollect = ClickAndCollect.DISABLED
-    is_private: bool = True
-    external_reference: str = ""
-    metadata: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Warehouse:
-    """A Saleor warehouse."""
-
-    id: str
-    name: str
-    slug: str
-    email: str
-    address: Address
-    click_and_collect: ClickAndCollect
-    is_private: bool
-    external_reference: str | None
-    metadata: Mapping[str, str]
-
-
-# ---------------------------------------------------------------------------------- catalogue
-
-
-@dataclass(frozen=True)
-class Category:
-    """A product category."""
-
-    id: str
-    name: str
-    slug: str
-    parent_id: str | None = None
-
-
-@dataclass(frozen=True)
-class ProductType:
-    """A product type; ``has_variants`` false means one default variant per product."""
-
-    id: str
-    name: str
-    slug: str
-    has_variants: bool
-
-
-@dataclass(frozen=True)
-class ProductInput:
-    """Fields to create or update a product.
-
-    ``vendor_slug`` is written both as the ``vendor`` dropdown attribute value and as the
-    ``mormal.vendor`` metadata. ``attributes`` maps other attribute slugs to a plain value.
-    """
-
-    name: str
-    product_type_id: str
-    category_id: str
-    vendor_slug: str
-    slug: str = ""
-    description: str = ""
-    weight_kg: Decimal | None = None
-    attributes: Mapping[str, str] = field(default_factory=dict)
-    metadata: Mapping[str, str] = field(default_factory=dict)
-    external_reference: str = ""
-    is_published: bool = True
-
-
-@dataclass(frozen=True)
-class StockLevel:
-    """Stock of one variant in one warehouse."""
-
-    warehouse_id: str
-    quantity: int
-    quantity_allocated: int = 0
-
-
-@dataclass(frozen=True)
-class VariantInput:
-    """Fields to create or update a variant; ``stocks`` replaces stock per listed warehouse."""
-
-    sku: str
-    price: Decimal
-    name: str = ""
-    weight_kg: Decimal | None = None
-    track_inventory: bool = True
-    stocks: Sequence[StockLevel] = ()
-    metadata: Mapping[str, str] = field(default_factory=dict)
-    external_reference: str = ""
-
-
-@dataclass(frozen=True)
-class Variant:
-    """A sellable variant with its channel price and stock per warehouse."""
-
-    id: str
-    product_id: str
-    sku: str | None
-    name: str
-    price: Money | None
-    weight_kg: Decimal | None
-    track_inventory: bool
-    stocks: tuple[StockLevel, ...]
-    quantity_available: int
-    metadata: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class ProductMedia:
-    """An image of a product, stored by Saleor from a URL."""
-
-    id: str
-    url: str
-    alt: str
-
-
-@dataclass(frozen=True)
-class Product:
-    """A product with its vendor, category, variants and media."""
-
-    id: str
-    name: str
-    slug: str
-    description: str
-    vendor_slug: str | None
-    category: Category | None
-    product_type: ProductType
-    attributes: Mapping[str, str]
-    variants: tuple[Variant, ...]
-    media: tuple[ProductMedia, ...]
-    metadata: Mapping[str, str]
-    is_published: bool
-    is_available_for_purchase: bool
-    updated_at: datetime | None = None
-
-    @property
-    def thumbnail_url(self) -> str | None:
-        """URL of the first image, if any."""
-        return self.media[0].url if self.media else None
-
-
-@dataclass(frozen=True)
-class ProductQuery:
-    """Storefront/vendor listing filters; all optional and combined with AND."""
-
-    search: str = ""
-    category_ids: Sequence[str] = ()
-    vendor_slugs: Sequence[str] = ()
-    warehouse_ids: Sequence[str] = ()
-    ids: Sequence[str] = ()
-    metadata: Mapping[str, str] = field(default_factory=dict)
-    only_published: bool = True
-    first: int = 50
-    after: str | None = None
-
-
-@dataclass(frozen=True)
-class ProductPage:
-    """One page of products (Relay cursor pagination)."""
-
-    products: tuple[Product, ...]
-    total_count: int
-    end_cursor: str | None
-    has_next_page: bool
-
-
-# ---------------------------------------------------------------------------------- checkout
-
-
-@dataclass(frozen=True)
-class CheckoutLineInput:
-    """A variant and a quantity to put in a checkout."""
-
-    variant_id: str
-    quantity: int
-
-
-@dataclass(frozen=True)
-class CheckoutLine:
-    """A checkout line; ``vendor_slug`` comes from the product's metadata."""
-
-    id: str
-    variant_id: str
-    sku: str | None
-    product_id: str
-    product_name: str
-    variant_name: str
-    vendor_slug: str | None
-    quantity: int
-    unit_price: Money
-    total_price: Money
-
-
-@dataclass(frozen=True)
-class ShippingMethod:
-    """A shipping method offered for a checkout (zone method or app-provided via sync webhook)."""
-
-    id: str
-    name: str
-    price: Money
-    minimum_delivery_days: int | None = None
-    maximum_delivery_days: int | None = None
-    description: str = ""
-    metadata: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class SelectedDelivery:
-    """The delivery chosen on a checkout or order: a collection point or a shipping method."""
-
-    kind: str  # "collection_point" or "shipping_method"
-    id: str
-    name: str
-    price: Money
-
-
-@dataclass(frozen=True)
-class Checkout:
-    """A Saleor checkout (the shopper's one cart across vendors)."""
-
-    id: str
-    token: str
-    email: str | None
-    lines: tuple[CheckoutLine, ...]
-    shipping_address: Address | None
-    billing_address: Address | None
-    delivery: SelectedDelivery | None
-    subtotal: Money
-    shipping_price: Money
-    total: Money
-    is_shipping_required: bool
-    authorize_status: str
-    charge_status: str
-    metadata: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class Transaction:
-    """A Transactions API item recorded by the app on a checkout or order."""
-
-    id: str
-    name: str
-    psp_reference: str
-    authorized: Money
-    charged: Money
-
-
-# ---------------------------------------------------------------------------------- orders
-
-
-@dataclass(frozen=True)
-class OrderLine:
-    """An order line; ``warehouse_ids`` are where its stock was allocated or fulfilled from."""
-
-    id: str
-    variant_id: str | None
-    sku: str | None
-    product_name: str
-    variant_name: str
-    vendor_slug: str | None
-    quantity: int
-    quantity_fulfilled: int
-    unit_price: Money
-    total_price: Money
-    warehouse_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class FulfillmentLineInput:
-    """Quantity of one order line fulfilled from one warehouse."""
-
-    order_line_id: str
-    warehouse_id: str
-    quantity: int
-
-
-@dataclass(frozen=True)
-class Fulfillment:
-    """A fulfillment (a vendor's prepared share of an order)."""
-
-    id: str
-    number: int
-    status: str
-    warehouse_id: str | None
-    lines: tuple[tuple[str, int], ...]  # (order line id, quantity)
-
-
-@dataclass(frozen=True)
-class Order:
-    """A Saleor order; ``status`` and ``charge_status`` are Saleor's enum names."""
-
-    id: str
-    number: str
-    created: datetime
-    status: str
-    charge_status: str
-    authorize_status: str
-    email: str | None
-    lines: tuple[OrderLine, ...]
-    shipping_address: Address | None
-    billing_address: Address | None
-    delivery: SelectedDelivery | None
-    total: Money
-    metadata: Mapping[str, str]
-    fulfillments: tuple[Fulfillment, ...]
-    checkout_id: str | None = None
-
-    @property
-    def vendor_slugs(self) -> tuple[str, ...]:
-        """Vendors with at least one line in this order, sorted."""
-        return tuple(sorted({ln.vendor_slug for ln in self.lines if ln.vendor_slug}))
-
-    def lines_for_vendor(self, vendor_slug: str) -> tuple[OrderLine, ...]:
-        """The vendor's own share of the order."""
-        return tuple(ln for ln in self.lines if ln.vendor_slug == vendor_slug)
-
-
-@dataclass(frozen=True)
-class OrderQuery:
-    """Order listing filters; ``vendor_slug`` uses the ``mormal.vendor.<slug>`` order metadata.
-
-    Saleor has no order filter by warehouse, so ``warehouse_id`` keeps, among the fetched
-    orders, those with a line allocated in (or fulfilled from) that warehouse.
-    """
-
-    vendor_slug: str = ""
-    warehouse_id: str = ""  # lines allocated/fulfilled there (filtered after fetching)
-    ids: Sequence[str] = ()
-    numbers: Sequence[str] = ()
-    created_from: datetime | None = None
-    created_to: datetime | None = None
-    statuses: Sequence[str] = ()
-    metadata: Mapping[str, str] = field(default_factory=dict)
-    first: int = 100
-
+# The values live in their own module; they are re-exported here so callers keep writing ``port.Order``.
+from marketplace.saleor.order_values import (  # noqa: F401
+    Checkout,
+    CheckoutLine,
+    CheckoutLineInput,
+    Fulfillment,
+    FulfillmentLineInput,
+    Order,
+    OrderLine,
+    OrderQuery,
+    SelectedDelivery,
+    ShippingMethod,
+    ShippingOffer,
+    ShippingRequest,
+    ShippingRequestLine,
+    Transaction,
+)
+from marketplace.saleor.values import (  # noqa: F401
+    ORDER_VENDOR_METADATA_PREFIX,
+    VENDOR_ATTRIBUTE_SLUG,
+    VENDOR_METADATA_KEY,
+    WAREHOUSE_ROLE_METADATA_KEY,
+    Address,
+    Category,
+    ClickAndCollect,
+    CollectionPoint,
+    Money,
+    PaymentMode,
+    Product,
+    ProductInput,
+    ProductMedia,
+    ProductPage,
+    ProductQuery,
+    ProductType,
+    StockLevel,
+    Variant,
+    VariantInput,
+    Warehouse,
+    WarehouseInput,
+)
 
 # ---------------------------------------------------------------------------------- the port
 
@@ -597,47 +230,3 @@ def get_saleor() -> SaleorPort:
     from marketplace.saleor.standin.transport import shared_stand_in
 
     return shared_stand_in()
-
-
-# ---------------------------------------------------------------------------------- sync webhook
-
-
-@dataclass(frozen=True)
-class ShippingRequestLine:
-    """One line of a checkout asking for shipping methods."""
-
-    variant_id: str
-    sku: str | None
-    product_name: str
-    vendor_slug: str | None
-    quantity: int
-    unit_price: Money
-
-
-@dataclass(frozen=True)
-class ShippingRequest:
-    """What the SHIPPING_LIST_METHODS_FOR_CHECKOUT webhook tells us about a checkout."""
-
-    checkout_id: str
-    email: str | None
-    shipping_address: Address | None
-    lines: tuple[ShippingRequestLine, ...]
-    metadata: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class ShippingOffer:
-    """One method our app offers; serialised into the list Saleor expects.
-
-    ``id`` is ours (for example ``"slot:2026-12-03:am"``); Saleor wraps it into a
-    ShippingMethod id. ``amount`` is in the checkout's currency.
-    """
-
-    id: str
-    name: str
-    amount: Decimal
-    currency: str = "EUR"
-    minimum_delivery_days: int | None = None
-    maximum_delivery_days: int | None = None
-    description: str = ""
-    metadata: Mapping[str, str] = field(default_factory=dict)

@@ -1,0 +1,226 @@
+"""Typed values of checkouts, orders and the shipping sync webhook (frozen dataclasses).
+
+Money is :class:`decimal.Decimal` in euros; quantities are integers; identifiers are Saleor global IDs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from marketplace.saleor.values import Address, Money
+
+# ---------------------------------------------------------------------------------- checkout
+
+
+@dataclass(frozen=True)
+class CheckoutLineInput:
+    """A variant and a quantity to put in a checkout."""
+
+    variant_id: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class CheckoutLine:
+    """A checkout line; ``vendor_slug`` comes from the product's metadata."""
+
+    id: str
+    variant_id: str
+    sku: str | None
+    product_id: str
+    product_name: str
+    variant_name: str
+    vendor_slug: str | None
+    quantity: int
+    unit_price: Money
+    total_price: Money
+
+
+@dataclass(frozen=True)
+class ShippingMethod:
+    """A shipping method offered for a checkout (zone method or app-provided via sync webhook)."""
+
+    id: str
+    name: str
+    price: Money
+    minimum_delivery_days: int | None = None
+    maximum_delivery_days: int | None = None
+    description: str = ""
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SelectedDelivery:
+    """The delivery chosen on a checkout or order: a collection point or a shipping method."""
+
+    kind: str  # "collection_point" or "shipping_method"
+    id: str
+    name: str
+    price: Money
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """A Saleor checkout (the shopper's one cart across vendors)."""
+
+    id: str
+    token: str
+    email: str | None
+    lines: tuple[CheckoutLine, ...]
+    shipping_address: Address | None
+    billing_address: Address | None
+    delivery: SelectedDelivery | None
+    subtotal: Money
+    shipping_price: Money
+    total: Money
+    is_shipping_required: bool
+    authorize_status: str
+    charge_status: str
+    metadata: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Transaction:
+    """A Transactions API item recorded by the app on a checkout or order."""
+
+    id: str
+    name: str
+    psp_reference: str
+    authorized: Money
+    charged: Money
+
+
+# ---------------------------------------------------------------------------------- orders
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """An order line; ``warehouse_ids`` are where its stock was allocated or fulfilled from."""
+
+    id: str
+    variant_id: str | None
+    sku: str | None
+    product_name: str
+    variant_name: str
+    vendor_slug: str | None
+    quantity: int
+    quantity_fulfilled: int
+    unit_price: Money
+    total_price: Money
+    warehouse_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FulfillmentLineInput:
+    """Quantity of one order line fulfilled from one warehouse."""
+
+    order_line_id: str
+    warehouse_id: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Fulfillment:
+    """A fulfillment (a vendor's prepared share of an order)."""
+
+    id: str
+    number: int
+    status: str
+    warehouse_id: str | None
+    lines: tuple[tuple[str, int], ...]  # (order line id, quantity)
+
+
+@dataclass(frozen=True)
+class Order:
+    """A Saleor order; ``status`` and ``charge_status`` are Saleor's enum names."""
+
+    id: str
+    number: str
+    created: datetime
+    status: str
+    charge_status: str
+    authorize_status: str
+    email: str | None
+    lines: tuple[OrderLine, ...]
+    shipping_address: Address | None
+    billing_address: Address | None
+    delivery: SelectedDelivery | None
+    total: Money
+    metadata: Mapping[str, str]
+    fulfillments: tuple[Fulfillment, ...]
+    checkout_id: str | None = None
+
+    @property
+    def vendor_slugs(self) -> tuple[str, ...]:
+        """Vendors with at least one line in this order, sorted."""
+        return tuple(sorted({ln.vendor_slug for ln in self.lines if ln.vendor_slug}))
+
+    def lines_for_vendor(self, vendor_slug: str) -> tuple[OrderLine, ...]:
+        """The vendor's own share of the order."""
+        return tuple(ln for ln in self.lines if ln.vendor_slug == vendor_slug)
+
+
+@dataclass(frozen=True)
+class OrderQuery:
+    """Order listing filters; ``vendor_slug`` uses the ``mormal.vendor.<slug>`` order metadata.
+
+    Saleor has no order filter by warehouse, so ``warehouse_id`` keeps, among the fetched
+    orders, those with a line allocated in (or fulfilled from) that warehouse.
+    """
+
+    vendor_slug: str = ""
+    warehouse_id: str = ""  # lines allocated/fulfilled there (filtered after fetching)
+    ids: Sequence[str] = ()
+    numbers: Sequence[str] = ()
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    statuses: Sequence[str] = ()
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    first: int = 100
+
+
+# ---------------------------------------------------------------------------------- sync webhook
+
+
+@dataclass(frozen=True)
+class ShippingRequestLine:
+    """One line of a checkout asking for shipping methods."""
+
+    variant_id: str
+    sku: str | None
+    product_name: str
+    vendor_slug: str | None
+    quantity: int
+    unit_price: Money
+
+
+@dataclass(frozen=True)
+class ShippingRequest:
+    """What the SHIPPING_LIST_METHODS_FOR_CHECKOUT webhook tells us about a checkout."""
+
+    checkout_id: str
+    email: str | None
+    shipping_address: Address | None
+    lines: tuple[ShippingRequestLine, ...]
+    metadata: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class ShippingOffer:
+    """One method our app offers; serialised into the list Saleor expects.
+
+    ``id`` is ours (for example ``"slot:2026-12-03:am"``); Saleor wraps it into a
+    ShippingMethod id. ``amount`` is in the checkout's currency.
+    """
+
+    id: str
+    name: str
+    amount: Decimal
+    currency: str = "EUR"
+    minimum_delivery_days: int | None = None
+    maximum_delivery_days: int | None = None
+    description: str = ""
+    metadata: Mapping[str, str] = field(default_factory=dict)
