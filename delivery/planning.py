@@ -14,6 +14,7 @@ from django.db import transaction
 
 from delivery.routing.model import DeliveryModel
 from delivery.routing.problem import Compartment, Load, Quantity, StopKind, TimeWindow
+from marketplace.territory.hours import opening_intervals
 
 from .models import (
     COMPARTMENTS,
@@ -72,11 +73,7 @@ def task_windows(task: DeliveryTask, not_before_s: int = 0) -> list[TimeWindow]:
 
 def relay_opening(relay, date: dt.date) -> list[TimeWindow]:
     """Opening windows of a ``territory.RelayPoint`` on ``date``; ``[0, 0]`` when closed."""
-    out = []
-    for start, end in relay.opening_hours.get(str(date.isoweekday()), []):
-        h1, m1 = (int(x) for x in start.split(":"))
-        h2, m2 = (int(x) for x in end.split(":"))
-        out.append(TimeWindow(h1 * 3600 + m1 * 60, h2 * 3600 + m2 * 60))
+    out = [TimeWindow(a, b) for a, b in opening_intervals(relay.opening_hours, date)]
     return out or [TimeWindow(0, 0)]
 
 

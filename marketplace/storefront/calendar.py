@@ -1,4 +1,4 @@
-"""The delivery calendar: which days the van serves a commune, the cut-off, and opening hours.
+"""The delivery calendar: which days the van serves a commune, and the order cut-off.
 
 The van serves groups of communes (:class:`ServiceArea`) on fixed weekdays. Orders for a day
 close at the cut-off, ``settings.ORDER_CUTOFF`` (``"18:00"`` the day before by default).
@@ -44,19 +44,6 @@ def service_days(commune: Commune, now: dt.datetime | None = None, horizon: int 
         for area in areas:
             if area.weekday == day.isoweekday():
                 yield day, area
-
-
-def opening_intervals(opening_hours: dict, day: dt.date) -> list[tuple[int, int]]:
-    """Opening intervals of a place on ``day`` in seconds since midnight.
-
-    ``opening_hours`` maps ISO weekday strings to ``[["HH:MM", "HH:MM"], ...]``.
-    """
-    result = []
-    for start, end in opening_hours.get(str(day.isoweekday()), []):
-        h1, m1 = (int(p) for p in start.split(":"))
-        h2, m2 = (int(p) for p in end.split(":"))
-        result.append((h1 * 3600 + m1 * 60, h2 * 3600 + m2 * 60))
-    return result
 
 
 def hhmm(seconds: int) -> str:

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from marketplace.saleor import port
+from marketplace.territory.hours import opening_intervals
 from marketplace.territory.models import Commune, RelayPoint
 from marketplace.vendors.models import Vendor
 
@@ -72,7 +73,7 @@ def collect_options(cart: CartFacts, now: dt.datetime | None = None) -> list[Del
         return []
     options, day = [], calendar.first_open_day(now)
     for _ in range(10):
-        hours = calendar.opening_intervals(vendor.opening_hours, day)
+        hours = opening_intervals(vendor.opening_hours, day)
         if hours:
             options.append(DeliveryOption(
                 "collect", f"collect:{vendor.slug}:{day.isoformat()}", f"Retrait chez {vendor.name}", day,
@@ -91,7 +92,7 @@ def relay_options(cart: CartFacts, now: dt.datetime | None = None) -> list[Deliv
     options = []
     for relay in RelayPoint.objects.filter(active=True).select_related("commune"):
         for day, _area in calendar.service_days(relay.commune, now):
-            hours = calendar.opening_intervals(relay.opening_hours, day)
+            hours = opening_intervals(relay.opening_hours, day)
             if not hours:
                 continue
             free = relay.fridge_capacity_l * 1000 - reservations.relay_used_ml(relay, day, now)

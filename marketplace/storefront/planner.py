@@ -13,10 +13,10 @@ import logging
 from delivery.actions import TaskSpec, get_or_create_day, upsert_tasks
 from marketplace.saleor import port
 from marketplace.saleor.registry import ReceivedEvent
+from marketplace.territory.hours import opening_intervals
 from marketplace.territory.models import RelayPoint, Shopper
 from marketplace.vendors.models import Vendor
 
-from . import calendar
 from .loads import line_facts, per_vendor
 from .models import Slot
 
@@ -70,7 +70,7 @@ def tasks_for_order(order: port.Order) -> tuple[dt.date, list[TaskSpec]]:
         if relay is None:
             raise ValueError(f"order {order.number}: unknown relay point {meta.get(META + 'relay')!r}")
         target = {"kind": "relay", "name": relay.name, "address": relay.address, "lon": relay.lon, "lat": relay.lat,
-                  "windows": tuple(calendar.opening_intervals(relay.opening_hours, day)) or DEFAULT_DAY,
+                  "windows": tuple(opening_intervals(relay.opening_hours, day)) or DEFAULT_DAY,
                   "relay_point_id": relay.pk}
     payment = meta.get(META + "payment", "")
     specs: list[TaskSpec] = []
@@ -82,7 +82,7 @@ def tasks_for_order(order: port.Order) -> tuple[dt.date, list[TaskSpec]]:
         specs.append(TaskSpec(
             kind="collect", source=f"{key}:collect", shipment_key=key, name=vendor.name, address=vendor.address,
             lon=vendor.lon, lat=vendor.lat, phone=vendor.phone, loads=loads, crates=crates,
-            windows=tuple(calendar.opening_intervals(vendor.opening_hours, day)) or DEFAULT_DAY))
+            windows=tuple(opening_intervals(vendor.opening_hours, day)) or DEFAULT_DAY))
         first = index == 0
         specs.append(TaskSpec(
             source=f"{key}:deliver", shipment_key=key, loads=loads, crates=crates,
