@@ -9,7 +9,6 @@
 
 import datetime as dt
 import logging
-import math
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +19,7 @@ from marketplace.territory.models import RelayPoint
 from .models import COMPARTMENTS, DeliveryDay, DeliveryTask, Notification
 from .notify import Message, get_notifier
 from .planning import relay_opening
+from .routing.straightline import great_circle_m
 
 log = logging.getLogger(__name__)
 
@@ -59,14 +59,6 @@ def on_failed(task: DeliveryTask) -> None:
     schedule_replan(task.day_id, reason=f"échec arrêt {task.pk}")
 
 
-def _distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance in metres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 2 * 6_371_000 * math.asin(math.sqrt(a))
-
-
 def nearest_open_relay(task: DeliveryTask, after_s: int) -> tuple[RelayPoint, list[list[int]]] | None:
     """The active relay point nearest the task that is still open after ``after_s`` today.
 
@@ -78,7 +70,7 @@ def nearest_open_relay(task: DeliveryTask, after_s: int) -> tuple[RelayPoint, li
                    if w.end_s > after_s and w.end_s > 0]
         if not windows:
             continue
-        d = _distance_m(task.lon, task.lat, relay.lon, relay.lat)
+        d = great_circle_m(task.lon, task.lat, relay.lon, relay.lat)
         if best is None or d < best[0]:
             best = (d, relay, windows)
     return (best[1], best[2]) if best else None

@@ -6,11 +6,19 @@ its French :attr:`StraightLineTravel.label`, so nobody mistakes it for road time
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 
 EARTH_RADIUS_M = 6_371_008.8
+
+
+def great_circle_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance between two ``(lon, lat)`` points, in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 def haversine_m(points: Sequence[tuple[float, float]], *,

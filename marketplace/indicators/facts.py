@@ -8,12 +8,11 @@
 
 from __future__ import annotations
 
-import math
-
 from django.db import transaction
 from django.db.models import Sum
 
 from delivery.models import DeliveryTask, Round
+from delivery.routing.straightline import great_circle_m
 from marketplace.storefront.models import ShopOrder
 from marketplace.vendors.models import VendorOrder
 
@@ -23,17 +22,9 @@ from .models import DeliveryFact, RoundFact, SaleFact
 DETOUR = 1.3
 
 
-def crow_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(a))
-
-
 def trip_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Estimated road round trip between two points, km (straight line × DETOUR × 2)."""
-    return 2 * DETOUR * crow_km(lon1, lat1, lon2, lat2)
+    return 2 * DETOUR * great_circle_m(lon1, lat1, lon2, lat2) / 1000
 
 
 @transaction.atomic

@@ -150,7 +150,7 @@ def test_staff_choice_retry_next_round_creates_a_task_on_the_next_day(client, ad
 def test_staff_choice_relay_today_sends_the_goods_to_the_nearest_open_relay(client, admin_user, phone_url,
                                                                            current_round, eager_celery,
                                                                        django_capture_on_commit_callbacks):
-    from delivery.failures import _distance_m
+    from delivery.routing.straightline import great_circle_m
     from marketplace.territory.models import RelayPoint
 
     home = next(s.task for s in current_round.stops.all() if s.task.kind == "home")
@@ -163,7 +163,7 @@ def test_staff_choice_relay_today_sends_the_goods_to_the_nearest_open_relay(clie
     home.refresh_from_db()
     follow = home.follow_up
     assert follow.kind == "relay" and follow.day_id == home.day_id
-    nearest = min(RelayPoint.objects.all(), key=lambda r: _distance_m(home.lon, home.lat, r.lon, r.lat))
+    nearest = min(RelayPoint.objects.all(), key=lambda r: great_circle_m(home.lon, home.lat, r.lon, r.lat))
     assert follow.relay_point == nearest
     plan = home.day.plans.get(is_current=True)
     assert plan.rounds.get(shift=current_round.shift).stops.filter(task=follow).exists()  # the van with the goods
