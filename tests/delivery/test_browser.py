@@ -1,30 +1,20 @@
 """The phone view in real headless Chromium (Debian's package) driven by Playwright."""
 
 import json
-import shutil
 
 import pytest
 
 from delivery.models import DeliveryTask, StopEvent
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+from tests.browser import chromium_page
 
 
 @pytest.fixture
 def page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
     # itself are still plain synchronous code.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 412, "height": 915}, is_mobile=True, has_touch=True)
-        yield context.new_page()
-        context.close()
-        browser.close()
+    with chromium_page(viewport={"width": 412, "height": 915}, is_mobile=True, has_touch=True) as page:
+        yield page
 
 
 def stop_item(page, task):
