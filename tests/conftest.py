@@ -1,6 +1,14 @@
-"""Suite-wide fixtures. The database is always a real PostgreSQL (see ``marketplace.launcher``)."""
+"""Suite-wide fixtures. The database is always a real PostgreSQL (see ``marketplace.launcher``).
 
+``--clock 2027-01-02T00:30`` (or ``MORMAL_TEST_CLOCK``) runs the whole suite as if the wall clock
+read that instant in Paris time, and then went on ticking: the suite must pass at any date and
+hour, so a night, a weekend, a month end or a DST change is tried by shifting the clock, not by
+waiting for it. See ``README.md`` for the four moments CI-proofing uses.
+"""
+
+import datetime as dt
 import os
+import zoneinfo
 
 import pytest
 
@@ -10,6 +18,47 @@ os.environ.setdefault("MORMAL_DEV", "1")
 TEST_REDIS_URL = os.environ.setdefault("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ["CELERY_BROKER_URL"] = TEST_REDIS_URL
 os.environ["CELERY_RESULT_BACKEND"] = TEST_REDIS_URL
+
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock", default=os.environ.get("MORMAL_TEST_CLOCK", ""),
+        help="run the suite with the wall clock shifted to this Paris local time (ISO, e.g. 2027-01-02T00:30)",
+    )
+
+
+def clock_instant(value: str) -> dt.datetime:
+    """The aware instant ``value`` names, read as Paris local time when it has no offset."""
+    at = dt.datetime.fromisoformat(value)
+    return at if at.tzinfo else at.replace(tzinfo=PARIS)
+
+
+def pytest_configure(config):
+    value = config.getoption("--clock")
+    if not value:
+        return
+    import time_machine
+
+    # tick=True: time goes on from the destination, so timeouts and expiries still behave.
+    traveller = time_machine.travel(clock_instant(value), tick=True)
+    traveller.start()
+    config._mormal_clock = traveller
+
+
+def pytest_unconfigure(config):
+    traveller = getattr(config, "_mormal_clock", None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config):
+    value = config.getoption("--clock")
+    if value:
+        return f"clock shifted to {clock_instant(value).isoformat()} (Europe/Paris), ticking"
+    return None
 
 
 @pytest.fixture

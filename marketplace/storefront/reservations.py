@@ -44,8 +44,8 @@ def relay_used_ml(relay: RelayPoint, date: dt.date, now: dt.datetime | None = No
 
 
 @transaction.atomic
-def reserve_slot(checkout_id: str, slot_id: int) -> Reservation:
-    """Hold ``slot_id`` for the checkout, replacing any earlier hold of that checkout.
+def reserve_slot(checkout_id: str, slot_id: int, now: dt.datetime | None = None) -> Reservation:
+    """Hold ``slot_id`` for the checkout from ``now`` (default: the clock), replacing any earlier hold.
 
     Raises
     ------
@@ -53,7 +53,7 @@ def reserve_slot(checkout_id: str, slot_id: int) -> Reservation:
         ``slot_full`` when every place is taken by orders or live holds.
     """
     slot = Slot.objects.select_for_update().select_related("pattern").get(pk=slot_id)
-    now = timezone.now()
+    now = now or timezone.now()
     if slot_taken(slot, now, exclude_checkout=checkout_id) >= slot.capacity:
         raise StorefrontError(
             f"Le créneau du {slot.date:%d/%m} est complet. Merci d'en choisir un autre.", code=errors.SLOT_FULL)
@@ -65,8 +65,10 @@ def reserve_slot(checkout_id: str, slot_id: int) -> Reservation:
 
 
 @transaction.atomic
-def reserve_relay(checkout_id: str, relay_id: int, date: dt.date, chilled_ml: int) -> Reservation:
-    """Hold ``chilled_ml`` of fridge room at the relay point for ``date``.
+def reserve_relay(
+    checkout_id: str, relay_id: int, date: dt.date, chilled_ml: int, now: dt.datetime | None = None,
+) -> Reservation:
+    """Hold ``chilled_ml`` of fridge room at the relay point for ``date``, from ``now`` (default: the clock).
 
     Raises
     ------
@@ -74,7 +76,7 @@ def reserve_relay(checkout_id: str, relay_id: int, date: dt.date, chilled_ml: in
         ``relay_full`` when the fridge lacks that room for the day.
     """
     relay = RelayPoint.objects.select_for_update().get(pk=relay_id)
-    now = timezone.now()
+    now = now or timezone.now()
     free = relay.fridge_capacity_l * 1000 - relay_used_ml(relay, date, now, exclude_checkout=checkout_id)
     if chilled_ml > free:
         raise StorefrontError(

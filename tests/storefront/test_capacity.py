@@ -76,11 +76,12 @@ def test_relay_fridge_room_is_shared_by_the_day_and_refuses_overflow(relay):
 
 def test_relay_is_offered_only_while_its_fridge_has_room_and_never_for_frozen(relay, calendar_for):
     calendar_for("Jolimetz")
-    now = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(9, 0)))
+    # given a Tuesday morning: every hold and every offer below is made at that same instant
+    now = timezone.make_aware(dt.datetime(2030, 1, 8, 9, 0))
     small = offers.CartFacts(vendor_slugs=("a",), chilled_ml=3000, frozen_ml=0)
     options = offers.relay_options(small, now)
     assert [o.label for o in options] == [relay.name]
-    reservations.reserve_relay("other", relay.pk, options[0].date, 8000)
+    reservations.reserve_relay("other", relay.pk, options[0].date, 8000, now=now)
     assert offers.relay_options(small, now) == []  # 3 l no longer fit in the 2 l left
     assert offers.relay_options(offers.CartFacts(("a",), 0, 0), now)  # a dry cart still can
     assert offers.relay_options(offers.CartFacts(("a",), 0, 500), now) == []  # frozen never
