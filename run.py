@@ -31,7 +31,8 @@ def venv_python() -> Path:
 
 def ensure_venv(lock: Path) -> None:
     """Create ``.venv`` and install ``lock`` into it unless it is already installed."""
-    if sys.version_info < (3, 11):
+    # This file runs on whatever python3 a person has: an old one gets a sentence, not a traceback.
+    if sys.version_info < (3, 11):  # noqa: UP036
         sys.exit(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]}).")
     if not venv_python().exists():
         print(f"[run] creating virtual environment in {VENV}", flush=True)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,8 +38,25 @@ def start_embedded_postgres(pgdata: Path, database: str) -> str:
     return server.get_uri(database)
 
 
+def run_lint() -> int:
+    """Run ``ruff check`` and ``mypy`` as configured in pyproject.toml; non-zero on any finding."""
+    failed = 0
+    for name, cmd in (("ruff", [sys.executable, "-m", "ruff", "check", "."]), ("mypy", [sys.executable, "-m", "mypy"])):
+        print(f"[test] {name}", flush=True)
+        code = subprocess.call(cmd, cwd=ROOT)
+        if code:
+            print(f"[test] {name} found problems (exit {code}).", flush=True)
+            failed = failed or code
+    return failed
+
+
 def run_tests(args: list[str]) -> int:
-    """Run pytest on PostgreSQL; "no tests collected" (exit 5) counts as a failure."""
+    """Lint, then run pytest on PostgreSQL; any lint finding or failed test fails the run.
+
+    "No tests collected" (pytest's exit 5) counts as a failure. The tests run even when the
+    lint fails, so one run shows every problem.
+    """
+    lint = run_lint()
     env = dict(os.environ, MORMAL_DEV="1")
     if not env.get("DATABASE_URL"):
         pgdata = Path(tempfile.mkdtemp(prefix="mormal-test-pg-")) / "pgdata"
@@ -47,23 +66,56 @@ def run_tests(args: list[str]) -> int:
     if code == 5:
         print("[test] pytest collected no tests: failing.", flush=True)
         return 1
-    return code
+    return code or lint
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether nothing listens on ``host:port`` yet (a bind test, released at once)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port_after(port: int, tries: int = 50) -> int | None:
+    """The first free port after ``port``, to suggest to a person whose port is taken."""
+    return next((p for p in range(port + 1, port + 1 + tries) if port_is_free(p)), None)
+
+
+def demo_port(args: list[str]) -> int:
+    """The demo's port from the command line or ``PORT``; exits with a sentence when it is unusable."""
+    raw = args[0] if args else os.environ.get("PORT", "8000")
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        sys.exit(f"[demo] « {raw} » n'est pas un numéro de port (exemple : python3 run.py demo 8001).")
+    port = int(raw)
+    if not port_is_free(port):
+        other = free_port_after(port)
+        hint = f" Lancez la démo sur un autre port : python3 run.py demo {other}" if other else ""
+        sys.exit(f"[demo] Le port {port} est déjà utilisé par un autre programme (port {port} is taken).{hint}")
+    return port
 
 
 def run_demo(args: list[str]) -> int:
     """Start the database, migrate, seed, start a Celery worker, and serve on 127.0.0.1:8000."""
-    port = int(args[0]) if args else int(os.environ.get("PORT", "8000"))
+    port = demo_port(args)
     DEMO_DIR.mkdir(exist_ok=True)
+    # platformdirs (used by a dependency) warns on machines without a login session's runtime dir.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
     os.environ.setdefault("MORMAL_DEV", "1")
     os.environ.setdefault("MORMAL_DEMO", "1")
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = start_embedded_postgres(DEMO_DIR / "pgdata", "mormal")
         print(f"[demo] embedded PostgreSQL, data kept in {DEMO_DIR / 'pgdata'}", flush=True)
     # No Redis in the demo: Celery's filesystem transport carries tasks to a real worker.
-    os.environ.setdefault("CELERY_BROKER_URL", "filesystem://")
+    os.environ.setdefault("CELERY_BROKER_URL", "filesystem://localhost/")
     os.environ.setdefault("CELERY_RESULT_BACKEND", f"file://{DEMO_DIR / 'celery-results'}")
     (DEMO_DIR / "celery-results").mkdir(exist_ok=True)
     os.environ.setdefault("MEDIA_ROOT", str(DEMO_DIR / "media"))
+    # WhiteNoise serves static files through the finders in the demo; it only needs the folder.
+    os.environ.setdefault("STATIC_ROOT", str(DEMO_DIR / "staticfiles"))
+    Path(os.environ["STATIC_ROOT"]).mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("APP_PUBLIC_URL", f"http://127.0.0.1:{port}")
 
     import django
@@ -74,10 +126,13 @@ def run_demo(args: list[str]) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("seed_demo")
 
+    # The demo's worker runs with the rights of whoever started the demo (root on some machines):
+    # Celery's warning about root is aimed at pickle-accepting daemons; ours accepts JSON only.
+    worker_env = dict(os.environ, PYTHONWARNINGS="ignore::UserWarning:celery.platforms")
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "--pool=solo", "--loglevel=WARNING",
-         "--beat", "--schedule", str(DEMO_DIR / "celerybeat-schedule")],
-        cwd=ROOT,
+        [sys.executable, "-m", "celery", "-A", "marketplace", "--quiet", "worker", "--pool=solo",
+         "--loglevel=WARNING", "--beat", "--schedule", str(DEMO_DIR / "celerybeat-schedule")],
+        cwd=ROOT, env=worker_env,
     )
     from waitress import serve
 

@@ -207,5 +207,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Libraries that narrate their work at INFO/DEBUG: a person reading the log wants our
+        # lines, not WeasyPrint's CSS steps or fontTools' glyph subsetting (1,283 lines a demo).
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "matplotlib": {"level": "WARNING"},
+        "PIL": {"level": "WARNING"},
+    },
 }

@@ -21,15 +21,15 @@ from ..actions import EventSpec, record_event
 from ..models import DeliveryTask
 from ..selectors import current_round, driver_stops
 from ..sheets.data import COMPARTMENT_LABELS, PAYMENT_LABELS, euros, geo_link, hm, osm_link
-from .access import shift_from_signed
+from .access import with_shift
 
 MAX_EVENT_BYTES = 4_000_000
 
 
 @require_GET
-def phone_round(request, signed: str):
+@with_shift()
+def phone_round(request, shift, signed: str):
     """The stop list of a van's round for the day, next stop first."""
-    shift = shift_from_signed(signed)
     rnd = current_round(shift)
     stops = driver_stops(rnd) if rnd else []
     for stop in stops:
@@ -62,9 +62,9 @@ def phone_service_worker(request):
 
 
 @require_GET
-def phone_state(request, signed: str):
+@with_shift(as_json=True)
+def phone_state(request, shift, signed: str):
     """Current status of every stop of the round (the phone refreshes from this after syncing)."""
-    shift = shift_from_signed(signed)
     rnd = current_round(shift)
     stops = driver_stops(rnd) if rnd else []
     return JsonResponse({"statuses": {str(s["task_id"]): s["status"] for s in stops}})
@@ -91,14 +91,14 @@ def _parse_event(raw: dict) -> EventSpec:
 
 @csrf_exempt
 @require_POST
-def phone_events(request, signed: str):
+@with_shift(as_json=True)
+def phone_events(request, shift, signed: str):
     """Store queued driver updates; each is applied once, by its client UUID.
 
     Body: ``{"events": [{"uuid", "task_id", "kind", "reason", "occurred_at", "proof"}, ...]}``.
     Answer: ``accepted`` and ``duplicates`` (both safe to drop from the phone's queue) and
     ``rejected`` with a reason each.
     """
-    shift = shift_from_signed(signed)
     if len(request.body) > MAX_EVENT_BYTES:
         return HttpResponseBadRequest("requête trop grosse")
     try:

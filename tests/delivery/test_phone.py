@@ -48,6 +48,20 @@ def test_an_expired_link_is_refused(client, current_round):
     assert client.get(f"/livraison/tel/{expired}/").status_code == 403
 
 
+def test_a_refused_link_says_why_in_french_and_logs_one_line(client, current_round, caplog):
+    expired = sign_shift(current_round.shift, expires=timezone.now() - dt.timedelta(minutes=1))
+
+    with caplog.at_level("WARNING"):
+        page = client.get(f"/livraison/tel/{expired}/")
+        sync = client.get(f"/livraison/tel/{expired}/etat/")
+
+    assert "Ce lien de tournée a expiré" in page.content.decode()
+    assert sync.status_code == 403 and "expiré" in sync.json()["error"]
+    refused = [r for r in caplog.records if "refused" in r.getMessage() or "Forbidden" in r.getMessage()]
+    assert len(refused) == 2  # one line per refused request, ours, and Django adds none
+    assert all(r.exc_info is None for r in refused)
+
+
 def test_the_driver_sees_no_personal_data_beyond_the_door(client, phone_url, current_round):
     from marketplace.territory.models import Shopper
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.utils.text import slugify
 
 from marketplace.saleor.standin import views as v
@@ -226,6 +227,12 @@ def m_product_media_create(ctx: Context, input: Json, **_: Any) -> Json:
     url = input.get("mediaUrl") or ""
     if not url.startswith(("http://", "https://", "/")):
         raise UserError("INVALID", "Enter a valid URL.", "mediaUrl")
+    # A real Saleor downloads the picture and serves it from its own host. The stand-in lives in
+    # this process, so a picture of ours is kept as a path on this server: the demo's photos keep
+    # working when it is restarted on another port.
+    own = settings.APP_PUBLIC_URL.rstrip("/")
+    if url.startswith(own + "/"):
+        url = url[len(own):]
     media = {"key": new_key(), "url": url, "alt": input.get("alt") or ""}
     doc.setdefault("media", []).append(media)
     ctx.store.put("Product", doc)

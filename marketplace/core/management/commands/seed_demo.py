@@ -11,12 +11,16 @@ from marketplace.core.seeding import DEMO_ACCOUNTS, SEEDERS
 
 
 class Command(BaseCommand):
+    """``manage.py seed_demo``: seed the sample territory, or list the demo accounts."""
+
     help = "Seed the Pays de Mormal demo data; safe to run repeatedly."
 
     def add_arguments(self, parser):
+        """Add ``--accounts``."""
         parser.add_argument("--accounts", action="store_true", help="Only print the demo accounts.")
 
     def handle(self, *args, accounts=False, **options):
+        """Run every seeder in ``SEEDERS`` (unless ``--accounts``), then print the demo accounts."""
         if not accounts:
             # Against a real Saleor each seeder commits as it goes: Saleor calls back into this
             # app while we seed (it downloads product photos from our URLs and asks our shipping
