@@ -30,6 +30,6 @@ class Command(BaseCommand):
             for dotted in SEEDERS:
                 with atomic():
                     import_string(dotted)(self.stdout)
-        width = max(len(role) for role, _login, _password in DEMO_ACCOUNTS)
+        width = max((len(role) for role, _login, _password in DEMO_ACCOUNTS), default=0)
         for role, login, password in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role:<{width}}  {login:<14} {password}")
