@@ -14,7 +14,7 @@ from ..models import ShopOrder
 
 
 def _cart_or_redirect(request, saleor):
-    checkout = saleor.get_checkout(session.cart_id(request)) if session.cart_id(request) else None
+    checkout = saleor.checkout.get(session.cart_id(request)) if session.cart_id(request) else None
     if checkout is None or not checkout.lines:
         messages.info(request, "Votre panier est vide.")
         return None
