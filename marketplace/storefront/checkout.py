@@ -143,7 +143,7 @@ def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor:
         saleor.checkout.set_email(checkout.id, shopper.user.email or f"client{shopper.pk}@mormal.invalid")
     saleor.checkout.set_billing_address(checkout.id, address)
     if choice.mode == "collect":
-        if key not in {o.key for o in offers.collect_options(facts)}:
+        if key not in {o.key for o in offers.click_and_collect_options(facts)}:
             raise StorefrontError("Le retrait en boutique n'est possible que pour un seul commerçant qui l'accepte.",
                                   code=errors.COLLECT_NOT_OFFERED)
         reservations.release(checkout.id)

@@ -14,7 +14,7 @@ from marketplace.territory.models import Shopper
 from marketplace.vendors.actions import push_product
 
 from ..models import CycleOrder, PickupPoint
-from ..wiring import CYCLE_KEY, MODE_KEY, home_offer_key
+from ..saleor_webhooks import CYCLE_KEY, MODE_KEY, home_offer_key
 
 ORDER_KEY = "mormal.circuit.order"
 #: Saleor's ``mormal.mode``: neither "home" nor "relay", so the storefront's van planner skips

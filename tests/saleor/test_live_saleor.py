@@ -549,7 +549,7 @@ def test_live_storefront_orders_reach_the_van_through_saleors_webhooks(
     ]
     assert {t.day.date for t in tasks_of(home_order)} == {slot.date}
     # and when the driver hands it over and takes the cash, Saleor has the order fully paid
-    from marketplace.storefront.collection import charge_collected
+    from marketplace.storefront.cash_on_delivery import charge_collected
 
     assert saleor.orders.get(home_order.saleor_order_id).charge_status != "FULL"
     assert charge_collected(home_order.pk, saleor) is True

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from delivery.models import DeliveryTask
-from marketplace.storefront import checkout, offers, planner
+from marketplace.storefront import checkout, offers, van_tasks
 from marketplace.storefront.errors import StorefrontError
 from marketplace.storefront.models import Reservation, ShopOrder
 
@@ -40,7 +40,7 @@ def test_two_vendor_home_delivery_becomes_paired_van_tasks(two_vendors, saleor, 
 
     # when she picks the first home slot and pays on delivery in cash
     facts = checkout.cart_facts(saleor.checkout.get(cart.id))
-    assert offers.collect_options(facts) == []  # two vendors: no click & collect
+    assert offers.click_and_collect_options(facts) == []  # two vendors: no click & collect
     slot = offers.home_options(shopper.commune)[0]
     checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, slot.key, saleor)
     with django_capture_on_commit_callbacks(execute=True):
@@ -94,8 +94,8 @@ def test_webhook_redelivery_creates_tasks_once(two_vendors, saleor, calendar_for
 
     # the same order event handled again (Saleor retries, or ORDER_CREATED then ORDER_FULLY_PAID)
     order = saleor.orders.get(record.saleor_order_id)
-    assert planner.plan_order(order) == 2
-    assert planner.plan_order(order) == 2
+    assert van_tasks.plan_order(order) == 2
+    assert van_tasks.plan_order(order) == 2
     assert list(DeliveryTask.objects.order_by("pk").values_list(*fields)) == before
 
 
@@ -103,7 +103,7 @@ def test_click_and_collect_for_one_vendor_has_no_van_task_and_no_pay_on_delivery
         two_vendors, saleor, make_shopper, django_capture_on_commit_callbacks, run_webhooks):
     shopper = make_shopper("roger")
     cart = _cart(saleor, two_vendors["bread"])
-    option = offers.collect_options(checkout.cart_facts(cart))[0]
+    option = offers.click_and_collect_options(checkout.cart_facts(cart))[0]
     checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, option.key, saleor)
     with pytest.raises(StorefrontError) as refused:
         checkout.place_order(cart.id, shopper, shopper.user, "cash", saleor)

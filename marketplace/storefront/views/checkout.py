@@ -58,7 +58,7 @@ def delivery(request):
     facts = actions.cart_facts(checkout)
     return render(request, "storefront/delivery.html", {
         "checkout": checkout, "person": person, "consent": consent,
-        "collect": offers.collect_options(facts), "relays": offers.relay_options(facts),
+        "collect": offers.click_and_collect_options(facts), "relays": offers.relay_options(facts),
         "homes": offers.home_options(person.commune), "facts": facts,
         "chosen": checkout.metadata.get("mormal.delivery", ""),
     })
