@@ -32,7 +32,7 @@ def main() -> None:
         if not missing:
             break
         time.sleep(2)
-    saleor_ids = {o.id for o in get_saleor().list_orders(OrderQuery(first=100000))}
+    saleor_ids = {o.id for o in get_saleor().orders.find(OrderQuery(first=100000))}
     ours = set(ShopOrder.objects.values_list("saleor_order_id", flat=True)) | set(
         CycleOrder.objects.exclude(saleor_order_id="").values_list("saleor_order_id", flat=True))
     print(json.dumps({

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from marketplace.territory.models import RelayPoint
 
+from .day_planning import relay_opening
 from .models import COMPARTMENTS, DeliveryDay, DeliveryTask, Notification
 from .notify import Message, get_notifier
-from .planning import relay_opening
 from .routing.straightline import great_circle_m
 
 log = logging.getLogger(__name__)

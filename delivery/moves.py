@@ -17,8 +17,8 @@ from django.utils import formats
 from marketplace.territory.models import RelayPoint
 
 from .actions import get_or_create_day
+from .day_planning import relay_opening
 from .models import DeliveryTask, RoundStop
-from .planning import relay_opening
 
 log = logging.getLogger(__name__)
 

@@ -113,7 +113,7 @@ def run(stdout) -> None:
         Shift.objects.get_or_create(day=day, van=van, defaults={"driver_name": driver})
     tasks = upsert_tasks(day, build_specs(day.date, random.Random(59530)))
     if not day.plans.filter(is_current=True).exists():
-        from .planning import plan_day  # noqa: PLC0415 - OR-Tools only when needed
+        from .day_planning import plan_day  # noqa: PLC0415 - OR-Tools only when needed
 
         plan_day(day, time_limit_s=5)
     stored = day.plans.get(is_current=True)

@@ -25,7 +25,7 @@ def plan_day(self, day_id: int) -> dict:
     A day that cannot be modelled is marked ``plan_failed`` with the reason (no retry); a
     database hiccup is retried at most three times.
     """
-    from .planning import plan_day as plan  # noqa: PLC0415 - keep OR-Tools out of worker start-up
+    from .day_planning import plan_day as plan  # noqa: PLC0415 - keep OR-Tools out of worker start-up
 
     day = DeliveryDay.objects.filter(pk=day_id).first()
     if day is None:
@@ -45,7 +45,7 @@ def plan_day(self, day_id: int) -> dict:
              retry_backoff=True, retry_jitter=False)
 def replan_day(self, day_id: int, now_s: int, reason: str = "replan") -> dict:
     """Re-optimise the rest of day ``day_id`` from the vans' positions at ``now_s``."""
-    from .replanning import replan_remaining  # noqa: PLC0415
+    from .midday_replanning import replan_remaining  # noqa: PLC0415
 
     day = DeliveryDay.objects.filter(pk=day_id).first()
     if day is None:

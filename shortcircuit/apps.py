@@ -11,6 +11,6 @@ class ShortCircuitConfig(AppConfig):
 
     def ready(self) -> None:
         """Offer the cycle's home delivery through Saleor's shipping sync webhook."""
-        from . import wiring
+        from . import saleor_webhooks
 
-        wiring.connect()
+        saleor_webhooks.connect()

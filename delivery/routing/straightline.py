@@ -92,7 +92,7 @@ class StraightLineTravel:
         """The segment from ``a`` to ``b``: without roads, the line is the two points.
 
         There is deliberately no ``path_geometry`` here: callers that find one assume the
-        line follows real roads (see ``delivery.planning.route_path``).
+        line follows real roads (see ``delivery.day_planning.route_path``).
         """
         return [(float(a[0]), float(a[1])), (float(b[0]), float(b[1]))]
 

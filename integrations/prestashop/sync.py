@@ -59,7 +59,7 @@ class _ImportContext:
     def category_id(self, shelf: str) -> str:
         """Saleor id of a storefront shelf, looked up once per run."""
         if shelf not in self.categories:
-            self.categories[shelf] = self.saleor.ensure_category(_shelf_label(shelf), shelf).id
+            self.categories[shelf] = self.saleor.catalogue.ensure_category(_shelf_label(shelf), shelf).id
         return self.categories[shelf]
 
     def get(self, ref: str):
@@ -136,7 +136,7 @@ def _import(source: PrestaShopSource, *, incremental: bool, client: PrestaShopPo
         client.probe()
         reading = read_reference(client, vendor_mode=source.vendor_mode)
         vendors = _ImportContext(source, saleor)
-        product_type = saleor.ensure_product_type(PRODUCT_TYPE_NAME, PRODUCT_TYPE_SLUG, has_variants=True)
+        product_type = saleor.catalogue.ensure_product_type(PRODUCT_TYPE_NAME, PRODUCT_TYPE_SLUG, has_variants=True)
         for page in iter_product_pages(client, reading, page_size=page_size, start=run.next_offset,
                                        since=run.since or None):
             skipped = list(page.skipped)
@@ -171,7 +171,7 @@ def _import(source: PrestaShopSource, *, incremental: bool, client: PrestaShopPo
 
 
 def _find_in_saleor(saleor: port.SaleorPort, external_reference: str) -> str | None:
-    page = saleor.list_products(port.ProductQuery(metadata={REF_METADATA_KEY: external_reference},
+    page = saleor.catalogue.list_products(port.ProductQuery(metadata={REF_METADATA_KEY: external_reference},
                                                   only_published=False, first=1))
     return page.products[0].id if page.products else None
 
@@ -213,16 +213,16 @@ def upsert_product(
     if not mapping.saleor_id and careful:
         mapping.saleor_id = _find_in_saleor(saleor, product.external_reference) or ""
     if mapping.saleor_id:
-        saleor.update_product(mapping.saleor_id, data)
+        saleor.catalogue.update_product(mapping.saleor_id, data)
     else:
-        mapping.saleor_id = saleor.create_product(data).id
+        mapping.saleor_id = saleor.catalogue.create_product(data).id
         mapping.save(update_fields=["saleor_id", "updated_at"])
         outcome = "created"
     _upsert_variants(source, product, saleor, mapping.saleor_id, vendor)
     done = set(mapping.extra.get("images", []))
     for url in product.image_urls:
         if url not in done:
-            saleor.add_product_media(mapping.saleor_id, url, product.name)
+            saleor.catalogue.add_product_media(mapping.saleor_id, url, product.name)
             done.add(url)
             mapping.extra = {**mapping.extra, "images": sorted(done)}
             mapping.save(update_fields=["extra", "updated_at"])
@@ -257,9 +257,9 @@ def _upsert_variants(source: PrestaShopSource, product: Product, saleor: port.Sa
             mapping, _ = IdMapping.objects.select_for_update().get_or_create(
                 source=source, resource=IdMapping.Resource.VARIANT, ps_id=key)
         if mapping.saleor_id:
-            saleor.update_variant(mapping.saleor_id, data)
+            saleor.catalogue.update_variant(mapping.saleor_id, data)
         else:
-            mapping.saleor_id = saleor.create_variant(product_id, data).id
+            mapping.saleor_id = saleor.catalogue.create_variant(product_id, data).id
         mapping.ps_stock_available_id = variant.ps_stock_available_id
         mapping.last_quantity = variant.quantity
         mapping.extra = {**mapping.extra, "product": product_id, "warehouse": warehouse_id}
@@ -283,11 +283,11 @@ def push_quantity(saleor: port.SaleorPort, mapping: IdMapping, warehouse_id: str
     PrestaShop's quantity plus what Saleor still holds allocated in the vendor's warehouse.
     """
     allocated = 0
-    product = saleor.get_product(product_id=mapping.extra.get("product", "")) if mapping.extra.get("product") else None
+    product = saleor.catalogue.get_product(product_id=mapping.extra.get("product", "")) if mapping.extra.get("product") else None
     for variant in product.variants if product else ():
         if variant.id == mapping.saleor_id:
             allocated = sum(s.quantity_allocated for s in variant.stocks if s.warehouse_id == warehouse_id)
-    saleor.set_variant_stocks(mapping.saleor_id, [port.StockLevel(warehouse_id=warehouse_id,
+    saleor.catalogue.set_variant_stocks(mapping.saleor_id, [port.StockLevel(warehouse_id=warehouse_id,
                                                                   quantity=max(ps_quantity, 0) + allocated)])
     mapping.last_quantity = ps_quantity
     mapping.save(update_fields=["last_quantity", "updated_at"])

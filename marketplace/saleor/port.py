@@ -1,7 +1,10 @@
 """The Saleor port: typed values and the one interface the rest of the product uses.
 
 Every other app (vendors, storefront, shortcircuit, PrestaShop import) talks to Saleor only
-through :class:`SaleorPort`, obtained from :func:`get_saleor`. It is implemented once, by
+through :class:`SaleorPort`, obtained from :func:`get_saleor`. The port has one attribute per
+Saleor domain (``setup``, ``warehouses``, ``catalogue``, ``checkout``, ``payments``,
+``orders``), so a call says where it lives: ``saleor.checkout.complete(id)`` runs in
+``gateway/checkout.py``. It is implemented once, by
 :class:`marketplace.saleor.gateway.SaleorGateway`, which sends the ``graphql/*.graphql``
 documents over one of two transports:
 
@@ -62,47 +65,51 @@ from marketplace.saleor.values import (  # noqa: F401
 )
 
 # ---------------------------------------------------------------------------------- the port
+#
+# One interface, one attribute per Saleor domain; each domain is one module of
+# ``marketplace/saleor/gateway/``. Every method raises the :mod:`.errors` types:
+# SaleorValidationError (Saleor refused the input; ``.errors`` holds its {field, code, message}
+# items), SaleorNotFoundError (the id does not exist), SaleorPermissionError (the app token
+# lacks a permission), SaleorNetworkError (Saleor unreachable after bounded retries, HTTP only).
 
 
 @runtime_checkable
-class SaleorPort(Protocol):
-    """What the product needs from Saleor. Both implementations raise :mod:`.errors` types.
+class SetupPort(Protocol):
+    """``saleor.setup``: the channel and shipping zone everything else relies on."""
 
-    Raises (every method)
-    ---------------------
-    SaleorValidationError
-        Saleor refused the input; ``.errors`` holds its ``{field, code, message}`` items.
-    SaleorNotFoundError
-        The object id does not exist.
-    SaleorPermissionError
-        The app token lacks a permission.
-    SaleorNetworkError
-        Saleor could not be reached after the bounded retries (HTTP client only).
-    """
+    def channel(self) -> dict:
+        """The channel ``{id, slug, currencyCode}``."""
 
-    is_stand_in: bool
-    channel_slug: str
-
-    # -- set-up
     def ensure_sales_setup(
         self, name: str = "Pays de Mormal", currency: str = "EUR", country: str = "FR"
     ) -> dict:
         """Create the channel and a shipping zone for ``country`` if missing (idempotent)."""
 
-    # -- warehouses
-    def create_warehouse(self, data: WarehouseInput) -> Warehouse:
+    def unpaid_orders_fulfillable(self) -> bool:
+        """Whether Saleor lets vendors fulfil orders that are only authorised (pay on delivery)."""
+
+
+@runtime_checkable
+class WarehousePort(Protocol):
+    """``saleor.warehouses``: vendors' shops and collection points."""
+
+    def create(self, data: WarehouseInput) -> Warehouse:
         """Create a warehouse in the channel and its zone, with click & collect and privacy."""
 
-    def update_warehouse(self, warehouse_id: str, data: WarehouseInput) -> Warehouse:
+    def update(self, warehouse_id: str, data: WarehouseInput) -> Warehouse:
         """Update name, address, email, click & collect option, privacy and metadata."""
 
-    def get_warehouse(self, warehouse_id: str) -> Warehouse | None:
+    def get(self, warehouse_id: str) -> Warehouse | None:
         """Return the warehouse, or None when the id is unknown."""
 
-    def list_warehouses(self, ids: Sequence[str] = ()) -> list[Warehouse]:
+    def find(self, ids: Sequence[str] = ()) -> list[Warehouse]:
         """Return the given warehouses (all of them when ``ids`` is empty)."""
 
-    # -- catalogue set-up
+
+@runtime_checkable
+class CataloguePort(Protocol):
+    """``saleor.catalogue``: categories, product types, products, variants, stock and media."""
+
     def ensure_category(self, name: str, slug: str, parent_id: str | None = None) -> Category:
         """Return the category with this slug, creating it if needed."""
 
@@ -112,7 +119,6 @@ class SaleorPort(Protocol):
     def ensure_product_type(self, name: str, slug: str, has_variants: bool = True) -> ProductType:
         """Return the product type with this slug, creating it (with the vendor attribute)."""
 
-    # -- products and variants
     def create_product(self, data: ProductInput) -> Product:
         """Create a product, set its vendor attribute and list it in the channel."""
 
@@ -146,10 +152,14 @@ class SaleorPort(Protocol):
     def update_metadata(
         self, object_id: str, items: Mapping[str, str], private: bool = False
     ) -> None:
-        """Set (merge) public or private metadata on any object."""
+        """Set (merge) public or private metadata on a product, variant or category."""
 
-    # -- checkout
-    def create_checkout(
+
+@runtime_checkable
+class CheckoutPort(Protocol):
+    """``saleor.checkout``: a cart, its addresses and delivery choice, then the order."""
+
+    def create(
         self,
         lines: Sequence[CheckoutLineInput],
         email: str | None = None,
@@ -159,60 +169,91 @@ class SaleorPort(Protocol):
     ) -> Checkout:
         """Create a checkout in the channel; lines may come from several vendors."""
 
-    def get_checkout(self, checkout_id: str) -> Checkout | None:
+    def get(self, checkout_id: str) -> Checkout | None:
         """Return the checkout, or None when unknown or already completed."""
 
-    def add_checkout_lines(self, checkout_id: str, lines: Sequence[CheckoutLineInput]) -> Checkout:
+    def add_lines(self, checkout_id: str, lines: Sequence[CheckoutLineInput]) -> Checkout:
         """Add lines (quantities add up for a variant already in the checkout)."""
 
-    def update_checkout_lines(self, checkout_id: str, lines: Sequence[tuple[str, int]]) -> Checkout:
+    def update_lines(self, checkout_id: str, lines: Sequence[tuple[str, int]]) -> Checkout:
         """Set quantities by checkout line id; quantity 0 removes the line."""
 
-    def set_checkout_email(self, checkout_id: str, email: str) -> Checkout:
+    def set_email(self, checkout_id: str, email: str) -> Checkout:
         """Set the shopper's email."""
 
-    def set_checkout_shipping_address(self, checkout_id: str, address: Address) -> Checkout:
+    def set_shipping_address(self, checkout_id: str, address: Address) -> Checkout:
         """Set the delivery address."""
 
-    def set_checkout_billing_address(self, checkout_id: str, address: Address) -> Checkout:
+    def set_billing_address(self, checkout_id: str, address: Address) -> Checkout:
         """Set the billing address."""
 
-    def available_collection_points(self, checkout_id: str) -> list[CollectionPoint]:
+    def collection_points(self, checkout_id: str) -> list[CollectionPoint]:
         """Warehouses where this checkout can be collected."""
 
     def shipping_methods(self, checkout_id: str) -> list[ShippingMethod]:
         """Shipping methods offered (zone methods plus app methods from the sync webhook)."""
 
-    def set_checkout_delivery_method(self, checkout_id: str, delivery_method_id: str) -> Checkout:
+    def set_delivery_method(self, checkout_id: str, delivery_method_id: str) -> Checkout:
         """Choose a collection-point warehouse id or a shipping method id."""
+
+    def update_metadata(self, checkout_id: str, items: Mapping[str, str]) -> None:
+        """Set (merge) public metadata on the checkout; Saleor copies it onto the order."""
+
+    def complete(self, checkout_id: str, metadata: Mapping[str, str] | None = None) -> Order:
+        """Turn a paid (or authorised) checkout into an order."""
+
+
+@runtime_checkable
+class PaymentPort(Protocol):
+    """``saleor.payments``: transactions the app records (Transactions API)."""
 
     def pay_checkout(
         self, checkout_id: str, mode: PaymentMode, psp_reference: str, name: str = ""
     ) -> Transaction:
         """Record a payment covering the checkout total through ``transactionCreate``."""
 
-    def complete_checkout(
-        self, checkout_id: str, metadata: Mapping[str, str] | None = None
-    ) -> Order:
-        """Turn a paid (or authorised) checkout into an order."""
+    def charge(self, transaction_id: str, amount: Decimal) -> Transaction:
+        """Turn an authorised (pay-on-delivery) amount into a charged one."""
 
-    # -- orders
-    def get_order(self, order_id: str) -> Order | None:
+
+@runtime_checkable
+class OrderPort(Protocol):
+    """``saleor.orders``: read, fulfil and cancel orders."""
+
+    def get(self, order_id: str) -> Order | None:
         """Return the order, or None."""
 
-    def list_orders(self, query: OrderQuery) -> list[Order]:
+    def find(self, query: OrderQuery) -> list[Order]:
         """Return orders matching the query, newest first."""
 
-    def fulfill_order(
+    def fulfill(
         self, order_id: str, lines: Sequence[FulfillmentLineInput], notify_customer: bool = False
     ) -> list[Fulfillment]:
         """Fulfil order lines from the given warehouses (a vendor's prepared share)."""
 
-    def charge_transaction(self, transaction_id: str, amount: Decimal) -> Transaction:
-        """Turn an authorised (pay-on-delivery) amount into a charged one."""
-
-    def cancel_order(self, order_id: str) -> Order:
+    def cancel(self, order_id: str) -> Order:
         """Cancel an unfulfilled order; its stock allocations are released (ORDER_CANCELLED)."""
+
+    def update_metadata(self, order_id: str, items: Mapping[str, str]) -> None:
+        """Set (merge) public metadata on the order."""
+
+
+@runtime_checkable
+class SaleorPort(Protocol):
+    """What the product needs from Saleor, one attribute per domain.
+
+    Callers write ``saleor.checkout.complete(...)``, ``saleor.orders.fulfill(...)``: the
+    attribute names the domain, and the domain is the module of ``gateway/`` that runs it.
+    """
+
+    is_stand_in: bool
+    channel_slug: str
+    setup: SetupPort
+    warehouses: WarehousePort
+    catalogue: CataloguePort
+    checkout: CheckoutPort
+    payments: PaymentPort
+    orders: OrderPort
 
 
 def get_saleor() -> SaleorPort:

@@ -9,7 +9,8 @@ class StorefrontConfig(AppConfig):
     verbose_name = "Boutique en ligne"
 
     def ready(self) -> None:
-        """Register the storefront's Saleor webhook handlers."""
-        from . import wiring
+        """Answer Saleor's webhooks, and charge pay-on-delivery orders once the driver delivers."""
+        from . import cash_on_delivery, saleor_webhooks
 
-        wiring.connect()
+        saleor_webhooks.connect()
+        cash_on_delivery.connect()

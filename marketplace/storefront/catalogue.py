@@ -97,7 +97,7 @@ def search(text: str = "", category_id: str = "", vendor_slugs: tuple[str, ...] 
     key = "storefront:products:" + hashlib.sha256(repr(query).encode()).hexdigest()
     page = cache.get(key)
     if page is None:
-        page = (saleor or port.get_saleor()).list_products(query)
+        page = (saleor or port.get_saleor()).catalogue.list_products(query)
         cache.set(key, page, CATALOGUE_TTL_S)
     return _views(page.products), page
 
@@ -107,7 +107,7 @@ def product(slug: str, saleor: port.SaleorPort | None = None) -> ProductView | N
     key = f"storefront:product:{slug}"
     found = cache.get(key)
     if found is None:
-        found = (saleor or port.get_saleor()).get_product(slug=slug)
+        found = (saleor or port.get_saleor()).catalogue.get_product(slug=slug)
         cache.set(key, found, CATALOGUE_TTL_S)
     if found is None or not found.is_published:
         return None
@@ -118,7 +118,7 @@ def products_by_id(ids: list[str], saleor: port.SaleorPort | None = None) -> dic
     """Products by Saleor id (used to know what a cart holds)."""
     if not ids:
         return {}
-    page = (saleor or port.get_saleor()).list_products(port.ProductQuery(ids=tuple(ids), first=len(ids), only_published=False))
+    page = (saleor or port.get_saleor()).catalogue.list_products(port.ProductQuery(ids=tuple(ids), first=len(ids), only_published=False))
     return {v.id: v for v in _views(page.products)}
 
 
@@ -126,7 +126,7 @@ def categories(saleor: port.SaleorPort | None = None) -> list[port.Category]:
     """Saleor's categories (they change rarely: cached for ten minutes)."""
     found = cache.get("storefront:categories")
     if found is None:
-        found = (saleor or port.get_saleor()).list_categories()
+        found = (saleor or port.get_saleor()).catalogue.list_categories()
         cache.set("storefront:categories", found, 600)
     return found
 

@@ -55,10 +55,10 @@ def add_to_cart(checkout_id: str | None, variant_id: str, quantity: int, saleor:
     if quantity < 1:
         raise StorefrontError("La quantité doit être au moins 1.", code=errors.EMPTY_CART)
     line = port.CheckoutLineInput(variant_id=variant_id, quantity=quantity)
-    checkout = saleor.get_checkout(checkout_id) if checkout_id else None
+    checkout = saleor.checkout.get(checkout_id) if checkout_id else None
     if checkout is None:
-        return saleor.create_checkout([line])
-    return saleor.add_checkout_lines(checkout.id, [line])
+        return saleor.checkout.create([line])
+    return saleor.checkout.add_lines(checkout.id, [line])
 
 
 def _offer_key_matches(method: port.ShippingMethod, key: str) -> bool:
@@ -140,34 +140,34 @@ def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor:
     choice = parse_choice(key)
     address = shopper_address(shopper)
     if checkout.email is None or checkout.email != shopper.user.email:
-        saleor.set_checkout_email(checkout.id, shopper.user.email or f"client{shopper.pk}@mormal.invalid")
-    saleor.set_checkout_billing_address(checkout.id, address)
+        saleor.checkout.set_email(checkout.id, shopper.user.email or f"client{shopper.pk}@mormal.invalid")
+    saleor.checkout.set_billing_address(checkout.id, address)
     if choice.mode == "collect":
-        if key not in {o.key for o in offers.collect_options(facts)}:
+        if key not in {o.key for o in offers.click_and_collect_options(facts)}:
             raise StorefrontError("Le retrait en boutique n'est possible que pour un seul commerçant qui l'accepte.",
                                   code=errors.COLLECT_NOT_OFFERED)
         reservations.release(checkout.id)
         vendor = Vendor.objects.get(slug=choice.vendor_slug)
-        saleor.set_checkout_delivery_method(checkout.id, vendor.saleor_warehouse_id)
+        saleor.checkout.set_delivery_method(checkout.id, vendor.saleor_warehouse_id)
     elif choice.mode == "relay":
         if facts.frozen_ml:
             raise StorefrontError("Les surgelés ne peuvent pas attendre en point relais.", code=errors.RELAY_FROZEN)
         relay = RelayPoint.objects.get(pk=choice.relay_id)
         reservations.reserve_relay(checkout.id, relay.pk, choice.date, facts.chilled_ml)
-        _or_release(checkout.id, saleor.set_checkout_delivery_method, checkout.id, relay.saleor_warehouse_id)
+        _or_release(checkout.id, saleor.checkout.set_delivery_method, checkout.id, relay.saleor_warehouse_id)
     else:
         slot = Slot.objects.select_related("pattern__area").get(pk=choice.slot_id)
         if not slot.pattern.area.communes.filter(pk=shopper.commune_id).exists():
             raise StorefrontError("Ce créneau ne dessert pas votre commune.", code=errors.SLOT_NOT_SERVED)
         reservations.reserve_slot(checkout.id, slot.pk)
-        _or_release(checkout.id, saleor.set_checkout_shipping_address, checkout.id, address)
-        methods = _or_release(checkout.id, saleor.shipping_methods, checkout.id)
+        _or_release(checkout.id, saleor.checkout.set_shipping_address, checkout.id, address)
+        methods = _or_release(checkout.id, saleor.checkout.shipping_methods, checkout.id)
         method = next((m for m in methods if _offer_key_matches(m, key)), None)
         if method is None:
             reservations.release(checkout.id)
             raise StorefrontError("Ce créneau n'est plus proposé.", code=errors.SLOT_FULL)
-        _or_release(checkout.id, saleor.set_checkout_delivery_method, checkout.id, method.id)
-    saleor.update_metadata(checkout.id, {**choice.metadata(), "mormal.shopper": str(shopper.pk)})
+        _or_release(checkout.id, saleor.checkout.set_delivery_method, checkout.id, method.id)
+    saleor.checkout.update_metadata(checkout.id, {**choice.metadata(), "mormal.shopper": str(shopper.pk)})
     return choice
 
 
@@ -182,7 +182,7 @@ def place_order(checkout_id: str, shopper: Shopper, placed_by, payment: str, sal
         with click & collect, ``no_consent`` for an order for someone else without consent,
         ``slot_full``/``relay_full`` when a lapsed hold was taken by another shopper.
     """
-    checkout = saleor.get_checkout(checkout_id)
+    checkout = saleor.checkout.get(checkout_id)
     if checkout is None or not checkout.lines:
         raise StorefrontError("Votre panier est vide.", code=errors.EMPTY_CART)
     mode = checkout.metadata.get("mormal.mode")
@@ -199,13 +199,13 @@ def place_order(checkout_id: str, shopper: Shopper, placed_by, payment: str, sal
     reference = f"mormal-{uuid.uuid4().hex[:12]}"
     with transaction.atomic():
         reservations.confirm(checkout.id, order_id=f"pending:{checkout.id}")
-        saleor.update_metadata(checkout.id, {"mormal.payment": payment, "mormal.channel": channel})
+        saleor.checkout.update_metadata(checkout.id, {"mormal.payment": payment, "mormal.channel": channel})
         if payment == ShopOrder.Payment.CARD:
-            paid = saleor.pay_checkout(checkout.id, port.PaymentMode.CHARGE, reference, name="Carte (passerelle de test)")
+            paid = saleor.payments.pay_checkout(checkout.id, port.PaymentMode.CHARGE, reference, name="Carte (passerelle de test)")
         else:
-            paid = saleor.pay_checkout(checkout.id, port.PaymentMode.AUTHORIZE, reference,
+            paid = saleor.payments.pay_checkout(checkout.id, port.PaymentMode.AUTHORIZE, reference,
                                        name=f"Paiement à la livraison ({ShopOrder.Payment(payment).label})")
-        order = saleor.complete_checkout(checkout.id)
+        order = saleor.checkout.complete(checkout.id)
         reservations.confirm_order(checkout.id, order.id)
         record = ShopOrder.objects.create(
             saleor_order_id=order.id, number=order.number, checkout_id=checkout.id, shopper=shopper, placed_by=placed_by,

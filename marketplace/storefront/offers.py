@@ -64,7 +64,7 @@ def _window_text(intervals: list[tuple[int, int]]) -> str:
     return ", ".join(f"{calendar.hhmm(a)}–{calendar.hhmm(b)}" for a, b in intervals)
 
 
-def collect_options(cart: CartFacts, now: dt.datetime | None = None) -> list[DeliveryOption]:
+def click_and_collect_options(cart: CartFacts, now: dt.datetime | None = None) -> list[DeliveryOption]:
     """Pickup days at the shop for a one-vendor cart (none for several vendors)."""
     if len(cart.vendor_slugs) != 1:
         return []

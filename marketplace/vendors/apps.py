@@ -10,6 +10,6 @@ class VendorsConfig(AppConfig):
 
     def ready(self) -> None:
         """Subscribe to Saleor's order webhooks, so each vendor's share of an order is recorded."""
-        from . import handlers
+        from . import saleor_webhooks
 
-        handlers.register()
+        saleor_webhooks.connect()

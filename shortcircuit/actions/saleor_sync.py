@@ -14,7 +14,7 @@ from marketplace.territory.models import Shopper
 from marketplace.vendors.actions import push_product
 
 from ..models import CycleOrder, PickupPoint
-from ..wiring import CYCLE_KEY, MODE_KEY, home_offer_key
+from ..saleor_webhooks import CYCLE_KEY, MODE_KEY, home_offer_key
 
 ORDER_KEY = "mormal.circuit.order"
 #: Saleor's ``mormal.mode``: neither "home" nor "relay", so the storefront's van planner skips
@@ -50,8 +50,8 @@ def ensure_point_warehouse(point: PickupPoint, saleor: port.SaleorPort) -> str:
         locked = PickupPoint.objects.select_for_update().get(pk=point.pk)
         if not locked.saleor_warehouse_id:
             data = point_warehouse_input(locked)
-            existing = next((w for w in saleor.list_warehouses() if w.slug == data.slug), None)
-            locked.saleor_warehouse_id = (existing or saleor.create_warehouse(data)).id
+            existing = next((w for w in saleor.warehouses.find() if w.slug == data.slug), None)
+            locked.saleor_warehouse_id = (existing or saleor.warehouses.create(data)).id
             locked.save(update_fields=["saleor_warehouse_id"])
     point.saleor_warehouse_id = locked.saleor_warehouse_id
     return point.saleor_warehouse_id
@@ -90,22 +90,22 @@ def submit_order(order: CycleOrder, saleor: port.SaleorPort) -> port.Order:
     shipping = None
     if order.mode == CycleOrder.Mode.HOME:
         shipping = port.Address(**{**billing.__dict__, "street_address_1": shopper.address.split(",")[0][:255]})
-    checkout = saleor.create_checkout(
+    checkout = saleor.checkout.create(
         [port.CheckoutLineInput(variant_id=ln.product.variant.saleor_variant_id, quantity=ln.quantity) for ln in lines],
         email=order.customer.email or f"membre{order.customer_id}@mormal.invalid",
         billing_address=billing, shipping_address=shipping, metadata=metadata,
     )
     if order.mode == CycleOrder.Mode.PICKUP:
-        saleor.set_checkout_delivery_method(checkout.id, ensure_point_warehouse(order.slot.pickup.point, saleor))
+        saleor.checkout.set_delivery_method(checkout.id, ensure_point_warehouse(order.slot.pickup.point, saleor))
     else:
         key = home_offer_key(order.cycle_id)
-        method = next((m for m in saleor.shipping_methods(checkout.id) if m.metadata.get("mormal.offer") == key), None)
+        method = next((m for m in saleor.checkout.shipping_methods(checkout.id) if m.metadata.get("mormal.offer") == key), None)
         if method is None:
             raise ValueError(f"checkout {checkout.id}: no shipping method {key!r} offered")
-        saleor.set_checkout_delivery_method(checkout.id, method.id)
-    saleor.pay_checkout(checkout.id, port.PaymentMode.AUTHORIZE, f"circuit-{order.pk}",
+        saleor.checkout.set_delivery_method(checkout.id, method.id)
+    saleor.payments.pay_checkout(checkout.id, port.PaymentMode.AUTHORIZE, f"circuit-{order.pk}",
                         name="Paiement au retrait (circuit court)")
-    return saleor.complete_checkout(checkout.id, metadata=metadata)
+    return saleor.checkout.complete(checkout.id, metadata=metadata)
 
 
 def note_cancelled_lines(order: CycleOrder, saleor: port.SaleorPort) -> None:
@@ -123,7 +123,7 @@ def note_cancelled_lines(order: CycleOrder, saleor: port.SaleorPort) -> None:
         return
     cancelled = [f"{ln.quantity}x {ln.product_name} {ln.variant_name}".strip()
                  for ln in order.lines.all() if ln.status == ln.Status.CANCELLED]
-    saleor.update_metadata(order.saleor_order_id, {
+    saleor.orders.update_metadata(order.saleor_order_id, {
         "mormal.circuit.cancelled_lines": "; ".join(cancelled),
         "mormal.circuit.amount_due": str(order.goods_total + order.delivery_fee),
     })

@@ -98,7 +98,7 @@ def specs(territory):
 def planned_day(day, specs):
     """The small day, planned with the straight-line model (2 s solve)."""
     from delivery.actions import upsert_tasks
-    from delivery.planning import plan_day
+    from delivery.day_planning import plan_day
 
     upsert_tasks(day, specs)
     plan_day(day, time_limit_s=2)

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from delivery.actions import TaskSpec, upsert_tasks
+from delivery.day_planning import plan_day
 from delivery.models import DeliveryDay, DeliveryTask, StoredPlan
-from delivery.planning import plan_day
 
 H = 3600
 

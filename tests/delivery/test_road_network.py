@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from delivery.actions import TaskSpec, upsert_tasks
+from delivery.day_planning import plan_day
 from delivery.models import DeliveryDay, Depot, Shift, Van
-from delivery.planning import plan_day
 from delivery.selectors import sheet_for_round
 from delivery.sheets.gpx import route_gpx
 from delivery.sheets.overview_map import draw_overview

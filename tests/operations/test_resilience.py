@@ -134,6 +134,6 @@ def test_saleor_down_keeps_the_vendors_product_and_pushes_it_once_when_back(make
     assert push_unsynced_products() == 0
     kept.refresh_from_db()
     assert kept.saleor_product_id and not kept.sync_error
-    found = saleor.list_products(__import__("marketplace.saleor.port", fromlist=["ProductQuery"]).ProductQuery(
+    found = saleor.catalogue.list_products(__import__("marketplace.saleor.port", fromlist=["ProductQuery"]).ProductQuery(
         search="Beurre doux", only_published=False))
     assert found.total_count == 1

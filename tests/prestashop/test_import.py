@@ -14,13 +14,13 @@ from .seed import KEY
 
 def saleor_product(saleor, source, ps_id):
     mapping = IdMapping.objects.get(source=source, resource="product", ps_id=str(ps_id))
-    return saleor.get_product(product_id=mapping.saleor_id)
+    return saleor.catalogue.get_product(product_id=mapping.saleor_id)
 
 
 def bridged_products(saleor):
     from marketplace.saleor.port import ProductQuery
 
-    page = saleor.list_products(ProductQuery(only_published=False, first=100))
+    page = saleor.catalogue.list_products(ProductQuery(only_published=False, first=100))
     return [p for p in page.products if "mormal.prestashop" in p.metadata]
 
 

@@ -27,7 +27,7 @@ def order_selling(source, ps_key, quantity, order_id="T3JkZXI6MQ==", line_id="li
 
 def quantities(saleor, source, ps_key):
     mapping = IdMapping.objects.get(source=source, resource="variant", ps_id=ps_key)
-    product = saleor.get_product(product_id=mapping.extra["product"])
+    product = saleor.catalogue.get_product(product_id=mapping.extra["product"])
     variant = next(v for v in product.variants if v.id == mapping.saleor_id)
     return [s.quantity for s in variant.stocks]
 

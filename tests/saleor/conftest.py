@@ -165,7 +165,7 @@ def _address(street: str, postal_code: str, city: str) -> port.Address:
 @pytest.fixture
 def market(saleor):
     """Two vendors (one accepting pickups), one relay point, one product each with stock."""
-    martin = saleor.create_warehouse(
+    martin = saleor.warehouses.create(
         port.WarehouseInput(
             "Boulangerie Martin",
             _address("1 rue de la Gare", "59530", "Le Quesnoy"),
@@ -177,7 +177,7 @@ def market(saleor):
             },
         )
     )
-    dupont = saleor.create_warehouse(
+    dupont = saleor.warehouses.create(
         port.WarehouseInput(
             "Ferme Dupont",
             _address("2 chemin du Moulin", "59570", "Bavay"),
@@ -187,7 +187,7 @@ def market(saleor):
             },
         )
     )
-    relay = saleor.create_warehouse(
+    relay = saleor.warehouses.create(
         port.WarehouseInput(
             "Mairie de Jolimetz",
             _address("1 place de la Mairie", "59530", "Jolimetz"),
@@ -196,9 +196,9 @@ def market(saleor):
             metadata={port.WAREHOUSE_ROLE_METADATA_KEY: "relay"},
         )
     )
-    category = saleor.ensure_category("Boulangerie", "boulangerie")
-    product_type = saleor.ensure_product_type("Produit local", "produit-local")
-    bread = saleor.create_product(
+    category = saleor.catalogue.ensure_category("Boulangerie", "boulangerie")
+    product_type = saleor.catalogue.ensure_product_type("Produit local", "produit-local")
+    bread = saleor.catalogue.create_product(
         port.ProductInput(
             "Baguette tradition",
             product_type.id,
@@ -207,14 +207,14 @@ def market(saleor):
             description="Farine de Bavay",
         )
     )
-    bread_v = saleor.create_variant(
+    bread_v = saleor.catalogue.create_variant(
         bread.id,
         port.VariantInput("MAR-BAG", Decimal("1.20"), stocks=(port.StockLevel(martin.id, 30),)),
     )
-    eggs = saleor.create_product(
+    eggs = saleor.catalogue.create_product(
         port.ProductInput("Oeufs fermiers x6", product_type.id, category.id, "dupont")
     )
-    eggs_v = saleor.create_variant(
+    eggs_v = saleor.catalogue.create_variant(
         eggs.id,
         port.VariantInput(
             "DUP-OEU6",

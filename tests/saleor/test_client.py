@@ -136,7 +136,7 @@ def test_mutation_errors_become_a_validation_error_with_saleor_codes():
 
     gateway = SaleorGateway(_client(handler), "default-channel")
     with pytest.raises(SaleorValidationError) as error:
-        gateway.create_checkout([port.CheckoutLineInput("UHJvZHVjdFZhcmlhbnQ6MQ==", 1)])
+        gateway.checkout.create([port.CheckoutLineInput("UHJvZHVjdFZhcmlhbnQ6MQ==", 1)])
     (item,) = error.value.errors
     assert (item.field, item.code, item.message) == (
         "quantity",
@@ -176,7 +176,7 @@ def test_set_up_refuses_saleors_default_channel_in_usd():
     gateway = SaleorGateway(_client(handler), channel_slug="default-channel")
     # when the marketplace's set-up runs on that channel
     with pytest.raises(SaleorValidationError) as refused:
-        gateway.ensure_sales_setup()
+        gateway.setup.ensure_sales_setup()
     # then it stops before adding a shipping zone, and says which setting to change
     assert refused.value.codes == {"CURRENCY_MISMATCH"}
     assert "USD" in str(refused.value) and "SALEOR_CHANNEL" in str(refused.value)

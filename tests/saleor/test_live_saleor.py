@@ -47,7 +47,7 @@ def live():
     gateway = SaleorGateway(
         SaleorGraphQLClient(API_URL, TOKEN), os.environ.get("SALEOR_LIVE_CHANNEL", "mormal-live")
     )
-    gateway.ensure_sales_setup()
+    gateway.setup.ensure_sales_setup()
     return gateway
 
 
@@ -58,7 +58,7 @@ def live_market(live):
     def address(street, postal_code, city):
         return port.Address(street, postal_code, city, first_name="Anne", last_name="Leroy")
 
-    martin = live.create_warehouse(
+    martin = live.warehouses.create(
         port.WarehouseInput(
             f"Boulangerie Martin {tag}",
             address("1 rue de la Gare", "59530", "Le Quesnoy"),
@@ -67,14 +67,14 @@ def live_market(live):
             metadata={port.VENDOR_METADATA_KEY: f"martin-{tag}"},
         )
     )
-    dupont = live.create_warehouse(
+    dupont = live.warehouses.create(
         port.WarehouseInput(
             f"Ferme Dupont {tag}",
             address("2 chemin du Moulin", "59570", "Bavay"),
             metadata={port.VENDOR_METADATA_KEY: f"dupont-{tag}"},
         )
     )
-    relay = live.create_warehouse(
+    relay = live.warehouses.create(
         port.WarehouseInput(
             f"Mairie de Jolimetz {tag}",
             address("1 place de la Mairie", "59530", "Jolimetz"),
@@ -82,9 +82,9 @@ def live_market(live):
             is_private=False,
         )
     )
-    category = live.ensure_category("Produits du Pays de Mormal", "produits-mormal-live")
-    product_type = live.ensure_product_type("Produit local", "produit-local-live")
-    bread = live.create_product(
+    category = live.catalogue.ensure_category("Produits du Pays de Mormal", "produits-mormal-live")
+    product_type = live.catalogue.ensure_product_type("Produit local", "produit-local-live")
+    bread = live.catalogue.create_product(
         port.ProductInput(
             f"Baguette {tag}",
             product_type.id,
@@ -93,14 +93,14 @@ def live_market(live):
             attributes={"temperature": "ambient"},
         )
     )
-    bread_v = live.create_variant(
+    bread_v = live.catalogue.create_variant(
         bread.id,
         port.VariantInput(f"BAG-{tag}", Decimal("1.20"), stocks=(port.StockLevel(martin.id, 30),)),
     )
-    eggs = live.create_product(
+    eggs = live.catalogue.create_product(
         port.ProductInput(f"Oeufs {tag}", product_type.id, category.id, f"dupont-{tag}")
     )
-    eggs_v = live.create_variant(
+    eggs_v = live.catalogue.create_variant(
         eggs.id,
         port.VariantInput(
             f"OEU-{tag}",
@@ -123,54 +123,54 @@ def live_market(live):
 
 
 def test_live_catalogue_round_trip(live, live_market):
-    product = live.get_product(live_market["bread"].id)
+    product = live.catalogue.get_product(live_market["bread"].id)
     assert product.vendor_slug == f"martin-{live_market['tag']}"
     assert product.attributes["temperature"] == "ambient"
     assert product.variants[0].price.amount == Decimal("1.20")
     assert product.variants[0].stocks[0].quantity == 30
-    listed = live.list_products(port.ProductQuery(vendor_slugs=[f"dupont-{live_market['tag']}"]))
+    listed = live.catalogue.list_products(port.ProductQuery(vendor_slugs=[f"dupont-{live_market['tag']}"]))
     assert [p.id for p in listed.products] == [live_market["eggs"].id]
 
 
 def test_live_checkout_from_two_warehouses_to_a_relay_point(live, live_market):
-    checkout = live.create_checkout(
+    checkout = live.checkout.create(
         [
             port.CheckoutLineInput(live_market["bread_v"].id, 2),
             port.CheckoutLineInput(live_market["eggs_v"].id, 1),
         ],
         email="anne@example.fr",
     )
-    points = {p.id for p in live.available_collection_points(checkout.id)}
+    points = {p.id for p in live.checkout.collection_points(checkout.id)}
     assert live_market["relay"].id in points and live_market["martin"].id not in points
-    live.set_checkout_billing_address(checkout.id, live_market["home"])
-    checkout = live.set_checkout_delivery_method(checkout.id, live_market["relay"].id)
+    live.checkout.set_billing_address(checkout.id, live_market["home"])
+    checkout = live.checkout.set_delivery_method(checkout.id, live_market["relay"].id)
     assert checkout.total.amount == Decimal("5.00")
-    live.pay_checkout(checkout.id, port.PaymentMode.CHARGE, f"live-{live_market['tag']}")
-    order = live.complete_checkout(checkout.id)
+    live.payments.pay_checkout(checkout.id, port.PaymentMode.CHARGE, f"live-{live_market['tag']}")
+    order = live.checkout.complete(checkout.id)
     assert order.charge_status == "FULL"
     assert {ln.sku: ln.warehouse_ids for ln in order.lines} == {
         f"BAG-{live_market['tag']}": (live_market["martin"].id,),
         f"OEU-{live_market['tag']}": (live_market["dupont"].id,),
     }
-    mine = live.list_orders(port.OrderQuery(vendor_slug=f"dupont-{live_market['tag']}"))
+    mine = live.orders.find(port.OrderQuery(vendor_slug=f"dupont-{live_market['tag']}"))
     assert [o.id for o in mine] == [order.id]
     (eggs_line,) = order.lines_for_vendor(f"dupont-{live_market['tag']}")
-    (fulfillment,) = live.fulfill_order(
+    (fulfillment,) = live.orders.fulfill(
         order.id, [port.FulfillmentLineInput(eggs_line.id, live_market["dupont"].id, 1)]
     )
     assert fulfillment.warehouse_id == live_market["dupont"].id
 
 
 def test_live_cancel_releases_the_order(live, live_market):
-    checkout = live.create_checkout(
+    checkout = live.checkout.create(
         [port.CheckoutLineInput(live_market["bread_v"].id, 1)], email="anne@example.fr"
     )
-    live.set_checkout_billing_address(checkout.id, live_market["home"])
-    live.set_checkout_delivery_method(checkout.id, live_market["martin"].id)
-    live.pay_checkout(checkout.id, port.PaymentMode.AUTHORIZE, f"cash-{live_market['tag']}")
-    order = live.complete_checkout(checkout.id)
+    live.checkout.set_billing_address(checkout.id, live_market["home"])
+    live.checkout.set_delivery_method(checkout.id, live_market["martin"].id)
+    live.payments.pay_checkout(checkout.id, port.PaymentMode.AUTHORIZE, f"cash-{live_market['tag']}")
+    order = live.checkout.complete(checkout.id)
     assert (order.authorize_status, order.charge_status) == ("FULL", "NONE")
-    assert live.cancel_order(order.id).status == "CANCELED"
+    assert live.orders.cancel(order.id).status == "CANCELED"
 
 
 WEBHOOK_CREATE = """
@@ -225,7 +225,7 @@ def test_live_signed_webhook_verifies_with_our_jws_code(live, live_market, db):
     webhook = created["data"]["webhookCreate"]
     assert webhook["errors"] == []
     try:
-        live.set_variant_stocks(
+        live.catalogue.set_variant_stocks(
             live_market["eggs_v"].id, [port.StockLevel(live_market["dupont"].id, 7)]
         )
         deadline = time.monotonic() + 60
@@ -408,7 +408,7 @@ def test_live_app_install_register_and_signed_order_webhooks(live, installed_app
     home = port.Address(
         "1 rue de la Gare", "59530", "Le Quesnoy", first_name="Anne", last_name="Leroy"
     )
-    shop = gateway.create_warehouse(
+    shop = gateway.warehouses.create(
         port.WarehouseInput(
             f"Fromagerie {tag}",
             home,
@@ -416,21 +416,21 @@ def test_live_app_install_register_and_signed_order_webhooks(live, installed_app
             is_private=False,
         )
     )
-    kind = gateway.ensure_product_type("Produit local", "produit-local-live")
-    category = gateway.ensure_category("Produits du Pays de Mormal", "produits-mormal-live")
-    cheese = gateway.create_product(
+    kind = gateway.catalogue.ensure_product_type("Produit local", "produit-local-live")
+    category = gateway.catalogue.ensure_category("Produits du Pays de Mormal", "produits-mormal-live")
+    cheese = gateway.catalogue.create_product(
         port.ProductInput(f"Maroilles {tag}", kind.id, category.id, f"fromagerie-{tag}")
     )
-    cheese_v = gateway.create_variant(
+    cheese_v = gateway.catalogue.create_variant(
         cheese.id,
         port.VariantInput(f"MAR-{tag}", Decimal("7.90"), stocks=(port.StockLevel(shop.id, 4),)),
     )
-    checkout = gateway.create_checkout(
+    checkout = gateway.checkout.create(
         [port.CheckoutLineInput(cheese_v.id, 1)], email="anne@example.fr", billing_address=home
     )
-    gateway.set_checkout_delivery_method(checkout.id, shop.id)
-    gateway.pay_checkout(checkout.id, port.PaymentMode.CHARGE, f"live-{tag}")
-    order = gateway.complete_checkout(checkout.id)
+    gateway.checkout.set_delivery_method(checkout.id, shop.id)
+    gateway.payments.pay_checkout(checkout.id, port.PaymentMode.CHARGE, f"live-{tag}")
+    order = gateway.checkout.complete(checkout.id)
     wanted = {"ORDER_CREATED", "ORDER_FULLY_PAID"}
 
     def received():
@@ -537,8 +537,8 @@ def test_live_storefront_orders_reach_the_van_through_saleors_webhooks(
     cart = checkout.add_to_cart(None, cheese.variants.get().saleor_variant_id, 1, saleor)
     cart = checkout.add_to_cart(cart.id, bread.variants.get().saleor_variant_id, 2, saleor)
     slot = offers.home_options(shopper.commune)[0]
-    checkout.choose_delivery(saleor.get_checkout(cart.id), shopper, slot.key, saleor)
-    assert saleor.get_checkout(cart.id).delivery.price.amount == Decimal("3.00")
+    checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, slot.key, saleor)
+    assert saleor.checkout.get(cart.id).delivery.price.amount == Decimal("3.00")
     # when she pays on delivery
     home_order = checkout.place_order(cart.id, shopper, shopper.user, "cash", saleor)
     # then Saleor's ORDER_CREATED gives one collect + one home task per vendor, cash collected once
@@ -549,24 +549,24 @@ def test_live_storefront_orders_reach_the_van_through_saleors_webhooks(
     ]
     assert {t.day.date for t in tasks_of(home_order)} == {slot.date}
     # and when the driver hands it over and takes the cash, Saleor has the order fully paid
-    from marketplace.storefront.collection import charge_collected
+    from marketplace.storefront.cash_on_delivery import charge_collected
 
-    assert saleor.get_order(home_order.saleor_order_id).charge_status != "FULL"
+    assert saleor.orders.get(home_order.saleor_order_id).charge_status != "FULL"
     assert charge_collected(home_order.pk, saleor) is True
     assert charge_collected(home_order.pk, saleor) is False  # a second report charges nothing
-    assert saleor.get_order(home_order.saleor_order_id).charge_status == "FULL"
+    assert saleor.orders.get(home_order.saleor_order_id).charge_status == "FULL"
 
     # given a second cart for the relay point, whose warehouse Saleor offers as a collection point
     cart = checkout.add_to_cart(None, cheese.variants.get().saleor_variant_id, 1, saleor)
     cart = checkout.add_to_cart(cart.id, bread.variants.get().saleor_variant_id, 1, saleor)
     relay.refresh_from_db()
-    assert relay.saleor_warehouse_id in {p.id for p in saleor.available_collection_points(cart.id)}
+    assert relay.saleor_warehouse_id in {p.id for p in saleor.checkout.collection_points(cart.id)}
     option = next(
         o
         for o in offers.relay_options(checkout.cart_facts(cart))
         if o.key.startswith(f"relay:{relay.pk}:")
     )
-    checkout.choose_delivery(saleor.get_checkout(cart.id), shopper, option.key, saleor)
+    checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, option.key, saleor)
     # when she pays by (test) card
     relay_order = checkout.place_order(cart.id, shopper, shopper.user, "card", saleor)
     # then ORDER_FULLY_PAID arrives and the relay tasks are made, once

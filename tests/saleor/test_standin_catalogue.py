@@ -9,7 +9,7 @@ from marketplace.saleor.errors import SaleorNotFoundError, SaleorValidationError
 
 
 def test_vendor_warehouse_keeps_click_and_collect_privacy_and_metadata(saleor, market):
-    warehouse = saleor.get_warehouse(market["martin"].id)
+    warehouse = saleor.warehouses.get(market["martin"].id)
     assert warehouse.click_and_collect is port.ClickAndCollect.LOCAL
     assert warehouse.is_private is False
     assert warehouse.metadata[port.VENDOR_METADATA_KEY] == "martin"
@@ -20,7 +20,7 @@ def test_update_warehouse_turns_pickups_off(saleor, market):
     data = port.WarehouseInput(
         "Boulangerie Martin", market["home"], click_and_collect=port.ClickAndCollect.DISABLED
     )
-    updated = saleor.update_warehouse(market["martin"].id, data)
+    updated = saleor.warehouses.update(market["martin"].id, data)
     assert updated.click_and_collect is port.ClickAndCollect.DISABLED
     assert updated.is_private is True
     assert updated.address.street_address_1 == "3 rue Haute"
@@ -28,13 +28,13 @@ def test_update_warehouse_turns_pickups_off(saleor, market):
 
 def test_warehouse_without_address_fields_is_refused_with_saleor_codes(saleor, db):
     with pytest.raises(SaleorValidationError) as error:
-        saleor.create_warehouse(port.WarehouseInput("Sans adresse", port.Address("", "", "")))
+        saleor.warehouses.create(port.WarehouseInput("Sans adresse", port.Address("", "", "")))
     assert error.value.codes == {"REQUIRED"}
     assert error.value.errors[0].field == "address"
 
 
 def test_product_carries_vendor_attribute_metadata_category_and_price(saleor, market):
-    product = saleor.get_product(market["bread"].id)
+    product = saleor.catalogue.get_product(market["bread"].id)
     assert product.vendor_slug == "martin"
     assert product.attributes[port.VENDOR_ATTRIBUTE_SLUG] == "martin"
     assert product.category.slug == "boulangerie"
@@ -53,23 +53,23 @@ def test_extra_attributes_are_created_and_assigned_to_the_type(saleor, market):
         "dupont",
         attributes={"temperature": "chilled", "origin": "farm"},
     )
-    product = saleor.create_product(data)
+    product = saleor.catalogue.create_product(data)
     assert product.attributes == {"vendor": "dupont", "temperature": "chilled", "origin": "farm"}
     # a second product reuses the attribute values and the assignment
-    again = saleor.create_product(data.__class__(**{**data.__dict__, "name": "Maroilles fermier"}))
+    again = saleor.catalogue.create_product(data.__class__(**{**data.__dict__, "name": "Maroilles fermier"}))
     assert again.attributes["temperature"] == "chilled"
 
 
 def test_duplicate_sku_is_a_validation_error(saleor, market):
     with pytest.raises(SaleorValidationError) as error:
-        saleor.create_variant(market["eggs"].id, port.VariantInput("MAR-BAG", Decimal("1")))
+        saleor.catalogue.create_variant(market["eggs"].id, port.VariantInput("MAR-BAG", Decimal("1")))
     assert error.value.codes == {"UNIQUE"}
 
 
 def test_stock_update_sets_quantity_and_emits_stock_webhook(saleor, market):
     from marketplace.saleor.models import WebhookEvent
 
-    variant = saleor.set_variant_stocks(
+    variant = saleor.catalogue.set_variant_stocks(
         market["eggs_v"].id, [port.StockLevel(market["dupont"].id, 12)]
     )
     assert variant.quantity_available == 12
@@ -79,7 +79,7 @@ def test_stock_update_sets_quantity_and_emits_stock_webhook(saleor, market):
 
 
 def test_update_variant_changes_price_and_weight(saleor, market):
-    variant = saleor.update_variant(
+    variant = saleor.catalogue.update_variant(
         market["eggs_v"].id,
         port.VariantInput(
             "DUP-OEU6", Decimal("2.90"), name="Boîte de 6", weight_kg=Decimal("0.45")
@@ -91,45 +91,45 @@ def test_update_variant_changes_price_and_weight(saleor, market):
 
 
 def test_media_by_url_becomes_the_thumbnail(saleor, market):
-    media = saleor.add_product_media(
+    media = saleor.catalogue.add_product_media(
         market["bread"].id, "https://images.example/baguette.jpg", "Baguette dorée"
     )
-    product = saleor.get_product(market["bread"].id)
+    product = saleor.catalogue.get_product(market["bread"].id)
     assert product.media == (media,)
     assert product.thumbnail_url == "https://images.example/baguette.jpg"
 
 
 def test_listing_filters_by_vendor_category_warehouse_and_search(saleor, market):
-    by_vendor = saleor.list_products(port.ProductQuery(vendor_slugs=["dupont"]))
+    by_vendor = saleor.catalogue.list_products(port.ProductQuery(vendor_slugs=["dupont"]))
     assert [p.name for p in by_vendor.products] == ["Oeufs fermiers x6"]
-    by_wh = saleor.list_products(port.ProductQuery(warehouse_ids=[market["martin"].id]))
+    by_wh = saleor.catalogue.list_products(port.ProductQuery(warehouse_ids=[market["martin"].id]))
     assert [p.name for p in by_wh.products] == ["Baguette tradition"]
-    by_cat = saleor.list_products(port.ProductQuery(category_ids=[market["category"].id]))
+    by_cat = saleor.catalogue.list_products(port.ProductQuery(category_ids=[market["category"].id]))
     assert by_cat.total_count == 2
-    assert [p.name for p in saleor.list_products(port.ProductQuery(search="bavay")).products] == [
+    assert [p.name for p in saleor.catalogue.list_products(port.ProductQuery(search="bavay")).products] == [
         "Baguette tradition"
     ]
-    assert saleor.list_products(port.ProductQuery(search="DUP-OEU6")).total_count == 1
+    assert saleor.catalogue.list_products(port.ProductQuery(search="DUP-OEU6")).total_count == 1
 
 
 def test_unpublished_products_leave_the_storefront_listing(saleor, market):
-    saleor.set_product_published(market["eggs"].id, False)
-    assert [p.name for p in saleor.list_products(port.ProductQuery()).products] == [
+    saleor.catalogue.set_product_published(market["eggs"].id, False)
+    assert [p.name for p in saleor.catalogue.list_products(port.ProductQuery()).products] == [
         "Baguette tradition"
     ]
-    assert saleor.list_products(port.ProductQuery(only_published=False)).total_count == 2
+    assert saleor.catalogue.list_products(port.ProductQuery(only_published=False)).total_count == 2
 
 
 def test_pagination_walks_every_product_once(saleor, market):
     for i in range(5):
-        saleor.create_product(
+        saleor.catalogue.create_product(
             port.ProductInput(
                 f"Pain {i}", market["product_type"].id, market["category"].id, "martin"
             )
         )
     seen, after = [], None
     while True:
-        page = saleor.list_products(port.ProductQuery(first=3, after=after))
+        page = saleor.catalogue.list_products(port.ProductQuery(first=3, after=after))
         seen += [p.name for p in page.products]
         if not page.has_next_page:
             break
@@ -138,17 +138,17 @@ def test_pagination_walks_every_product_once(saleor, market):
 
 
 def test_delete_product_and_unknown_ids(saleor, market):
-    saleor.delete_product(market["eggs"].id)
-    assert saleor.get_product(market["eggs"].id) is None
+    saleor.catalogue.delete_product(market["eggs"].id)
+    assert saleor.catalogue.get_product(market["eggs"].id) is None
     with pytest.raises(SaleorNotFoundError):
-        saleor.delete_product(market["eggs"].id)
-    assert saleor.get_warehouse("not-a-global-id") is None
+        saleor.catalogue.delete_product(market["eggs"].id)
+    assert saleor.warehouses.get("not-a-global-id") is None
 
 
 def test_metadata_merges(saleor, market):
-    saleor.update_metadata(market["bread"].id, {"mormal.origin": "shop"})
-    saleor.update_metadata(market["bread"].id, {"mormal.unit": "piece"})
-    meta = saleor.get_product(market["bread"].id).metadata
+    saleor.catalogue.update_metadata(market["bread"].id, {"mormal.origin": "shop"})
+    saleor.catalogue.update_metadata(market["bread"].id, {"mormal.unit": "piece"})
+    meta = saleor.catalogue.get_product(market["bread"].id).metadata
     assert meta["mormal.origin"] == "shop" and meta["mormal.unit"] == "piece"
     assert meta[port.VENDOR_METADATA_KEY] == "martin"
 
@@ -159,7 +159,7 @@ def test_stand_in_state_lives_in_postgresql(saleor, market):
     from marketplace.saleor.standin.transport import StandInTransport
 
     other = SaleorGateway(StandInTransport())
-    assert other.get_product(market["bread"].id).name == "Baguette tradition"
+    assert other.catalogue.get_product(market["bread"].id).name == "Baguette tradition"
 
 
 def test_get_saleor_returns_the_stand_in_without_api_url(settings, db):

@@ -31,12 +31,12 @@ def rows_read() -> Iterator[list[int]]:
 
 def _add_products(saleor, market, count: int, prefix: str) -> None:
     for i in range(count):
-        product = saleor.create_product(
+        product = saleor.catalogue.create_product(
             port.ProductInput(
                 f"{prefix} {i}", market["product_type"].id, market["category"].id, "martin"
             )
         )
-        saleor.create_variant(
+        saleor.catalogue.create_variant(
             product.id,
             port.VariantInput(
                 f"{prefix}-{i}", Decimal("3.10"), stocks=(port.StockLevel(market["martin"].id, 4),)
@@ -47,18 +47,18 @@ def _add_products(saleor, market, count: int, prefix: str) -> None:
 def _import_one(saleor, market, sku: str) -> int:
     """Rows read to create, price, stock and look up one product with one variant."""
     with rows_read() as counted:
-        product = saleor.create_product(
+        product = saleor.catalogue.create_product(
             port.ProductInput(
                 f"Brioche {sku}", market["product_type"].id, market["category"].id, "martin"
             )
         )
-        saleor.create_variant(
+        saleor.catalogue.create_variant(
             product.id,
             port.VariantInput(
                 sku, Decimal("4.50"), stocks=(port.StockLevel(market["martin"].id, 9),)
             ),
         )
-        assert saleor.get_product(slug=product.slug).variants[0].sku == sku
+        assert saleor.catalogue.get_product(slug=product.slug).variants[0].sku == sku
     return sum(counted)
 
 
@@ -77,7 +77,7 @@ def test_a_listing_page_reads_the_page_not_the_catalogue(saleor, market):
     _add_products(saleor, market, 30, "Galette")
     # when the storefront asks for the first page of 4, sorted by name
     with rows_read() as counted:
-        page = saleor.list_products(port.ProductQuery(first=4))
+        page = saleor.catalogue.list_products(port.ProductQuery(first=4))
     # then the page is right, and at most the page's documents and variants were decoded
     names = sorted([f"Galette {i}" for i in range(30)] + ["Baguette tradition", "Oeufs fermiers x6"])
     assert [p.name for p in page.products] == names[:4] and page.total_count == 32
@@ -89,18 +89,18 @@ def test_a_listing_page_reads_the_page_not_the_catalogue(saleor, market):
 def test_listing_filters_combined_in_postgresql_match_the_stand_in_rules(saleor, market):
     # given products of two vendors, one with extra metadata, one unpublished
     _add_products(saleor, market, 3, "Tarte")
-    saleor.update_metadata(market["eggs"].id, {"mormal.origin": "ferme"})
-    saleor.set_product_published(market["bread"].id, False)
+    saleor.catalogue.update_metadata(market["eggs"].id, {"mormal.origin": "ferme"})
+    saleor.catalogue.set_product_published(market["bread"].id, False)
     # when listings combine vendor, warehouse, metadata, search and publication
-    by_meta = saleor.list_products(
+    by_meta = saleor.catalogue.list_products(
         port.ProductQuery(metadata={"mormal.origin": "ferme"}, vendor_slugs=["dupont"])
     )
-    by_wh = saleor.list_products(
+    by_wh = saleor.catalogue.list_products(
         port.ProductQuery(warehouse_ids=[market["martin"].id], search="tarte")
     )
-    hidden = saleor.list_products(port.ProductQuery(vendor_slugs=["martin"], search="bavay"))
-    unknown_vendor = saleor.list_products(port.ProductQuery(vendor_slugs=["personne"]))
-    everything = saleor.list_products(port.ProductQuery(only_published=False, first=100))
+    hidden = saleor.catalogue.list_products(port.ProductQuery(vendor_slugs=["martin"], search="bavay"))
+    unknown_vendor = saleor.catalogue.list_products(port.ProductQuery(vendor_slugs=["personne"]))
+    everything = saleor.catalogue.list_products(port.ProductQuery(only_published=False, first=100))
     # then each answers what the rules say
     assert [p.name for p in by_meta.products] == ["Oeufs fermiers x6"]
     assert [p.name for p in by_wh.products] == ["Tarte 0", "Tarte 1", "Tarte 2"]
@@ -111,7 +111,7 @@ def test_listing_filters_combined_in_postgresql_match_the_stand_in_rules(saleor,
 
 def test_indexed_columns_follow_the_documents(saleor, market):
     # when a variant's SKU changes
-    saleor.update_variant(market["bread_v"].id, port.VariantInput("MAR-BAG-2", Decimal("1.30")))
+    saleor.catalogue.update_variant(market["bread_v"].id, port.VariantInput("MAR-BAG-2", Decimal("1.30")))
     # then the row's lookup columns say the same as its JSON
     for row in StandInDocument.objects.filter(kind__in=["Product", "ProductVariant"]):
         assert row.slug == (row.data.get("slug") or None)
@@ -119,5 +119,5 @@ def test_indexed_columns_follow_the_documents(saleor, market):
         assert row.parent == (row.data.get("product") if row.kind == "ProductVariant" else None)
     # and the old SKU is free again while the new one is taken
     with pytest.raises(SaleorValidationError):
-        saleor.create_variant(market["eggs"].id, port.VariantInput("MAR-BAG-2", Decimal("1")))
-    saleor.create_variant(market["eggs"].id, port.VariantInput("MAR-BAG", Decimal("1")))
+        saleor.catalogue.create_variant(market["eggs"].id, port.VariantInput("MAR-BAG-2", Decimal("1")))
+    saleor.catalogue.create_variant(market["eggs"].id, port.VariantInput("MAR-BAG", Decimal("1")))

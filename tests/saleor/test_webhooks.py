@@ -11,13 +11,13 @@ from marketplace.saleor.models import WebhookEvent, WebhookHandling
 @pytest.fixture
 def paid_order_body(saleor, market, isolated_registry):
     """The body Saleor sends for ORDER_FULLY_PAID, produced by the stand-in's subscription run."""
-    checkout = saleor.create_checkout(
+    checkout = saleor.checkout.create(
         [port.CheckoutLineInput(market["bread_v"].id, 2)], email="anne@example.fr"
     )
-    saleor.set_checkout_billing_address(checkout.id, market["home"])
-    saleor.set_checkout_delivery_method(checkout.id, market["martin"].id)
-    saleor.pay_checkout(checkout.id, port.PaymentMode.CHARGE, "test-psp-1")
-    order = saleor.complete_checkout(checkout.id)
+    saleor.checkout.set_billing_address(checkout.id, market["home"])
+    saleor.checkout.set_delivery_method(checkout.id, market["martin"].id)
+    saleor.payments.pay_checkout(checkout.id, port.PaymentMode.CHARGE, "test-psp-1")
+    order = saleor.checkout.complete(checkout.id)
     event = WebhookEvent.objects.get(event_type="ORDER_FULLY_PAID")
     body = json.dumps(event.payload).encode()
     return order, body

@@ -71,7 +71,7 @@ def test_a_producer_below_its_minimum_loses_only_its_own_lines_and_customers_are
     assert "Montant à régler au retrait : 8,00 €" in to_customers["jeanne@exemple.fr"]
     assert "Il ne reste rien à retirer" in to_customers["marcel@exemple.fr"]
     # and Saleor's order records the amount still due at pickup
-    assert saleor.get_order(jeanne_order.saleor_order_id).metadata["mormal.circuit.amount_due"] == "8.00"
+    assert saleor.orders.get(jeanne_order.saleor_order_id).metadata["mormal.circuit.amount_due"] == "8.00"
 
 
 def test_a_producer_exactly_at_its_minimum_keeps_its_lines(cycle, customer):
@@ -121,7 +121,7 @@ def test_packing_list_totals_equal_order_totals(cycle, orders, saleor):
     assert set(packs) == {jeanne_order.pk, marcel_order.pk}
     for placed in orders:
         placed.refresh_from_db()
-        held = saleor.get_order(placed.saleor_order_id)
+        held = saleor.orders.get(placed.saleor_order_id)
         assert packs[placed.pk].amount == placed.goods_total == held.total.amount - placed.delivery_fee
         assert packs[placed.pk].quantity == sum(ln.quantity for ln in held.lines)
     assert sum(p.amount for p in places) == sum(o.goods_total for o in orders)

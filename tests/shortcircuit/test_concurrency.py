@@ -101,4 +101,4 @@ def test_first_orders_at_a_new_point_in_two_slots_at_once_create_one_saleor_ware
     ])
     # then both orders go through and the point has exactly one warehouse
     assert all(isinstance(o, CycleOrder) for o in outcomes), outcomes
-    assert [w.slug for w in saleor.list_warehouses()].count(f"circuit-retrait-{cycle.shop_slot.pickup.point_id}") == 1
+    assert [w.slug for w in saleor.warehouses.find()].count(f"circuit-retrait-{cycle.shop_slot.pickup.point_id}") == 1

@@ -22,7 +22,7 @@ def test_an_order_in_an_open_cycle_is_held_by_saleor_for_payment_at_pickup(cycle
     order = actions.place_order(cycle, customer, pickup(cycle, cycle.shop_slot, cheese=2, apples=3))
     # then the order is confirmed and Saleor holds it, authorised, collected at the point
     assert order.status == CycleOrder.Status.CONFIRMED
-    held = saleor.get_order(order.saleor_order_id)
+    held = saleor.orders.get(order.saleor_order_id)
     assert held.authorize_status == "FULL"
     assert held.total.amount == Decimal("30.00") == order.goods_total
     assert held.delivery.kind == "collection_point"
@@ -43,7 +43,7 @@ def test_an_order_one_microsecond_before_the_closing_minute_is_accepted(cycle, c
 @pytest.mark.parametrize("late", [dt.timedelta(0), dt.timedelta(seconds=30), dt.timedelta(minutes=1), dt.timedelta(days=3)])
 def test_an_order_at_the_closing_minute_or_after_is_refused_with_a_clear_message(cycle, customer, late, saleor):
     # given the cycle's closing minute
-    orders_in_saleor = len(saleor.list_orders(OrderQuery()))
+    orders_in_saleor = len(saleor.orders.find(OrderQuery()))
     # when an order comes in at that minute or after
     with pytest.raises(ShortCircuitError) as refused:
         actions.place_order(cycle, customer, pickup(cycle, cycle.shop_slot, apples=1), now=cycle.closes_at + late)
@@ -52,7 +52,7 @@ def test_an_order_at_the_closing_minute_or_after_is_refused_with_a_clear_message
     assert "sont closes depuis le" in refused.value.message and "Semaine test" in refused.value.message
     assert f"à {timezone.localtime(cycle.closes_at):%H:%M}" in refused.value.message
     assert not CycleOrder.objects.exists()
-    assert len(saleor.list_orders(OrderQuery())) == orders_in_saleor
+    assert len(saleor.orders.find(OrderQuery())) == orders_in_saleor
 
 
 def test_a_cycle_closed_by_the_closing_job_refuses_orders_even_if_the_clock_says_otherwise(cycle, customer):
@@ -110,7 +110,7 @@ def test_home_delivery_uses_the_cycle_shipping_method_and_adds_the_fee(cycle, cu
     # when Jeanne asks for home delivery by the van
     order = actions.place_order(cycle, customer, actions.OrderRequest({cycle.apples.pk: 2}, "home"))
     # then Saleor's order carries our shipping method and the fee
-    held = saleor.get_order(order.saleor_order_id)
+    held = saleor.orders.get(order.saleor_order_id)
     assert held.delivery.kind == "shipping_method" and "camionnette" in held.delivery.name
     assert held.total.amount == Decimal("11.00")
     assert held.shipping_address.street_address_1 == "3 rue Pasteur"

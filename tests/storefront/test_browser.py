@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
+from delivery.day_planning import plan_day
 from delivery.models import DeliveryDay, DeliveryTask, Depot, Van
-from delivery.planning import plan_day
 from marketplace.storefront.models import ShopOrder
 from tests.browser import chromium_page, serious_violations
 

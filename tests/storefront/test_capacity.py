@@ -120,7 +120,7 @@ def test_a_saleor_refusal_after_the_hold_gives_the_place_back(last_place_slot, m
     def refuse(*args, **kwargs):
         raise SaleorValidationError("checkoutShippingAddressUpdate", [FieldError("shippingAddress", "INVALID", "refused")])
 
-    monkeypatch.setattr(saleor, "set_checkout_shipping_address", refuse)
+    monkeypatch.setattr(saleor.checkout, "set_shipping_address", refuse)
     with pytest.raises(SaleorValidationError):
-        actions.choose_delivery(saleor.get_checkout(cart.id), shopper, last_place_slot.key, saleor)
+        actions.choose_delivery(saleor.checkout.get(cart.id), shopper, last_place_slot.key, saleor)
     assert not Reservation.objects.filter(checkout_id=cart.id).exists()

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from delivery.models import DeliveryTask
-from marketplace.storefront import checkout, offers, planner
+from marketplace.storefront import checkout, offers, van_tasks
 from marketplace.storefront.errors import StorefrontError
 from marketplace.storefront.models import Reservation, ShopOrder
 
@@ -39,10 +39,10 @@ def test_two_vendor_home_delivery_becomes_paired_van_tasks(two_vendors, saleor, 
     assert {ln.vendor_slug for ln in cart.lines} == {"fromagerie-test", "boulangerie-test"}
 
     # when she picks the first home slot and pays on delivery in cash
-    facts = checkout.cart_facts(saleor.get_checkout(cart.id))
-    assert offers.collect_options(facts) == []  # two vendors: no click & collect
+    facts = checkout.cart_facts(saleor.checkout.get(cart.id))
+    assert offers.click_and_collect_options(facts) == []  # two vendors: no click & collect
     slot = offers.home_options(shopper.commune)[0]
-    checkout.choose_delivery(saleor.get_checkout(cart.id), shopper, slot.key, saleor)
+    checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, slot.key, saleor)
     with django_capture_on_commit_callbacks(execute=True):
         record = checkout.place_order(cart.id, shopper, shopper.user, "cash", saleor)
 
@@ -72,7 +72,7 @@ def test_relay_order_is_planned_at_the_relay_point(two_vendors, saleor, calendar
     shopper = make_shopper("marcel")
     cart = _cart(saleor, two_vendors["bread"])
     option = next(o for o in offers.relay_options(checkout.cart_facts(cart)) if o.key.startswith(f"relay:{relay.pk}:"))
-    checkout.choose_delivery(saleor.get_checkout(cart.id), shopper, option.key, saleor)
+    checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, option.key, saleor)
     with django_capture_on_commit_callbacks(execute=True):
         record = checkout.place_order(cart.id, shopper, shopper.user, "card", saleor)
     deliveries = DeliveryTask.objects.filter(source__startswith=f"order:{record.saleor_order_id}:", kind="relay")
@@ -85,7 +85,7 @@ def test_webhook_redelivery_creates_tasks_once(two_vendors, saleor, calendar_for
     calendar_for("Jolimetz")
     shopper = make_shopper("odette")
     cart = _cart(saleor, two_vendors["maroilles"])
-    checkout.choose_delivery(saleor.get_checkout(cart.id), shopper, offers.home_options(shopper.commune)[0].key, saleor)
+    checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, offers.home_options(shopper.commune)[0].key, saleor)
     with django_capture_on_commit_callbacks(execute=True):
         record = checkout.place_order(cart.id, shopper, shopper.user, "card", saleor)
     fields = ("pk", "source", "kind", "day", "windows", "chilled_g", "chilled_ml", "crates", "status")
@@ -93,9 +93,9 @@ def test_webhook_redelivery_creates_tasks_once(two_vendors, saleor, calendar_for
     assert len(before) == 2
 
     # the same order event handled again (Saleor retries, or ORDER_CREATED then ORDER_FULLY_PAID)
-    order = saleor.get_order(record.saleor_order_id)
-    assert planner.plan_order(order) == 2
-    assert planner.plan_order(order) == 2
+    order = saleor.orders.get(record.saleor_order_id)
+    assert van_tasks.plan_order(order) == 2
+    assert van_tasks.plan_order(order) == 2
     assert list(DeliveryTask.objects.order_by("pk").values_list(*fields)) == before
 
 
@@ -103,8 +103,8 @@ def test_click_and_collect_for_one_vendor_has_no_van_task_and_no_pay_on_delivery
         two_vendors, saleor, make_shopper, django_capture_on_commit_callbacks, run_webhooks):
     shopper = make_shopper("roger")
     cart = _cart(saleor, two_vendors["bread"])
-    option = offers.collect_options(checkout.cart_facts(cart))[0]
-    checkout.choose_delivery(saleor.get_checkout(cart.id), shopper, option.key, saleor)
+    option = offers.click_and_collect_options(checkout.cart_facts(cart))[0]
+    checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, option.key, saleor)
     with pytest.raises(StorefrontError) as refused:
         checkout.place_order(cart.id, shopper, shopper.user, "cash", saleor)
     assert refused.value.code == "payment_not_allowed"
@@ -120,14 +120,14 @@ def test_order_without_a_delivery_choice_is_refused_and_cart_kept(two_vendors, s
     with pytest.raises(StorefrontError) as refused:
         checkout.place_order(cart.id, shopper, shopper.user, "card", saleor)
     assert refused.value.code == "no_delivery"
-    assert saleor.get_checkout(cart.id).lines  # nothing lost
+    assert saleor.checkout.get(cart.id).lines  # nothing lost
 
 
 def test_ordering_for_someone_else_needs_consent(two_vendors, saleor, calendar_for, make_shopper):
     calendar_for("Jolimetz")
     person, helper = make_shopper("paulette"), make_shopper("julien")
     cart = _cart(saleor, two_vendors["bread"])
-    checkout.choose_delivery(saleor.get_checkout(cart.id), person, offers.home_options(person.commune)[0].key, saleor)
+    checkout.choose_delivery(saleor.checkout.get(cart.id), person, offers.home_options(person.commune)[0].key, saleor)
     with pytest.raises(StorefrontError) as refused:
         checkout.place_order(cart.id, person, helper.user, "cash", saleor, channel="phone")
     assert refused.value.code == "no_consent"
@@ -138,10 +138,10 @@ def test_cash_collected_at_the_door_makes_the_saleor_order_fully_paid_once(two_v
     calendar_for("Jolimetz")
     shopper = make_shopper("gerard")
     cart = _cart(saleor, two_vendors["maroilles"], two_vendors["bread"])
-    checkout.choose_delivery(saleor.get_checkout(cart.id), shopper, offers.home_options(shopper.commune)[0].key, saleor)
+    checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, offers.home_options(shopper.commune)[0].key, saleor)
     with django_capture_on_commit_callbacks(execute=True):
         record = checkout.place_order(cart.id, shopper, shopper.user, "cheque", saleor)
-    assert saleor.get_order(record.saleor_order_id).charge_status != "FULL"  # only authorised so far
+    assert saleor.orders.get(record.saleor_order_id).charge_status != "FULL"  # only authorised so far
 
     # when the driver marks the stop that carries the cheque delivered (the phone may send it twice)
     stop = DeliveryTask.objects.get(source__startswith=f"order:{record.saleor_order_id}:", payment_method="cheque")
@@ -153,5 +153,5 @@ def test_cash_collected_at_the_door_makes_the_saleor_order_fully_paid_once(two_v
     # then Saleor has the order fully paid, and the platform charged it once
     record.refresh_from_db()
     assert record.collected_at is not None
-    order = saleor.get_order(record.saleor_order_id)
+    order = saleor.orders.get(record.saleor_order_id)
     assert order.charge_status == "FULL"

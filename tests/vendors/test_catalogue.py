@@ -35,7 +35,7 @@ def test_creating_a_product_in_the_dashboard_publishes_it_in_saleor(client, maro
     quart = product.variants.get(name="Le Quart (180 g)")
     assert quart.sku.startswith("fromagerie-test-maroilles-aop") and quart.unit_price == Decimal("27.22")
     # and Saleor has the product with the vendor attribute, the marks and the prices and stock per warehouse
-    remote = saleor.get_product(product_id=product.saleor_product_id)
+    remote = saleor.catalogue.get_product(product_id=product.saleor_product_id)
     assert remote.vendor_slug == "fromagerie-test"
     assert remote.attributes["temperature"] == "chilled" and remote.attributes["origin"] == "farm"
     assert remote.category.slug == "fromagerie" and remote.is_published
@@ -56,10 +56,10 @@ def test_editing_a_product_updates_the_same_saleor_product(client, maroilles, ma
         "v-0-name": "200 g", "v-0-sku": variant.sku, "v-0-price": "5.80", "v-0-unit_quantity": "0.2", "v-0-stock": "7",
     }))
     assert response.status_code == 302
-    remote = saleor.get_product(product_id=product.saleor_product_id)
+    remote = saleor.catalogue.get_product(product_id=product.saleor_product_id)
     assert remote.name == "Boulette d'Avesnes fermière" and not remote.is_published
     assert [(v.id, v.price.amount) for v in remote.variants] == [(variant.saleor_variant_id, Decimal("5.80"))]
-    assert saleor.list_products(ProductQuery(vendor_slugs=["fromagerie-test"], only_published=False)).total_count == 1
+    assert saleor.catalogue.list_products(ProductQuery(vendor_slugs=["fromagerie-test"], only_published=False)).total_count == 1
 
 
 def test_stock_page_updates_stock_in_the_vendor_warehouse(client, maroilles, make_member, make_product, saleor):
@@ -70,7 +70,7 @@ def test_stock_page_updates_stock_in_the_vendor_warehouse(client, maroilles, mak
     response = client.post(reverse("vendors:stock"), {f"stock-{small.pk}": "3", f"stock-{big.pk}": "5"})
     assert response.status_code == 302
     # then Saleor holds the new quantity in the vendor's warehouse and the other one is unchanged
-    remote = {v.id: v for v in saleor.get_product(product_id=product.saleor_product_id).variants}
+    remote = {v.id: v for v in saleor.catalogue.get_product(product_id=product.saleor_product_id).variants}
     assert [(s.warehouse_id, s.quantity) for s in remote[small.saleor_variant_id].stocks] == [(maroilles.saleor_warehouse_id, 3)]
     assert remote[big.saleor_variant_id].stocks[0].quantity == 5
 
@@ -82,7 +82,7 @@ def test_a_negative_or_non_numeric_stock_is_refused_and_nothing_changes(client, 
     response = client.post(reverse("vendors:stock"), {f"stock-{small.pk}": "2", f"stock-{big.pk}": "-4"})
     assert response.status_code == 200 and "« -4 »" in response.content.decode()
     assert ProductVariant.objects.get(pk=small.pk).stock == 14
-    assert saleor.get_product(product_id=product.saleor_product_id).variants[0].stocks[0].quantity in (14, 5)
+    assert saleor.catalogue.get_product(product_id=product.saleor_product_id).variants[0].stocks[0].quantity in (14, 5)
 
 
 def test_update_stock_ignores_another_vendors_variants(maroilles, bakery, make_product):
@@ -103,7 +103,7 @@ def test_photos_by_url_and_by_upload_become_saleor_media(client, maroilles, make
     Image.new("RGB", (40, 30), (230, 190, 90)).save(buffer, "PNG")
     png = buffer.getvalue()
     client.post(url, {"img-image": SimpleUploadedFile("quart.png", png, content_type="image/png"), "img-alt": "Un quart"})
-    media = saleor.get_product(product_id=product.saleor_product_id).media
+    media = saleor.catalogue.get_product(product_id=product.saleor_product_id).media
     assert [m.alt for m in media] == ["Un maroilles entier", "Un quart"]
     assert media[0].url == "https://exemple.fr/maroilles.jpg"
     uploaded = product.images.get(alt="Un quart")

@@ -35,7 +35,7 @@ def test_staff_creates_a_vendor_and_its_warehouse_appears_in_saleor(client, admi
     vendor = Vendor.objects.get(slug="fromagerie-du-val")
     assert response.status_code == 302
     assert vendor.opening_hours == {"2": [["09:00", "12:30"], ["14:00", "19:00"]], "6": [["08:30", "12:00"]]}
-    warehouse = saleor.get_warehouse(vendor.saleor_warehouse_id)
+    warehouse = saleor.warehouses.get(vendor.saleor_warehouse_id)
     assert warehouse.name == "Fromagerie du Val"
     assert warehouse.click_and_collect == ClickAndCollect.LOCAL and not warehouse.is_private
     assert warehouse.metadata["mormal.vendor"] == "fromagerie-du-val"
@@ -55,7 +55,7 @@ def test_staff_form_reports_a_bad_siret_and_saves_nothing(client, admin_user, co
 
 def test_a_vendor_without_pickup_has_a_private_warehouse_without_click_and_collect(make_vendor, saleor):
     vendor = make_vendor("volailles-sans-retrait", "Poix-du-Nord", accepts_click_and_collect=False)
-    warehouse = saleor.get_warehouse(vendor.saleor_warehouse_id)
+    warehouse = saleor.warehouses.get(vendor.saleor_warehouse_id)
     assert warehouse.click_and_collect == ClickAndCollect.DISABLED and warehouse.is_private
 
 

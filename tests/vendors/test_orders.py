@@ -103,15 +103,15 @@ def placed(saleor, maroilles, bakery, make_product, relay):
     cheese = make_product(maroilles, "Maroilles", variants=(("Quart", "4.90", "0.18", 20),)).variants.get()
     bread = make_product(bakery, "Baguette", temperature="ambient", variants=(("250 g", "1.30", "1", 60),)).variants.get()
     address = port.Address("3 rue Pasteur", "59530", "Le Quesnoy", first_name="Jeanne", last_name="Dupont")
-    checkout = saleor.create_checkout(
+    checkout = saleor.checkout.create(
         [port.CheckoutLineInput(cheese.saleor_variant_id, 2), port.CheckoutLineInput(bread.saleor_variant_id, 1)],
         email="jeanne@exemple.fr", shipping_address=address, billing_address=address,
     )
-    points = {p.id: p for p in saleor.available_collection_points(checkout.id)}
+    points = {p.id: p for p in saleor.checkout.collection_points(checkout.id)}
     assert relay.saleor_warehouse_id in points
-    saleor.set_checkout_delivery_method(checkout.id, relay.saleor_warehouse_id)
-    saleor.pay_checkout(checkout.id, port.PaymentMode.CHARGE, "test-1")
-    return saleor.complete_checkout(checkout.id)
+    saleor.checkout.set_delivery_method(checkout.id, relay.saleor_warehouse_id)
+    saleor.payments.pay_checkout(checkout.id, port.PaymentMode.CHARGE, "test-1")
+    return saleor.checkout.complete(checkout.id)
 
 
 def test_the_order_webhook_records_each_share_once(placed, maroilles, bakery):
@@ -142,7 +142,7 @@ def test_preparing_every_line_fulfils_the_share_in_saleor(saleor, placed, maroil
     # then its share is fulfilled in Saleor from its warehouse, and the bakery's line is not
     share.refresh_from_db()
     assert share.status == "prepared" and share.saleor_fulfillment_id
-    remote = saleor.get_order(order.id)
+    remote = saleor.orders.get(order.id)
     fulfilled = {ln.product_name: ln.quantity_fulfilled for ln in remote.lines}
     assert fulfilled == {"Maroilles": 2, "Baguette": 0}
     assert any(f.warehouse_id == maroilles.saleor_warehouse_id for f in remote.fulfillments)

@@ -5,20 +5,20 @@ from marketplace.vendors import actions
 
 
 def test_relay_points_are_public_collection_points(relay, saleor):
-    warehouse = saleor.get_warehouse(relay.saleor_warehouse_id)
+    warehouse = saleor.warehouses.get(relay.saleor_warehouse_id)
     assert warehouse.name == "Mairie de Landrecies"
     assert warehouse.click_and_collect == ClickAndCollect.ALL and not warehouse.is_private
     assert warehouse.metadata["mormal.role"] == "relay" and warehouse.address.postal_code == "59550"
 
 
 def test_syncing_again_updates_instead_of_duplicating(relay, saleor):
-    before = len(saleor.list_warehouses())
+    before = len(saleor.warehouses.find())
     relay.active = False
     relay.save()
     actions.sync_relay_points()
     relay.refresh_from_db()
-    assert len(saleor.list_warehouses()) == before
-    assert saleor.get_warehouse(relay.saleor_warehouse_id).click_and_collect == ClickAndCollect.DISABLED
+    assert len(saleor.warehouses.find()) == before
+    assert saleor.warehouses.get(relay.saleor_warehouse_id).click_and_collect == ClickAndCollect.DISABLED
 
 
 def test_staff_button_pushes_relay_points(client, admin_user, relay, saleor):

@@ -24,13 +24,13 @@ def test_seed_twice_creates_each_vendor_product_and_warehouse_once(communes, sal
     run(io.StringIO(), specs)
     assert Vendor.objects.count() == 2 and Product.objects.count() == 3
     assert len({v.saleor_warehouse_id for v in Vendor.objects.all()}) == 2
-    page = saleor.list_products(ProductQuery(vendor_slugs=[s["slug"] for s in specs], only_published=False))
+    page = saleor.catalogue.list_products(ProductQuery(vendor_slugs=[s["slug"] for s in specs], only_published=False))
     assert page.total_count == 3
     maroilles = Product.objects.get(name="Maroilles AOP")
     assert ProductVariant.objects.filter(product=maroilles).count() == 3
     # each product has one illustration, pushed once as Saleor media
     assert ProductImage.objects.count() == 3 and not ProductImage.objects.filter(saleor_media_id="").exists()
-    media = saleor.get_product(product_id=maroilles.saleor_product_id).media
+    media = saleor.catalogue.get_product(product_id=maroilles.saleor_product_id).media
     assert [m.alt for m in media] == ["Illustration : Maroilles AOP"]
     # and the seeded owner signs in with the documented password and sees the products
     assert client.login(username=specs[0]["login"], password=DEMO_PASSWORD)
@@ -49,5 +49,5 @@ def test_retry_task_pushes_products_that_failed(maroilles, settings, saleor):
     settings.SALEOR_API_URL = ""
     assert push_unsynced_products() == 1
     product.refresh_from_db()
-    assert product.sync_error == "" and saleor.get_product(product_id=product.saleor_product_id).name == "Beurre"
+    assert product.sync_error == "" and saleor.catalogue.get_product(product_id=product.saleor_product_id).name == "Beurre"
     assert push_unsynced_products() == 0

@@ -43,7 +43,7 @@ def show(request):
     """The cart, grouped by vendor, with quantities to change."""
     checkout = None
     if session.cart_id(request):
-        checkout = port.get_saleor().get_checkout(session.cart_id(request))
+        checkout = port.get_saleor().checkout.get(session.cart_id(request))
         if checkout is None:
             session.set_cart_id(request, None)
     groups = []
@@ -61,7 +61,7 @@ def update(request):
     if checkout_id:
         changes = [(key.removeprefix("ligne-"), _quantity(value)) for key, value in request.POST.items() if key.startswith("ligne-")]
         try:
-            port.get_saleor().update_checkout_lines(checkout_id, changes)
+            port.get_saleor().checkout.update_lines(checkout_id, changes)
         except SaleorError as exc:
             messages.error(request, f"Le panier n'a pas pu être mis à jour : {exc}")
         else:

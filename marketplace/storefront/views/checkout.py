@@ -14,7 +14,7 @@ from ..models import ShopOrder
 
 
 def _cart_or_redirect(request, saleor):
-    checkout = saleor.get_checkout(session.cart_id(request)) if session.cart_id(request) else None
+    checkout = saleor.checkout.get(session.cart_id(request)) if session.cart_id(request) else None
     if checkout is None or not checkout.lines:
         messages.info(request, "Votre panier est vide.")
         return None
@@ -58,7 +58,7 @@ def delivery(request):
     facts = actions.cart_facts(checkout)
     return render(request, "storefront/delivery.html", {
         "checkout": checkout, "person": person, "consent": consent,
-        "collect": offers.collect_options(facts), "relays": offers.relay_options(facts),
+        "collect": offers.click_and_collect_options(facts), "relays": offers.relay_options(facts),
         "homes": offers.home_options(person.commune), "facts": facts,
         "chosen": checkout.metadata.get("mormal.delivery", ""),
     })

@@ -69,9 +69,9 @@ def sync_vendor_warehouse(vendor: Vendor, saleor: port.SaleorPort | None = None)
     saleor = saleor or port.get_saleor()
     data = vendor_warehouse_input(vendor)
     if vendor.saleor_warehouse_id:
-        warehouse = saleor.update_warehouse(vendor.saleor_warehouse_id, data)
+        warehouse = saleor.warehouses.update(vendor.saleor_warehouse_id, data)
     else:
-        warehouse = saleor.create_warehouse(data)
+        warehouse = saleor.warehouses.create(data)
         Vendor.objects.filter(pk=vendor.pk).update(saleor_warehouse_id=warehouse.id)
         vendor.saleor_warehouse_id = warehouse.id
     return warehouse
@@ -108,9 +108,9 @@ def sync_relay_points(saleor: port.SaleorPort | None = None, only_missing: bool 
             continue
         data = relay_warehouse_input(relay)
         if relay.saleor_warehouse_id:
-            saleor.update_warehouse(relay.saleor_warehouse_id, data)
+            saleor.warehouses.update(relay.saleor_warehouse_id, data)
         else:
-            warehouse = saleor.create_warehouse(data)
+            warehouse = saleor.warehouses.create(data)
             RelayPoint.objects.filter(pk=relay.pk).update(saleor_warehouse_id=warehouse.id)
         count += 1
     return count
@@ -178,20 +178,20 @@ def push_product(product: Product, saleor: port.SaleorPort | None = None) -> por
     try:
         if not vendor.saleor_warehouse_id:
             sync_vendor_warehouse(vendor, saleor)
-        product_type = saleor.ensure_product_type(PRODUCT_TYPE_NAME, PRODUCT_TYPE_SLUG, has_variants=True)
-        category = saleor.ensure_category(product.get_category_display(), product.category)
+        product_type = saleor.catalogue.ensure_product_type(PRODUCT_TYPE_NAME, PRODUCT_TYPE_SLUG, has_variants=True)
+        category = saleor.catalogue.ensure_category(product.get_category_display(), product.category)
         data = product_input(product, product_type.id, category.id)
         if product.saleor_product_id:
-            saleor.update_product(product.saleor_product_id, data)
+            saleor.catalogue.update_product(product.saleor_product_id, data)
         else:
-            created = saleor.create_product(data)
+            created = saleor.catalogue.create_product(data)
             Product.objects.filter(pk=product.pk).update(saleor_product_id=created.id)
             product.saleor_product_id = created.id
         for variant in product.variants.select_related("product__vendor").order_by("pk"):
             if variant.saleor_variant_id:
-                saleor.update_variant(variant.saleor_variant_id, variant_input(variant))
+                saleor.catalogue.update_variant(variant.saleor_variant_id, variant_input(variant))
             else:
-                made = saleor.create_variant(product.saleor_product_id, variant_input(variant))
+                made = saleor.catalogue.create_variant(product.saleor_product_id, variant_input(variant))
                 ProductVariant.objects.filter(pk=variant.pk).update(saleor_variant_id=made.id)
         _push_new_media(product, saleor)
     except SaleorError as exc:
@@ -202,12 +202,12 @@ def push_product(product: Product, saleor: port.SaleorPort | None = None) -> por
     now = timezone.now()
     Product.objects.filter(pk=product.pk).update(synced_at=now, sync_error="")
     product.synced_at, product.sync_error = now, ""
-    return saleor.get_product(product_id=product.saleor_product_id)
+    return saleor.catalogue.get_product(product_id=product.saleor_product_id)
 
 
 def _push_new_media(product: Product, saleor: port.SaleorPort) -> None:
     for image in product.images.filter(saleor_media_id=""):
-        media = saleor.add_product_media(product.saleor_product_id, image_url(image), image.alt or product.name)
+        media = saleor.catalogue.add_product_media(product.saleor_product_id, image_url(image), image.alt or product.name)
         ProductImage.objects.filter(pk=image.pk).update(saleor_media_id=media.id)
 
 
@@ -244,7 +244,7 @@ def push_stock(variant: ProductVariant, saleor: port.SaleorPort | None = None) -
         push_product(product, saleor)
         return
     try:
-        saleor.set_variant_stocks(
+        saleor.catalogue.set_variant_stocks(
             variant.saleor_variant_id,
             [port.StockLevel(warehouse_id=product.vendor.saleor_warehouse_id, quantity=variant.stock)],
         )
@@ -263,7 +263,7 @@ def fulfil_vendor_share(vendor: Vendor, saleor_order_id: str, lines: list[tuple[
         Any adapter error (for instance a line already fulfilled).
     """
     saleor = saleor or port.get_saleor()
-    fulfillments = saleor.fulfill_order(
+    fulfillments = saleor.orders.fulfill(
         saleor_order_id,
         [port.FulfillmentLineInput(order_line_id=line_id, warehouse_id=vendor.saleor_warehouse_id, quantity=qty)
          for line_id, qty in lines],

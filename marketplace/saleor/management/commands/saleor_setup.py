@@ -17,7 +17,7 @@ class Command(BaseCommand):
         """Ensure the set-up and report what is used."""
         saleor = get_saleor()
         try:
-            channel = saleor.ensure_sales_setup()
+            channel = saleor.setup.ensure_sales_setup()
         except SaleorError as exc:
             raise CommandError(str(exc)) from exc
         where = (
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Channel {channel['slug']} ({channel['currencyCode']}) is ready with a shipping zone for FR."
         )
-        if not saleor.is_stand_in and not saleor.unpaid_orders_fulfillable():
+        if not saleor.is_stand_in and not saleor.setup.unpaid_orders_fulfillable():
             self.stderr.write(
                 "Warning: Saleor refuses to fulfil unpaid orders (shop setting fulfillmentAllowUnpaid "
                 "is off), so vendors cannot mark pay-on-delivery orders prepared. Turn on "

@@ -6,8 +6,8 @@ and when an urgent order arrives after the cut-off (see :mod:`delivery.tasks`).
 
 from delivery.routing.problem import Load, TimeWindow
 
+from .day_planning import ModelBuilder, ensure_shifts, plan_day, store_plan, task_load, travel_model
 from .models import DeliveryDay, DeliveryTask, RoundStop, StoredPlan
-from .planning import ModelBuilder, ensure_shifts, plan_day, store_plan, task_load, travel_model
 
 #: Penalty offered for a task that is not yet in any round during a re-plan (cents): high, so
 #: a van takes it whenever it can.

@@ -3,9 +3,9 @@
 import dataclasses
 
 from delivery.actions import TaskSpec, upsert_tasks
+from delivery.day_planning import plan_day
+from delivery.midday_replanning import replan_remaining
 from delivery.models import DeliveryDay, DeliveryTask, Round, StoredPlan
-from delivery.planning import plan_day
-from delivery.replanning import replan_remaining
 from delivery.tasks import plan_day as plan_day_task
 from delivery.tasks import schedule_plan
 

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from marketplace.saleor import port, registry
-from shortcircuit.wiring import chained
+from shortcircuit.saleor_webhooks import chained
 
 
 def request(metadata):

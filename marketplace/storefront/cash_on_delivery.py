@@ -27,7 +27,7 @@ def charge_collected(order_pk: int, saleor: port.SaleorPort | None = None) -> bo
         order = ShopOrder.objects.select_for_update().get(pk=order_pk)
         if order.collected_at or not order.transaction_id or order.payment == ShopOrder.Payment.CARD:
             return False
-        (saleor or port.get_saleor()).charge_transaction(order.transaction_id, Decimal(order.total_cents) / 100)
+        (saleor or port.get_saleor()).payments.charge(order.transaction_id, Decimal(order.total_cents) / 100)
         order.collected_at = timezone.now()
         order.save(update_fields=["collected_at"])
     return True

@@ -1,7 +1,4 @@
-"""Catalogue half of the gateway: channel set-up, warehouses, categories, types, products.
-
-:class:`CatalogueCalls` is the base of :class:`~.gateway.SaleorGateway`; see that class.
-"""
+"""Catalogue: categories, product types and their attributes, products, variants, stock, media."""
 
 from __future__ import annotations
 
@@ -11,8 +8,8 @@ from typing import Any
 
 from marketplace.saleor import parsing as p
 from marketplace.saleor.errors import SaleorNotFoundError
-from marketplace.saleor.gateway_setup import SetupCalls
-from marketplace.saleor.port import (
+from marketplace.saleor.gateway.session import SaleorSession
+from marketplace.saleor.values import (
     VENDOR_ATTRIBUTE_SLUG,
     VENDOR_METADATA_KEY,
     Category,
@@ -21,80 +18,88 @@ from marketplace.saleor.port import (
     ProductMedia,
     ProductPage,
     ProductQuery,
+    ProductType,
     StockLevel,
     Variant,
     VariantInput,
-    Warehouse,
-    WarehouseInput,
 )
 
 
-class CatalogueCalls(SetupCalls):
-    """Saleor through GraphQL documents (catalogue side).
+class CatalogueCalls:
+    """What shoppers can buy (``saleor.catalogue``); every product names its vendor."""
 
-    Parameters
-    ----------
-    transport : Transport
-        HTTP client or stand-in transport.
-    channel_slug : str
-        The sales channel (prices, listings and checkouts live in one channel).
-    """
+    def __init__(self, session: SaleorSession):
+        self._s = session
+        self._attribute_ids: dict[str, str] = {}
 
-    # ------------------------------------------------------------------ warehouses
-    def create_warehouse(self, data: WarehouseInput) -> Warehouse:
-        """Create a warehouse, then set its click & collect option, privacy and metadata."""
-        payload = self._mutate(
-            "warehouse_create",
-            "createWarehouse",
+    # ------------------------------------------------------------------ attributes
+    def attribute_id(self, slug: str, name: str = "") -> str:
+        """Id of the product dropdown attribute ``slug``, created on first use (cached)."""
+        if slug not in self._attribute_ids or not self._s.cache:
+            node = self._s.run("attribute_by_slug", slug=slug).get("attribute")
+            if not node:
+                node = self._s.mutate(
+                    "attribute_create",
+                    "attributeCreate",
+                    input={
+                        "name": name or slug.replace("-", " ").capitalize(),
+                        "slug": slug,
+                        "type": "PRODUCT_TYPE",
+                        "inputType": "DROPDOWN",
+                        "visibleInStorefront": True,
+                        "valueRequired": False,
+                    },
+                )["attribute"]
+            self._attribute_ids[slug] = node["id"]
+        return self._attribute_ids[slug]
+
+    def vendor_attribute_id(self) -> str:
+        """Id of the ``vendor`` dropdown product attribute."""
+        return self.attribute_id(VENDOR_ATTRIBUTE_SLUG, "Commerçant")
+
+    def ensure_type_attributes(self, product_type_id: str, slugs: list[str]) -> list[str]:
+        """Ids of the attributes ``slugs``, each assigned to the product type (once)."""
+        ids = [self.attribute_id(slug) for slug in slugs]
+        node = self._s.run("product_type_attributes", id=product_type_id).get("productType")
+        if node is None:
+            raise SaleorNotFoundError(f"product type {product_type_id} does not exist")
+        have = {a["id"] for a in node.get("productAttributes") or []}
+        missing = [i for i in ids if i not in have]
+        if missing:
+            self._s.mutate(
+                "product_attribute_assign",
+                "productAttributeAssign",
+                productTypeId=product_type_id,
+                operations=[{"id": i, "type": "PRODUCT"} for i in missing],
+            )
+        return ids
+
+    # ------------------------------------------------------------------ categories and types
+    def ensure_product_type(self, name: str, slug: str, has_variants: bool = True) -> ProductType:
+        """Return the product type with ``slug``, creating it with the vendor attribute."""
+        data = self._s.run("product_types", filter={"slugs": [slug]}, first=1)["productTypes"]
+        if data["edges"]:
+            return p.product_type(data["edges"][0]["node"])
+        payload = self._s.mutate(
+            "product_type_create",
+            "productTypeCreate",
             input={
-                "name": data.name,
-                "slug": data.slug or None,
-                "email": data.email,
-                "externalReference": data.external_reference or None,
-                "address": p.address_input(data.address),
+                "name": name,
+                "slug": slug,
+                "kind": "NORMAL",
+                "hasVariants": has_variants,
+                "isShippingRequired": True,
+                "productAttributes": [self.vendor_attribute_id()],
             },
         )
-        warehouse_id = payload["warehouse"]["id"]
-        self.attach_warehouse(warehouse_id, data.address.country)
-        return self.update_warehouse(warehouse_id, data)
+        return p.product_type(payload["productType"])
 
-    def update_warehouse(self, warehouse_id: str, data: WarehouseInput) -> Warehouse:
-        """Update a warehouse's fields and merge its metadata."""
-        payload = self._mutate(
-            "warehouse_update",
-            "updateWarehouse",
-            id=warehouse_id,
-            input={
-                "name": data.name,
-                "email": data.email,
-                "address": p.address_input(data.address),
-                "clickAndCollectOption": data.click_and_collect.value,
-                "isPrivate": data.is_private,
-            },
-        )
-        if data.metadata:
-            self.update_metadata(warehouse_id, data.metadata)
-            return self.get_warehouse(warehouse_id)  # type: ignore[return-value]
-        return p.warehouse(payload["warehouse"])
-
-    def get_warehouse(self, warehouse_id: str) -> Warehouse | None:
-        """Return the warehouse or None."""
-        node = self._run("warehouse", id=warehouse_id).get("warehouse")
-        return p.warehouse(node) if node else None
-
-    def list_warehouses(self, ids: Sequence[str] = ()) -> list[Warehouse]:
-        """Return the given warehouses, or all (up to 100)."""
-        filter_ = {"ids": list(ids)} if ids else None
-        data = self._run("warehouses", filter=filter_, first=100)["warehouses"]
-        return [p.warehouse(e["node"]) for e in data["edges"]]
-
-    # ------------------------------------------------------------------ catalogue set-up
     def ensure_category(self, name: str, slug: str, parent_id: str | None = None) -> Category:
         """Return the category with ``slug``, creating it when missing."""
-        data = self._run("categories", filter={"slugs": [slug]}, first=1)["categories"]
+        data = self._s.run("categories", filter={"slugs": [slug]}, first=1)["categories"]
         if data["edges"]:
             return p.category(data["edges"][0]["node"])  # type: ignore[return-value]
-        payload = self._mutate(
+        payload = self._s.mutate(
             "category_create",
             "categoryCreate",
             input={"name": name, "slug": slug},
@@ -104,7 +109,7 @@ class CatalogueCalls(SetupCalls):
 
     def list_categories(self) -> list[Category]:
         """Return every category (up to 100)."""
-        data = self._run("categories", filter=None, first=100)["categories"]
+        data = self._s.run("categories", filter=None, first=100)["categories"]
         return [p.category(e["node"]) for e in data["edges"]]  # type: ignore[misc]
 
     # ------------------------------------------------------------------ products
@@ -134,7 +139,7 @@ class CatalogueCalls(SetupCalls):
 
     def create_product(self, data: ProductInput) -> Product:
         """Create the product, then list it in the channel (published or not)."""
-        payload = self._mutate(
+        payload = self._s.mutate(
             "product_create",
             "productCreate",
             input={**self._product_input(data), "productType": data.product_type_id},
@@ -143,21 +148,21 @@ class CatalogueCalls(SetupCalls):
 
     def update_product(self, product_id: str, data: ProductInput) -> Product:
         """Update fields, vendor attribute, metadata and publication."""
-        self._mutate(
+        self._s.mutate(
             "product_update", "productUpdate", id=product_id, input=self._product_input(data)
         )
         return self.set_product_published(product_id, data.is_published)
 
     def set_product_published(self, product_id: str, published: bool) -> Product:
         """Publish (visible, purchasable) or unpublish the product in the channel."""
-        self._mutate(
+        self._s.mutate(
             "product_channel_listing_update",
             "productChannelListingUpdate",
             id=product_id,
             input={
                 "updateChannels": [
                     {
-                        "channelId": self.channel()["id"],
+                        "channelId": self._s.channel()["id"],
                         "isPublished": published,
                         "visibleInListings": published,
                         "isAvailableForPurchase": published,
@@ -175,10 +180,10 @@ class CatalogueCalls(SetupCalls):
 
     def get_product(self, product_id: str = "", slug: str = "") -> Product | None:
         """Return a product by id or slug, or None."""
-        node = self._run(
-            "product", id=product_id or None, slug=slug or None, channel=self.channel_slug
+        node = self._s.run(
+            "product", id=product_id or None, slug=slug or None, channel=self._s.channel_slug
         ).get("product")
-        return p.product(node, self.channel_slug) if node else None
+        return p.product(node, self._s.channel_slug) if node else None
 
     def list_products(self, query: ProductQuery) -> ProductPage:
         """One page of products; vendor and warehouse filters use attribute and stock filters."""
@@ -197,16 +202,16 @@ class CatalogueCalls(SetupCalls):
             filter_["metadata"] = [{"key": k, "value": v} for k, v in query.metadata.items()]
         if query.only_published:
             filter_["isPublished"] = True
-        data = self._run(
+        data = self._s.run(
             "products",
-            channel=self.channel_slug,
+            channel=self._s.channel_slug,
             filter=filter_ or None,
             search=query.search or None,
             first=query.first,
             after=query.after,
         )["products"]
         return ProductPage(
-            products=tuple(p.product(e["node"], self.channel_slug) for e in data["edges"]),
+            products=tuple(p.product(e["node"], self._s.channel_slug) for e in data["edges"]),
             total_count=data.get("totalCount") or 0,
             end_cursor=data["pageInfo"].get("endCursor"),
             has_next_page=data["pageInfo"]["hasNextPage"],
@@ -214,19 +219,19 @@ class CatalogueCalls(SetupCalls):
 
     def delete_product(self, product_id: str) -> None:
         """Delete the product and its variants."""
-        self._mutate("product_delete", "productDelete", id=product_id)
+        self._s.mutate("product_delete", "productDelete", id=product_id)
 
     def _variant_listing(self, variant_id: str, price: Decimal) -> None:
-        self._mutate(
+        self._s.mutate(
             "variant_channel_listing_update",
             "productVariantChannelListingUpdate",
             id=variant_id,
-            input=[{"channelId": self.channel()["id"], "price": str(price)}],
+            input=[{"channelId": self._s.channel()["id"], "price": str(price)}],
         )
 
     def create_variant(self, product_id: str, data: VariantInput) -> Variant:
         """Create the variant with stocks, then price it in the channel."""
-        payload = self._mutate(
+        payload = self._s.mutate(
             "variant_create",
             "productVariantCreate",
             input={
@@ -249,7 +254,7 @@ class CatalogueCalls(SetupCalls):
 
     def update_variant(self, variant_id: str, data: VariantInput) -> Variant:
         """Update fields and price; the listed stocks are set too."""
-        self._mutate(
+        self._s.mutate(
             "variant_update",
             "productVariantUpdate",
             id=variant_id,
@@ -267,24 +272,24 @@ class CatalogueCalls(SetupCalls):
         return self._require_variant(variant_id)
 
     def _require_variant(self, variant_id: str) -> Variant:
-        node = self._run("variant", id=variant_id, channel=self.channel_slug).get("productVariant")
+        node = self._s.run("variant", id=variant_id, channel=self._s.channel_slug).get("productVariant")
         if not node:
             raise SaleorNotFoundError(f"variant {variant_id} does not exist")
-        return p.variant(node, self.channel_slug)
+        return p.variant(node, self._s.channel_slug)
 
     def set_variant_stocks(self, variant_id: str, stocks: Sequence[StockLevel]) -> Variant:
         """Set quantities per warehouse (``productVariantStocksUpdate``)."""
-        payload = self._mutate(
+        payload = self._s.mutate(
             "variant_stocks_update",
             "productVariantStocksUpdate",
             variantId=variant_id,
             stocks=[{"warehouse": s.warehouse_id, "quantity": s.quantity} for s in stocks],
         )
-        return p.variant(payload["productVariant"], self.channel_slug)
+        return p.variant(payload["productVariant"], self._s.channel_slug)
 
     def add_product_media(self, product_id: str, media_url: str, alt: str = "") -> ProductMedia:
         """Saleor downloads the image at ``media_url`` (``productMediaCreate``)."""
-        payload = self._mutate(
+        payload = self._s.mutate(
             "product_media_create",
             "productMediaCreate",
             input={"product": product_id, "mediaUrl": media_url, "alt": alt},
@@ -295,10 +300,5 @@ class CatalogueCalls(SetupCalls):
     def update_metadata(
         self, object_id: str, items: Mapping[str, str], private: bool = False
     ) -> None:
-        """Merge metadata items into any object."""
-        name, field = (
-            ("private_metadata_update", "updatePrivateMetadata")
-            if private
-            else ("metadata_update", "updateMetadata")
-        )
-        self._mutate(name, field, id=object_id, input=p.metadata_input(items))
+        """Merge public (or private) metadata into a product, variant or category."""
+        self._s.update_metadata(object_id, items, private)

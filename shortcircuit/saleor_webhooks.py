@@ -1,4 +1,4 @@
-"""Connect the short circuit to the Saleor adapter: the van's home delivery as a shipping method.
+"""What the short circuit does when Saleor calls: the van's home delivery as a shipping method.
 
 The registry holds one shipping provider. Ours answers only checkouts that carry the
 ``mormal.circuit.cycle`` metadata and hands every other checkout to the provider registered

@@ -1,4 +1,4 @@
-"""Saleor webhook handlers of the vendors app, registered with the adapter's registry at start-up."""
+"""What the vendors app does when Saleor calls: each order event refreshes the vendors' shares."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def on_order_event(event: ReceivedEvent) -> None:
         record_order(event.order)
 
 
-def register() -> None:
+def connect() -> None:
     """Subscribe :func:`on_order_event` to every order event (safe to call twice)."""
     for event_type in ORDER_EVENTS:
         register_handler(event_type, HANDLER_NAME, on_order_event)
