@@ -22,6 +22,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from marketplace.core.observability import init_error_reporting, logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -46,6 +48,14 @@ SHOW_DEMO_ACCOUNTS = env_bool("MORMAL_DEMO", False)
 
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Behind the compose stack's caddy, the only way in, X-Forwarded-Proto says whether the visitor
+# used https: without it every POST from an https page fails Django's origin check, and the
+# driver's links and QR codes would say http://.
+if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The driver's phone posts one event per request, its proof photo inline in base64
+# (delivery.views.phone.MAX_EVENT_BYTES); Django's 2.5 MB default would refuse the larger ones.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -202,18 +212,11 @@ ORDER_CUTOFF = os.environ.get("ORDER_CUTOFF", "18:00")
 # Road network: a GraphML or .osm/.pbf file; empty means the labelled straight-line model.
 ROAD_GRAPH_PATH = os.environ.get("ROAD_GRAPH_PATH", "")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # Libraries that narrate their work at INFO/DEBUG: a person reading the log wants our
-        # lines, not WeasyPrint's CSS steps or fontTools' glyph subsetting (1,283 lines a demo).
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-        "matplotlib": {"level": "WARNING"},
-        "PIL": {"level": "WARNING"},
-    },
-}
+# Logs: JSON lines in production (LOG_FORMAT=json), plain text elsewhere. Error reporting goes
+# to SENTRY_DSN when it is set (off by default); see marketplace/core/observability.py.
+LOGGING = logging_config(os.environ.get("LOG_LEVEL", "INFO"), json_lines=os.environ.get("LOG_FORMAT", "") == "json")
+SENTRY_ENABLED = init_error_reporting(
+    os.environ.get("SENTRY_DSN", ""),
+    environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+    traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+)
