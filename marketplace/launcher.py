@@ -13,8 +13,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
+from socketserver import ThreadingMixIn
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = ROOT / ".demo"
@@ -118,13 +121,22 @@ def run_demo(args: list[str]) -> int:
     Path(os.environ["STATIC_ROOT"]).mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("APP_PUBLIC_URL", f"http://127.0.0.1:{port}")
 
+    if os.environ.get("SALEOR_API_URL"):
+        # a fresh Saleor's default-channel is USD: the demo sells in its own EUR channel
+        os.environ.setdefault("SALEOR_CHANNEL", "mormal")
+
     import django
     from django.core.management import call_command
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("seed_demo")
+    if os.environ.get("SALEOR_API_URL"):
+        code = first_run_against_saleor(port)
+        if code:
+            return code
+    else:
+        call_command("seed_demo")
 
     # The demo's worker runs with the rights of whoever started the demo (root on some machines):
     # Celery's warning about root is aimed at pickle-accepting daemons; ours accepts JSON only.
@@ -163,6 +175,75 @@ def run_demo(args: list[str]) -> int:
             worker.wait(timeout=15)
         except subprocess.TimeoutExpired:
             worker.kill()
+    return 0
+
+
+@contextmanager
+def serving_in_background(port: int):
+    """Serve the app on 127.0.0.1:``port`` from a thread while the block runs (threads per request).
+
+    Saleor calls back into the app during the first run: it fetches the manifest, registers the
+    App, downloads product photos and asks our shipping webhook, before the demo's own server
+    starts.
+    """
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+    from marketplace.wsgi import application
+
+    class Threaded(ThreadingMixIn, WSGIServer):
+        daemon_threads = True
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = make_server("127.0.0.1", port, application, server_class=Threaded, handler_class=Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def first_run_against_saleor(port: int) -> int:
+    """Seed against the real Saleor of ``SALEOR_API_URL``, doing its first run when needed.
+
+    In order: the EUR channel and FR zone (as the staff user ``SALEOR_STAFF_EMAIL``), our server
+    up, the App installed by Saleor from our manifest, then the seed. When the App is already
+    installed only the seed runs. Without a staff account and without the App, print the steps
+    to do by hand and return 2.
+    """
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from marketplace.saleor import first_run
+    from marketplace.saleor.manifest import public_url
+
+    api_url = settings.SALEOR_API_URL
+    try:
+        if not first_run.app_installed(api_url):
+            email, password = os.environ.get("SALEOR_STAFF_EMAIL", ""), os.environ.get("SALEOR_STAFF_PASSWORD", "")
+            if not (email and password):
+                print(first_run.manual_steps(api_url, port), file=sys.stderr, flush=True)
+                return 2
+            staff = first_run.staff_client(api_url, email, password)
+            channel = first_run.prepare_channel(staff, settings.SALEOR_CHANNEL)
+            print(f"[demo] Saleor {api_url}: channel {channel['slug']} ({channel['currencyCode']}) "
+                  "and its FR shipping zone are ready", flush=True)
+            with serving_in_background(port):
+                first_run.install_app(staff, public_url("/saleor/api/manifest"))
+                print("[demo] the App is installed in Saleor (token registered); seeding", flush=True)
+                call_command("seed_demo")
+        else:
+            print(f"[demo] the App is installed in Saleor {api_url}; seeding", flush=True)
+            with serving_in_background(port):
+                call_command("seed_demo")
+    except first_run.FirstRunError as exc:
+        print(f"[demo] first run against Saleor stopped: {exc}", file=sys.stderr, flush=True)
+        return 2
     return 0
 
 
