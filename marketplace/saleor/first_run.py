@@ -56,7 +56,7 @@ def prepare_channel(client: SaleorGraphQLClient, channel_slug: str) -> dict[str,
     from marketplace.saleor.gateway import SaleorGateway
 
     try:
-        return SaleorGateway(client, channel_slug=channel_slug).ensure_sales_setup()
+        return SaleorGateway(client, channel_slug=channel_slug).setup.ensure_sales_setup()
     except SaleorError as exc:
         raise FirstRunError(f"channel {channel_slug!r} could not be prepared in Saleor: {exc}") from exc
 

@@ -56,8 +56,8 @@ def marketplace_in_use(transactional_db, settings, tmp_path, two_vendors, make_m
                        make_shopper, saleor, eager_webhooks):  # noqa: F811
     """Everything committed, so pg_dump sees it; returns who saw which page."""
     from delivery.actions import get_or_create_day
+    from delivery.day_planning import plan_day
     from delivery.models import DeliveryTask, Depot, Van
-    from delivery.planning import plan_day
     from delivery.views.access import phone_path
     from marketplace.storefront import checkout, offers
     from marketplace.territory.models import Commune
@@ -84,7 +84,7 @@ def marketplace_in_use(transactional_db, settings, tmp_path, two_vendors, make_m
     for product in (maroilles, two_vendors["bread"]):
         cart = checkout.add_to_cart(cart.id if cart else None, product.variants.get().saleor_variant_id, 1, saleor)
     slot = offers.home_options(shopper.commune)[0]
-    checkout.choose_delivery(saleor.get_checkout(cart.id), shopper, slot.key, saleor)
+    checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, slot.key, saleor)
     order = checkout.place_order(cart.id, shopper, shopper.user, "cash", saleor)
 
     # the day is planned with the community's van
