@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from marketplace.territory.models import RelayPoint
 
+from . import calendar
 from .day_planning import relay_opening
 from .models import COMPARTMENTS, DeliveryDay, DeliveryTask, Notification
 from .notify import Message, get_notifier
@@ -77,14 +78,8 @@ def nearest_open_relay(task: DeliveryTask, after_s: int) -> tuple[RelayPoint, li
 
 
 def next_delivery_day(after: dt.date) -> DeliveryDay:
-    """The next delivery day after ``after`` (existing, else the next Monday-to-Saturday date)."""
-    day = DeliveryDay.objects.filter(date__gt=after).order_by("date").first()
-    if day is not None:
-        return day
-    date = after + dt.timedelta(days=1)
-    while date.isoweekday() == 7:
-        date += dt.timedelta(days=1)
-    return DeliveryDay.objects.get_or_create(date=date)[0]
+    """The delivery day of the van's next working day after ``after`` (see :mod:`delivery.calendar`)."""
+    return DeliveryDay.objects.get_or_create(date=calendar.next_van_day(after))[0]
 
 
 def _copy_fields(task: DeliveryTask) -> dict:

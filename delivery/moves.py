@@ -16,6 +16,7 @@ from django.utils import formats
 
 from marketplace.territory.models import RelayPoint
 
+from . import calendar
 from .actions import get_or_create_day
 from .day_planning import relay_opening
 from .models import DeliveryTask, RoundStop
@@ -115,7 +116,8 @@ def move_to_day(task: DeliveryTask, date: dt.date, today: dt.date) -> tuple[list
     Raises
     ------
     ValidationError
-        ``past_date`` for a date before today, ``not_planned`` / ``in_round`` for a stop that
+        ``past_date`` for a date before today, ``no_van`` for a day the van does not run
+        (Sunday, public holiday), ``not_planned`` / ``in_round`` for a stop that
         cannot move, ``relay_closed`` / ``relay_full`` when a relay delivery's point cannot take
         the parcel on the new date.
     """
@@ -125,6 +127,9 @@ def move_to_day(task: DeliveryTask, date: dt.date, today: dt.date) -> tuple[list
     if date < today:
         raise ValidationError(f"Le {_date_label(date)} est déjà passé : choisissez aujourd'hui ou une date à venir.",
                               code="past_date")
+    if not calendar.van_runs_on(date):
+        raise ValidationError(f"La camionnette ne roule pas le {_date_label(date)} ({calendar.closed_reason(date)}) : "
+                              f"choisissez par exemple le {_date_label(calendar.next_van_day(date))}.", code="no_van")
     _check_movable(group)
     new_windows = {}
     for t in group:

@@ -8,9 +8,11 @@ Money is euros TTC (VAT included) as ``Decimal``; masses are grams. A cycle is o
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from delivery.calendar import delivery_day_problem
 from marketplace.territory.models import Commune
 from marketplace.vendors.models import ProductVariant, Vendor
 
@@ -82,6 +84,13 @@ class OrderCycle(models.Model):
         """Open at ``now``: after opening, strictly before the closing minute, not yet closed."""
         return self.closed_at is None and self.opens_at <= now < self.closes_at
 
+    def clean(self) -> None:
+        """Refuse a home delivery day the van cannot serve with the orders of this cycle."""
+        if self.home_delivery_on and self.closes_at:
+            problem = delivery_day_problem(self.home_delivery_on, self.closes_at)
+            if problem:
+                raise ValidationError({"home_delivery_on": f"Livraison à domicile impossible : {problem}."})
+
 
 class CycleProducer(models.Model):
     """A producer taking part in a cycle, with the minimum (euros TTC) it needs to make the trip."""
@@ -136,6 +145,14 @@ class CyclePickup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.point.name} — {self.ready_on:%d/%m}"
+
+    def clean(self) -> None:
+        """Refuse a "ready on" day the van cannot serve with the orders of the cycle."""
+        cycle = getattr(self, "cycle", None)
+        if self.ready_on and cycle is not None and cycle.closes_at:
+            problem = delivery_day_problem(self.ready_on, cycle.closes_at)
+            if problem:
+                raise ValidationError({"ready_on": f"Dépôt au point de retrait impossible : {problem}."})
 
 
 class PickupSlot(models.Model):

@@ -14,12 +14,30 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
+from delivery import calendar
 from marketplace.vendors.models import Vendor
 
 from .models import TEMPERATURES, CycleOrder, CycleOrderLine, CycleProduct, OrderCycle, PickupSlot
 
 TEMPERATURE_LABEL = {"ambient": "Ambiant", "chilled": "Frais (0–4 °C)", "frozen": "Surgelé (−18 °C)"}
 HOME_LABEL = "Livraison à domicile (camionnette)"
+
+
+def calendar_problems(cycle: OrderCycle) -> list[str]:
+    """Each delivery day of ``cycle`` the van cannot serve with its orders, as a French sentence.
+
+    A day is a problem when the van does not run then, or when the cycle closes after that
+    day's order cut-off (its van tasks would reach a day already frozen). See
+    :func:`delivery.calendar.delivery_day_problem`.
+    """
+    days = [("livraison à domicile", cycle.home_delivery_on)] if cycle.home_delivery_on else []
+    days += [(f"point de retrait {p.point.name}", p.ready_on) for p in cycle.pickups.select_related("point")]
+    problems = []
+    for what, day in days:
+        problem = calendar.delivery_day_problem(day, cycle.closes_at)
+        if problem:
+            problems.append(f"{what} : {problem}")
+    return problems
 
 
 def sold_quantities(product_ids) -> dict[int, int]:

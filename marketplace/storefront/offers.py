@@ -17,12 +17,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from delivery import calendar
 from marketplace.saleor import port
 from marketplace.territory.hours import opening_intervals
 from marketplace.territory.models import Commune, RelayPoint
 from marketplace.vendors.models import Vendor
 
-from . import calendar, reservations
+from . import reservations
 from .loads import LineFacts
 from .models import Slot, SlotPattern
 
@@ -71,7 +72,7 @@ def click_and_collect_options(cart: CartFacts, now: dt.datetime | None = None) -
     vendor = Vendor.objects.filter(slug=cart.vendor_slugs[0], active=True, accepts_click_and_collect=True).first()
     if vendor is None:
         return []
-    options, day = [], calendar.first_open_day(now)
+    options, day = [], calendar.first_open_day(now or timezone.now())
     for _ in range(10):
         hours = opening_intervals(vendor.opening_hours, day)
         if hours:
