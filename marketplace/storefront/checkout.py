@@ -18,6 +18,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from common import money
 from delivery import calendar
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError
@@ -241,7 +242,7 @@ def place_order(checkout_id: str, shopper: Shopper, placed_by, payment: str, sal
             saleor_order_id=order.id, number=order.number, checkout_id=checkout.id, shopper=shopper, placed_by=placed_by,
             consent=consent, channel=channel, mode=mode, collect_vendor_slug=choice.vendor_slug,
             relay_point_id=choice.relay_id, slot_id=choice.slot_id, date=choice.date, payment=payment,
-            total_cents=int(order.total.amount * 100), transaction_id=paid.id,
+            total_cents=money.to_cents(order.total.amount), transaction_id=paid.id,
         )
         transaction.on_commit(lambda: send_confirmation(record.pk))
     return record

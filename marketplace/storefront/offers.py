@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils import timezone
 
+from common import money
 from delivery import calendar
 from marketplace.saleor import port
 from marketplace.territory.hours import opening_intervals
@@ -140,7 +140,7 @@ def shipping_offers(request: port.ShippingRequest) -> list[port.ShippingOffer]:
     if commune is None:
         return []
     return [
-        port.ShippingOffer(id=o.key, name=f"{o.label} {o.detail}", amount=Decimal(o.price_cents) / 100,
+        port.ShippingOffer(id=o.key, name=f"{o.label} {o.detail}", amount=money.from_cents(o.price_cents),
                            minimum_delivery_days=(o.date - timezone.localdate()).days,
                            maximum_delivery_days=(o.date - timezone.localdate()).days,
                            metadata={"mormal.offer": o.key, "mormal.date": o.date.isoformat()})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from common import money
 from delivery.actions import TaskSpec, get_or_create_day, upsert_tasks
 from marketplace.saleor import port
 from marketplace.saleor.registry import ReceivedEvent
@@ -87,7 +88,7 @@ def tasks_for_order(order: port.Order) -> tuple[dt.date, list[TaskSpec]]:
         specs.append(TaskSpec(
             source=f"{key}:deliver", shipment_key=key, loads=loads, crates=crates,
             payment_method=payment if first and payment in PAY_ON_DELIVERY else "",
-            payment_cents=int(order.total.amount * 100) if first and payment in PAY_ON_DELIVERY else 0,
+            payment_cents=money.to_cents(order.total.amount) if first and payment in PAY_ON_DELIVERY else 0,
             contact_name=shopper.contact_name, contact_phone=shopper.contact_phone, contact_email=shopper.contact_email,
             **target))
     return day, specs

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from common import money
 from delivery.actions import TaskSpec, get_or_create_day, upsert_tasks
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError
@@ -105,7 +106,7 @@ def van_specs(cycle: OrderCycle) -> dict[dt.date, list[TaskSpec]]:
                 address=shopper.address, lon=shopper.lon, lat=shopper.lat, phone=shopper.phone, loads=loads, crates=crates,
                 windows=((9 * H, 18 * H),), doorstep_notes=shopper.doorstep_notes, contact_name=shopper.contact_name,
                 contact_phone=shopper.contact_phone, contact_email=shopper.contact_email,
-                payment_method="cash" if pay else "", payment_cents=int(due * 100) if pay else 0)
+                payment_method="cash" if pay else "", payment_cents=money.to_cents(due) if pay else 0)
         first_visit = (vendor.pk, date) not in collected
         collected.add((vendor.pk, date))
         collect = TaskSpec(kind="collect", source=f"{key}:collect", shipment_key=key, name=vendor.name,
