@@ -9,7 +9,7 @@ import secrets
 
 from django.db import models
 
-COMPARTMENTS = ("ambient", "chilled", "frozen")
+from .coldchain import COMPARTMENTS  # noqa: F401 - re-exported: the van's compartments
 
 
 def new_token() -> str:

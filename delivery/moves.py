@@ -16,7 +16,7 @@ from django.utils import formats
 
 from marketplace.territory.models import RelayPoint
 
-from . import calendar
+from . import calendar, coldchain
 from .actions import get_or_create_day
 from .day_planning import relay_opening
 from .models import DeliveryTask, RoundStop
@@ -82,7 +82,7 @@ def _check_relay(relay: RelayPoint, date: dt.date, task: DeliveryTask) -> list[l
     windows = relay_windows(relay, date)
     if not windows:
         raise ValidationError(f"Le point relais {relay.name} est fermé le {_date_label(date)}.", code="relay_closed")
-    if task.frozen_g or task.frozen_ml:
+    if not coldchain.may_wait_in_relay_fridge_all(task.loads()):
         raise ValidationError(f"« {task.name} » contient des surgelés : un point relais n'a pas de congélateur.",
                               code="relay_frozen")
     if task.chilled_ml:

@@ -12,11 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from delivery import coldchain
 from delivery.calendar import delivery_day_problem
 from marketplace.territory.models import Commune
 from marketplace.vendors.models import ProductVariant, Vendor
-
-TEMPERATURES = ("ambient", "chilled", "frozen")
 
 
 class PickupPoint(models.Model):
@@ -44,8 +43,8 @@ class PickupPoint(models.Model):
         return f"{self.name} ({self.commune})"
 
     def accepts(self, temperature: str) -> bool:
-        """Whether goods of this temperature class may wait here."""
-        return {"chilled": self.holds_chilled, "frozen": self.holds_frozen}.get(temperature, True)
+        """Whether goods of this temperature class may wait here (:func:`delivery.coldchain.may_wait_at`)."""
+        return coldchain.may_wait_at(temperature, fridge=self.holds_chilled, freezer=self.holds_frozen)
 
 
 class OrderCycle(models.Model):

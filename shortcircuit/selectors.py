@@ -14,12 +14,11 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
-from delivery import calendar
+from delivery import calendar, coldchain
 from marketplace.vendors.models import Vendor
 
-from .models import TEMPERATURES, CycleOrder, CycleOrderLine, CycleProduct, OrderCycle, PickupSlot
+from .models import CycleOrder, CycleOrderLine, CycleProduct, OrderCycle, PickupSlot
 
-TEMPERATURE_LABEL = {"ambient": "Ambiant", "chilled": "Frais (0–4 °C)", "frozen": "Surgelé (−18 °C)"}
 HOME_LABEL = "Livraison à domicile (camionnette)"
 
 
@@ -178,7 +177,7 @@ def producer_totals(cycle: OrderCycle, vendor: Vendor) -> ProducerTotals:
     for line in lines:
         key = (line.product_name, line.variant_name)
         item = products.setdefault(key, {"product": line.product_name, "variant": line.variant_name,
-                                         "temperature": TEMPERATURE_LABEL.get(line.temperature, line.temperature),
+                                         "temperature": coldchain.LABELS.get(line.temperature, line.temperature),
                                          "quantity": 0, "amount": Decimal("0")})
         item["quantity"] += line.quantity
         item["amount"] += line.total
@@ -242,9 +241,9 @@ def packing_lists(cycle: OrderCycle) -> list[DestinationPack]:
     for lines in per_order.values():
         order = lines[0].order
         name, date = destination_of(order)
-        place = places.setdefault((name, date), DestinationPack(name, date, [], {t: defaultdict(int) for t in TEMPERATURES},
+        place = places.setdefault((name, date), DestinationPack(name, date, [], {t: defaultdict(int) for t in coldchain.COMPARTMENTS},
                                                                 0, Decimal("0")))
-        compartments = {t: [ln for ln in lines if ln.temperature == t] for t in TEMPERATURES}
+        compartments = {t: [ln for ln in lines if ln.temperature == t] for t in coldchain.COMPARTMENTS}
         quantity, amount = sum(ln.quantity for ln in lines), sum((ln.total for ln in lines), Decimal("0"))
         collector = order.collector.get_full_name() or order.collector.username if order.collector else ""
         place.customers.append(CustomerPack(order, customer_label(order, for_producer=False), collector,

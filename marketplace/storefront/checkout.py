@@ -177,7 +177,7 @@ def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor:
         vendor = Vendor.objects.get(slug=choice.vendor_slug)
         saleor.checkout.set_delivery_method(checkout.id, vendor.saleor_warehouse_id)
     elif choice.mode == "relay":
-        if facts.frozen_ml:
+        if not facts.may_wait_at_a_relay:
             raise StorefrontError("Les surgelés ne peuvent pas attendre en point relais.", code=errors.RELAY_FROZEN)
         relay = RelayPoint.objects.get(pk=choice.relay_id)
         reservations.reserve_relay(checkout.id, relay.pk, choice.date, facts.chilled_ml)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from common import money
-from delivery import calendar
+from delivery import calendar, coldchain
 from marketplace.saleor import port
 from marketplace.territory.hours import opening_intervals
 from marketplace.territory.models import Commune, RelayPoint
@@ -60,6 +60,12 @@ class CartFacts:
             frozen_ml=sum(f.volume_ml for f in facts if f.temperature == "frozen"),
         )
 
+    @property
+    def may_wait_at_a_relay(self) -> bool:
+        """Whether the cart may wait in a relay fridge (never with frozen goods: :mod:`delivery.coldchain`)."""
+        return coldchain.may_wait_in_relay_fridge_all(
+            {coldchain.CHILLED: (0, self.chilled_ml), coldchain.FROZEN: (0, self.frozen_ml)})
+
 
 def _window_text(intervals: list[tuple[int, int]]) -> str:
     return ", ".join(f"{calendar.hhmm(a)}–{calendar.hhmm(b)}" for a, b in intervals)
@@ -87,7 +93,7 @@ def click_and_collect_options(cart: CartFacts, now: dt.datetime | None = None) -
 
 def relay_options(cart: CartFacts, now: dt.datetime | None = None) -> list[DeliveryOption]:
     """Relay points on their commune's next service day, with fridge room for the chilled goods."""
-    if cart.frozen_ml:
+    if not cart.may_wait_at_a_relay:
         return []
     now = now or timezone.now()
     options = []

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 
 from common import money
+from delivery import coldchain
 from delivery.actions import TaskSpec, get_or_create_day, upsert_tasks
 from marketplace.saleor import port
 from marketplace.saleor.registry import ReceivedEvent
@@ -41,7 +42,7 @@ def is_ready_for_van(order: port.Order) -> bool:
 def _crates(order: port.Order, vendor_slug: str, loads: dict[str, tuple[int, int]]) -> tuple[dict, ...]:
     """One crate per temperature class of a vendor's share, numbered ``<order>-<vendor>-<class>``."""
     return tuple({"number": f"{order.number}-{vendor_slug[:3].upper()}-{t[0].upper()}", "compartment": t}
-                 for t in ("ambient", "chilled", "frozen") if loads.get(t, (0, 0))[0] > 0)
+                 for t in coldchain.COMPARTMENTS if loads.get(t, (0, 0))[0] > 0)
 
 
 def tasks_for_order(order: port.Order) -> tuple[dt.date, list[TaskSpec]]:
