@@ -16,6 +16,7 @@ from delivery.routing.model import DeliveryModel
 from delivery.routing.problem import Compartment, Load, Quantity, StopKind, TimeWindow
 from marketplace.territory.hours import opening_intervals
 
+from . import coldchain
 from .models import (
     COMPARTMENTS,
     DeliveryDay,
@@ -30,8 +31,8 @@ from .models import (
 
 log = logging.getLogger(__name__)
 
-#: Hard cold-chain limits from pickup to delivery (seconds).
-MAX_IN_VAN_S = {Compartment.CHILLED: 2 * 3600, Compartment.FROZEN: 3600}
+#: The cold chain's time-in-van limits (:mod:`delivery.coldchain`), keyed for the routing model.
+MAX_IN_VAN_S = {Compartment(c): seconds for c, seconds in coldchain.MAX_IN_VAN_S.items()}
 
 
 @functools.lru_cache(maxsize=2)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from marketplace.territory.models import RelayPoint
 
+from . import calendar, coldchain
 from .day_planning import relay_opening
 from .models import COMPARTMENTS, DeliveryDay, DeliveryTask, Notification
 from .notify import Message, get_notifier
@@ -60,15 +61,21 @@ def on_failed(task: DeliveryTask) -> None:
 
 
 def nearest_open_relay(task: DeliveryTask, after_s: int) -> tuple[RelayPoint, list[list[int]]] | None:
-    """The active relay point nearest the task that is still open after ``after_s`` today.
+    """The active relay point nearest the task, still open after ``after_s`` today, with fridge room.
 
-    Returns the relay point and its remaining opening windows, or None when none is open.
+    Returns the relay point and its remaining opening windows, or None when none fits. The
+    fridge must hold the task's chilled goods on top of what is already promised that day.
     """
+    from .moves import relay_fridge_used_ml  # noqa: PLC0415 - moves imports this app's planning
+
     best = None
     for relay in RelayPoint.objects.filter(active=True):
         windows = [[max(w.start_s, after_s), w.end_s] for w in relay_opening(relay, task.day.date)
                    if w.end_s > after_s and w.end_s > 0]
         if not windows:
+            continue
+        if task.chilled_ml and task.chilled_ml > relay.fridge_capacity_l * 1000 - relay_fridge_used_ml(
+                relay, task.day.date, exclude_task_ids=(task.pk,)):
             continue
         d = great_circle_m(task.lon, task.lat, relay.lon, relay.lat)
         if best is None or d < best[0]:
@@ -77,14 +84,8 @@ def nearest_open_relay(task: DeliveryTask, after_s: int) -> tuple[RelayPoint, li
 
 
 def next_delivery_day(after: dt.date) -> DeliveryDay:
-    """The next delivery day after ``after`` (existing, else the next Monday-to-Saturday date)."""
-    day = DeliveryDay.objects.filter(date__gt=after).order_by("date").first()
-    if day is not None:
-        return day
-    date = after + dt.timedelta(days=1)
-    while date.isoweekday() == 7:
-        date += dt.timedelta(days=1)
-    return DeliveryDay.objects.get_or_create(date=date)[0]
+    """The delivery day of the van's next working day after ``after`` (see :mod:`delivery.calendar`)."""
+    return DeliveryDay.objects.get_or_create(date=calendar.next_van_day(after))[0]
 
 
 def _copy_fields(task: DeliveryTask) -> dict:
@@ -118,8 +119,9 @@ def resolve_failed(task: DeliveryTask, choice: str, staff_name: str, now_s: int)
     Raises
     ------
     ValidationError
-        When the task has not failed, is a collect, was already resolved another way, or no
-        relay point is open for the rest of the day.
+        When the task has not failed, is a collect, was already resolved another way, carries
+        frozen goods to a relay point (``relay_frozen``), or no relay point is open with fridge
+        room for the rest of the day.
     """
     task = DeliveryTask.objects.select_for_update().get(pk=task.pk)
     if task.status != DeliveryTask.Status.FAILED or task.is_collect:
@@ -131,6 +133,9 @@ def resolve_failed(task: DeliveryTask, choice: str, staff_name: str, now_s: int)
             raise ValidationError(f"task {task.pk} was already resolved as {task.resolution}", code="resolved")
         return task.follow_up
     if choice == DeliveryTask.Resolution.RELAY_TODAY:
+        if not coldchain.may_wait_in_relay_fridge_all(task.loads()):
+            raise ValidationError(f"« {task.name} » contient des surgelés : un point relais n'a pas de congélateur. "
+                                  "Choisissez un nouveau passage.", code="relay_frozen")
         found = nearest_open_relay(task, now_s)
         if found is None:
             raise ValidationError("no relay point is open for the rest of the day", code="no_relay")

@@ -9,7 +9,7 @@ import secrets
 
 from django.db import models
 
-COMPARTMENTS = ("ambient", "chilled", "frozen")
+from .coldchain import COMPARTMENTS  # noqa: F401 - re-exported: the van's compartments
 
 
 def new_token() -> str:
@@ -55,6 +55,26 @@ class Van(models.Model):
     def capacity(self) -> dict[str, tuple[int, int]]:
         """Capacity per compartment as ``{name: (grams, millilitres)}``."""
         return {c: (getattr(self, f"{c}_kg") * 1000, getattr(self, f"{c}_l") * 1000) for c in COMPARTMENTS}
+
+
+class ServiceArea(models.Model):
+    """A group of communes the van serves on one fixed weekday (ISO: 1 = Monday).
+
+    Read through :mod:`delivery.calendar`, which also knows the van's days and the order cut-off.
+    The table kept the name it had when the model lived in the storefront app.
+    """
+
+    name = models.CharField(max_length=120)
+    weekday = models.PositiveSmallIntegerField(choices=[(i, n) for i, n in enumerate(
+        ["", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]) if i])
+    communes = models.ManyToManyField("territory.Commune", related_name="service_areas")
+
+    class Meta:
+        db_table = "storefront_servicearea"
+        ordering = ["weekday", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_weekday_display()})"
 
 
 class DeliveryDay(models.Model):

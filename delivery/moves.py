@@ -16,6 +16,7 @@ from django.utils import formats
 
 from marketplace.territory.models import RelayPoint
 
+from . import calendar, coldchain
 from .actions import get_or_create_day
 from .day_planning import relay_opening
 from .models import DeliveryTask, RoundStop
@@ -81,7 +82,7 @@ def _check_relay(relay: RelayPoint, date: dt.date, task: DeliveryTask) -> list[l
     windows = relay_windows(relay, date)
     if not windows:
         raise ValidationError(f"Le point relais {relay.name} est fermé le {_date_label(date)}.", code="relay_closed")
-    if task.frozen_g or task.frozen_ml:
+    if not coldchain.may_wait_in_relay_fridge_all(task.loads()):
         raise ValidationError(f"« {task.name} » contient des surgelés : un point relais n'a pas de congélateur.",
                               code="relay_frozen")
     if task.chilled_ml:
@@ -115,7 +116,8 @@ def move_to_day(task: DeliveryTask, date: dt.date, today: dt.date) -> tuple[list
     Raises
     ------
     ValidationError
-        ``past_date`` for a date before today, ``not_planned`` / ``in_round`` for a stop that
+        ``past_date`` for a date before today, ``no_van`` for a day the van does not run
+        (Sunday, public holiday), ``not_planned`` / ``in_round`` for a stop that
         cannot move, ``relay_closed`` / ``relay_full`` when a relay delivery's point cannot take
         the parcel on the new date.
     """
@@ -125,6 +127,9 @@ def move_to_day(task: DeliveryTask, date: dt.date, today: dt.date) -> tuple[list
     if date < today:
         raise ValidationError(f"Le {_date_label(date)} est déjà passé : choisissez aujourd'hui ou une date à venir.",
                               code="past_date")
+    if not calendar.van_runs_on(date):
+        raise ValidationError(f"La camionnette ne roule pas le {_date_label(date)} ({calendar.closed_reason(date)}) : "
+                              f"choisissez par exemple le {_date_label(calendar.next_van_day(date))}.", code="no_van")
     _check_movable(group)
     new_windows = {}
     for t in group:

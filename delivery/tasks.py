@@ -1,11 +1,14 @@
 """Celery tasks for delivery: thin, idempotent, scheduled after commit, bounded retries."""
 
+import datetime as dt
 import logging
 
 from celery import shared_task
 from celery.utils import uuid
 from django.db import OperationalError, transaction
+from django.utils import timezone
 
+from . import calendar
 from .models import DeliveryDay
 
 log = logging.getLogger(__name__)
@@ -80,29 +83,36 @@ def schedule_replan(day_id: int, reason: str = "replan", now_s: int | None = Non
     return task_id
 
 
-#: Local hour of the evening cut-off for the next day's orders.
-CUT_OFF_HOUR = 18
+def freeze_next_day(now: dt.datetime) -> DeliveryDay | None:
+    """Freeze tomorrow at ``now`` if its orders have closed (see :mod:`delivery.calendar`); return it.
+
+    Returns None, changing nothing, before the cut-off, when tomorrow has no task, or when it
+    is already frozen; so calling it every hour freezes each day exactly once.
+    """
+    tomorrow = timezone.localtime(now).date() + dt.timedelta(days=1)
+    if calendar.is_open_for_orders(tomorrow, now):
+        return None
+    day = DeliveryDay.objects.filter(date=tomorrow).first()
+    if day is None or day.frozen_at is not None or not day.tasks.exists():
+        return None
+    if not DeliveryDay.objects.filter(pk=day.pk, frozen_at__isnull=True).update(frozen_at=now):
+        return None
+    day.frozen_at = now
+    return day
 
 
 @shared_task(name="delivery.freeze_and_plan_next_day")
-def freeze_and_plan_next_day() -> dict:
-    """Evening cut-off (Celery beat, hourly): after 18:00, freeze tomorrow and plan its rounds.
+def freeze_and_plan_next_day(now_iso: str | None = None) -> dict:
+    """Evening cut-off (Celery beat, hourly): once tomorrow's orders close, freeze it and plan its rounds.
 
-    Runs before the cut-off hour, or once tomorrow is already frozen, do nothing; so the hourly
-    schedule freezes and plans each day exactly once. Afterwards only urgent tasks are added
-    (they re-plan the running day).
+    ``now_iso`` is the instant to act at (ISO 8601 with offset); beat leaves it out and the
+    clock is read once here. Afterwards only urgent tasks join tomorrow (they re-plan the day).
     """
-    import datetime as dt  # noqa: PLC0415
-
-    from django.utils import timezone  # noqa: PLC0415
-
-    now = timezone.localtime()
-    tomorrow = now.date() + dt.timedelta(days=1)
-    day = DeliveryDay.objects.filter(date=tomorrow).first()
-    if now.hour < CUT_OFF_HOUR or day is None or day.frozen_at is not None or not day.tasks.exists():
-        return {"date": tomorrow.isoformat(), "status": "nothing to do"}
+    now = dt.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
+    tomorrow = timezone.localtime(now).date() + dt.timedelta(days=1)
     with transaction.atomic():
-        if not DeliveryDay.objects.filter(pk=day.pk, frozen_at__isnull=True).update(frozen_at=timezone.now()):
+        day = freeze_next_day(now)
+        if day is None:
             return {"date": tomorrow.isoformat(), "status": "nothing to do"}
         schedule_plan(day)
     return {"date": tomorrow.isoformat(), "status": "planning", "day": day.pk}

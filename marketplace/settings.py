@@ -175,7 +175,7 @@ CELERY_BEAT_SCHEDULE["vendors-push-unsynced"] = {"task": "vendors.push_unsynced_
 # PrestaShop bridge: changed products, stock and sale decrements every 15 min; full re-read nightly.
 CELERY_BEAT_SCHEDULE["prestashop-sync"] = {"task": "prestashop.sync_all", "schedule": 900.0}
 CELERY_BEAT_SCHEDULE["prestashop-full-nightly"] = {"task": "prestashop.sync_all", "schedule": 86400.0, "kwargs": {"full": True}}
-# Delivery: after the evening cut-off, freeze tomorrow's tasks and plan its rounds (once per day).
+# Delivery: once tomorrow's orders close (ORDER_CUTOFF), freeze its tasks and plan its rounds (once per day).
 # Operations: remind vendors of tomorrow's orders; refresh the indicators overnight.
 CELERY_BEAT_SCHEDULE["operations-remind-vendors"] = {"task": "operations.remind_vendors", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["operations-resume-webhooks"] = {"task": "operations.resume_pending_webhooks", "schedule": 300.0}
@@ -206,7 +206,8 @@ FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Marché du Pays de Mormal <ne-pas-repondre@mormal.local>")
 
-# Orders for a delivery day close at this local time the day before (HH:MM).
+# Orders for a delivery day close at this local time the day before (HH:MM). The one cut-off of
+# the storefront, the short circuit's cycles, staff moves and the evening freeze: delivery/calendar.py.
 ORDER_CUTOFF = os.environ.get("ORDER_CUTOFF", "18:00")
 
 # Road network: a GraphML or .osm/.pbf file; empty means the labelled straight-line model.

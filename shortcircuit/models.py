@@ -8,13 +8,14 @@ Money is euros TTC (VAT included) as ``Decimal``; masses are grams. A cycle is o
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from delivery import coldchain
+from delivery.calendar import delivery_day_problem
 from marketplace.territory.models import Commune
 from marketplace.vendors.models import ProductVariant, Vendor
-
-TEMPERATURES = ("ambient", "chilled", "frozen")
 
 
 class PickupPoint(models.Model):
@@ -42,8 +43,8 @@ class PickupPoint(models.Model):
         return f"{self.name} ({self.commune})"
 
     def accepts(self, temperature: str) -> bool:
-        """Whether goods of this temperature class may wait here."""
-        return {"chilled": self.holds_chilled, "frozen": self.holds_frozen}.get(temperature, True)
+        """Whether goods of this temperature class may wait here (:func:`delivery.coldchain.may_wait_at`)."""
+        return coldchain.may_wait_at(temperature, fridge=self.holds_chilled, freezer=self.holds_frozen)
 
 
 class OrderCycle(models.Model):
@@ -81,6 +82,13 @@ class OrderCycle(models.Model):
     def is_open(self, now) -> bool:
         """Open at ``now``: after opening, strictly before the closing minute, not yet closed."""
         return self.closed_at is None and self.opens_at <= now < self.closes_at
+
+    def clean(self) -> None:
+        """Refuse a home delivery day the van cannot serve with the orders of this cycle."""
+        if self.home_delivery_on and self.closes_at:
+            problem = delivery_day_problem(self.home_delivery_on, self.closes_at)
+            if problem:
+                raise ValidationError({"home_delivery_on": f"Livraison à domicile impossible : {problem}."})
 
 
 class CycleProducer(models.Model):
@@ -136,6 +144,14 @@ class CyclePickup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.point.name} — {self.ready_on:%d/%m}"
+
+    def clean(self) -> None:
+        """Refuse a "ready on" day the van cannot serve with the orders of the cycle."""
+        cycle = getattr(self, "cycle", None)
+        if self.ready_on and cycle is not None and cycle.closes_at:
+            problem = delivery_day_problem(self.ready_on, cycle.closes_at)
+            if problem:
+                raise ValidationError({"ready_on": f"Dépôt au point de retrait impossible : {problem}."})
 
 
 class PickupSlot(models.Model):

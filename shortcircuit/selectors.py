@@ -14,12 +14,29 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
+from delivery import calendar, coldchain
 from marketplace.vendors.models import Vendor
 
-from .models import TEMPERATURES, CycleOrder, CycleOrderLine, CycleProduct, OrderCycle, PickupSlot
+from .models import CycleOrder, CycleOrderLine, CycleProduct, OrderCycle, PickupSlot
 
-TEMPERATURE_LABEL = {"ambient": "Ambiant", "chilled": "Frais (0–4 °C)", "frozen": "Surgelé (−18 °C)"}
 HOME_LABEL = "Livraison à domicile (camionnette)"
+
+
+def calendar_problems(cycle: OrderCycle) -> list[str]:
+    """Each delivery day of ``cycle`` the van cannot serve with its orders, as a French sentence.
+
+    A day is a problem when the van does not run then, or when the cycle closes after that
+    day's order cut-off (its van tasks would reach a day already frozen). See
+    :func:`delivery.calendar.delivery_day_problem`.
+    """
+    days = [("livraison à domicile", cycle.home_delivery_on)] if cycle.home_delivery_on else []
+    days += [(f"point de retrait {p.point.name}", p.ready_on) for p in cycle.pickups.select_related("point")]
+    problems = []
+    for what, day in days:
+        problem = calendar.delivery_day_problem(day, cycle.closes_at)
+        if problem:
+            problems.append(f"{what} : {problem}")
+    return problems
 
 
 def sold_quantities(product_ids) -> dict[int, int]:
@@ -160,7 +177,7 @@ def producer_totals(cycle: OrderCycle, vendor: Vendor) -> ProducerTotals:
     for line in lines:
         key = (line.product_name, line.variant_name)
         item = products.setdefault(key, {"product": line.product_name, "variant": line.variant_name,
-                                         "temperature": TEMPERATURE_LABEL.get(line.temperature, line.temperature),
+                                         "temperature": coldchain.LABELS.get(line.temperature, line.temperature),
                                          "quantity": 0, "amount": Decimal("0")})
         item["quantity"] += line.quantity
         item["amount"] += line.total
@@ -224,9 +241,9 @@ def packing_lists(cycle: OrderCycle) -> list[DestinationPack]:
     for lines in per_order.values():
         order = lines[0].order
         name, date = destination_of(order)
-        place = places.setdefault((name, date), DestinationPack(name, date, [], {t: defaultdict(int) for t in TEMPERATURES},
+        place = places.setdefault((name, date), DestinationPack(name, date, [], {t: defaultdict(int) for t in coldchain.COMPARTMENTS},
                                                                 0, Decimal("0")))
-        compartments = {t: [ln for ln in lines if ln.temperature == t] for t in TEMPERATURES}
+        compartments = {t: [ln for ln in lines if ln.temperature == t] for t in coldchain.COMPARTMENTS}
         quantity, amount = sum(ln.quantity for ln in lines), sum((ln.total for ln in lines), Decimal("0"))
         collector = order.collector.get_full_name() or order.collector.username if order.collector else ""
         place.customers.append(CustomerPack(order, customer_label(order, for_producer=False), collector,

@@ -26,8 +26,7 @@ import osmnx as ox
 from scipy.spatial import cKDTree
 
 from delivery.routing.roadgraph import PackedGraph
-
-EARTH_RADIUS_M = 6_371_008.8
+from delivery.routing.straightline import EARTH_RADIUS_M  # one Earth radius for every distance
 
 #: Average driving speeds (km/h) of a delivery van in France per OSM ``highway`` type, used
 #: where a road has no usable ``maxspeed`` tag. Below the legal limits: junctions, villages,

@@ -19,14 +19,16 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from delivery import coldchain
 from delivery.routing.model import DeliveryModel, TravelModel
 from delivery.routing.problem import Break, Compartment, Load, RelayPoint, TimeWindow
+from delivery.routing.straightline import great_circle_m
 
 H = 3600
 COMMUNES_CSV = (Path(__file__).resolve().parents[2] / "marketplace" / "territory" / "data"
                 / "ccpm_communes.csv")
-#: Hard cold-chain limits from pickup to delivery (seconds).
-MAX_IN_VAN_S = {Compartment.CHILLED: 2 * H, Compartment.FROZEN: 1 * H}
+#: The cold chain's time-in-van limits (:mod:`delivery.coldchain`), keyed for the routing model.
+MAX_IN_VAN_S = {Compartment(c): seconds for c, seconds in coldchain.MAX_IN_VAN_S.items()}
 #: Farthest (straight line, metres) a chilled / frozen parcel travels from vendor to customer.
 COLD_REACH_M = {Compartment.CHILLED: 15_000, Compartment.FROZEN: 8_000}
 DEPOT_COMMUNE = "Quesnoy"  # Le Quesnoy, seat of the Communauté de communes
@@ -79,10 +81,7 @@ def read_communes(path: Path = COMMUNES_CSV) -> list[Commune]:
 
 def crow_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance in metres between two ``(lon, lat)`` points."""
-    lam1, phi1, lam2, phi2 = map(math.radians, (*a, *b))
-    h = (math.sin((phi2 - phi1) / 2) ** 2
-         + math.cos(phi1) * math.cos(phi2) * math.sin((lam2 - lam1) / 2) ** 2)
-    return 2 * 6_371_008.8 * math.asin(math.sqrt(h))
+    return great_circle_m(*a, *b)
 
 
 def _near(rng: random.Random, commune: Commune, spread_m: float) -> tuple[float, float]:

@@ -6,6 +6,8 @@ money euro cents, coordinates WGS84 ``(lon, lat)``.
 
 from dataclasses import dataclass, field
 
+from common import money
+
 COMPARTMENT_LABELS = {"ambient": "Ambiant", "chilled": "Frais", "frozen": "Surgelé"}
 COMPARTMENT_MARKS = {"ambient": "", "chilled": "❄ FRAIS", "frozen": "❄❄ SURGELÉ"}
 PAYMENT_LABELS = {"cash": "Espèces", "cheque": "Chèque", "voucher": "Bon d'achat"}
@@ -108,8 +110,8 @@ def km(metres: int) -> str:
 
 
 def euros(cents: int) -> str:
-    """Format cents as ``23,50 €``."""
-    return f"{cents // 100},{cents % 100:02d} €"
+    """Format cents as ``23,50 €`` (:func:`common.money.format_cents`)."""
+    return money.format_cents(cents)
 
 
 def kg(grams: int) -> str:

@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from common import money
+
 from .catalogue import Category, Price, Product, Variant, Vendor
 
 PREFERRED_LANGUAGES = ("fr", "en")
 VENDOR_MODES = ("manufacturer", "supplier", "shop")
-CENT = Decimal("0.01")
+CENT = money.CENT
 ROOT_CATEGORY_IDS = {1, 2}  # "Racine" and "Accueil" in every PrestaShop install
 
 
@@ -200,7 +202,7 @@ def vendor_ref(raw: Mapping[str, Any], mode: str, default_shop_id: int) -> str:
 
 
 def _price(excl: Decimal, rate: Decimal | None) -> Price:
-    incl = None if rate is None else (excl * (1 + rate / 100)).quantize(CENT, rounding=ROUND_HALF_UP)
+    incl = None if rate is None else money.incl_vat(excl, rate)
     return Price(excl_tax=tidy(excl), incl_tax=incl, tax_rate=None if rate is None else rate.normalize())
 
 

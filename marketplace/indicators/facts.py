@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Sum
 
+from common import money
 from delivery.models import DeliveryTask, Round
 from delivery.routing.straightline import great_circle_m
 from marketplace.storefront.models import ShopOrder
@@ -39,11 +40,12 @@ def refresh_sales() -> int:
         if order is None or share.amount is None:
             continue
         shopper, vendor = order.shopper, share.vendor
-        amount = int(share.amount * 100)
+        amount = money.to_cents(share.amount)
         SaleFact.objects.update_or_create(order_ref=order.saleor_order_id, vendor=vendor, defaults={
             "date": order.created_at.date(), "customer_commune": shopper.commune, "mode": order.mode,
             "channel": order.channel, "amount_cents": amount,
-            "commission_cents": int(amount * share.commission_rate / 100), "senior": shopper.is_senior,
+            "commission_cents": money.to_cents(money.percent_of(share.amount, share.commission_rate)),
+            "senior": shopper.is_senior,
             "isolated": shopper.is_isolated, "synthetic": False,
             "customer_trip_km": 0 if order.mode == ShopOrder.Mode.COLLECT else trip_km(shopper.lon, shopper.lat, vendor.lon, vendor.lat),
         })

@@ -9,6 +9,7 @@ import random
 
 from django.utils import timezone
 
+from common import money
 from marketplace.territory.models import Shopper
 from marketplace.vendors.models import Vendor
 
@@ -48,7 +49,7 @@ def run(stdout) -> None:
                     SaleFact.objects.create(
                         order_ref=f"demo-history:{n_order}", date=day, vendor=vendor, customer_commune=shopper.commune,
                         mode=mode, channel=rng.choices(["web", "phone", "counter"], weights=[8, 2, 1])[0],
-                        amount_cents=amount, commission_cents=int(amount * vendor.commission_rate / 100),
+                        amount_cents=amount, commission_cents=money.to_cents(money.percent_of(money.from_cents(amount), vendor.commission_rate)),
                         senior=shopper.is_senior, isolated=shopper.is_isolated, synthetic=True,
                         customer_trip_km=0 if mode == "collect" else trip_km(shopper.lon, shopper.lat, vendor.lon, vendor.lat))
                 if mode != "collect":

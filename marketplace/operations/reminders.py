@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
+from delivery.calendar import hhmm
 from delivery.models import DeliveryTask, RoundStop
-from marketplace.storefront.calendar import hhmm
 from marketplace.storefront.models import ShopOrder
 from marketplace.vendors.models import VendorOrder
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from common.money import round_cents
 from marketplace.saleor.port import (
     VENDOR_ATTRIBUTE_SLUG,
     VENDOR_METADATA_KEY,
@@ -41,10 +42,10 @@ def metadata(node: Json | None) -> dict[str, str]:
 
 
 def money(node: Json | None) -> Money:
-    """Saleor ``Money`` to :class:`Money` (amount rounded to cents, via ``str`` of the float)."""
+    """Saleor ``Money`` to :class:`Money` (the JSON float read through ``str``, half-up to the cent)."""
     if not node:
         return Money(Decimal("0.00"))
-    return Money(Decimal(str(node["amount"])).quantize(Decimal("0.01")), node["currency"])
+    return Money(round_cents(node["amount"]), node["currency"])
 
 
 def address(node: Json | None) -> Address | None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from common import money
 from marketplace.saleor import parsing, registry
 from marketplace.saleor.models import WebhookEvent
 from marketplace.saleor.port import ShippingOffer
@@ -116,7 +116,7 @@ def offer_json(offer: ShippingOffer) -> dict[str, Any]:
     return {
         "id": offer.id,
         "name": offer.name[:100],
-        "amount": float(Decimal(offer.amount).quantize(Decimal("0.01"))),
+        "amount": float(money.round_cents(offer.amount)),
         "currency": offer.currency,
         "maximum_delivery_days": offer.maximum_delivery_days,
         "minimum_delivery_days": offer.minimum_delivery_days,

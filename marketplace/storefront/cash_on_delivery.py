@@ -7,13 +7,12 @@ authorised transaction so the order becomes fully paid in Saleor. Safe to run tw
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from celery import shared_task
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
 
+from common import money
 from delivery.models import DeliveryTask
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorNetworkError
@@ -27,7 +26,7 @@ def charge_collected(order_pk: int, saleor: port.SaleorPort | None = None) -> bo
         order = ShopOrder.objects.select_for_update().get(pk=order_pk)
         if order.collected_at or not order.transaction_id or order.payment == ShopOrder.Payment.CARD:
             return False
-        (saleor or port.get_saleor()).payments.charge(order.transaction_id, Decimal(order.total_cents) / 100)
+        (saleor or port.get_saleor()).payments.charge(order.transaction_id, money.from_cents(order.total_cents))
         order.collected_at = timezone.now()
         order.save(update_fields=["collected_at"])
     return True

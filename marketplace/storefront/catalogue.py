@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 
+from common import money
 from marketplace.saleor import port
 from marketplace.vendors.models import Vendor
 
@@ -69,7 +70,7 @@ def _offer(variant: port.Variant, unit: str) -> Offer:
         quantity = Decimal(variant.metadata.get("mormal.unit_quantity", "1"))
     except ArithmeticError:
         quantity = Decimal("1")
-    unit_price = (price / quantity).quantize(Decimal("0.01")) if quantity > 0 else None
+    unit_price = money.per_unit(price, quantity)
     return Offer(variant.id, variant.name, price, unit_price, UNIT_LABELS.get(unit, unit), variant.quantity_available)
 
 

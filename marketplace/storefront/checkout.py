@@ -16,7 +16,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
+from common import money
+from delivery import calendar
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError
 from marketplace.territory.models import RelayPoint, Shopper
@@ -126,31 +129,55 @@ def _or_release(checkout_id: str, call, *args):
         raise
 
 
-def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor: port.SaleorPort) -> Choice:
-    """Check ``key`` is still offered, hold its capacity and set it on the Saleor checkout.
+def check_still_open(choice: Choice, now: dt.datetime) -> None:
+    """Refuse a delivery day whose orders have closed at ``now``, or a van day the van no longer serves.
 
     Raises
     ------
     StorefrontError
-        When the cart is empty, the option is no longer offered, or its capacity is gone.
+        ``day_closed`` after the day's cut-off; ``no_delivery`` for a relay point on a day the
+        van does not serve its commune.
     """
+    if not calendar.is_open_for_orders(choice.date, now):
+        cutoff = timezone.localtime(calendar.order_cutoff(choice.date))
+        raise StorefrontError(
+            f"Les commandes pour le {choice.date:%d/%m/%Y} sont closes depuis le {cutoff:%d/%m à %H:%M}. "
+            "Choisissez un autre jour.", code=errors.DAY_CLOSED)
+    if choice.mode == "relay":
+        relay = RelayPoint.objects.select_related("commune").filter(pk=choice.relay_id, active=True).first()
+        if relay is None or not calendar.serves(relay.commune, choice.date):
+            raise StorefrontError("Ce mode de livraison n'existe pas ou plus.", code=errors.NO_DELIVERY)
+
+
+def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor: port.SaleorPort,
+                    now: dt.datetime | None = None) -> Choice:
+    """Check ``key`` is still offered at ``now``, hold its capacity and set it on the Saleor checkout.
+
+    Raises
+    ------
+    StorefrontError
+        When the cart is empty, the option is no longer offered, its day's orders have closed,
+        or its capacity is gone.
+    """
+    now = now or timezone.now()
     if not checkout.lines:
         raise StorefrontError("Votre panier est vide.", code=errors.EMPTY_CART)
     facts = cart_facts(checkout)
     choice = parse_choice(key)
+    check_still_open(choice, now)
     address = shopper_address(shopper)
     if checkout.email is None or checkout.email != shopper.user.email:
         saleor.checkout.set_email(checkout.id, shopper.user.email or f"client{shopper.pk}@mormal.invalid")
     saleor.checkout.set_billing_address(checkout.id, address)
     if choice.mode == "collect":
-        if key not in {o.key for o in offers.click_and_collect_options(facts)}:
+        if key not in {o.key for o in offers.click_and_collect_options(facts, now)}:
             raise StorefrontError("Le retrait en boutique n'est possible que pour un seul commerçant qui l'accepte.",
                                   code=errors.COLLECT_NOT_OFFERED)
         reservations.release(checkout.id)
         vendor = Vendor.objects.get(slug=choice.vendor_slug)
         saleor.checkout.set_delivery_method(checkout.id, vendor.saleor_warehouse_id)
     elif choice.mode == "relay":
-        if facts.frozen_ml:
+        if not facts.may_wait_at_a_relay:
             raise StorefrontError("Les surgelés ne peuvent pas attendre en point relais.", code=errors.RELAY_FROZEN)
         relay = RelayPoint.objects.get(pk=choice.relay_id)
         reservations.reserve_relay(checkout.id, relay.pk, choice.date, facts.chilled_ml)
@@ -172,7 +199,8 @@ def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor:
 
 
 def place_order(checkout_id: str, shopper: Shopper, placed_by, payment: str, saleor: port.SaleorPort,
-                channel: str = ShopOrder.Channel.WEB, consent: Consent | None = None) -> ShopOrder:
+                channel: str = ShopOrder.Channel.WEB, consent: Consent | None = None,
+                now: dt.datetime | None = None) -> ShopOrder:
     """Pay (test gateway) or authorise (pay on delivery), complete the checkout and record the order.
 
     Raises
@@ -180,8 +208,10 @@ def place_order(checkout_id: str, shopper: Shopper, placed_by, payment: str, sal
     StorefrontError
         ``no_delivery`` without a delivery choice, ``payment_not_allowed`` for pay on delivery
         with click & collect, ``no_consent`` for an order for someone else without consent,
-        ``slot_full``/``relay_full`` when a lapsed hold was taken by another shopper.
+        ``slot_full``/``relay_full`` when a lapsed hold was taken by another shopper,
+        ``day_closed`` when the delivery day's orders closed since the choice (nothing is paid).
     """
+    now = now or timezone.now()
     checkout = saleor.checkout.get(checkout_id)
     if checkout is None or not checkout.lines:
         raise StorefrontError("Votre panier est vide.", code=errors.EMPTY_CART)
@@ -196,6 +226,7 @@ def place_order(checkout_id: str, shopper: Shopper, placed_by, payment: str, sal
     if placed_by.pk != shopper.user_id and consent is None:
         raise StorefrontError("Le consentement de la personne doit être enregistré.", code=errors.NO_CONSENT)
     choice = parse_choice(checkout.metadata["mormal.delivery"])
+    check_still_open(choice, now)
     reference = f"mormal-{uuid.uuid4().hex[:12]}"
     with transaction.atomic():
         reservations.confirm(checkout.id, order_id=f"pending:{checkout.id}")
@@ -211,7 +242,7 @@ def place_order(checkout_id: str, shopper: Shopper, placed_by, payment: str, sal
             saleor_order_id=order.id, number=order.number, checkout_id=checkout.id, shopper=shopper, placed_by=placed_by,
             consent=consent, channel=channel, mode=mode, collect_vendor_slug=choice.vendor_slug,
             relay_point_id=choice.relay_id, slot_id=choice.slot_id, date=choice.date, payment=payment,
-            total_cents=int(order.total.amount * 100), transaction_id=paid.id,
+            total_cents=money.to_cents(order.total.amount), transaction_id=paid.id,
         )
         transaction.on_commit(lambda: send_confirmation(record.pk))
     return record
@@ -234,8 +265,8 @@ def delivery_details(record: ShopOrder) -> str:
     """One French sentence saying where and when the order is received."""
     if record.mode == ShopOrder.Mode.HOME:
         p = record.slot.pattern
-        return (f"Livraison à domicile le {record.date:%d/%m/%Y} entre {offers.calendar.hhmm(p.start_s)} "
-                f"et {offers.calendar.hhmm(p.end_s)}, au {record.shopper.address}.")
+        return (f"Livraison à domicile le {record.date:%d/%m/%Y} entre {calendar.hhmm(p.start_s)} "
+                f"et {calendar.hhmm(p.end_s)}, au {record.shopper.address}.")
     if record.mode == ShopOrder.Mode.RELAY:
         return (f"À retirer à {record.relay_point.name} ({record.relay_point.address}) "
                 f"à partir du {record.date:%d/%m/%Y}, aux heures d'ouverture.")

@@ -1,8 +1,8 @@
-"""What a cart or an order weighs and how much room it takes, per vendor and temperature class.
+"""What a cart or an order weighs and how much room it takes, per vendor and van compartment.
 
-Mass comes from the variant's weight in the vendor's catalogue (kg); a variant without a weight counts
-``DEFAULT_ITEM_G``. Volume is estimated at ``ML_PER_KG`` millilitres per kilogram, the room a
-kilogram of groceries takes in a crate; it sizes van compartments and relay fridges.
+The rules (an item's mass, its volume, which compartment an unknown class rides in) are the
+cold chain's, in :mod:`delivery.coldchain`; this module applies them to Saleor lines through the
+vendors' catalogue rows.
 """
 
 from __future__ import annotations
@@ -11,15 +11,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from delivery import coldchain
 from marketplace.vendors.models import ProductVariant
-
-DEFAULT_ITEM_G = 500
-ML_PER_KG = 2000
 
 
 @dataclass(frozen=True)
 class LineFacts:
-    """One line's vendor, temperature class, quantity, mass (g) and volume (ml)."""
+    """One line's vendor, van compartment (``temperature``), quantity, mass (g) and volume (ml)."""
 
     vendor_slug: str
     temperature: str
@@ -31,9 +29,9 @@ class LineFacts:
 def line_facts(lines: Iterable[tuple[str | None, str, int]]) -> list[LineFacts]:
     """Facts for ``(vendor_slug, saleor_variant_id, quantity)`` lines of a cart or an order.
 
-    Temperature class and weight come from the vendor's catalogue row of the variant; a variant
-    we do not know (for example one created directly in the Saleor Dashboard) counts as ambient
-    with ``DEFAULT_ITEM_G`` per item.
+    Class, weight and volume come from the vendor's catalogue row of the variant; a class nobody
+    stated, or a variant we do not know (created directly in the Saleor Dashboard), rides chilled
+    with the default mass (:func:`delivery.coldchain.compartment_for`, ``item_mass_g``).
     """
     lines = list(lines)
     known = {
@@ -44,11 +42,12 @@ def line_facts(lines: Iterable[tuple[str | None, str, int]]) -> list[LineFacts]:
     facts = []
     for vendor_slug, variant_id, quantity in lines:
         variant = known.get(variant_id)
-        temperature = variant.product.temperature if variant else "ambient"
-        unit_g = int(variant.weight_kg * 1000) if variant and variant.weight_kg else DEFAULT_ITEM_G
+        temperature = coldchain.compartment_for(variant.product.temperature if variant else coldchain.UNKNOWN)
+        unit_g = (coldchain.item_mass_g(variant.weight_kg, variant.product.unit, variant.unit_quantity)
+                  if variant else coldchain.DEFAULT_ITEM_G)
         slug = vendor_slug or (variant.product.vendor.slug if variant else "")
         mass = unit_g * quantity
-        facts.append(LineFacts(slug, temperature, quantity, mass, mass * ML_PER_KG // 1000))
+        facts.append(LineFacts(slug, temperature, quantity, mass, coldchain.volume_ml(mass)))
     return facts
 
 

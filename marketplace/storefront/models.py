@@ -1,4 +1,6 @@
-"""Delivery calendar, slot and relay-fridge reservations, orders as the platform sees them, consent.
+"""Home slots, slot and relay-fridge reservations, orders as the platform sees them, consent.
+
+The van's calendar (service areas, van days, cut-off) lives in :mod:`delivery.calendar`.
 
 Times of day are integer seconds since local midnight; volumes are millilitres.
 """
@@ -6,28 +8,13 @@ Times of day are integer seconds since local midnight; volumes are millilitres.
 from django.conf import settings
 from django.db import models
 
-from marketplace.territory.models import Commune, RelayPoint, Shopper
-
-
-class ServiceArea(models.Model):
-    """A group of communes the van serves on one fixed weekday (ISO: 1 = Monday)."""
-
-    name = models.CharField(max_length=120)
-    weekday = models.PositiveSmallIntegerField(choices=[(i, n) for i, n in enumerate(
-        ["", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]) if i])
-    communes = models.ManyToManyField(Commune, related_name="service_areas")
-
-    class Meta:
-        ordering = ["weekday", "name"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.get_weekday_display()})"
+from marketplace.territory.models import RelayPoint, Shopper
 
 
 class SlotPattern(models.Model):
     """A home-delivery slot repeated every service day of an area, with its capacity in orders."""
 
-    area = models.ForeignKey(ServiceArea, on_delete=models.CASCADE, related_name="patterns")
+    area = models.ForeignKey("delivery.ServiceArea", on_delete=models.CASCADE, related_name="patterns")
     start_s = models.PositiveIntegerField()
     end_s = models.PositiveIntegerField()
     capacity = models.PositiveSmallIntegerField(default=10)

@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils import timezone
 
+from common import money
+from delivery import calendar, coldchain
 from marketplace.saleor import port
 from marketplace.territory.hours import opening_intervals
 from marketplace.territory.models import Commune, RelayPoint
 from marketplace.vendors.models import Vendor
 
-from . import calendar, reservations
+from . import reservations
 from .loads import LineFacts
 from .models import Slot, SlotPattern
 
@@ -59,6 +60,12 @@ class CartFacts:
             frozen_ml=sum(f.volume_ml for f in facts if f.temperature == "frozen"),
         )
 
+    @property
+    def may_wait_at_a_relay(self) -> bool:
+        """Whether the cart may wait in a relay fridge (never with frozen goods: :mod:`delivery.coldchain`)."""
+        return coldchain.may_wait_in_relay_fridge_all(
+            {coldchain.CHILLED: (0, self.chilled_ml), coldchain.FROZEN: (0, self.frozen_ml)})
+
 
 def _window_text(intervals: list[tuple[int, int]]) -> str:
     return ", ".join(f"{calendar.hhmm(a)}–{calendar.hhmm(b)}" for a, b in intervals)
@@ -71,7 +78,7 @@ def click_and_collect_options(cart: CartFacts, now: dt.datetime | None = None) -
     vendor = Vendor.objects.filter(slug=cart.vendor_slugs[0], active=True, accepts_click_and_collect=True).first()
     if vendor is None:
         return []
-    options, day = [], calendar.first_open_day(now)
+    options, day = [], calendar.first_open_day(now or timezone.now())
     for _ in range(10):
         hours = opening_intervals(vendor.opening_hours, day)
         if hours:
@@ -86,7 +93,7 @@ def click_and_collect_options(cart: CartFacts, now: dt.datetime | None = None) -
 
 def relay_options(cart: CartFacts, now: dt.datetime | None = None) -> list[DeliveryOption]:
     """Relay points on their commune's next service day, with fridge room for the chilled goods."""
-    if cart.frozen_ml:
+    if not cart.may_wait_at_a_relay:
         return []
     now = now or timezone.now()
     options = []
@@ -139,7 +146,7 @@ def shipping_offers(request: port.ShippingRequest) -> list[port.ShippingOffer]:
     if commune is None:
         return []
     return [
-        port.ShippingOffer(id=o.key, name=f"{o.label} {o.detail}", amount=Decimal(o.price_cents) / 100,
+        port.ShippingOffer(id=o.key, name=f"{o.label} {o.detail}", amount=money.from_cents(o.price_cents),
                            minimum_delivery_days=(o.date - timezone.localdate()).days,
                            maximum_delivery_days=(o.date - timezone.localdate()).days,
                            metadata={"mormal.offer": o.key, "mormal.date": o.date.isoformat()})

@@ -1,8 +1,9 @@
 """Demo seed for the storefront: the van's weekly calendar over the 52 communes, and proxies."""
 
+from delivery.models import ServiceArea
 from marketplace.territory.models import Commune, Shopper
 
-from .models import Representative, ServiceArea, SlotPattern
+from .models import Representative, SlotPattern
 
 # Five rounds, Monday to Friday, each a band of neighbouring communes (by longitude).
 AREAS = ["Tournée ouest — Solesmes, Vendegies", "Tournée Le Quesnoy", "Tournée forêt de Mormal",

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from common import money
+from delivery import coldchain
 from delivery.actions import TaskSpec, get_or_create_day, upsert_tasks
 from marketplace.saleor import port
 from marketplace.saleor.registry import ReceivedEvent
@@ -40,7 +42,7 @@ def is_ready_for_van(order: port.Order) -> bool:
 def _crates(order: port.Order, vendor_slug: str, loads: dict[str, tuple[int, int]]) -> tuple[dict, ...]:
     """One crate per temperature class of a vendor's share, numbered ``<order>-<vendor>-<class>``."""
     return tuple({"number": f"{order.number}-{vendor_slug[:3].upper()}-{t[0].upper()}", "compartment": t}
-                 for t in ("ambient", "chilled", "frozen") if loads.get(t, (0, 0))[0] > 0)
+                 for t in coldchain.COMPARTMENTS if loads.get(t, (0, 0))[0] > 0)
 
 
 def tasks_for_order(order: port.Order) -> tuple[dt.date, list[TaskSpec]]:
@@ -87,7 +89,7 @@ def tasks_for_order(order: port.Order) -> tuple[dt.date, list[TaskSpec]]:
         specs.append(TaskSpec(
             source=f"{key}:deliver", shipment_key=key, loads=loads, crates=crates,
             payment_method=payment if first and payment in PAY_ON_DELIVERY else "",
-            payment_cents=int(order.total.amount * 100) if first and payment in PAY_ON_DELIVERY else 0,
+            payment_cents=money.to_cents(order.total.amount) if first and payment in PAY_ON_DELIVERY else 0,
             contact_name=shopper.contact_name, contact_phone=shopper.contact_phone, contact_email=shopper.contact_email,
             **target))
     return day, specs

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from delivery import coldchain
+
 from .models import Vendor, VendorOrder
 
-TEMPERATURE_ORDER = {"frozen": 0, "chilled": 1, "ambient": 2, "": 3}
-TEMPERATURE_LABEL = {"frozen": "Surgelé", "chilled": "Frais", "ambient": "Ambiant", "": "Non précisé"}
+#: Coldest first, then what nobody classified (it is handled as chilled: :mod:`delivery.coldchain`).
+TEMPERATURE_ORDER = {coldchain.FROZEN: 0, coldchain.CHILLED: 1, coldchain.UNKNOWN: 2, "": 2, coldchain.AMBIENT: 3}
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ class PickTotal:
     @property
     def temperature_label(self) -> str:
         """French label of the temperature class."""
-        return TEMPERATURE_LABEL.get(self.temperature, self.temperature)
+        return coldchain.SHORT_LABELS.get(self.temperature or coldchain.UNKNOWN, self.temperature)
 
 
 def pick_totals(orders: list[VendorOrder]) -> list[PickTotal]:

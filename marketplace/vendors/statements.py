@@ -11,14 +11,15 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from common import money
+
 from .models import Vendor, VendorOrder
 
-CENT = Decimal("0.01")
 MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
              "octobre", "novembre", "décembre"]
 
@@ -115,7 +116,7 @@ def monthly_statement(vendor: Vendor, year: int, month: int) -> Statement:
         lines = list(order.lines.all())
         ttc = sum((ln.total_price for ln in lines), Decimal("0.00"))
         ht = sum((ln.total_excl_tax for ln in lines), Decimal("0.00"))
-        commission = (ttc * order.commission_rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+        commission = money.percent_of(ttc, order.commission_rate)
         rows.append(StatementRow(order.number, order.placed_at, order.delivery_method, ttc, ht, order.commission_rate, commission))
     return Statement(vendor, year, month, tuple(rows))
 
@@ -129,10 +130,6 @@ def months_with_orders(vendor: Vendor) -> list[date]:
     return sorted(months, reverse=True)
 
 
-def _fr(amount: Decimal) -> str:
-    return f"{amount:.2f}".replace(".", ",")
-
-
 def statement_csv(statement: Statement) -> str:
     """The statement as CSV for French spreadsheets: ``;`` separators, decimal commas, a totals row."""
     out = io.StringIO()
@@ -141,7 +138,7 @@ def statement_csv(statement: Statement) -> str:
     tz = ZoneInfo(settings.TIME_ZONE)
     for r in statement.rows:
         writer.writerow([r.number, r.placed_at.astimezone(tz).strftime("%d/%m/%Y %H:%M"), r.delivery_method,
-                         _fr(r.sales_ttc), _fr(r.sales_ht), _fr(r.commission_rate), _fr(r.commission), _fr(r.payout)])
-    writer.writerow(["TOTAL", statement.label, "", _fr(statement.sales_ttc), _fr(statement.sales_ht), "",
-                     _fr(statement.commission), _fr(statement.payout)])
+                         money.decimal_comma(r.sales_ttc), money.decimal_comma(r.sales_ht), money.decimal_comma(r.commission_rate), money.decimal_comma(r.commission), money.decimal_comma(r.payout)])
+    writer.writerow(["TOTAL", statement.label, "", money.decimal_comma(statement.sales_ttc), money.decimal_comma(statement.sales_ht), "",
+                     money.decimal_comma(statement.commission), money.decimal_comma(statement.payout)])
     return out.getvalue()

@@ -20,20 +20,21 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from common import money
+from delivery import coldchain
 from delivery.actions import TaskSpec, get_or_create_day, upsert_tasks
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError
 from marketplace.territory.models import Shopper
 from marketplace.vendors.models import VendorMembership
 
-from ..models import TEMPERATURES, CycleOrder, CycleOrderLine, CycleProducer, OrderCycle
+from ..models import CycleOrder, CycleOrderLine, CycleProducer, OrderCycle
 from ..reports import totals_filename, totals_pdf
 from ..selectors import customer_label, live_lines, producer_totals
 from . import saleor_sync
 
 log = logging.getLogger(__name__)
 H = 3600
-ML_PER_G = 2  # farm produce is bulky: about 2 ml of crate space per gram
 
 
 def apply_minimums(cycle: OrderCycle) -> dict[int, list[CycleOrderLine]]:
@@ -57,8 +58,8 @@ def apply_minimums(cycle: OrderCycle) -> dict[int, list[CycleOrderLine]]:
 
 
 def _loads(lines) -> dict[str, tuple[int, int]]:
-    grams = {t: sum(ln.weight_g * ln.quantity for ln in lines if ln.temperature == t) for t in TEMPERATURES}
-    return {t: (g, g * ML_PER_G) for t, g in grams.items() if g}
+    grams = {t: sum(ln.weight_g * ln.quantity for ln in lines if ln.temperature == t) for t in coldchain.COMPARTMENTS}
+    return {t: (g, coldchain.volume_ml(g)) for t, g in grams.items() if g}
 
 
 def _slot_seconds(time: dt.time) -> int:
@@ -105,7 +106,7 @@ def van_specs(cycle: OrderCycle) -> dict[dt.date, list[TaskSpec]]:
                 address=shopper.address, lon=shopper.lon, lat=shopper.lat, phone=shopper.phone, loads=loads, crates=crates,
                 windows=((9 * H, 18 * H),), doorstep_notes=shopper.doorstep_notes, contact_name=shopper.contact_name,
                 contact_phone=shopper.contact_phone, contact_email=shopper.contact_email,
-                payment_method="cash" if pay else "", payment_cents=int(due * 100) if pay else 0)
+                payment_method="cash" if pay else "", payment_cents=money.to_cents(due) if pay else 0)
         first_visit = (vendor.pk, date) not in collected
         collected.add((vendor.pk, date))
         collect = TaskSpec(kind="collect", source=f"{key}:collect", shipment_key=key, name=vendor.name,

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from delivery import coldchain
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError
 from marketplace.territory.models import Shopper
@@ -38,7 +39,6 @@ from ..selectors import sold_quantities
 from . import saleor_sync
 
 log = logging.getLogger(__name__)
-DEFAULT_ITEM_G = 500
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def _reserve(cycle_id: int, customer, request: OrderRequest, now: dt.datetime | 
         cycle = _lock_cycle_shared(cycle_id)
         _check_clock(cycle, now or timezone.now(), early_ok)
         products = _products(cycle, request.quantities)
-        temperatures = {p.variant.product.temperature for p in products}
+        temperatures = {coldchain.compartment_for(p.variant.product.temperature) for p in products}
         slot, fee = None, 0
         if request.mode == CycleOrder.Mode.PICKUP:
             slot = _slot(cycle, request.slot_id, temperatures)
@@ -139,12 +139,11 @@ def _reserve(cycle_id: int, customer, request: OrderRequest, now: dt.datetime | 
         )
         for product in products:
             variant = product.variant
-            grams = int(variant.weight_kg * 1000) if variant.weight_kg else (
-                int(variant.unit_quantity * 1000) if variant.product.unit in ("kg", "l") else DEFAULT_ITEM_G)
+            grams = coldchain.item_mass_g(variant.weight_kg, variant.product.unit, variant.unit_quantity)
             CycleOrderLine.objects.create(
                 order=order, product=product, vendor=variant.product.vendor, product_name=variant.product.name,
-                variant_name=variant.name, temperature=variant.product.temperature or "ambient",
-                quantity=request.quantities[product.pk], unit_price=variant.price, weight_g=max(grams, 1),
+                variant_name=variant.name, temperature=coldchain.compartment_for(variant.product.temperature),
+                quantity=request.quantities[product.pk], unit_price=variant.price, weight_g=grams,
             )
     return order
 

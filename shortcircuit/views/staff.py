@@ -25,6 +25,8 @@ def copy(request, pk: int):
     """Copy a cycle one week later (standing baskets are placed in the copy)."""
     copy = actions.copy_cycle(get_object_or_404(OrderCycle, pk=pk))
     messages.success(request, f"Cycle « {copy.name} » créé.")
+    for problem in selectors.calendar_problems(copy):
+        messages.warning(request, f"À corriger dans l'administration : {problem}.")
     return redirect("shortcircuit:staff_cycles")
 
 

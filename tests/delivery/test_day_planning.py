@@ -157,7 +157,6 @@ def test_a_real_worker_plans_the_day_and_reports_progress(transactional_db, day,
 def test_the_evening_cut_off_freezes_tomorrow_once_and_plans_it(day, specs, eager_celery, settings,
                                                                 django_capture_on_commit_callbacks):
     import datetime as dt
-    from unittest import mock
 
     from django.utils import timezone
 
@@ -165,10 +164,9 @@ def test_the_evening_cut_off_freezes_tomorrow_once_and_plans_it(day, specs, eage
 
     upsert_tasks(day, specs)
     evening = timezone.make_aware(dt.datetime.combine(day.date - dt.timedelta(days=1), dt.time(18, 30)))
-    with mock.patch("django.utils.timezone.now", return_value=evening):  # the clock, not the code under test
-        with django_capture_on_commit_callbacks(execute=True):
-            first = freeze_and_plan_next_day()
-        second = freeze_and_plan_next_day()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = freeze_and_plan_next_day(evening.isoformat())
+    second = freeze_and_plan_next_day(evening.isoformat())
 
     day.refresh_from_db()
     assert first["status"] == "planning" and second["status"] == "nothing to do"

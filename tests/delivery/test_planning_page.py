@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from delivery import calendar
 from delivery.actions import TaskSpec, upsert_tasks
 from delivery.day_planning import plan_day
 from delivery.models import DeliveryDay, DeliveryTask, StoredPlan
@@ -208,7 +209,7 @@ def test_left_out_stops_are_listed_once_per_shipment_with_their_reason_in_french
 def test_moving_a_stop_to_another_day_moves_both_tasks_of_its_pair_once(staff_client, day_with_left_out_pair):
     day = day_with_left_out_pair
     collect, delivery = _pair()
-    target = day.date + dt.timedelta(days=2)
+    target = calendar.next_van_day(calendar.next_van_day(day.date))
     before = DeliveryTask.objects.count()
     url = reverse("delivery:task_move_day", args=[delivery.pk])
 
@@ -229,7 +230,7 @@ def test_moving_a_stop_to_another_day_moves_both_tasks_of_its_pair_once(staff_cl
 def test_a_replayed_source_does_not_undo_a_staff_move(staff_client, day_with_left_out_pair, late_pair):
     day = day_with_left_out_pair
     collect, delivery = _pair()
-    target = day.date + dt.timedelta(days=2)
+    target = calendar.next_van_day(calendar.next_van_day(day.date))
     staff_client.post(reverse("delivery:task_move_day", args=[delivery.pk]), {"date": target.isoformat()})
 
     # the order's webhook is delivered again and asks for the original day and fields
@@ -243,7 +244,7 @@ def test_a_replayed_source_does_not_undo_a_staff_move(staff_client, day_with_lef
 
 def test_moving_from_the_collect_side_moves_the_delivery_too(staff_client, day_with_left_out_pair):
     collect, delivery = _pair()
-    target = day_with_left_out_pair.date + dt.timedelta(days=1)
+    target = calendar.next_van_day(day_with_left_out_pair.date)
 
     staff_client.post(reverse("delivery:task_move_day", args=[collect.pk]), {"date": target.isoformat()})
 
@@ -266,7 +267,7 @@ def test_a_stop_already_in_a_round_is_not_moved(staff_client, day_with_left_out_
     in_round = DeliveryTask.objects.get(source="test:home:1")
 
     response = staff_client.post(reverse("delivery:task_move_day", args=[in_round.pk]),
-                                 {"date": (day_with_left_out_pair.date + dt.timedelta(days=1)).isoformat()},
+                                 {"date": calendar.next_van_day(day_with_left_out_pair.date).isoformat()},
                                  follow=True)
 
     assert "fait partie d'une tournée" in _messages(response)

@@ -22,7 +22,8 @@ def two_vendors(make_vendor, make_product):  # noqa: F811 (fixtures imported abo
 @pytest.fixture
 def calendar_for(communes):
     """Make the van serve a commune every day with one slot of the given capacity."""
-    from marketplace.storefront.models import ServiceArea, SlotPattern
+    from delivery.models import ServiceArea
+    from marketplace.storefront.models import SlotPattern
 
     def make(commune_name: str, capacity: int = 5):
         commune = communes.get(name=commune_name)

@@ -7,9 +7,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from marketplace.storefront import calendar, offers, reservations
+from delivery import calendar
+from delivery.models import ServiceArea
+from marketplace.storefront import offers, reservations
 from marketplace.storefront.errors import StorefrontError
-from marketplace.storefront.models import Reservation, ServiceArea, Slot, SlotPattern
+from marketplace.storefront.models import Reservation, Slot, SlotPattern
 
 
 @pytest.fixture
@@ -18,8 +20,7 @@ def last_place_slot(communes):
     area = ServiceArea.objects.create(name="Bavay", weekday=1)
     area.communes.add(commune)
     pattern = SlotPattern.objects.create(area=area, start_s=9 * 3600, end_s=12 * 3600, capacity=1)
-    first = calendar.first_open_day()
-    monday = first + dt.timedelta(days=(7 - first.weekday()) % 7)
+    monday, _area = next(calendar.service_days(commune, timezone.now()))  # the first Monday the van serves Bavay
     return Slot.objects.create(pattern=pattern, date=monday, capacity=1)
 
 
@@ -123,4 +124,47 @@ def test_a_saleor_refusal_after_the_hold_gives_the_place_back(last_place_slot, m
     monkeypatch.setattr(saleor.checkout, "set_shipping_address", refuse)
     with pytest.raises(SaleorValidationError):
         actions.choose_delivery(saleor.checkout.get(cart.id), shopper, last_place_slot.key, saleor)
+    assert not Reservation.objects.filter(checkout_id=cart.id).exists()
+
+
+def test_a_delivery_chosen_before_the_cut_off_cannot_be_paid_after_it(two_vendors, saleor, calendar_for, make_shopper,
+                                                                    settings):
+    from marketplace.storefront import checkout as actions
+    from marketplace.storefront.models import ShopOrder
+
+    # given a cart whose home slot was chosen one minute before that day's cut-off
+    settings.ORDER_CUTOFF = "18:00"
+    calendar_for("Jolimetz")
+    shopper = make_shopper("lucienne")
+    cart = actions.add_to_cart(None, two_vendors["bread"].variants.get().saleor_variant_id, 1, saleor)
+    start = timezone.now()
+    slot = offers.home_options(shopper.commune, start)[0]
+    just_before = calendar.order_cutoff(slot.date) - dt.timedelta(minutes=1)
+    actions.choose_delivery(saleor.checkout.get(cart.id), shopper, slot.key, saleor, now=just_before)
+
+    # when the shopper pays at the cut-off, the order is refused and nothing is charged
+    with pytest.raises(StorefrontError) as refused:
+        actions.place_order(cart.id, shopper, shopper.user, "card", saleor, now=calendar.order_cutoff(slot.date))
+    assert refused.value.code == "day_closed" and f"{slot.date:%d/%m/%Y}" in refused.value.messages[0]
+    assert not ShopOrder.objects.exists()
+    assert saleor.checkout.get(cart.id).charge_status == "NONE"  # the checkout is still there, unpaid
+
+    # and choosing that day again after the cut-off is refused too
+    with pytest.raises(StorefrontError) as again:
+        actions.choose_delivery(saleor.checkout.get(cart.id), shopper, slot.key, saleor,
+                                now=calendar.order_cutoff(slot.date))
+    assert again.value.code == "day_closed"
+
+
+def test_a_relay_day_the_van_does_not_serve_is_refused_even_if_typed_by_hand(two_vendors, saleor, relay,
+                                                                             make_shopper):
+    from marketplace.storefront import checkout as actions
+
+    # given Jolimetz's relay point and no service area at all: the van never serves it
+    shopper = make_shopper("octave")
+    cart = actions.add_to_cart(None, two_vendors["bread"].variants.get().saleor_variant_id, 1, saleor)
+    day = calendar.first_open_day(timezone.now())
+    with pytest.raises(StorefrontError) as refused:
+        actions.choose_delivery(saleor.checkout.get(cart.id), shopper, f"relay:{relay.pk}:{day.isoformat()}", saleor)
+    assert refused.value.code == "no_delivery"
     assert not Reservation.objects.filter(checkout_id=cart.id).exists()

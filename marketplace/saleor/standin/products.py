@@ -4,12 +4,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
 from django.utils.text import slugify
 
+from common import money
 from marketplace.saleor.standin import views as v
 from marketplace.saleor.standin.catalogue import _key, _unique_slug
 from marketplace.saleor.standin.store import (
@@ -130,12 +130,12 @@ def m_product_channel_listing_update(ctx: Context, id: str, input: Json, **_: An
 
 def _price(value: Any, field: str) -> str:
     try:
-        price = Decimal(str(value))
-    except InvalidOperation as exc:
+        price = money.to_decimal(value)
+    except ValueError as exc:
         raise UserError("INVALID", "Enter a valid number.", field) from exc
     if price < 0:
         raise UserError("INVALID", "Price must be positive.", field)
-    return str(price.quantize(Decimal("0.01")))
+    return str(money.round_cents(price))
 
 
 def m_variant_create(ctx: Context, input: Json, **_: Any) -> Json:

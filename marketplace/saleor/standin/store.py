@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from common.money import round_cents, to_cents
 from marketplace.saleor.models import StandInDocument
 
 Json = dict[str, Any]
@@ -67,11 +68,11 @@ def new_key() -> str:
 
 def money(amount: Decimal | str | float, currency: str = "EUR") -> Json:
     """Saleor ``Money``."""
-    value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    value = round_cents(amount)
     return {
         "currency": currency,
         "amount": float(value),
-        "fractionalAmount": int(value * 100),
+        "fractionalAmount": to_cents(value),
         "fractionDigits": 2,
     }
 

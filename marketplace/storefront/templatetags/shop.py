@@ -2,6 +2,8 @@
 
 from django import template
 
+from common import money
+
 register = template.Library()
 
 
@@ -12,4 +14,4 @@ def euros(cents) -> str:
         value = int(cents)
     except (TypeError, ValueError):
         return ""
-    return f"{value // 100},{value % 100:02d} €"
+    return money.format_cents(value)

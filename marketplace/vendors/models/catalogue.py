@@ -5,9 +5,11 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from common import money
+
 from .vendor import Vendor
 
-CENT = Decimal("0.01")
+CENT = money.CENT
 
 
 class Product(models.Model):
@@ -108,14 +110,14 @@ class ProductVariant(models.Model):
         return f"{self.product.name} – {self.name}"
 
     @property
-    def unit_price(self) -> Decimal:
-        """The TTC price per kg, piece or litre (euros, rounded to the cent)."""
-        return (self.price / self.unit_quantity).quantize(CENT)
+    def unit_price(self) -> Decimal | None:
+        """The TTC price per kg, piece or litre (euros, half-up to the cent; see :mod:`common.money`)."""
+        return money.per_unit(self.price, self.unit_quantity)
 
     @property
     def price_excl_tax(self) -> Decimal:
-        """The price without VAT (euros, rounded to the cent)."""
-        return (self.price / (1 + Decimal(self.product.vat_rate) / 100)).quantize(CENT)
+        """The price without VAT (euros, half-up to the cent; see :func:`common.money.excl_vat`)."""
+        return money.excl_vat(self.price, self.product.vat_rate)
 
 
 class ProductImage(models.Model):

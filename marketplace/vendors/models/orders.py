@@ -5,6 +5,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from common import money
+
 from .catalogue import ProductVariant
 from .vendor import Vendor
 
@@ -82,5 +84,5 @@ class VendorOrderLine(models.Model):
 
     @property
     def total_excl_tax(self) -> Decimal:
-        """The line total without VAT (euros, rounded to the cent)."""
-        return (self.total_price / (1 + self.vat_rate / 100)).quantize(Decimal("0.01"))
+        """The line total without VAT (euros, half-up to the cent; see :func:`common.money.excl_vat`)."""
+        return money.excl_vat(self.total_price, self.vat_rate)

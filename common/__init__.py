@@ -1,0 +1,1 @@
+"""Pure-Python rules every app shares (no Django, no outside system): money."""
