@@ -60,8 +60,8 @@ def test_cli_reports_a_bad_file_on_stderr_with_status_2(tmp_path):
     assert "bad.txt, line 2" in out.stderr
 
 
-def test_cvrplib_cli_numbers_customers_like_the_sol_files(shared):
-    path = shared / "x" / "X-n101-k25.vrp"
+def test_cvrplib_cli_numbers_customers_like_the_sol_files(public):
+    path = public / "x" / "X-n101-k25.vrp"
     out, _ = run_cli("solve", str(path), "--format", "cvrplib", "--time-limit", "4")
     assert out.returncode == 0, out.stderr
     answer = json.loads(out.stdout)
