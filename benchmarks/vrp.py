@@ -226,6 +226,16 @@ def main() -> None:
             out.append(f"{mean} ({len(ok)}/{len(mine)} feasible)")
         if any(out):
             print(f"| {family} | " + " | ".join(out) + " |")
+    print("\n## Time limit kept: worst wall time / time limit (start-up included)\n")
+    print("| family | " + " | ".join(args.solvers) + " |")
+    print("|---|" + "---|" * len(args.solvers))
+    for family in args.family:
+        out = []
+        for solver in args.solvers:
+            walls = [r["wall_s"] for r in rows if r["family"] == family and r["solver"] == solver]
+            out.append(f"{max(walls) / T:.2f}" if walls else "")
+        if any(out):
+            print(f"| {family} | " + " | ".join(out) + " |")
     print("\nCell = vehicles / distance / gap to BKS distance (CPU seconds used). Distances: exact Euclidean (Solomon, "
           "Li & Lim), round(euclid) per arc (X). Solomon and X ranked on distance only, Li & Lim "
           "vehicles first (fixed cost 10 000 per vehicle for every solver). Planner: 2 cores "
