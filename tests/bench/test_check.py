@@ -13,11 +13,14 @@ def test_c101_bks_is_feasible_with_exact_distance_828_94(public):
     assert result.vehicles == 10
 
 
-def test_lilim_sintef_bks_are_feasible(public):
-    for path in sorted((public / "lilim").glob("*.txt")):
-        inst = read_lilim(path)
-        result = check_routes(inst, read_solution(path.with_name(inst.name + ".sintef.sol")).routes)
-        assert result.feasible, (path, result.errors)
+@pytest.mark.parametrize(("name", "vehicles", "distance"), [
+    ("lc101", 10, 828.9369), ("lr101", 19, 1650.7992), ("lrc201", 4, 1406.9401),  # SINTEF TOP table
+])
+def test_lilim_sintef_bks_are_feasible_with_the_tabled_vehicles_and_distance(public, name, vehicles, distance):
+    inst = read_lilim(public / "lilim" / f"{name}.txt")
+    result = check_routes(inst, read_solution(public / "lilim" / f"{name}.sintef.sol").routes)
+    assert result.feasible, result.errors
+    assert result.vehicles == vehicles and result.distance == pytest.approx(distance, abs=1e-4)
 
 
 def test_x_bks_cost_is_reproduced_with_rounded_arcs(public):

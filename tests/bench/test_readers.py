@@ -4,7 +4,7 @@ from delivery.bench.instances import Format, read_cvrplib, read_instance, read_l
 from delivery.bench.solutions import read_solution
 
 
-def test_every_shared_solomon_instance_reads_with_depot_first_and_100_customers(public):
+def test_every_public_solomon_instance_reads_with_depot_first_and_100_customers(public):
     files = sorted((public / "solomon").glob("*.txt"))
     assert len(files) >= 6
     for path in files:
@@ -24,8 +24,9 @@ def test_c101_header_and_first_customer_are_read_exactly(public):
     assert inst.due[0] == 1236
 
 
-def test_lilim_pairs_link_a_pickup_to_a_delivery_of_opposite_demand(public):
-    for path in sorted((public / "lilim").glob("*.txt")):
+@pytest.mark.parametrize("name", ["lc101", "lr101", "lrc201"])
+def test_lilim_pairs_link_a_pickup_to_a_delivery_of_opposite_demand(public, name):
+    for path in [public / "lilim" / f"{name}.txt"]:
         inst = read_lilim(path)
         assert inst.pairs, path
         nodes = [i for pair in inst.pairs for i in pair]
