@@ -26,7 +26,7 @@ def test_checkouts_without_a_cycle_are_answered_by_the_previous_provider(cycle):
 
 
 def test_the_registered_provider_answers_cycles_and_hands_other_checkouts_to_the_storefront(
-        cycle, calendar_for):
+        cycle, calendar_for):  # noqa: F811
     # given the van serving Jolimetz, and a shipping address there
     calendar_for("Jolimetz")
     jolimetz = port.Address("3 rue Pasteur", "59530", "Jolimetz")
