@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from graphql import (
+    GraphQLError,
     build_client_schema,
     get_introspection_query,
     lexicographic_sort_schema,
@@ -23,11 +24,14 @@ from marketplace.saleor.client import SaleorGraphQLClient
 from marketplace.saleor.errors import SaleorError, SaleorValidationError
 from marketplace.saleor.schema import NOTE_FILE, SCHEMA_FILE
 
-#: The standard introspection query, without descriptions, with deprecated arguments and input
-#: fields (Saleor deprecates many) and repeatable directives.
-INTROSPECTION_QUERY = get_introspection_query(
+#: Introspection with what newer servers report: deprecated arguments and input fields (Saleor
+#: deprecates many), repeatable directives. Tried first.
+FULL_INTROSPECTION_QUERY = get_introspection_query(
     descriptions=False, directive_is_repeatable=True, input_value_deprecation=True
 )
+#: The introspection every GraphQL server answers; Saleor 3.23 refuses the query above
+#: ("Cannot query field isRepeatable", "Unknown argument includeDeprecated").
+BASIC_INTROSPECTION_QUERY = get_introspection_query(descriptions=False)
 
 
 @dataclass(frozen=True)
@@ -43,11 +47,15 @@ class SchemaSnapshot:
         else its API minor version (``shop.schemaVersion``, e.g. ``"3.23"``), else None.
     exact_version : bool
         True when ``version`` is the exact release.
+    input_deprecations : bool
+        True when the server answered :data:`FULL_INTROSPECTION_QUERY`, so deprecated arguments
+        and input fields carry ``@deprecated``; False when only the basic query was answered.
     """
 
     sdl: str
     version: str | None
     exact_version: bool
+    input_deprecations: bool = True
 
 
 def strip_descriptions(node: Any) -> Any:
@@ -61,6 +69,44 @@ def strip_descriptions(node: Any) -> Any:
     if isinstance(node, list):
         return [strip_descriptions(v) for v in node]
     return node
+
+
+def _named_type(ref: dict[str, Any]) -> dict[str, Any]:
+    while ref.get("ofType"):
+        ref = ref["ofType"]
+    return ref
+
+
+def repair_enum_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy where enum default values written as strings are written as enum values.
+
+    Saleor 3.23 reports some defaults of enum arguments and input fields as GraphQL string
+    literals (the default of ``format: ThumbnailFormatEnum`` is ``"ORIGINAL"``, quotes included) where
+    the spec wants the enum literal (``ORIGINAL``, as in the SDL Saleor publishes); graphql-core
+    refuses to build such a schema. Only a string naming a value of that very enum is changed.
+    """
+    enums = {
+        t["name"]: {v["name"] for v in t.get("enumValues") or []}
+        for t in data["__schema"]["types"]
+        if t.get("kind") == "ENUM"
+    }
+
+    def fix(value: dict[str, Any]) -> dict[str, Any]:
+        default, named = value.get("defaultValue"), _named_type(value["type"])
+        if (isinstance(default, str) and len(default) > 2 and default[0] == default[-1] == '"'
+                and default[1:-1] in enums.get(named.get("name") or "", ())):
+            return {**value, "defaultValue": default[1:-1]}
+        return value
+
+    types = []
+    for t in data["__schema"]["types"]:
+        t = dict(t)
+        if t.get("fields"):
+            t["fields"] = [{**f, "args": [fix(a) for a in f.get("args") or []]} for f in t["fields"]]
+        if t.get("inputFields"):
+            t["inputFields"] = [fix(a) for a in t["inputFields"]]
+        types.append(t)
+    return {**data, "__schema": {**data["__schema"], "types": types}}
 
 
 def sdl_from_introspection(data: dict[str, Any]) -> str:
@@ -84,8 +130,8 @@ def sdl_from_introspection(data: dict[str, Any]) -> str:
     if not isinstance(data, dict) or not isinstance(data.get("__schema"), dict):
         raise ValueError("The answer holds no __schema: is this a GraphQL endpoint?")
     try:
-        schema = build_client_schema(strip_descriptions(data))  # type: ignore[arg-type]
-    except (TypeError, KeyError) as exc:
+        schema = build_client_schema(repair_enum_defaults(strip_descriptions(data)))  # type: ignore[arg-type]
+    except (TypeError, KeyError, GraphQLError) as exc:
         raise ValueError(f"The introspection answer is not a valid schema: {exc}") from exc
     return print_schema(lexicographic_sort_schema(schema)).rstrip("\n") + "\n"
 
@@ -125,17 +171,22 @@ def introspect(api_url: str, token: str = "", **client_options: Any) -> SchemaSn
     """
     client = SaleorGraphQLClient(api_url, token, **client_options)
     try:
+        full = True
         try:
-            data = client.execute_text(INTROSPECTION_QUERY, name="IntrospectionQuery")
-        except SaleorValidationError as exc:
-            raise SaleorValidationError(
-                "IntrospectionQuery (is introspection turned off on this Saleor?)", exc.errors
-            ) from exc
+            data = client.execute_text(FULL_INTROSPECTION_QUERY, name="IntrospectionQuery")
+        except SaleorValidationError:
+            full = False
+            try:
+                data = client.execute_text(BASIC_INTROSPECTION_QUERY, name="IntrospectionQuery")
+            except SaleorValidationError as exc:
+                raise SaleorValidationError(
+                    "IntrospectionQuery (is introspection turned off on this Saleor?)", exc.errors
+                ) from exc
         sdl = sdl_from_introspection(data)
         version, exact = read_version(client)
     finally:
         client.close()
-    return SchemaSnapshot(sdl=sdl, version=version, exact_version=exact)
+    return SchemaSnapshot(sdl=sdl, version=version, exact_version=exact, input_deprecations=full)
 
 
 def schema_note(snapshot: SchemaSnapshot, day: dt.date) -> str:
@@ -149,6 +200,11 @@ def schema_note(snapshot: SchemaSnapshot, day: dt.date) -> str:
         )
     else:
         which = "a Saleor whose version could not be read"
+    inputs = (
+        "\nand on arguments and input fields" if snapshot.input_deprecations else
+        ";\nthis Saleor does not report deprecated arguments and input fields (its introspection has no\n"
+        "`includeDeprecated` on them), so they appear without it"
+    )
     return f"""# Saleor's GraphQL schema
 
 `schema.graphql` is the GraphQL schema of **{which}**, read by introspection of a running
@@ -157,7 +213,7 @@ Saleor on **{day.isoformat()}**.
 It is the interface, not Saleor's documentation: descriptions are removed and types, fields,
 arguments and enum values are sorted, so a refresh shows in `git diff` only what changed.
 Applied directives such as Saleor's `@doc(category: ...)` are not part of introspection and are
-absent; `@deprecated` is kept.
+absent. `@deprecated` is kept on fields and enum values{inputs}.
 
 Who reads it: `marketplace/saleor/schema.py` (nothing else). Every document in
 `marketplace/saleor/graphql/` and every webhook subscription of the manifest is validated

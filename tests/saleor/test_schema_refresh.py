@@ -7,6 +7,7 @@ repository's normal form (no descriptions, sorted), and our documents must valid
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from graphql import (
 )
 
 from marketplace.saleor.documents import GRAPHQL_DIR, operation_files, parsed_document
+from marketplace.saleor.introspection import repair_enum_defaults
 from marketplace.saleor.schema import SCHEMA_FILE
 
 TOKEN = "app-token-for-tests"
@@ -44,6 +46,27 @@ def _wordy_schema():
             for arg in getattr(field, "args", {}).values():
                 arg.description = "Prose about an argument."
     return schema
+
+
+def _named(ref):
+    while ref.get("ofType"):
+        ref = ref["ofType"]
+    return ref["name"]
+
+
+def _as_saleor_3_23_says_it(introspection):
+    """The answer as Saleor 3.23.28 gives it: enum defaults as string literals ('"ORIGINAL"')."""
+    answer = copy.deepcopy(introspection)
+    enums = {t["name"] for t in answer["__schema"]["types"] if t["kind"] == "ENUM"}
+    quoted = 0
+    for type_ in answer["__schema"]["types"]:
+        values = [a for f in type_.get("fields") or [] for a in f["args"]] + list(type_.get("inputFields") or [])
+        for value in values:
+            if value["defaultValue"] and _named(value["type"]) in enums:
+                value["defaultValue"] = f'"{value["defaultValue"]}"'
+                quoted += 1
+    assert quoted >= 10  # ThumbnailFormatEnum's ORIGINAL on every image field, PaymentInput's NONE
+    return answer
 
 
 @pytest.fixture(scope="module")
@@ -70,16 +93,21 @@ def fake_saleor() -> Iterator[dict]:
         ),
     ).data
     verbose["__schema"]["types"].reverse()
-    state = {"queries": [], "answers": {"introspection": verbose}}
+    state = {"queries": [], "answers": {"introspection": verbose, "saleor_3_23": _as_saleor_3_23_says_it(verbose)}}
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             state["queries"].append(body["query"])
+            status = 200
             if state.get("not_graphql"):
                 payload = {"data": {"hello": "world"}}
+            elif state.get("saleor_3_23") and "isRepeatable" in body["query"]:
+                status, payload = 400, {"errors": [  # what Saleor 3.23.28 answers, in part
+                    {"message": 'Cannot query field "isRepeatable" on type "__Directive".'},
+                    {"message": 'Unknown argument "includeDeprecated" on field "inputFields" of type "__Type".'}]}
             elif "__schema" in body["query"]:
-                payload = {"data": state["answers"]["introspection"]}
+                payload = {"data": state["answers"]["saleor_3_23" if state.get("saleor_3_23") else "introspection"]}
             else:
                 context = {"authorization": self.headers.get("Authorization", "")}
                 result = graphql_sync(schema, body["query"], context_value=context)
@@ -87,7 +115,7 @@ def fake_saleor() -> Iterator[dict]:
                 if result.errors:
                     payload["errors"] = [{"message": e.message} for e in result.errors]
             raw = json.dumps(payload).encode()
-            self.send_response(200)
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(raw)))
             self.end_headers()
@@ -153,12 +181,46 @@ def test_refresh_writes_a_sorted_schema_without_prose_that_validates_our_documen
     assert "Saleor 3.23.28**" in note and "2026-03-31" in note
 
 
-def test_the_introspection_query_asks_for_what_saleor_deprecates_but_not_for_prose(fake_saleor, tmp_path):
+def test_the_introspection_query_asks_for_deprecated_inputs_but_not_for_prose(fake_saleor, tmp_path):
     fake_saleor["queries"].clear()
-    _refresh(fake_saleor, tmp_path)
-    introspection = next(q for q in fake_saleor["queries"] if "__schema" in q)
-    assert "includeDeprecated: true" in introspection and "inputFields(includeDeprecated" in introspection
-    assert "description" not in introspection
+    _, note_file = _refresh(fake_saleor, tmp_path)
+    introspections = [q for q in fake_saleor["queries"] if "__schema" in q]
+    assert len(introspections) == 1
+    assert "inputFields(includeDeprecated: true)" in introspections[0] and "isRepeatable" in introspections[0]
+    assert "description" not in introspections[0]
+    assert "on arguments and input fields" in note_file.read_text(encoding="utf-8")
+
+
+def test_a_saleor_3_23_answer_is_read_as_the_repositorys_schema(fake_saleor, tmp_path):
+    # given a server that, like Saleor 3.23.28, refuses the newer introspection fields and writes
+    # enum defaults as strings ('"ORIGINAL"', which graphql-core refuses to build)
+    fake_saleor["queries"].clear()
+    fake_saleor["saleor_3_23"] = True
+    try:
+        # when the command reads it
+        schema_file, note_file = _refresh(fake_saleor, tmp_path, "--token", TOKEN)
+    finally:
+        fake_saleor.pop("saleor_3_23")
+    # then it fell back to the basic query and wrote the same schema, enum defaults as enums
+    assert [("isRepeatable" in q) for q in fake_saleor["queries"] if "__schema" in q] == [True, False]
+    sdl = schema_file.read_text(encoding="utf-8")
+    assert sdl == SCHEMA_FILE.read_text(encoding="utf-8")
+    assert "backgroundImage(format: ThumbnailFormatEnum = ORIGINAL, size: Int): Image" in sdl
+    # and the note says what this Saleor does not report
+    assert "does not report deprecated arguments and input fields" in note_file.read_text(encoding="utf-8")
+
+
+def test_only_a_string_naming_a_value_of_that_enum_is_unquoted():
+    data = {"__schema": {"types": [
+        {"kind": "ENUM", "name": "Size", "enumValues": [{"name": "BIG"}]},
+        {"kind": "INPUT_OBJECT", "name": "In", "inputFields": [
+            {"name": "size", "type": {"kind": "ENUM", "name": "Size"}, "defaultValue": '"BIG"'},
+            {"name": "other", "type": {"kind": "ENUM", "name": "Size"}, "defaultValue": '"HUGE"'},
+            {"name": "label", "type": {"kind": "SCALAR", "name": "String"}, "defaultValue": '"BIG"'}]},
+    ]}}
+    fields = repair_enum_defaults(data)["__schema"]["types"][1]["inputFields"]
+    assert [f["defaultValue"] for f in fields] == ["BIG", '"HUGE"', '"BIG"']
+    assert data["__schema"]["types"][1]["inputFields"][0]["defaultValue"] == '"BIG"'  # input untouched
 
 
 def test_without_a_token_the_note_gives_saleors_minor_version_and_says_why(fake_saleor, tmp_path):
