@@ -4,7 +4,7 @@ Usage (from the repository root):
     python benchmarks/vrp.py [--time-limit 30] [--family solomon lilim x] [--instances C101 lr101]
                              [--solvers planner pyvrp vroom] [--jsonl /tmp/vrp.jsonl]
 
-Instances are read from ../shared/bench/vrp/instances (see its README). Every solver gets the
+Instances are read from delivery/bench/public_instances (see SOURCES.md there). Every solver gets the
 same instance in the same integers (travel times rounded up, distances x1000 rounded; TSPLIB
 round(euclid) for X; PyVRP gets times multiplied by an integer so that they are in the unit of
 distances, which it needs), the same fleet bound and the same time limit, one after the other:
@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from delivery.bench.check import check_routes  # noqa: E402
-from delivery.bench.instances import Instance, read_instance  # noqa: E402
+from delivery.bench.instances import PUBLIC_INSTANCES, Instance, read_instance  # noqa: E402
 from delivery.bench.solutions import read_solution  # noqa: E402
 from delivery.bench.translate import (  # noqa: E402
     Objective,
@@ -49,7 +49,6 @@ from delivery.bench.translate import (  # noqa: E402
     vehicle_cost,
 )
 
-INSTANCES = ROOT / ".." / "shared" / "bench" / "vrp" / "instances"
 #: family -> (format, instance suffix, BKS suffix)
 FAMILIES = {
     "solomon": ("solomon", ".txt", ".sol"),
@@ -162,7 +161,7 @@ def main() -> None:
     ap.add_argument("--family", nargs="*", choices=list(FAMILIES), default=list(FAMILIES))
     ap.add_argument("--instances", nargs="*", help="instance names (default: all of the families)")
     ap.add_argument("--solvers", nargs="*", choices=SOLVERS, default=list(SOLVERS[:3]))
-    ap.add_argument("--root", type=Path, default=INSTANCES)
+    ap.add_argument("--root", type=Path, default=PUBLIC_INSTANCES)
     ap.add_argument("--jsonl", type=Path, help="also append one JSON row per run here")
     args = ap.parse_args()
     T = args.time_limit
@@ -225,6 +224,16 @@ def main() -> None:
             ok = [r["gap"] for r in mine if r["feasible"]]
             mean = f"{statistics.fmean(ok):+.2f}%" if ok else "n/a"
             out.append(f"{mean} ({len(ok)}/{len(mine)} feasible)")
+        if any(out):
+            print(f"| {family} | " + " | ".join(out) + " |")
+    print("\n## Time limit kept: worst wall time / time limit (start-up included)\n")
+    print("| family | " + " | ".join(args.solvers) + " |")
+    print("|---|" + "---|" * len(args.solvers))
+    for family in args.family:
+        out = []
+        for solver in args.solvers:
+            walls = [r["wall_s"] for r in rows if r["family"] == family and r["solver"] == solver]
+            out.append(f"{max(walls) / T:.2f}" if walls else "")
         if any(out):
             print(f"| {family} | " + " | ".join(out) + " |")
     print("\nCell = vehicles / distance / gap to BKS distance (CPU seconds used). Distances: exact Euclidean (Solomon, "

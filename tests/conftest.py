@@ -12,12 +12,10 @@ import zoneinfo
 
 import pytest
 
-os.environ.setdefault("MORMAL_DEV", "1")
-# One Redis database for the whole run, set before Django and Celery read their settings: Celery
-# caches its producer pool and result backend, so switching URLs inside tests would strand tasks.
-TEST_REDIS_URL = os.environ.setdefault("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-os.environ["CELERY_BROKER_URL"] = TEST_REDIS_URL
-os.environ["CELERY_RESULT_BACKEND"] = TEST_REDIS_URL
+# One Redis database for the whole run, chosen by marketplace.settings_test before Django and
+# Celery read their settings: Celery caches its producer pool and result backend, so switching
+# URLs inside tests would strand tasks.
+TEST_REDIS_URL = os.environ["TEST_REDIS_URL"]
 
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")

@@ -15,7 +15,18 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Format", "Instance", "read_cvrplib", "read_instance", "read_lilim", "read_solomon"]
+__all__ = [
+    "PUBLIC_INSTANCES",
+    "Format",
+    "Instance",
+    "read_cvrplib",
+    "read_instance",
+    "read_lilim",
+    "read_solomon",
+]
+
+#: The public instances kept in this repository (``solomon/``, ``lilim/``, ``x/``; see SOURCES.md).
+PUBLIC_INSTANCES = Path(__file__).resolve().parent / "public_instances"
 
 
 class Format(StrEnum):

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -51,12 +51,16 @@ class WarmStart:
         Whether PyVRP found the routes feasible for the relaxation.
     seed : int
         The PyVRP seed that produced them.
+    seeds_returned : tuple of int
+        From :func:`warm_start`: the seeds whose runs came back within the budget (feasible
+        or not), among which this one was the cheapest feasible.
     """
 
     routes: dict[str, list[str]]
     cost: int
     feasible: bool
     seed: int
+    seeds_returned: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -315,7 +319,10 @@ def warm_start(
                     worker.kill()
                     worker.wait()
     feasible = [r for r in results if r.feasible]
-    return min(feasible, key=lambda r: (r.cost, r.seed)) if feasible else None
+    if not feasible:
+        return None
+    best = min(feasible, key=lambda r: (r.cost, r.seed))
+    return replace(best, seeds_returned=tuple(sorted(r.seed for r in results)))
 
 
 def _start_worker(

@@ -59,6 +59,10 @@ class Period:
         """Number of days in the period."""
         return (self.end - self.start).days
 
+    def share_of_year(self) -> float:
+        """The period's length as a fraction of its year (1.0 for a whole year, leap or not)."""
+        return self.days() / (dt.date(self.year + 1, 1, 1) - dt.date(self.year, 1, 1)).days
+
 
 def _sales(period: Period):
     qs = SaleFact.objects.filter(date__gte=period.start, date__lt=period.end)
@@ -141,7 +145,7 @@ def van(period: Period) -> dict:
 def value_kept(period: Period) -> dict:
     """Local sales through the platform, set against the yearly online leakage (pro rata)."""
     euros = (_sales(period).aggregate(c=Sum("amount_cents"))["c"] or 0) / 100
-    leak = LEAKAGE_EUR_PER_YEAR * period.days() / 365
+    leak = LEAKAGE_EUR_PER_YEAR * period.share_of_year()
     return {"euros": euros, "leakage": leak, "share": euros / leak if leak else 0.0}
 
 

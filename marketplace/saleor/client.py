@@ -101,7 +101,17 @@ class SaleorGraphQLClient:
         SaleorValidationError
             Other GraphQL errors (a bad document or variables), code ``GRAPHQL``.
         """
-        body = {"query": load_document(name), "variables": variables or {}}
+        return self.execute_text(load_document(name), variables, name=name)
+
+    def execute_text(
+        self, query: str, variables: dict[str, Any] | None = None, *, name: str
+    ) -> dict[str, Any]:
+        """Run the GraphQL ``query`` text; ``name`` labels it in errors and logs.
+
+        For the few queries not kept in ``graphql/`` (schema introspection, built by
+        graphql-core). Returns and raises as :meth:`execute`.
+        """
+        body = {"query": query, "variables": variables or {}}
         last_error: Exception | None = None
         for attempt in range(1, self._max_attempts + 1):
             try:

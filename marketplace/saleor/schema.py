@@ -1,45 +1,26 @@
-"""Locate and load Saleor's GraphQL schema (SDL) once per process.
+"""Saleor's GraphQL schema (SDL), kept in this repository, loaded once per process.
 
-The schema file is not part of this repository: it sits in ``shared/saleor/schema.graphql``
-beside the clone (CI and this machine), or wherever ``SALEOR_SCHEMA_PATH`` points.
+The file and the note on its origin live in ``marketplace/saleor/sdl/``; refresh them from a
+running Saleor with ``python manage.py saleor_schema --from URL`` (:mod:`.introspection`).
 """
 
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 
 from graphql import GraphQLSchema, build_schema
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+SDL_DIR = Path(__file__).resolve().parent / "sdl"
+#: Saleor's schema: no descriptions, sorted (written by ``manage.py saleor_schema``).
+SCHEMA_FILE = SDL_DIR / "schema.graphql"
+#: Which Saleor release the schema came from, when, and how to refresh it.
+NOTE_FILE = SDL_DIR / "README.md"
 
 
 def schema_path() -> Path:
-    """Return the path of Saleor's SDL file.
-
-    Returns
-    -------
-    Path
-        ``$SALEOR_SCHEMA_PATH`` when set, else ``<repo>/../shared/saleor/schema.graphql``.
-
-    Raises
-    ------
-    FileNotFoundError
-        When neither location holds the file.
-    """
-    candidates = []
-    if os.environ.get("SALEOR_SCHEMA_PATH"):
-        candidates.append(Path(os.environ["SALEOR_SCHEMA_PATH"]))
-    candidates.append(REPO_ROOT.parent / "shared" / "saleor" / "schema.graphql")
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(
-        "Saleor's schema.graphql was not found (looked in: "
-        + ", ".join(str(c) for c in candidates)
-        + "). Set SALEOR_SCHEMA_PATH to the Saleor 3.23 SDL file."
-    )
+    """Return the path of Saleor's SDL file (always the repository's own copy)."""
+    return SCHEMA_FILE
 
 
 @functools.cache

@@ -1,19 +1,19 @@
-"""Paths to the shared public benchmark instances and to this folder's small data files."""
+"""Paths to the public benchmark instances kept in the repository and to this folder's data."""
 
 from pathlib import Path
 
 import pytest
 
+from delivery.bench.instances import PUBLIC_INSTANCES
+
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO / ".." / "shared" / "bench" / "vrp" / "instances"
 DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(scope="session")
-def shared():
-    if not SHARED.is_dir():
-        pytest.fail(f"shared benchmark instances missing at {SHARED}")
-    return SHARED
+def public():
+    """``delivery/bench/public_instances``: ``solomon/``, ``lilim/`` and ``x/`` with their BKS."""
+    return PUBLIC_INSTANCES
 
 
 @pytest.fixture(scope="session")

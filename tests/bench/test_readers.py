@@ -4,8 +4,8 @@ from delivery.bench.instances import Format, read_cvrplib, read_instance, read_l
 from delivery.bench.solutions import read_solution
 
 
-def test_every_shared_solomon_instance_reads_with_depot_first_and_100_customers(shared):
-    files = sorted((shared / "solomon").glob("*.txt"))
+def test_every_public_solomon_instance_reads_with_depot_first_and_100_customers(public):
+    files = sorted((public / "solomon").glob("*.txt"))
     assert len(files) >= 6
     for path in files:
         inst = read_solomon(path)
@@ -16,16 +16,17 @@ def test_every_shared_solomon_instance_reads_with_depot_first_and_100_customers(
         assert inst.labels == tuple(range(101))
 
 
-def test_c101_header_and_first_customer_are_read_exactly(shared):
-    inst = read_solomon(shared / "solomon" / "C101.txt")
+def test_c101_header_and_first_customer_are_read_exactly(public):
+    inst = read_solomon(public / "solomon" / "C101.txt")
     assert inst.name == "C101" and inst.vehicles == 25 and inst.capacity == 200
     assert list(inst.xy[1]) == [45.0, 68.0]
     assert (inst.demand[1], inst.ready[1], inst.due[1], inst.service[1]) == (10, 912, 967, 90)
     assert inst.due[0] == 1236
 
 
-def test_lilim_pairs_link_a_pickup_to_a_delivery_of_opposite_demand(shared):
-    for path in sorted((shared / "lilim").glob("*.txt")):
+@pytest.mark.parametrize("name", ["lc101", "lr101", "lrc201"])
+def test_lilim_pairs_link_a_pickup_to_a_delivery_of_opposite_demand(public, name):
+    for path in [public / "lilim" / f"{name}.txt"]:
         inst = read_lilim(path)
         assert inst.pairs, path
         nodes = [i for pair in inst.pairs for i in pair]
@@ -34,14 +35,14 @@ def test_lilim_pairs_link_a_pickup_to_a_delivery_of_opposite_demand(shared):
             assert inst.demand[p] > 0 and inst.demand[d] == -inst.demand[p]
 
 
-def test_lc101_first_pair_matches_the_file(shared):
-    inst = read_lilim(shared / "lilim" / "lc101.txt")
+def test_lc101_first_pair_matches_the_file(public):
+    inst = read_lilim(public / "lilim" / "lc101.txt")
     assert (inst.vehicles, inst.capacity) == (25, 200)
     assert (11, 1) in inst.pairs  # node 1 is the delivery of pickup 11
 
 
-def test_cvrplib_x_instance_puts_depot_first_and_numbers_like_the_sol_files(shared):
-    inst = read_cvrplib(shared / "x" / "X-n101-k25.vrp")
+def test_cvrplib_x_instance_puts_depot_first_and_numbers_like_the_sol_files(public):
+    inst = read_cvrplib(public / "x" / "X-n101-k25.vrp")
     assert inst.size == 101 and inst.capacity == 206 and inst.min_vehicles == 25
     assert list(inst.xy[0]) == [365.0, 689.0]
     assert inst.labels[0] == 0 and inst.labels[1:] == tuple(range(1, 101))
@@ -49,10 +50,10 @@ def test_cvrplib_x_instance_puts_depot_first_and_numbers_like_the_sol_files(shar
     assert inst.arc_lengths()[0, 1] == round(((365 - 146) ** 2 + (689 - 180) ** 2) ** 0.5)
 
 
-def test_read_instance_dispatches_on_format_and_rejects_unknown_ones(shared):
-    assert read_instance(shared / "solomon" / "C101.txt", "solomon").format is Format.SOLOMON
+def test_read_instance_dispatches_on_format_and_rejects_unknown_ones(public):
+    assert read_instance(public / "solomon" / "C101.txt", "solomon").format is Format.SOLOMON
     with pytest.raises(ValueError, match="unknown format"):
-        read_instance(shared / "solomon" / "C101.txt", "tsplib")
+        read_instance(public / "solomon" / "C101.txt", "tsplib")
 
 
 def test_a_malformed_solomon_row_names_the_file_and_line(tmp_path, data):
@@ -76,8 +77,8 @@ def test_a_lilim_pair_that_does_not_point_back_is_rejected_with_its_line(tmp_pat
         read_lilim(path)
 
 
-def test_cvrplib_without_depot_section_is_rejected(tmp_path, shared):
-    text = (shared / "x" / "X-n101-k25.vrp").read_text()
+def test_cvrplib_without_depot_section_is_rejected(tmp_path, public):
+    text = (public / "x" / "X-n101-k25.vrp").read_text()
     path = tmp_path / "nodepot.vrp"
     path.write_text(text.split("DEPOT_SECTION")[0])
     with pytest.raises(ValueError, match="nodepot.vrp: missing DEPOT_SECTION"):
@@ -89,10 +90,10 @@ def test_missing_file_is_a_value_error_naming_it(tmp_path):
         read_solomon(tmp_path / "nowhere.txt")
 
 
-def test_cvrplib_and_sintef_solutions_read_routes_and_cost(shared):
-    sol = read_solution(shared / "solomon" / "C101.sol")
+def test_cvrplib_and_sintef_solutions_read_routes_and_cost(public):
+    sol = read_solution(public / "solomon" / "C101.sol")
     assert len(sol.routes) == 10 and sol.routes[0][:3] == (5, 3, 7) and sol.cost == 827.3
-    sintef = read_solution(shared / "lilim" / "lc101.sintef.sol")
+    sintef = read_solution(public / "lilim" / "lc101.sintef.sol")
     assert len(sintef.routes) == 10 and sintef.cost is None
     assert sintef.routes[0][:3] == (81, 78, 104)
 

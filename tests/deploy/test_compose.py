@@ -185,7 +185,7 @@ def test_the_proxy_image_is_the_caddy_version_the_tests_run(compose):
 # Variables the app reads that production never sets: they exist for the demo, the tests or
 # one-off commands, and are documented where those are (README, docstrings).
 NOT_FOR_PRODUCTION = {
-    "MORMAL_DEV", "MORMAL_DEMO", "DJANGO_DEBUG", "PORT", "PYTHONPATH", "SALEOR_SCHEMA_PATH",
+    "MORMAL_DEV", "MORMAL_DEMO", "DJANGO_DEBUG", "PORT", "PYTHONPATH",
     "CELERY_FS_QUEUE_DIR", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "STATIC_ROOT", "MEDIA_ROOT",
     "DJANGO_CSRF_TRUSTED_ORIGINS", "PRESTASHOP_KEY", "SALEOR_STAFF_EMAIL", "SALEOR_STAFF_PASSWORD",
 }

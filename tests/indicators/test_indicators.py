@@ -50,8 +50,19 @@ def test_commune_filter_and_whole_year(history):
     bavay_year = figures.Period(2026, None, history["bavay"])
     assert [r["orders"] for r in figures.sales_by_month(bavay_year)] == [1]
     year = figures.value_kept(figures.Period(2026))
-    assert year["euros"] == 70.0 and year["leakage"] == pytest.approx(14_000_000)
+    assert year["euros"] == 70.0 and year["share"] == pytest.approx(70.0 / 14_000_000)
     assert figures.sales_by_month(figures.Period(2026))[-1]["month"] == dt.date(2026, 4, 1)
+
+
+def test_leakage_is_taken_pro_rata_of_the_year_and_a_leap_year_is_still_one_year(history):
+    # the digital plan's 14 M EUR a year, for March 2026 (31 of 365 days) and April (30)
+    march = figures.value_kept(figures.Period(2026, 3))
+    assert march["leakage"] == pytest.approx(14_000_000 * 31 / 365)
+    assert march["share"] == pytest.approx(40.0 / (14_000_000 * 31 / 365))
+    assert figures.value_kept(figures.Period(2026, 4))["leakage"] == pytest.approx(14_000_000 * 30 / 365)
+    # a whole leap year is one year's leakage, and its February 29 of 366 days
+    assert figures.value_kept(figures.Period(2028))["leakage"] == pytest.approx(14_000_000)
+    assert figures.value_kept(figures.Period(2028, 2))["leakage"] == pytest.approx(14_000_000 * 29 / 366)
 
 
 def test_refresh_builds_facts_from_real_orders_and_is_idempotent(db, make_vendor, communes, django_user_model):  # noqa: F811

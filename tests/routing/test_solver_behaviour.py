@@ -5,6 +5,7 @@ import time
 import pytest
 
 from delivery.routing import DeliveryModel, Plan, TimeWindow
+from delivery.routing.solver import solve
 from tests.routing.checks import assert_feasible
 from tests.routing.conftest import H, big_load, finish, mixed_day
 
@@ -33,24 +34,50 @@ def test_the_default_work_budget_follows_the_time_limit():
                                        ).solver_stats["work_budget"] is None
 
 
-def test_time_limit_is_honoured_within_five_percent():
+def test_without_the_work_budget_the_clock_ends_the_search():
     # given a 150-stop day
     model = mixed_day(150, seed=11, vans=6)
-    # when solved with the whole 2 s budget (no deterministic work cap)
-    started = time.monotonic()
+    # when solved with the whole 2 s limit (no deterministic work cap)
     plan = model.solve(time_limit_s=2, seed=1, deterministic=False)
-    elapsed = time.monotonic() - started
-    # then it returned in time, with a feasible plan accounting for every stop
-    assert elapsed <= 1.05 * 2 + 0.1, f"took {elapsed:.2f} s"
+    # then the solver reports that its time limit, not a work budget, ended the search (how
+    # close to the limit it returns is measured by benchmarks/scaling.py, not asserted here),
+    # with a feasible plan accounting for every stop
+    assert plan.solver_stats.get("work_budget") is None
+    assert plan.solver_stats["stopped_by"] == "time"
     assert plan.routes
     assert_feasible(model, plan)
 
 
-def test_deterministic_mode_also_respects_the_time_limit():
+def test_in_deterministic_mode_the_clock_still_caps_a_budget_too_big_for_the_limit():
+    # given a work budget no machine gets through in 1.5 s
     model = mixed_day(150, seed=12, vans=6)
-    started = time.monotonic()
-    model.solve(time_limit_s=1.5, seed=1)
-    assert time.monotonic() - started <= 1.05 * 1.5 + 0.1
+    # when solved in deterministic mode
+    plan = model.solve(time_limit_s=1.5, seed=1, work_budget=10**12)
+    # then the wall clock, the safety cap, is what stopped the search
+    assert plan.solver_stats["work_budget"] == 10**12
+    assert plan.solver_stats["stopped_by"] == "time"
+    assert_feasible(model, plan)
+
+
+def test_a_small_work_budget_ends_the_search_long_before_a_generous_time_limit():
+    plan = mixed_day(40, seed=4).solve(time_limit_s=60, seed=1, work_budget=2_000)
+    assert plan.solver_stats["work_budget"] == 2_000
+    assert plan.solver_stats["stopped_by"] == "work budget"
+
+
+def test_a_time_limit_the_caller_already_spent_gives_every_stop_back_with_its_reason():
+    # given a caller whose 2 s started 10 s ago (say, a slow travel-time matrix)
+    model = mixed_day(30, seed=6)
+    problem = model.problem()
+    # when the solver is handed what is left of it
+    plan = solve(problem, time_limit_s=2, seed=1, started_at=time.monotonic() - 10)
+    # then it does not search at all, and no stop is dropped silently
+    assert plan.solver_stats["stopped_by"] == "time"
+    assert plan.solver_stats["status"] == "no solution within the time limit"
+    assert plan.routes == []
+    assert sorted(u.stop_id for u in plan.unassigned) == sorted(s.id for s in problem.stops)
+    timed_out = [u for u in plan.unassigned if u.reason == "NO_ROOM"]
+    assert timed_out and all("temps imparti" in u.detail for u in timed_out)
 
 
 def test_warm_start_routes_are_used_and_never_worsened():

@@ -1,8 +1,10 @@
 """The same flows against a real Saleor 3 (skipped unless SALEOR_API_URL and SALEOR_APP_TOKEN are set).
 
-Run, for example::
+Run, as the README says::
 
-    SALEOR_API_URL=http://127.0.0.1:8010/graphql/ SALEOR_APP_TOKEN=... python -m pytest tests/saleor/test_live_saleor.py
+    SALEOR_API_URL=http://127.0.0.1:8100/graphql/ SALEOR_APP_TOKEN=... python3 run.py test tests/saleor/test_live_saleor.py
+
+(``python -m pytest`` in the virtual environment works too, with ``DATABASE_URL`` set.)
 
 The tests use their own channel (``SALEOR_LIVE_CHANNEL``, default ``mormal-live``), created with
 a French shipping zone if missing, and unique names, so they can run again on the same Saleor.

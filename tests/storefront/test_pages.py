@@ -1,7 +1,5 @@
 """The shopper's pages render, in French, with the facts a shopper needs."""
 
-import pytest
-
 from marketplace.storefront.models import Representative
 
 
@@ -59,7 +57,37 @@ def test_only_representatives_or_staff_may_order_for_someone(client, make_shoppe
     assert person.consents.get().statement == "du pain et du fromage"
 
 
-@pytest.mark.parametrize("url", ["/boutique/commandes/"])
-def test_order_pages_show_only_ones_own_orders(client, make_shopper, url):
-    client.force_login(make_shopper("andre").user)
-    assert client.get(url).status_code == 200
+def _order(shopper, number, placed_by=None):
+    import datetime as dt
+
+    from marketplace.storefront.models import ShopOrder
+
+    return ShopOrder.objects.create(
+        saleor_order_id=f"O-{number}", number=number, checkout_id=f"C-{number}", shopper=shopper,
+        placed_by=placed_by or shopper.user, mode=ShopOrder.Mode.COLLECT, collect_vendor_slug="boulangerie-test",
+        date=dt.date(2026, 5, 4), payment=ShopOrder.Payment.CASH, total_cents=640,
+    )
+
+
+def test_order_pages_show_only_ones_own_orders(client, make_shopper):
+    # given André's order, Béatrice's order, and one Claire placed for her mother Lucienne
+    andre, beatrice = make_shopper("andre"), make_shopper("beatrice")
+    lucienne, claire = make_shopper("lucienne"), make_shopper("claire")
+    own, other = _order(andre, "1001"), _order(beatrice, "2002")
+    for_mother = _order(lucienne, "3003", placed_by=claire.user)
+    # when André looks at his orders
+    client.force_login(andre.user)
+    listing = client.get("/boutique/commandes/")
+    # then he sees his own and nobody else's, and cannot open another's by its number
+    assert listing.status_code == 200
+    body = listing.content.decode()
+    assert "Commande 1001" in body and "Commande 2002" not in body and "Commande 3003" not in body
+    assert client.get(f"/boutique/commandes/{own.pk}/").status_code == 200
+    assert client.get(f"/boutique/commandes/{other.pk}/").status_code == 404
+    assert client.get(f"/boutique/commandes/{for_mother.pk}/").status_code == 404
+    # and an order placed for someone is seen by the person who placed it and by its recipient
+    for person in (claire, lucienne):
+        client.force_login(person.user)
+        assert "Commande 3003" in client.get("/boutique/commandes/").content.decode()
+        assert client.get(f"/boutique/commandes/{for_mother.pk}/").status_code == 200
+    assert "Commande 2002" not in client.get("/boutique/commandes/").content.decode()

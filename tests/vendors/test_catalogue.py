@@ -81,8 +81,11 @@ def test_a_negative_or_non_numeric_stock_is_refused_and_nothing_changes(client, 
     client.login(username=make_member(maroilles, "fromager").username, password=PASSWORD)
     response = client.post(reverse("vendors:stock"), {f"stock-{small.pk}": "2", f"stock-{big.pk}": "-4"})
     assert response.status_code == 200 and "« -4 »" in response.content.decode()
-    assert ProductVariant.objects.get(pk=small.pk).stock == 14
-    assert saleor.catalogue.get_product(product_id=product.saleor_product_id).variants[0].stocks[0].quantity in (14, 5)
+    # then neither variant changed, here or in Saleor (the valid line is not applied alone)
+    assert {v.pk: v.stock for v in product.variants.all()} == {small.pk: 14, big.pk: 5}
+    remote = {v.id: v for v in saleor.catalogue.get_product(product_id=product.saleor_product_id).variants}
+    assert [(s.warehouse_id, s.quantity) for s in remote[small.saleor_variant_id].stocks] == [(maroilles.saleor_warehouse_id, 14)]
+    assert [(s.warehouse_id, s.quantity) for s in remote[big.saleor_variant_id].stocks] == [(maroilles.saleor_warehouse_id, 5)]
 
 
 def test_update_stock_ignores_another_vendors_variants(maroilles, bakery, make_product):

@@ -5,6 +5,7 @@ this test. Object ids in the URL are filled with vendor A's objects.
 """
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
@@ -126,8 +127,24 @@ def test_staff_only_pages_refuse_vendor_members_but_serve_staff(client, world, a
             assert client.get(url).status_code in (200, 405), url
 
 
-def test_public_photo_urls_are_only_the_listed_ones():
-    assert PUBLIC_URL_NAMES == {"product_image_file"}
+def test_the_login_exemption_covers_only_photos_of_products_on_sale(client, world):
+    from marketplace.vendors.models import Product
+
+    # the exempt names are real URLs of the namespace (a renamed view cannot keep an exemption)
+    urls = {name: url for name, _, url in _urls(world)}
+    assert PUBLIC_URL_NAMES and PUBLIC_URL_NAMES <= set(urls)
+    # given A's photo, fetched by a visitor who is not signed in
+    photo = urls["product_image_file"]
+    response = client.get(photo)
+    # then it is served, and it is an image, nothing else
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"\x89PNG")
+    # but once A takes the product off sale its photo is no longer public
+    Product.objects.filter(pk=world["kwargs"]["product_pk"]).update(published=False)
+    assert client.get(photo).status_code == 404
+    client.login(username=world["b_user"].username, password=PASSWORD)
+    assert client.get(photo).status_code == 404
+    client.login(username=world["a_user"].username, password=PASSWORD)
+    assert client.get(photo).status_code == 200
 
 
 def test_a_forged_variant_id_in_the_product_form_cannot_touch_another_vendors_variant(client, world, bakery):
@@ -146,7 +163,8 @@ def test_a_forged_variant_id_in_the_product_form_cannot_touch_another_vendors_va
     # then the form is refused and A's variant is untouched
     assert response.status_code == 200
     theirs.refresh_from_db()
-    assert (theirs.name, theirs.price, theirs.stock) == ("Quart A", theirs.price, 20) and str(theirs.price) == "4.90"
+    assert (theirs.name, theirs.price, theirs.stock, theirs.product_id) == (
+        "Quart A", Decimal("4.90"), 20, world["kwargs"]["product_pk"])
 
 
 def test_a_shopper_gets_403_and_staff_are_sent_to_their_vendor_list(client, world, admin_user, django_user_model):
