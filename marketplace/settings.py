@@ -199,6 +199,11 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
 # Saleor: empty SALEOR_API_URL means the in-memory stand-in (demo and service tests).
 SALEOR_API_URL = os.environ.get("SALEOR_API_URL", "")
 SALEOR_APP_TOKEN = os.environ.get("SALEOR_APP_TOKEN", "")
+# Exact Saleor API URLs (as Saleor sends them in Saleor-Api-Url) allowed to install the App;
+# by default only SALEOR_API_URL. A host name is not enough: the whole URL must match.
+SALEOR_ALLOWED_API_URLS = [u.strip() for u in os.environ.get("SALEOR_ALLOWED_API_URLS", SALEOR_API_URL).split(",") if u.strip()]
+# Seconds a process keeps the App token before checking the installation's version again.
+SALEOR_TOKEN_CACHE_S = float(os.environ.get("SALEOR_TOKEN_CACHE_S", "10"))
 SALEOR_CHANNEL = os.environ.get("SALEOR_CHANNEL", "default-channel")
 APP_PUBLIC_URL = os.environ.get("APP_PUBLIC_URL", "http://127.0.0.1:8000")
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")

@@ -9,13 +9,18 @@ from django.db import models
 class SaleorInstallation(models.Model):
     """One Saleor instance that installed our App (from ``/api/register``).
 
-    The auth token is stored only encrypted (Fernet, ``FIELD_ENCRYPTION_KEY``); the JWKS used to
-    verify webhook signatures is cached here so every process shares it.
+    The auth token is stored only encrypted (Fernet, ``FIELD_ENCRYPTION_KEY``) and only once
+    Saleor confirmed it belongs to our App (``app_id``, Saleor's global ID of the installed App).
+    ``version`` goes up each time the token changes: running processes compare it to the one
+    they hold and pick the new token up without a restart. The JWKS used to verify webhook
+    signatures is cached here so every process shares it.
     """
 
     saleor_api_url = models.URLField(unique=True, max_length=500)
     domain = models.CharField(max_length=255)
+    app_id = models.CharField(max_length=120, blank=True, help_text="Saleor's ID of the installed App.")
     token_encrypted = models.TextField()
+    version = models.PositiveIntegerField(default=1, help_text="Goes up at each new token.")
     jwks = models.JSONField(default=dict, blank=True)
     jwks_fetched_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -122,7 +122,7 @@ def test_public_names_give_consistent_urls_hosts_and_cors(resolved):
     assert shop in web["DJANGO_ALLOWED_HOSTS"].split(",")
     assert web["DJANGO_BEHIND_HTTPS_PROXY"] == "1"
     assert web["SALEOR_API_URL"] == api["PUBLIC_URL"] + "graphql/"
-    assert web["SALEOR_ALLOWED_DOMAINS"] == saleor_host
+    assert web["SALEOR_ALLOWED_API_URLS"] == web["SALEOR_API_URL"]
     # Saleor: its own name, our shop and the Dashboard as clients, the Dashboard's link
     assert urlsplit(api["PUBLIC_URL"]).netloc == saleor_host and api["PUBLIC_URL"].startswith("https://")
     assert api["ALLOWED_HOSTS"].split(",") == [saleor_host]
