@@ -175,6 +175,7 @@ class DeliveryTask(models.Model):
     payment_method = models.CharField(max_length=10, choices=Payment.choices, blank=True, default="")
     payment_cents = models.PositiveIntegerField(default=0)
     doorstep_notes = models.CharField(max_length=255, blank=True)
+    access_codes = models.CharField(max_length=120, blank=True, help_text="Key box / door codes: phone view only, never on paper.")
     contact_name = models.CharField(max_length=120, blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
     contact_email = models.EmailField(blank=True)

@@ -71,7 +71,9 @@ class Shopper(models.Model):
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="shoppers")
     lon = models.FloatField()
     lat = models.FloatField()
-    doorstep_notes = models.CharField(max_length=255, blank=True, help_text="Key box, ring twice, dog...")
+    doorstep_notes = models.CharField(max_length=255, blank=True, help_text="Ring twice, dog... (printed on the paper sheet).")
+    access_codes = models.CharField(max_length=120, blank=True,
+                                    help_text="Key box, door or gate codes: shown on the driver's phone only, never printed.")
     is_senior = models.BooleanField(default=False)
     is_isolated = models.BooleanField(default=False)
     contact_name = models.CharField(max_length=120, blank=True, help_text="Relative or CCAS to call on a failed delivery.")
