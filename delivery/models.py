@@ -193,6 +193,8 @@ class DeliveryTask(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     follow_up = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="follows")
+    personal_data_erased_at = models.DateTimeField(
+        null=True, blank=True, help_text="When names, contacts, notes, codes and proofs were erased (delivery.retention).")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -26,6 +26,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from marketplace.core.observability import init_error_reporting, logging_config
@@ -91,6 +92,7 @@ INSTALLED_APPS = [
     "marketplace.storefront",
     "marketplace.indicators",
     "marketplace.operations",
+    "marketplace.privacy",
     "shortcircuit",
     "axes",
 ]
@@ -216,6 +218,8 @@ CELERY_BEAT_SCHEDULE["prestashop-full-nightly"] = {"task": "prestashop.sync_all"
 CELERY_BEAT_SCHEDULE["operations-remind-vendors"] = {"task": "operations.remind_vendors", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["operations-resume-webhooks"] = {"task": "operations.resume_pending_webhooks", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["operations-refresh-indicators"] = {"task": "operations.refresh_indicators", "schedule": 6 * 3600.0}
+# Personal data: erase what has outlived its retention period, every night (README, "Personal data").
+CELERY_BEAT_SCHEDULE["privacy-purge-personal-data"] = {"task": "privacy.purge_personal_data", "schedule": crontab(hour=3, minute=15)}
 CELERY_BEAT_SCHEDULE["delivery-evening-cut-off"] = {"task": "delivery.freeze_and_plan_next_day", "schedule": 3600.0}
 
 # Staff planning map: a tile URL template ("https://.../{z}/{x}/{y}.png"); empty draws plain
@@ -255,6 +259,13 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
                                else "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Marché du Pays de Mormal <ne-pas-repondre@mormal.local>")
+
+# Retention of personal data, in days (README, "Personal data"): webhook bodies (names,
+# addresses of orders), delivery details (recipient, contacts, notes, codes, proofs, after the
+# delivery day), and failed sign-in records.
+PRIVACY_WEBHOOK_DAYS = int(os.environ.get("PRIVACY_WEBHOOK_DAYS", "30"))
+PRIVACY_DELIVERY_DAYS = int(os.environ.get("PRIVACY_DELIVERY_DAYS", "90"))
+PRIVACY_SIGN_IN_DAYS = int(os.environ.get("PRIVACY_SIGN_IN_DAYS", "30"))
 
 # Orders for a delivery day close at this local time the day before (HH:MM). The one cut-off of
 # the storefront, the short circuit's cycles, staff moves and the evening freeze: delivery/calendar.py.

@@ -130,3 +130,19 @@ def test_production_mail_goes_to_the_smtp_relay_named_in_the_environment():
     assert result.returncode == 0, result.stderr
     assert [(frm, to) for frm, to, _ in received] == [("ne-pas-repondre@pays-mormal.fr", ["anne@example.fr"])]
     assert "Subject: Votre commande" in received[0][2]
+
+
+def test_the_readme_production_table_lists_every_variable_the_app_reads():
+    import re
+
+    from tests.deploy.test_compose import NOT_FOR_PRODUCTION
+
+    pattern = re.compile(r"(?:os\.environ(?:\.get)?[\[(]|getenv\(|env_bool\()\s*\"([A-Z][A-Z0-9_]+)\"")
+    read = set()
+    for package in ("marketplace", "delivery", "shortcircuit", "integrations"):
+        for path in (ROOT / package).rglob("*.py"):
+            read |= set(pattern.findall(path.read_text(encoding="utf-8")))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Configuration (environment)"):readme.index("## The Saleor App")]
+    missing = sorted(name for name in read - NOT_FOR_PRODUCTION if f"`{name}`" not in table)
+    assert not missing, f"read by the app but not in the README's configuration table: {missing}"
