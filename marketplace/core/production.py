@@ -62,13 +62,19 @@ def refusals(env: Mapping[str, str]) -> list[str]:
 
     - no ``SALEOR_API_URL``: the in-memory stand-in would take orders nobody fulfils, unless
       ``MORMAL_DEMO`` says this is a demonstration (every page then says so in a banner);
+    - ``MORMAL_DEMO`` with a real Saleor: the demo's card gateway takes no money and its
+      accounts are listed on the home page, so it never faces real shoppers;
     - a placeholder or short ``DJANGO_SECRET_KEY``, an invalid ``FIELD_ENCRYPTION_KEY``.
     """
     if is_local_run(env):
         return []
     problems = []
-    if not env.get("SALEOR_API_URL", "").strip() and not flag(env, "MORMAL_DEMO"):
+    real_saleor = bool(env.get("SALEOR_API_URL", "").strip())
+    if not real_saleor and not flag(env, "MORMAL_DEMO"):
         problems.append("SALEOR_API_URL is not set (the Saleor stand-in runs only with MORMAL_DEMO=1, a demonstration)")
+    if real_saleor and flag(env, "MORMAL_DEMO"):
+        problems.append("MORMAL_DEMO is set with a real Saleor (the demo card gateway takes no money; "
+                        "install a card payment app in Saleor instead)")
     for problem in (secret_key_problem(env.get("DJANGO_SECRET_KEY", "")),
                     fernet_key_problem(env.get("FIELD_ENCRYPTION_KEY", ""))):
         if problem:

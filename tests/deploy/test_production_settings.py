@@ -61,6 +61,7 @@ def test_the_example_file_as_shipped_refuses_to_start_naming_both_placeholders()
     ("DJANGO_SECRET_KEY", "a-short-but-not-placeholder-key", "DJANGO_SECRET_KEY is too short (31 characters"),
     ("FIELD_ENCRYPTION_KEY", "bm90IGEgZmVybmV0IGtleQ==", "FIELD_ENCRYPTION_KEY is not a Fernet key"),
     ("SALEOR_API_URL", None, "SALEOR_API_URL is not set"),
+    ("MORMAL_DEMO", "1", "MORMAL_DEMO is set with a real Saleor (the demo card gateway takes no money"),
 ])
 def test_a_weak_secret_or_no_saleor_refuses_to_start(name, value, says):
     result = run(CHECK, production_env(**{**real_secrets(), name: value}))
