@@ -148,7 +148,7 @@ def register(
         if existing.app_id and existing.app_id != app_id:
             raise AlreadyInstalled(
                 f"App {existing.app_id} of {saleor_api_url} is installed here already; staff must "
-                f"remove that installation (admin: Installations Saleor) before App {app_id} can register"
+                f"remove that installation (admin: Saleor > installations Saleor) before App {app_id} can register"
             )
         SaleorInstallation.objects.filter(pk=existing.pk).update(
             version=F("version") + 1, updated_at=timezone.now(), **values)

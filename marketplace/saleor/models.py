@@ -16,18 +16,19 @@ class SaleorInstallation(models.Model):
     signatures is cached here so every process shares it.
     """
 
-    saleor_api_url = models.URLField(unique=True, max_length=500)
-    domain = models.CharField(max_length=255)
-    app_id = models.CharField(max_length=120, blank=True, help_text="Saleor's ID of the installed App.")
+    saleor_api_url = models.URLField("URL de l'API Saleor", unique=True, max_length=500)
+    domain = models.CharField("domaine", max_length=255)
+    app_id = models.CharField("App dans Saleor", max_length=120, blank=True, help_text="Identifiant de l'App installée, chez Saleor.")
     token_encrypted = models.TextField()
-    version = models.PositiveIntegerField(default=1, help_text="Goes up at each new token.")
+    version = models.PositiveIntegerField("version du jeton", default=1, help_text="Augmente à chaque nouveau jeton.")
     jwks = models.JSONField(default=dict, blank=True)
-    jwks_fetched_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    jwks_fetched_at = models.DateTimeField("clés de signature lues le", null=True, blank=True)
+    created_at = models.DateTimeField("installée le", auto_now_add=True)
+    updated_at = models.DateTimeField("mise à jour le", auto_now=True)
 
     class Meta:
         verbose_name = "installation Saleor"
+        verbose_name_plural = "installations Saleor"
 
     def __str__(self) -> str:
         return self.saleor_api_url
