@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('delivery', '0002_deliverytask_moved_by_staff'),
+        ('delivery', '0003_servicearea_from_storefront'),
     ]
 
     operations = [
