@@ -45,6 +45,7 @@ class TaskSpec:
     payment_method: str = ""
     payment_cents: int = 0
     doorstep_notes: str = ""
+    access_codes: str = ""
     contact_name: str = ""
     contact_phone: str = ""
     contact_email: str = ""
@@ -83,7 +84,7 @@ def _fields(spec: TaskSpec) -> dict:
         "windows": [list(w) for w in spec.windows], "service_s": spec.service_s,
         "shipment_key": spec.shipment_key, "crates": [dict(c) for c in spec.crates], "phone": spec.phone,
         "payment_method": spec.payment_method, "payment_cents": spec.payment_cents,
-        "doorstep_notes": spec.doorstep_notes, "contact_name": spec.contact_name,
+        "doorstep_notes": spec.doorstep_notes, "access_codes": spec.access_codes, "contact_name": spec.contact_name,
         "contact_phone": spec.contact_phone, "contact_email": spec.contact_email,
         "relay_point_id": spec.relay_point_id, "penalty_c": spec.penalty_c, "urgent": spec.urgent,
     }

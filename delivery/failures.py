@@ -149,7 +149,7 @@ def resolve_failed(task: DeliveryTask, choice: str, staff_name: str, now_s: int)
         follow = DeliveryTask.objects.create(
             day=day, kind=task.kind, source=f"{task.source}:nouvel-essai", relay_point=task.relay_point,
             address=task.address, lon=task.lon, lat=task.lat, windows=task.windows,
-            doorstep_notes=task.doorstep_notes, **_copy_fields(task))
+            doorstep_notes=task.doorstep_notes, access_codes=task.access_codes, **_copy_fields(task))
     task.resolution, task.resolution_by, task.resolved_at, task.follow_up = choice, staff_name, timezone.now(), follow
     task.save(update_fields=["resolution", "resolution_by", "resolved_at", "follow_up", "updated_at"])
     if choice == DeliveryTask.Resolution.RELAY_TODAY:

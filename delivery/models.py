@@ -175,6 +175,7 @@ class DeliveryTask(models.Model):
     payment_method = models.CharField(max_length=10, choices=Payment.choices, blank=True, default="")
     payment_cents = models.PositiveIntegerField(default=0)
     doorstep_notes = models.CharField(max_length=255, blank=True)
+    access_codes = models.CharField(max_length=120, blank=True, help_text="Codes d'accès : sur le téléphone seulement, jamais sur papier.")
     contact_name = models.CharField(max_length=120, blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
     contact_email = models.EmailField(blank=True)
@@ -192,6 +193,8 @@ class DeliveryTask(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     follow_up = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="follows")
+    personal_data_erased_at = models.DateTimeField(
+        null=True, blank=True, help_text="Quand nom, contacts, consignes, codes et preuves ont été effacés (delivery.retention).")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -180,7 +180,8 @@ def move_to_relay(task: DeliveryTask, relay_id: int) -> tuple[DeliveryTask, bool
     delivery.kind, delivery.relay_point = DeliveryTask.Kind.RELAY, relay
     delivery.moved_by_staff = True
     delivery.address, delivery.lon, delivery.lat = f"{relay.name}, {relay.address}", relay.lon, relay.lat
-    delivery.windows, delivery.doorstep_notes = windows, ""
+    delivery.windows, delivery.doorstep_notes, delivery.access_codes = windows, "", ""
     delivery.save(update_fields=["kind", "relay_point", "moved_by_staff", "address", "lon", "lat", "windows", "doorstep_notes",
+                                 "access_codes",
                                  "updated_at"])
     return delivery, True

@@ -57,7 +57,8 @@ def _home(shopper: Shopper, source: str, window, loads, crates, rng, **extra) ->
     return TaskSpec(
         kind=DeliveryTask.Kind.HOME, source=source, name=shopper.user.get_full_name() or shopper.user.username,
         address=shopper.address, phone=shopper.phone, lon=shopper.lon, lat=shopper.lat, windows=(window,),
-        loads=loads, crates=crates, doorstep_notes=shopper.doorstep_notes, contact_name=shopper.contact_name,
+        loads=loads, crates=crates, doorstep_notes=shopper.doorstep_notes, access_codes=shopper.access_codes,
+        contact_name=shopper.contact_name,
         contact_phone=shopper.contact_phone, contact_email=shopper.contact_email,
         payment_method=payment, payment_cents=rng.randint(8, 60) * 100 + rng.choice([0, 50]) if payment else 0,
         service_s=420 if shopper.is_senior else 240, **extra)

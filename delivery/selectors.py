@@ -80,15 +80,19 @@ def driver_stops(rnd: Round) -> list[dict]:
     """The phone view's stop list: only what the driver needs, next stop first.
 
     Each item has ``task_id``, ``sequence``, ``status``, ``name``, ``address``, ``phone``,
-    ``notes``, ``window``, ``arrival``, ``kind``, ``goods``, ``payment``, ``lon``, ``lat``.
+    ``notes``, ``access_codes`` (phone only), ``window``, ``arrival``, ``kind``, ``goods``, ``payment``, ``lon``, ``lat``.
     Stops still to do come first in sequence order, then the ones already done.
     """
     sheet = sheet_for_round(rnd)
+    # Key-box and door codes travel to the phone only: the printed sheet is drawn from ``sheet``,
+    # which never holds them.
+    codes = dict(rnd.stops.values_list("task_id", "task__access_codes"))
     items = []
     for stop in sheet.stops:
         items.append({
             "task_id": stop.task_id, "sequence": stop.sequence, "status": stop.status, "name": stop.name,
             "address": stop.address, "phone": stop.phone, "notes": stop.doorstep_notes,
+            "access_codes": codes.get(stop.task_id, ""),
             "window": stop.window, "arrival": stop.arrival_s, "kind": stop.kind_label,
             "is_collect": stop.is_collect, "goods": stop.goods, "payment_method": stop.payment_method,
             "payment_cents": stop.payment_cents, "lon": stop.lon, "lat": stop.lat,

@@ -233,6 +233,8 @@ def first_run_against_saleor(port: int) -> int:
             channel = first_run.prepare_channel(staff, settings.SALEOR_CHANNEL)
             print(f"[demo] Saleor {api_url}: channel {channel['slug']} ({channel['currencyCode']}) "
                   "and its FR shipping zone are ready", flush=True)
+            if first_run.forget_stale_installation(api_url):
+                print(f"[demo] the App recorded for {api_url} is gone from Saleor: record removed", flush=True)
             with serving_in_background(port):
                 first_run.install_app(staff, public_url("/saleor/api/manifest"))
                 print("[demo] the App is installed in Saleor (token registered); seeding", flush=True)

@@ -13,16 +13,24 @@ SALEOR_API_URL
     GraphQL endpoint of the Saleor 3 instance; empty means the in-memory stand-in.
 DJANGO_SECRET_KEY, FIELD_ENCRYPTION_KEY
     Secrets. The demo and tests generate throw-away values; production must set them.
+
+Production is any process without ``DJANGO_DEBUG`` or ``MORMAL_DEV``: it refuses to start
+without a Saleor URL or with placeholder secrets (``marketplace.core.production``), and its
+HTTPS settings default to the safe side (``DJANGO_SECURE_*``, ``DJANGO_HSTS_*``). Every variable
+is listed in the README's production table and in ``.env.example``.
 """
 
+import datetime
 import importlib.util
 import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from marketplace.core.observability import init_error_reporting, logging_config
+from marketplace.core.production import is_local_run, refusals
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -36,12 +44,15 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if DEBUG or env_bool("MORMAL_DEV", False):
-        SECRET_KEY = "dev-only-insecure-key-never-in-production"
-    else:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set (or MORMAL_DEV=1 for local runs).")
+# DJANGO_DEBUG or MORMAL_DEV (set by `run.py demo` and `run.py test`): development defaults.
+LOCAL_RUN = is_local_run(os.environ)
+_refused = refusals(os.environ)
+if _refused:
+    raise ImproperlyConfigured(
+        "Refusing to start in production: " + "; ".join(_refused)
+        + ". See the README's production section and .env.example (MORMAL_DEV=1 only for local runs)."
+    )
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "") or "dev-only-insecure-key-never-in-production"
 
 # The embedded demo lists its demo accounts on the home page (never set in production).
 SHOW_DEMO_ACCOUNTS = env_bool("MORMAL_DEMO", False)
@@ -53,6 +64,13 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS",
 # driver's links and QR codes would say http://.
 if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS only, in production by default; a local run serves plain http on 127.0.0.1.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not LOCAL_RUN)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not LOCAL_RUN)
+# Browsers refuse plain http for this name for a year; subdomains of the shop's own name too.
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if LOCAL_RUN else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not LOCAL_RUN)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not LOCAL_RUN)
 # The driver's phone posts one event per request, its proof photo inline in base64
 # (delivery.views.phone.MAX_EVENT_BYTES); Django's 2.5 MB default would refuse the larger ones.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -74,7 +92,9 @@ INSTALLED_APPS = [
     "marketplace.storefront",
     "marketplace.indicators",
     "marketplace.operations",
+    "marketplace.privacy",
     "shortcircuit",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +107,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last: turns a refused sign-in into the French lock-out page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -139,6 +161,22 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "/comptes/connexion/"
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account
+# from one address, that pair is refused for AXES_COOLOFF_MINUTES; a success resets the count.
+AUTHENTICATION_BACKENDS = ["marketplace.core.throttling.SignInThrottle", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # failures only: no record of who signed in when
+AXES_LOCKOUT_CALLABLE = "marketplace.core.throttling.locked_out"
+# Behind the compose stack's Caddy the visitor's address is the last X-Forwarded-For entry
+# (Caddy replaces what the visitor sent); without a proxy it is the connection's address.
+if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False):
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_PROXY_ORDER = "right-most"
 LOGIN_REDIRECT_URL = "/"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -180,6 +218,8 @@ CELERY_BEAT_SCHEDULE["prestashop-full-nightly"] = {"task": "prestashop.sync_all"
 CELERY_BEAT_SCHEDULE["operations-remind-vendors"] = {"task": "operations.remind_vendors", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["operations-resume-webhooks"] = {"task": "operations.resume_pending_webhooks", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["operations-refresh-indicators"] = {"task": "operations.refresh_indicators", "schedule": 6 * 3600.0}
+# Personal data: erase what has outlived its retention period, every night (README, "Personal data").
+CELERY_BEAT_SCHEDULE["privacy-purge-personal-data"] = {"task": "privacy.purge_personal_data", "schedule": crontab(hour=3, minute=15)}
 CELERY_BEAT_SCHEDULE["delivery-evening-cut-off"] = {"task": "delivery.freeze_and_plan_next_day", "schedule": 3600.0}
 
 # Staff planning map: a tile URL template ("https://.../{z}/{x}/{y}.png"); empty draws plain
@@ -199,12 +239,33 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
 # Saleor: empty SALEOR_API_URL means the in-memory stand-in (demo and service tests).
 SALEOR_API_URL = os.environ.get("SALEOR_API_URL", "")
 SALEOR_APP_TOKEN = os.environ.get("SALEOR_APP_TOKEN", "")
+# Exact Saleor API URLs (as Saleor sends them in Saleor-Api-Url) allowed to install the App;
+# by default only SALEOR_API_URL. A host name is not enough: the whole URL must match.
+SALEOR_ALLOWED_API_URLS = [u.strip() for u in os.environ.get("SALEOR_ALLOWED_API_URLS", SALEOR_API_URL).split(",") if u.strip()]
+# Seconds a process keeps the App token before checking the installation's version again.
+SALEOR_TOKEN_CACHE_S = float(os.environ.get("SALEOR_TOKEN_CACHE_S", "10"))
 SALEOR_CHANNEL = os.environ.get("SALEOR_CHANNEL", "default-channel")
 APP_PUBLIC_URL = os.environ.get("APP_PUBLIC_URL", "http://127.0.0.1:8000")
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Outgoing mail: an SMTP relay in production (EMAIL_HOST...), the console (logs) otherwise.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # implicit TLS (port 465)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)  # STARTTLS (port 587)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                               else "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Marché du Pays de Mormal <ne-pas-repondre@mormal.local>")
+
+# Retention of personal data, in days (README, "Personal data"): webhook bodies (names,
+# addresses of orders), delivery details (recipient, contacts, notes, codes, proofs, after the
+# delivery day), and failed sign-in records.
+PRIVACY_WEBHOOK_DAYS = int(os.environ.get("PRIVACY_WEBHOOK_DAYS", "30"))
+PRIVACY_DELIVERY_DAYS = int(os.environ.get("PRIVACY_DELIVERY_DAYS", "90"))
+PRIVACY_SIGN_IN_DAYS = int(os.environ.get("PRIVACY_SIGN_IN_DAYS", "30"))
 
 # Orders for a delivery day close at this local time the day before (HH:MM). The one cut-off of
 # the storefront, the short circuit's cycles, staff moves and the evening freeze: delivery/calendar.py.

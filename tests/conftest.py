@@ -92,6 +92,16 @@ def fresh_saleor_stand_in():
 
 
 @pytest.fixture(autouse=True)
+def fresh_app_token():
+    """Forget the App token this process holds (up to SALEOR_TOKEN_CACHE_S): each test has its own installation rows."""
+    from marketplace.saleor.installation import forget_tokens
+
+    forget_tokens()
+    yield
+    forget_tokens()
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty Django cache (the storefront caches Saleor's answers)."""
     from django.core.cache import cache

@@ -4,6 +4,7 @@ Times are seconds since local midnight, distances metres, masses grams, volumes 
 money euro cents, coordinates WGS84 ``(lon, lat)``.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from common import money
@@ -90,6 +91,20 @@ class RouteSheet:
                     for crate in line.crates:
                         plan[line.compartment].append((crate, stop))
         return plan
+
+
+#: A word holding three digits or more: a key-box, door or gate code typed into the notes.
+_CODE_LIKE = re.compile(r"[^\s,;:()]*\d[^\s,;:()]*")
+
+
+def notes_for_paper(notes: str) -> str:
+    """``notes`` with anything that looks like a code (3+ digits in a word) masked.
+
+    Codes have their own field, shown on the phone only; this catches the ones people still
+    type into the notes, so a lost paper sheet never opens a door.
+    """
+    masked = _CODE_LIKE.sub(lambda m: "••••" if sum(c.isdigit() for c in m.group()) >= 3 else m.group(), notes)
+    return masked + " (code sur le téléphone)" if masked != notes else notes
 
 
 def hm(seconds: int) -> str:

@@ -21,6 +21,7 @@ from .data import (
     hm,
     kg,
     km,
+    notes_for_paper,
     osm_link,
 )
 from .overview_map import draw_overview
@@ -89,7 +90,8 @@ def _stop_html(stop: StopSheet) -> str:
     if stop.payment_method:
         label = PAYMENT_LABELS.get(stop.payment_method, stop.payment_method)
         pay = f'<div class="pay">À ENCAISSER : {escape(label)} {euros(stop.payment_cents)}</div>'
-    notes = f'<div class="notes">Consignes : {escape(stop.doorstep_notes)}</div>' if stop.doorstep_notes else ""
+    notes = (f'<div class="notes">Consignes : {escape(notes_for_paper(stop.doorstep_notes))}</div>'
+             if stop.doorstep_notes else "")
     qr = ""
     if stop.phone_view_url:
         qr = (f'<div class="qr"><img src="{_qr_data_uri(stop.phone_view_url)}" alt="QR code de l\'arrêt">'

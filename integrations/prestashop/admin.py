@@ -1,6 +1,42 @@
+from django import forms
 from django.contrib import admin
 
 from .models import IdMapping, PrestaShopSource, StockDecrement, SyncRun, VendorLink
+
+
+class PrestaShopSourceForm(forms.ModelForm):
+    """The source, with its Webservice key typed here and stored encrypted (never shown again)."""
+
+    webservice_key = forms.CharField(
+        label="Clé Webservice", required=False, strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="La clé créée dans PrestaShop (Paramètres avancés > Webservice), 32 caractères. "
+                  "Elle est enregistrée chiffrée et n'est plus jamais affichée ; laisser vide pour garder "
+                  "la clé déjà enregistrée.",
+    )
+
+    class Meta:
+        model = PrestaShopSource
+        exclude = ("key_encrypted",)
+
+    def clean_webservice_key(self) -> str:
+        """A new source needs a key; a key has the Webservice's shape (32 letters and digits)."""
+        key = self.cleaned_data["webservice_key"]
+        if not key and not self.instance.key_encrypted:
+            raise forms.ValidationError("Saisissez la clé Webservice de cette boutique.")
+        if key and (len(key) != 32 or not key.isalnum()):
+            raise forms.ValidationError("Une clé Webservice PrestaShop compte 32 lettres et chiffres.")
+        return key
+
+    def save(self, commit: bool = True):
+        """Encrypt a newly typed key into the source."""
+        source = super().save(commit=False)
+        if self.cleaned_data.get("webservice_key"):
+            source.set_key(self.cleaned_data["webservice_key"])
+        if commit:
+            source.save()
+            self.save_m2m()
+        return source
 
 
 class VendorLinkInline(admin.TabularInline):
@@ -12,10 +48,10 @@ class VendorLinkInline(admin.TabularInline):
 
 @admin.register(PrestaShopSource)
 class PrestaShopSourceAdmin(admin.ModelAdmin):
-    """Shops read by the bridge; the key itself is never shown."""
+    """Shops read by the bridge; the key is typed in the form and never shown."""
 
+    form = PrestaShopSourceForm
     list_display = ("name", "url", "vendor_mode", "ps_version", "last_date_upd", "active")
-    exclude = ("key_encrypted",)
     inlines = [VendorLinkInline]
 
 

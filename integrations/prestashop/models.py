@@ -7,16 +7,15 @@ next page of products) so that an interrupted run resumes where it stopped.
 
 from __future__ import annotations
 
-import os
-
 from django.db import models
 
 
 class PrestaShopSource(models.Model):
     """One PrestaShop shop (the CCI platform, or a merchant's own shop).
 
-    The Webservice key is either stored encrypted (``FIELD_ENCRYPTION_KEY``) or named by an
-    environment variable (``key_env``), never in clear text.
+    The Webservice key is typed by staff into the admin form and stored only encrypted
+    (``FIELD_ENCRYPTION_KEY``). There is deliberately no way to name an environment variable
+    instead: that would let an admin send any of the server's secrets to a URL of their choice.
     """
 
     class VendorMode(models.TextChoices):
@@ -29,7 +28,6 @@ class PrestaShopSource(models.Model):
     name = models.CharField(max_length=160)
     url = models.URLField(help_text="Adresse de la boutique, par exemple https://boutique.example/")
     key_encrypted = models.TextField(blank=True)
-    key_env = models.CharField(max_length=80, blank=True, help_text="Variable d'environnement contenant la clé.")
     output_format = models.CharField(max_length=4, default="XML", choices=[("XML", "XML"), ("JSON", "JSON")])
     vendor_mode = models.CharField(max_length=20, choices=VendorMode.choices, default=VendorMode.MANUFACTURER)
     default_vendor = models.ForeignKey(
@@ -56,18 +54,13 @@ class PrestaShopSource(models.Model):
         self.key_encrypted = encrypt(key)
 
     def key(self) -> str:
-        """The Webservice key, from the environment variable or decrypted.
+        """The Webservice key, decrypted.
 
         Raises
         ------
         ValueError
-            When neither is set, or the stored key cannot be decrypted.
+            When no key was entered, or the stored key cannot be decrypted.
         """
-        if self.key_env:
-            value = os.environ.get(self.key_env, "")
-            if not value:
-                raise ValueError(f"environment variable {self.key_env} holding the PrestaShop key is empty")
-            return value
         if not self.key_encrypted:
             raise ValueError(f"PrestaShop source {self.pk} has no key")
         from marketplace.saleor.crypto import decrypt

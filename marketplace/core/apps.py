@@ -6,3 +6,7 @@ class CoreConfig(AppConfig):
 
     name = "marketplace.core"
     label = "core"
+
+    def ready(self) -> None:
+        """Register the deployment checks."""
+        from marketplace.core import checks  # noqa: F401

@@ -9,10 +9,16 @@ from .navigation import HOME_LINKS
 
 
 def health(request):
-    """Report database and broker status; HTTP 503 when either is down."""
-    report = {"database": check_database(), "broker": check_broker()}
-    ok = all(part["ok"] for part in report.values())
-    report["status"] = "ok" if ok else "degraded"
+    """``{"status": "ok"}`` (200) or ``{"status": "unavailable"}`` (503) from the database and broker.
+
+    Only signed-in staff also get each part's detail (server versions, error messages): to
+    anyone else those say which software to attack and leak internal names.
+    """
+    parts = {"database": check_database(), "broker": check_broker()}
+    ok = all(part["ok"] for part in parts.values())
+    report: dict = {"status": "ok" if ok else "unavailable"}
+    if request.user.is_authenticated and request.user.is_staff:
+        report.update(parts)
     return JsonResponse(report, status=200 if ok else 503)
 
 

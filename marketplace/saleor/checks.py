@@ -31,11 +31,12 @@ def saleor_settings(app_configs, **kwargs):
                 id="saleor_app.E001",
             )
         )
-    if not os.environ.get("SALEOR_ALLOWED_DOMAINS"):
+    if not settings.SALEOR_ALLOWED_API_URLS:
         problems.append(
             Warning(
-                "SALEOR_ALLOWED_DOMAINS is empty: no Saleor instance can install the App.",
-                hint="Set it to the host of your Saleor API, e.g. saleor.example.org.",
+                "SALEOR_ALLOWED_API_URLS is empty: no Saleor instance can install the App.",
+                hint="Set SALEOR_API_URL (or SALEOR_ALLOWED_API_URLS) to your Saleor's exact API URL, "
+                     "e.g. https://saleor.example.org/graphql/.",
                 id="saleor_app.W001",
             )
         )

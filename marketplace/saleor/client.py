@@ -6,8 +6,8 @@ stand-in transport (:mod:`.standin.transport`) has the same ``execute`` signatur
 
 from __future__ import annotations
 
-import functools
 import logging
+import threading
 import time
 from typing import Any, Protocol
 
@@ -158,20 +158,47 @@ class SaleorGraphQLClient:
         self._http.close()
 
 
-@functools.cache
-def shared_client():
-    """The process-wide gateway over HTTP (one connection pool).
+class _SharedGateway:
+    """The process-wide gateway over HTTP, rebuilt when the App token changes.
 
-    The token is ``SALEOR_APP_TOKEN``, else the one Saleor gave us at registration.
+    The token is ``SALEOR_APP_TOKEN``, else the one Saleor gave at registration, read through
+    :func:`marketplace.saleor.installation.current_token` (re-checked every
+    ``SALEOR_TOKEN_CACHE_S`` seconds), so a re-installed App's token is used without a restart.
+    One connection pool per token.
     """
-    from django.conf import settings
 
-    from marketplace.saleor.gateway import SaleorGateway
+    def __init__(self) -> None:
+        self._gateway = None
+        self._key: tuple[str, str, str] | None = None
+        self._lock = threading.Lock()
 
-    token = settings.SALEOR_APP_TOKEN
-    if not token:
-        from marketplace.saleor.installation import app_token
+    def __call__(self):
+        from django.conf import settings
 
-        token = app_token(settings.SALEOR_API_URL) or ""  # stored (encrypted) by /api/register
-    transport = SaleorGraphQLClient(settings.SALEOR_API_URL, token)
-    return SaleorGateway(transport, channel_slug=settings.SALEOR_CHANNEL)
+        from marketplace.saleor.gateway import SaleorGateway
+
+        token = settings.SALEOR_APP_TOKEN
+        if not token:
+            from marketplace.saleor.installation import current_token
+
+            stored = current_token(settings.SALEOR_API_URL)  # stored (encrypted) by /api/register
+            token = stored.token if stored else ""
+        key = (settings.SALEOR_API_URL, settings.SALEOR_CHANNEL, token)
+        with self._lock:
+            if self._gateway is None or key != self._key:
+                if self._gateway is not None:
+                    logger.info("Saleor App token changed: new connection pool for %s", key[0])
+                self._gateway = SaleorGateway(SaleorGraphQLClient(key[0], token), channel_slug=key[1])
+                self._key = key
+            return self._gateway
+
+    def cache_clear(self) -> None:
+        """Forget the gateway and the held token (the next call reads both again)."""
+        from marketplace.saleor.installation import forget_tokens
+
+        forget_tokens()
+        with self._lock:
+            self._gateway, self._key = None, None
+
+
+shared_client = _SharedGateway()

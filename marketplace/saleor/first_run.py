@@ -79,6 +79,21 @@ def app_installed(api_url: str) -> bool:
     return False
 
 
+def forget_stale_installation(api_url: str) -> bool:
+    """Remove our record of an App that Saleor no longer has (deleted there); True if one was removed.
+
+    Call it only when :func:`app_installed` is false: the stored token no longer opens our App,
+    and a new install would otherwise be refused as a second App of the same Saleor. The person
+    running the first run acts as staff here, exactly as removing the row in the admin.
+    """
+    from marketplace.saleor.installation import forget_tokens
+    from marketplace.saleor.models import SaleorInstallation
+
+    removed, _ = SaleorInstallation.objects.filter(saleor_api_url=api_url).delete()
+    forget_tokens()
+    return bool(removed)
+
+
 def install_app(client: SaleorGraphQLClient, manifest_url: str, *, timeout_s: float = 120,
                 poll_s: float = 1.0, sleep: Callable[[float], None] = time.sleep) -> None:
     """Have Saleor install the App from ``manifest_url`` and wait for its call to our register URL.

@@ -9,20 +9,26 @@ from django.db import models
 class SaleorInstallation(models.Model):
     """One Saleor instance that installed our App (from ``/api/register``).
 
-    The auth token is stored only encrypted (Fernet, ``FIELD_ENCRYPTION_KEY``); the JWKS used to
-    verify webhook signatures is cached here so every process shares it.
+    The auth token is stored only encrypted (Fernet, ``FIELD_ENCRYPTION_KEY``) and only once
+    Saleor confirmed it belongs to our App (``app_id``, Saleor's global ID of the installed App).
+    ``version`` goes up each time the token changes: running processes compare it to the one
+    they hold and pick the new token up without a restart. The JWKS used to verify webhook
+    signatures is cached here so every process shares it.
     """
 
-    saleor_api_url = models.URLField(unique=True, max_length=500)
-    domain = models.CharField(max_length=255)
+    saleor_api_url = models.URLField("URL de l'API Saleor", unique=True, max_length=500)
+    domain = models.CharField("domaine", max_length=255)
+    app_id = models.CharField("App dans Saleor", max_length=120, blank=True, help_text="Identifiant de l'App installée, chez Saleor.")
     token_encrypted = models.TextField()
+    version = models.PositiveIntegerField("version du jeton", default=1, help_text="Augmente à chaque nouveau jeton.")
     jwks = models.JSONField(default=dict, blank=True)
-    jwks_fetched_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    jwks_fetched_at = models.DateTimeField("clés de signature lues le", null=True, blank=True)
+    created_at = models.DateTimeField("installée le", auto_now_add=True)
+    updated_at = models.DateTimeField("mise à jour le", auto_now=True)
 
     class Meta:
         verbose_name = "installation Saleor"
+        verbose_name_plural = "installations Saleor"
 
     def __str__(self) -> str:
         return self.saleor_api_url

@@ -32,7 +32,11 @@ def manifest(request: HttpRequest) -> JsonResponse:
 @csrf_exempt
 @require_POST
 def register(request: HttpRequest) -> JsonResponse:
-    """Receive ``{"auth_token"}`` from Saleor, with ``Saleor-Api-Url`` and ``Saleor-Domain``."""
+    """Receive ``{"auth_token"}`` from Saleor, with ``Saleor-Api-Url`` and ``Saleor-Domain``.
+
+    403 when the URL is not allowed or Saleor does not confirm the token, 409 when another App
+    of that Saleor is installed already (see :mod:`.installation`).
+    """
     api_url = request.headers.get("Saleor-Api-Url", "")
     domain = request.headers.get("Saleor-Domain", "")
     if not api_url:
@@ -43,6 +47,9 @@ def register(request: HttpRequest) -> JsonResponse:
         return _error(400, "body must be JSON with auth_token")
     try:
         install.register(api_url, domain, token)
+    except install.AlreadyInstalled as exc:
+        logger.warning("Saleor App registration refused: %s", exc)
+        return _error(409, str(exc))
     except install.RegistrationRefused as exc:
         logger.warning("Saleor App registration refused: %s", exc)
         return _error(403, str(exc))

@@ -13,11 +13,11 @@ import logging
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 
 from common import money
 from marketplace.saleor import parsing, registry
-from marketplace.saleor.models import WebhookEvent
+from marketplace.saleor.models import WebhookEvent, WebhookHandling
 from marketplace.saleor.port import ShippingOffer
 
 logger = logging.getLogger(__name__)
@@ -136,3 +136,24 @@ def shipping_methods_response(payload: dict[str, Any]) -> list[dict[str, Any]]:
     if provider is None or not checkout:
         return []
     return [offer_json(o) for o in provider(parsing.shipping_request(checkout))]
+
+
+#: What a forgotten body becomes: the row stays (a redelivery is still recognised by its key).
+FORGOTTEN_PAYLOAD = {"erased": True}
+
+
+def forget_payloads(received_before) -> int:
+    """Erase the bodies (names, addresses, e-mails) of events received before ``received_before``.
+
+    An event whose handlers have not all run keeps its body: it is still needed to retry them.
+    Returns how many bodies were erased.
+    """
+    pending = WebhookHandling.objects.filter(event=OuterRef("pk"), done_at__isnull=True)
+    return (WebhookEvent.objects.filter(received_at__lt=received_before).exclude(payload=FORGOTTEN_PAYLOAD)
+            .exclude(Exists(pending)).update(payload=FORGOTTEN_PAYLOAD))
+
+
+def forget_order_payloads(order_ids) -> int:
+    """Erase the bodies of every event about the Saleor orders ``order_ids`` (a shopper's erasure)."""
+    return (WebhookEvent.objects.filter(payload__order__id__in=list(order_ids))
+            .update(payload=FORGOTTEN_PAYLOAD))

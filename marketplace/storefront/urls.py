@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import behalf, cart, catalogue, checkout, orders
+from .views import behalf, cart, catalogue, checkout, my_data, orders
 
 app_name = "storefront"
 
@@ -20,4 +20,7 @@ urlpatterns = [
     path("commandes/<int:pk>/", orders.detail, name="order"),
     path("pour-un-proche/", behalf.start, name="behalf"),
     path("pour-un-proche/fin/", behalf.stop, name="behalf_stop"),
+    path("mes-donnees/", my_data.page, name="my_data"),
+    path("mes-donnees/telecharger/", my_data.export, name="my_data_export"),
+    path("mes-donnees/effacer/", my_data.erase, name="my_data_erase"),
 ]

@@ -66,7 +66,8 @@ def tasks_for_order(order: port.Order) -> tuple[dt.date, list[TaskSpec]]:
             raise ValueError(f"order {order.number}: unknown slot {meta.get(META + 'slot')!r}")
         target = {"kind": "home", "name": shopper.user.get_full_name(), "address": shopper.address,
                   "lon": shopper.lon, "lat": shopper.lat, "phone": shopper.phone,
-                  "windows": ((slot.pattern.start_s, slot.pattern.end_s),), "doorstep_notes": shopper.doorstep_notes}
+                  "windows": ((slot.pattern.start_s, slot.pattern.end_s),), "doorstep_notes": shopper.doorstep_notes,
+                  "access_codes": shopper.access_codes}
     else:
         relay = RelayPoint.objects.filter(pk=meta.get(META + "relay")).first()
         if relay is None:

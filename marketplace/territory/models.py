@@ -71,7 +71,9 @@ class Shopper(models.Model):
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="shoppers")
     lon = models.FloatField()
     lat = models.FloatField()
-    doorstep_notes = models.CharField(max_length=255, blank=True, help_text="Key box, ring twice, dog...")
+    doorstep_notes = models.CharField(max_length=255, blank=True, help_text="Sonner deux fois, chien… (imprimé sur la feuille de route).")
+    access_codes = models.CharField(max_length=120, blank=True,
+                                    help_text="Boîte à clés, digicode, portail : affichés sur le téléphone du chauffeur seulement, jamais imprimés.")
     is_senior = models.BooleanField(default=False)
     is_isolated = models.BooleanField(default=False)
     contact_name = models.CharField(max_length=120, blank=True, help_text="Relative or CCAS to call on a failed delivery.")

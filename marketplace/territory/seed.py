@@ -22,7 +22,7 @@ LAST = ["Dupont", "Lefebvre", "Leroy", "Moreau", "Delattre", "Caron", "Dubois", 
         "Fontaine", "Bernard", "Carlier", "Lenoir", "Petit", "Mercier", "Duhamel", "Wattiez"]
 STREETS = ["rue de la Gare", "rue du Général de Gaulle", "rue Pasteur", "place de l'Église",
            "rue de la Forêt", "chemin du Moulin", "rue des Écoles", "rue Jean Jaurès"]
-NOTES = ["", "", "Sonner deux fois", "Boîte à clés, code 1944", "Chien dans la cour",
+NOTES = ["", "", "Sonner deux fois", "Clés dans la boîte à gauche de la porte", "Chien dans la cour",
          "Porter à l'intérieur", "Entrée par le jardin"]
 
 
@@ -65,7 +65,8 @@ def run(stdout) -> None:
         Shopper.objects.get_or_create(user=user, defaults={
             "phone": f"03 27 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
             "address": f"{rng.randint(1, 80)} {rng.choice(STREETS)}, {commune.main_postal_code} {commune.name}",
-            "commune": commune, "lon": lon, "lat": lat, "doorstep_notes": rng.choice(NOTES),
+            "commune": commune, "lon": lon, "lat": lat, "doorstep_notes": (notes := rng.choice(NOTES)),
+            "access_codes": "boîte à clés 1944" if "boîte" in notes else "",
             "is_senior": senior, "is_isolated": senior and rng.random() < 0.5,
             "contact_name": "CCAS de " + commune.name if senior else "", "contact_phone": "03 27 00 00 00" if senior else "",
         })

@@ -104,7 +104,8 @@ def van_specs(cycle: OrderCycle) -> dict[dt.date, list[TaskSpec]]:
             deliver = TaskSpec(
                 kind="home", source=f"{key}:deliver", shipment_key=key, name=customer_label(order, for_producer=False),
                 address=shopper.address, lon=shopper.lon, lat=shopper.lat, phone=shopper.phone, loads=loads, crates=crates,
-                windows=((9 * H, 18 * H),), doorstep_notes=shopper.doorstep_notes, contact_name=shopper.contact_name,
+                windows=((9 * H, 18 * H),), doorstep_notes=shopper.doorstep_notes, access_codes=shopper.access_codes,
+                contact_name=shopper.contact_name,
                 contact_phone=shopper.contact_phone, contact_email=shopper.contact_email,
                 payment_method="cash" if pay else "", payment_cents=money.to_cents(due) if pay else 0)
         first_visit = (vendor.pk, date) not in collected

@@ -24,24 +24,31 @@ def test_the_52_communes_load_with_their_population(communes):
     assert bavay.name == "Bavay" and 50.2 < bavay.town_hall_lat < 50.4
 
 
-def test_health_reports_database_and_broker(client, db, settings, redis_url):
+def test_health_says_only_ok_to_the_public_and_details_to_staff(client, admin_client, db, settings, redis_url):
     settings.CELERY_BROKER_URL = redis_url
     from marketplace.celery import app
 
     app.conf.broker_url = redis_url
-    response = client.get("/sante/")
-    body = response.json()
-    assert response.status_code == 200, body
+    # anyone: the status and nothing else
+    public = client.get("/sante/")
+    assert public.status_code == 200
+    assert public.json() == {"status": "ok"}
+    # staff: which database and broker answered
+    body = admin_client.get("/sante/").json()
+    assert body["status"] == "ok"
     assert body["database"]["ok"] and body["database"]["detail"].startswith("PostgreSQL")
     assert body["broker"]["ok"] and body["broker"]["detail"] == "redis"
 
 
-def test_health_is_503_when_broker_is_down(client, db, monkeypatch):
+def test_health_is_503_when_broker_is_down_and_the_error_is_for_staff_only(client, admin_client, db, monkeypatch):
     # Celery reads CELERY_BROKER_URL from the environment before its configuration
     monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")  # nothing listens on port 1
     response = client.get("/sante/")
     assert response.status_code == 503
-    assert response.json()["broker"]["ok"] is False
+    assert response.json() == {"status": "unavailable"}
+    staff = admin_client.get("/sante/")
+    assert staff.status_code == 503
+    assert staff.json()["broker"]["ok"] is False and "127.0.0.1:1" in staff.json()["broker"]["detail"]
 
 
 def test_a_task_round_trips_through_a_real_worker_on_redis(redis_url):

@@ -85,27 +85,60 @@ class SaleorKeys:
         return encoded.decode() + ".." + base64.urlsafe_b64encode(signature).rstrip(b"=").decode()
 
 
+#: What Saleor 3.23.28 answers ``{ app { id } }`` with a token it does not know (seen live).
+UNKNOWN_TOKEN_ANSWER = {
+    "errors": [{
+        "message": "To access this path, you need one of the following permissions: "
+                   "AUTHENTICATED_STAFF_USER, AUTHENTICATED_APP",
+        "locations": [{"line": 1, "column": 3}], "path": ["app"],
+        "extensions": {"exception": {"code": "PermissionDenied"}},
+    }],
+    "data": {"app": None},
+}
+
+
 class JwksServer:
-    """A real HTTP server on loopback answering ``/.well-known/jwks.json`` and counting hits."""
+    """A real HTTP server on loopback answering like a Saleor instance, counting what it gets.
+
+    ``GET /.well-known/jwks.json`` serves the keys; ``POST /graphql/`` answers the App's
+    ``{ app { id identifier isActive } }`` for the tokens in ``apps`` (else Saleor's own
+    permission error). ``bearers`` lists every token it was sent, in order.
+    """
 
     def __init__(self, keys: SaleorKeys) -> None:
         self.keys = keys
         self.hits = 0
+        self.apps: dict[str, dict] = {}
+        self.bearers: list[str] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - http.server API
-                if self.path != "/.well-known/jwks.json":
-                    self.send_response(404)
-                    self.end_headers()
-                    return
-                server.hits += 1
-                body = json.dumps(server.keys.jwks()).encode()
-                self.send_response(200)
+            def _send(self, status: int, data: dict) -> None:
+                body = json.dumps(data).encode()
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def do_GET(self):  # noqa: N802 - http.server API
+                if self.path != "/.well-known/jwks.json":
+                    self._send(404, {})
+                    return
+                server.hits += 1
+                self._send(200, server.keys.jwks())
+
+            def do_POST(self):  # noqa: N802 - http.server API
+                length = int(self.headers.get("Content-Length") or 0)
+                query = json.loads(self.rfile.read(length) or b"{}").get("query", "")
+                token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                server.bearers.append(token)
+                if self.path != "/graphql/" or "app" not in query:
+                    self._send(400, {"errors": [{"message": "unexpected request"}]})
+                elif token in server.apps:
+                    self._send(200, {"data": {"app": server.apps[token]}})
+                else:
+                    self._send(200, UNKNOWN_TOKEN_ANSWER)
 
             def log_message(self, *args):
                 pass
@@ -113,6 +146,12 @@ class JwksServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
+
+    def issue_token(self, token: str, app_id: str = "QXBwOjQy", identifier: str = "mormal.marketplace",
+                    active: bool = True) -> str:
+        """Make ``token`` a token Saleor knows, of App ``app_id``."""
+        self.apps[token] = {"id": app_id, "identifier": identifier, "isActive": active}
+        return token
 
     @property
     def api_url(self) -> str:
@@ -135,9 +174,15 @@ def saleor_keys() -> SaleorKeys:
 
 
 @pytest.fixture
-def jwks_server(saleor_keys) -> Iterator[JwksServer]:
+def jwks_server(saleor_keys, settings) -> Iterator[JwksServer]:
+    """The pretend Saleor, its exact API URL allowed to install the App."""
+    from marketplace.saleor.installation import forget_tokens
+
     server = JwksServer(saleor_keys)
+    settings.SALEOR_ALLOWED_API_URLS = [server.api_url]
+    forget_tokens()
     yield server
+    forget_tokens()
     server.close()
 
 
@@ -146,7 +191,8 @@ def installation(db, jwks_server):
     """Our App installed by the pretend Saleor (through the real register code path)."""
     from marketplace.saleor.installation import register
 
-    return register(jwks_server.api_url, jwks_server.domain, "app-token-secret-123")
+    token = jwks_server.issue_token("app-token-secret-123")
+    return register(jwks_server.api_url, jwks_server.domain, token)
 
 
 # ---------------------------------------------------------------------- a small marketplace

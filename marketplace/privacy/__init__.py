@@ -1,0 +1,1 @@
+"""Personal data: what is kept and for how long, a shopper's export and erasure (GDPR)."""
