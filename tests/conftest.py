@@ -14,8 +14,9 @@ import pytest
 
 # One Redis database for the whole run, chosen by marketplace.settings_test before Django and
 # Celery read their settings: Celery caches its producer pool and result backend, so switching
-# URLs inside tests would strand tasks.
-TEST_REDIS_URL = os.environ["TEST_REDIS_URL"]
+# URLs inside tests would strand tasks. pytest may load this file before pytest-django imports
+# the settings, so the choice is imported from there rather than read from the environment.
+from marketplace.settings_test import TEST_REDIS_URL
 
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
