@@ -269,7 +269,7 @@ PRIVACY_SIGN_IN_DAYS = int(os.environ.get("PRIVACY_SIGN_IN_DAYS", "30"))
 
 # Orders for a delivery day close at this local time the day before (HH:MM). The one cut-off of
 # the storefront, the short circuit's cycles, staff moves and the evening freeze: delivery/calendar.py.
-ORDER_CUTOFF = os.environ.get("ORDER_CUTOFF", "18:00")
+ORDER_CUTOFF = os.environ.get("ORDER_CUTOFF") or "18:00"  # the one default; delivery/calendar.py reads it
 
 # Road network: a GraphML or .osm/.pbf file; empty means the labelled straight-line model.
 ROAD_GRAPH_PATH = os.environ.get("ROAD_GRAPH_PATH", "")

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from common import money
 from delivery.routing.problem import Compartment, Load, Quantity, UnassignedReason
 
 
@@ -182,7 +183,7 @@ def _km(metres: int) -> str:
 
 
 def _euros(cents: int) -> str:
-    return f"{cents / 100:.2f} €".replace(".", ",")
+    return money.format_cents(cents)
 
 
 def _clock(seconds: int) -> str:

@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass, field
 
 from common import money
+from delivery import coldchain
 
-COMPARTMENT_LABELS = {"ambient": "Ambiant", "chilled": "Frais", "frozen": "Surgelé"}
+COMPARTMENT_LABELS = {c: coldchain.SHORT_LABELS[c] for c in coldchain.COMPARTMENTS}
 COMPARTMENT_MARKS = {"ambient": "", "chilled": "❄ FRAIS", "frozen": "❄❄ SURGELÉ"}
 PAYMENT_LABELS = {"cash": "Espèces", "cheque": "Chèque", "voucher": "Bon d'achat"}
 

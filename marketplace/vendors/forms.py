@@ -9,6 +9,9 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
+from marketplace.vendors.error_codes import VendorErrorCode as Code
+from marketplace.vendors.error_codes import error
+
 from .models import Product, ProductImage, ProductVariant, Vendor, VendorMembership
 from .models.vendor import WEEKDAYS_FR
 from .validators import validate_opening_hours
@@ -36,7 +39,7 @@ def parse_hours(text: str) -> list[list[str]]:
             continue
         match = _INTERVAL.match(part)
         if not match:
-            raise ValidationError("« %(part)s » : écrivez les horaires comme 09:00-12:00.", params={"part": part})
+            raise error(Code.HOURS_TEXT, part=part)
         h1, m1, h2, m2 = match.groups()
         intervals.append([f"{int(h1):02d}:{m1}", f"{int(h2):02d}:{m2}"])
     return intervals
@@ -120,7 +123,7 @@ class AcceptInvitationForm(forms.Form):
         """Both passwords must match."""
         p1, p2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
         if p1 and p2 and p1 != p2:
-            raise ValidationError("Les deux mots de passe ne sont pas identiques.", code="password_mismatch")
+            raise error(Code.PASSWORD_MISMATCH)
         return p2
 
 
@@ -181,5 +184,5 @@ class ImageForm(forms.ModelForm):
         """Require a file or a URL."""
         data = super().clean()
         if not data.get("image") and not data.get("url"):
-            raise ValidationError("Choisissez un fichier ou indiquez l'adresse web d'une photo.", code="no_image")
+            raise error(Code.NO_IMAGE)
         return data

@@ -9,6 +9,7 @@ from marketplace.saleor.errors import SaleorError, SaleorValidationError
 
 from .. import checkout as actions
 from .. import offers, session
+from ..error_codes import SALEOR_CHECKOUT_MESSAGES
 from ..errors import StorefrontError
 from ..models import ShopOrder
 
@@ -21,18 +22,11 @@ def _cart_or_redirect(request, saleor):
     return checkout
 
 
-REFUSALS = {
-    "INSUFFICIENT_STOCK": "Un article de votre panier n'est plus disponible en quantité suffisante : modifiez le panier.",
-    "DELIVERY_METHOD_NOT_APPLICABLE": "Ce mode de réception n'est pas possible pour ce panier (stock du point de retrait).",
-    "PRODUCT_UNAVAILABLE_FOR_PURCHASE": "Un article de votre panier n'est plus en vente : retirez-le du panier.",
-}
-
-
 def refusal_message(exc: SaleorValidationError) -> str:
     """A French sentence for Saleor's refusal, by its error code."""
     for code in sorted(exc.codes):
-        if code in REFUSALS:
-            return REFUSALS[code]
+        if code in SALEOR_CHECKOUT_MESSAGES:
+            return SALEOR_CHECKOUT_MESSAGES[code]
     return f"La boutique en ligne a refusé cette étape : {exc}"
 
 
