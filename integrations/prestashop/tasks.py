@@ -7,10 +7,12 @@ import logging
 
 from celery import shared_task
 
-from .errors import PrestaShopAuthError, PrestaShopError
+from .errors import LanguageNotFrench, LanguageUnknown, PrestaShopAuthError, PrestaShopError
 
 log = logging.getLogger(__name__)
-RETRY = {"autoretry_for": (PrestaShopError,), "dont_autoretry_for": (PrestaShopAuthError,),
+#: A refused key or an unknown French language is a setting to fix, not a hiccup: never retried.
+RETRY = {"autoretry_for": (PrestaShopError,),
+         "dont_autoretry_for": (PrestaShopAuthError, LanguageUnknown, LanguageNotFrench),
          "max_retries": 3, "retry_backoff": 60, "retry_jitter": True}
 
 

@@ -72,6 +72,7 @@ class Shop:
     corrupt: dict[str, set[int]] = field(default_factory=dict)
     bomb: bool = False
     disabled: bool = False  # PS_WEBSERVICE off: every answer is 503 code 22
+    refused: set[str] = field(default_factory=set)  # resources no key may read (401 code 26), e.g. languages
     latency_s: float = 0.0  # added to every answer, to stand for PHP time and a real network
     requests: list[tuple[str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -182,7 +183,7 @@ class Handler(BaseHTTPRequestHandler):
             self._error(401, 21, "No permission for this authentication key", realm)
         else:
             perms = shop.keys[key]
-            allowed = perms.get("*") or perms.get(resource)
+            allowed = None if resource in shop.refused else (perms.get("*") or perms.get(resource))
             if resource and allowed is None:
                 self._error(401, 26, f'Resource of type "{resource}" is not allowed with this authentication key')
             elif resource and self.command not in allowed:
