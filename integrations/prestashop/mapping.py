@@ -120,14 +120,16 @@ def french_text(value: Any, languages: Mapping[str, str]) -> str:
 def tax_rates_by_group(tax_rules: Iterable[dict], taxes: Iterable[dict], country_id: int | None) -> dict[int, Decimal]:
     """Rate (%) of each tax rules group for one country (France for this bridge).
 
-    A group with no rule for the country maps to no rate. Rules with a state or zip range
-    (``id_state`` not 0) are ignored: France has no state-level VAT.
+    A group with no rule for the country maps to no rate, and so does a tax without a rate:
+    an unknown rate stays unknown, never 0 %. Rules with a state or zip range (``id_state``
+    not 0) are ignored: France has no state-level VAT.
     """
-    rate_of = {}
+    rate_of: dict[int, Decimal] = {}
     for tax in taxes:
         tax_id = as_int(tax.get("id"), "tax id")
-        if text(tax.get("active", "1")) in ("1", "") and tax_id is not None:
-            rate_of[tax_id] = as_decimal(tax.get("rate"), f"rate of tax {tax_id}", Decimal(0))
+        rate = as_decimal(tax.get("rate"), f"rate of tax {tax_id}", None)
+        if text(tax.get("active", "1")) in ("1", "") and tax_id is not None and rate is not None:
+            rate_of[tax_id] = rate
     rates: dict[int, Decimal] = {}
     for rule in tax_rules:
         if country_id is not None and as_int(rule.get("id_country"), "tax rule country") != country_id:
@@ -235,7 +237,8 @@ def map_product(
 
     A product without a French name is mapped all the same, with ``name`` ``None`` and a
     :class:`~.catalogue.Review` saying so: it is imported unpublished, never shown in another
-    language.
+    language. So is a product whose French VAT rate is unknown (no tax rules group, or a group
+    without a French rule): ``tax_rate`` and ``incl_tax`` are ``None``, never a guess.
 
     Raises
     ------
@@ -254,7 +257,11 @@ def map_product(
     if base_price is None or base_price < 0:
         raise MappingError(f"price of product {ps_id} is {text(raw.get('price'))!r}; a price >= 0 is required")
     group = as_int(raw.get("id_tax_rules_group"), f"tax group of product {ps_id}", 0)
-    rate = ctx.tax_rates.get(group) if group else Decimal(0)
+    rate = ctx.tax_rates.get(group) if group else None
+    if rate is None:
+        review.append(Review.of(ReviewCode.TAX_RATE_UNKNOWN, detail=(
+            f"le groupe de règles de taxe n° {group} n'a pas de taux pour la France (ou la clé ne peut pas le lire)"
+            if group else "le produit n'a pas de groupe de règles de taxe sur PrestaShop")))
     stock_by_attr: dict[int, tuple[int | None, int | None]] = {}
     for row in stocks:
         attr = as_int(row.get("id_product_attribute"), f"stock row of product {ps_id}", 0) or 0

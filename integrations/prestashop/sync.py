@@ -188,15 +188,14 @@ def upsert_product(
     Raises
     ------
     ValueError
-        When the product cannot be sold here: no linked vendor, or no French VAT rate.
+        When the product has no linked vendor. A product with something to review (no French
+        name, no known VAT rate) is imported unpublished, its unknown prices left unset.
     SaleorError
         When Saleor refuses a write (the mapping keeps what was done, the hash is not saved).
     """
     vendor = vendors.get(product.vendor_ref)
     if vendor is None:
         raise ValueError(f"vendor {product.vendor_ref} is not linked to a marketplace vendor (add a VendorLink)")
-    if any(v.price.incl_tax is None for v in product.variants):
-        raise ValueError("no French VAT rate for the product's tax rules group; TTC price unknown")
     digest = product.content_hash()
     mapping, _ = IdMapping.objects.get_or_create(source=source, resource=IdMapping.Resource.PRODUCT, ps_id=str(product.ps_id))
     if mapping.saleor_id and mapping.content_hash == digest:
@@ -210,7 +209,7 @@ def upsert_product(
         name=name[:250], product_type_id=product_type_id, category_id=category_id, vendor_slug=vendor.slug,
         slug=slugify(f"{name[:60]}-ps{source.pk}-{product.ps_id}"), description=product.description,
         metadata={REF_METADATA_KEY: product.external_reference,
-                  VAT_METADATA_KEY: str(product.variants[0].price.tax_rate or "0")},
+                  VAT_METADATA_KEY: str(product.variants[0].price.tax_rate or "")},
         external_reference=product.external_reference, is_published=product.active and product.sellable,
     )
     outcome = "updated"
