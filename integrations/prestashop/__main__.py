@@ -6,6 +6,8 @@ Nothing is written unless the whole read succeeded. Exit status (:data:`EXIT`):
 - 0: done (skipped records and products to review are listed in the file and on stderr);
 - 2: the key was refused (the message names PrestaShop's code, or says there was none);
 - 3: the shop did not answer, or kept answering an HTTP error;
+- 4: what answered is not the PrestaShop Webservice (an empty body, an HTML page, a JSON scalar,
+  XML without the ``prestashop`` root), or its answer could not be parsed;
 - 5: the French language cannot be known (``languages`` not readable: give ``--language-id``),
   or the id given is another language;
 - 64: bad arguments.
@@ -21,11 +23,18 @@ import sys
 from pathlib import Path
 
 from .client import PrestaShopClient
-from .errors import LanguageNotFrench, LanguageUnknown, PrestaShopAuthError, PrestaShopError
+from .errors import (
+    LanguageNotFrench,
+    LanguageUnknown,
+    MalformedResponse,
+    NotPrestaShopAnswer,
+    PrestaShopAuthError,
+    PrestaShopError,
+)
 from .pull import pull_catalogue
 
 #: Exit status of each outcome (documented in the README).
-EXIT = {"done": 0, "key_refused": 2, "unreadable": 3, "language": 5, "usage": 64}
+EXIT = {"done": 0, "key_refused": 2, "unreadable": 3, "not_prestashop": 4, "language": 5, "usage": 64}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     except (LanguageUnknown, LanguageNotFrench) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT["language"]
+    except (NotPrestaShopAnswer, MalformedResponse) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT["not_prestashop"]
     except PrestaShopError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT["unreadable"]

@@ -137,7 +137,7 @@ class PrestaShopAuthError(PrestaShopError):
         message = self.errors[0].message if self.errors else ""
         where = f" at {self.url}" if self.url else ""
         if code is None:
-            said = f"; server said {message!r}" if message else ""
+            said = f" (the answer was {message})" if message else ""
             return (f"PrestaShop refused the Webservice key{where}: HTTP {self.status} without a PrestaShop error "
                     f"code{said}. Check the key in Paramètres avancés > Webservice, and that nothing in front "
                     f"of the shop asks for its own password.")

@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 from .catalogue import Catalogue, Product, Skipped, Vendor
 from .client import between, one_of
 from .errors import (
-    AUTH_CODES,
     LanguageNotFrench,
     LanguageUnknown,
     MalformedResponse,
@@ -59,18 +58,26 @@ def shop_url(client: PrestaShopPort) -> str:
 def optional_list(client: PrestaShopPort, resource: str, **kwargs: Any) -> list[dict[str, Any]]:
     """Read reference data that the bridge can do without; log and return ``[]`` if refused.
 
+    Only a refusal of this resource is survived (PrestaShop's 401 code 26, another 4xx with
+    PrestaShop's error body); what goes without it is then unknown, never guessed (no tax
+    rules: every rate unknown).
+
     Raises
     ------
     PrestaShopAuthError
-        If the key itself is refused (codes 16-21): nothing else would work either.
+        If the key itself is refused (codes 16-21, or a 401 without a PrestaShop code).
+    NotPrestaShopAnswer, MalformedResponse, PrestaShopTransportError
+        If the answer is not PrestaShop's or the shop does not answer: nothing read then is true.
     """
     try:
         return [r for _, r in _all_pages(client, resource, page_size=1000, **kwargs)]
     except PrestaShopAuthError as exc:
-        if exc.code in AUTH_CODES and exc.code != 26:
+        if exc.code != 26:
             raise
         log.warning("PrestaShop %s not readable with this key (%s); going on without it", resource, exc)
     except PrestaShopError as exc:
+        if type(exc) is not PrestaShopError or exc.status is None or not 400 <= exc.status < 500:
+            raise
         log.warning("PrestaShop %s could not be read (%s); going on without it", resource, exc)
     return []
 
