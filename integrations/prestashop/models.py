@@ -44,6 +44,10 @@ class PrestaShopSource(models.Model):
     active = models.BooleanField(default=True)
     ps_version = models.CharField(max_length=20, blank=True)
     last_date_upd = models.CharField(max_length=19, blank=True, help_text="Plus grand date_upd importé (heure boutique).")
+    orders_pulled_until = models.CharField(
+        max_length=19, blank=True,
+        help_text="Date de la dernière commande à livrer lue (heure boutique) : la relève suivante repart de là.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
