@@ -213,6 +213,8 @@ CELERY_BEAT_SCHEDULE["vendors-push-unsynced"] = {"task": "vendors.push_unsynced_
 # PrestaShop bridge: changed products, stock and sale decrements every 15 min; full re-read nightly.
 CELERY_BEAT_SCHEDULE["prestashop-sync"] = {"task": "prestashop.sync_all", "schedule": 900.0}
 CELERY_BEAT_SCHEDULE["prestashop-full-nightly"] = {"task": "prestashop.sync_all", "schedule": 86400.0, "kwargs": {"full": True}}
+# PrestaShop home orders in the 52 communes become van tasks on their commune's next open van day.
+CELERY_BEAT_SCHEDULE["prestashop-van-orders"] = {"task": "prestashop.pull_all_van_orders", "schedule": 900.0}
 # Delivery: once tomorrow's orders close (ORDER_CUTOFF), freeze its tasks and plan its rounds (once per day).
 # Operations: remind vendors of tomorrow's orders; refresh the indicators overnight.
 CELERY_BEAT_SCHEDULE["operations-remind-vendors"] = {"task": "operations.remind_vendors", "schedule": 3600.0}
