@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import formats
 
+from common import money
 from marketplace.territory.models import RelayPoint
 
 from . import calendar, coldchain
@@ -90,7 +91,7 @@ def _check_relay(relay: RelayPoint, date: dt.date, task: DeliveryTask) -> list[l
         if task.chilled_ml > free:
             raise ValidationError(
                 f"Le réfrigérateur de {relay.name} est plein le {_date_label(date)} : il reste "
-                f"{max(free, 0) / 1000:.1f} L, il en faut {task.chilled_ml / 1000:.1f} L.", code="relay_full")
+                f"{money.format_number(max(free, 0) / 1000, 1)} L, il en faut {money.format_number(task.chilled_ml / 1000, 1)} L.", code="relay_full")
     return windows
 
 

@@ -128,6 +128,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.core.context.platform",
             ],
+            # |eur, |euros, |nombre: French numbers in every template without {% load %}
+            "builtins": ["marketplace.core.templatetags.french"],
         },
     },
 ]
