@@ -1,4 +1,4 @@
-"""French number filters, available in every template (``builtins`` in settings).
+"""French number and name filters, available in every template (``builtins`` in settings).
 
 ``{{ price|eur }}`` -> ``10 147,52 €``; ``{{ total_cents|euros }}`` -> ``3,50 €``;
 ``{{ km|nombre }}`` -> ``1 204``; ``{{ km_per_delivery|nombre:1 }}`` -> ``3,4``. All go
@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import template
 
 from common import money
+from common.names import de
 
 register = template.Library()
 
@@ -49,3 +50,9 @@ def nombre(value, decimals: int = 0) -> str:
         return money.format_number(value, int(decimals))
     except ValueError:
         return ""
+
+
+@register.filter(name="de")
+def de_filter(name) -> str:
+    """``{{ commune.name|de }}`` -> ``du Quesnoy``, ``d'Englefontaine`` (see :func:`common.names.de`)."""
+    return de(str(name)) if not _blank(name) else ""
