@@ -80,8 +80,8 @@ MESSAGES: dict[DeliveryErrorCode, str] = {
     DeliveryErrorCode.RELAY_INACTIVE: "Le point relais {relay} n'est plus actif.",
     DeliveryErrorCode.RELAY_CLOSED: "Le point relais {relay} est fermé le {date}.",
     DeliveryErrorCode.RELAY_FROZEN: "« {name} » contient des surgelés : un point relais n'a pas de congélateur.",
-    DeliveryErrorCode.RELAY_FULL: ("Le réfrigérateur de {relay} est plein le {date} : il reste {free_l:.1f} L, "
-                                   "il en faut {needed_l:.1f} L."),
+    DeliveryErrorCode.RELAY_FULL: ("Le réfrigérateur de {relay} est plein le {date} : il reste {free_l} L, "
+                                   "il en faut {needed_l} L."),
     DeliveryErrorCode.NOT_FAILED: "« {name} » n'est pas une livraison en échec.",
     DeliveryErrorCode.BAD_CHOICE: "Suite inconnue {choice!r} pour une livraison en échec.",
     DeliveryErrorCode.RESOLVED: "« {name} » a déjà une suite : {resolution}.",

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import formats
 
+from common import money
 from marketplace.territory.models import RelayPoint
 
 from . import calendar, coldchain
@@ -86,8 +87,8 @@ def _check_relay(relay: RelayPoint, date: dt.date, task: DeliveryTask) -> list[l
     if task.chilled_ml:
         free = relay.fridge_capacity_l * 1000 - relay_fridge_used_ml(relay, date, exclude_task_ids=(task.pk,))
         if task.chilled_ml > free:
-            raise error(Code.RELAY_FULL, relay=relay.name, date=_date_label(date), free_l=max(free, 0) / 1000,
-                        needed_l=task.chilled_ml / 1000)
+            raise error(Code.RELAY_FULL, relay=relay.name, date=_date_label(date), free_l=money.format_number(max(free, 0) / 1000, 1),
+                        needed_l=money.format_number(task.chilled_ml / 1000, 1))
     return windows
 
 

@@ -179,7 +179,7 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
 
 
 def _km(metres: int) -> str:
-    return f"{metres / 1000:.1f} km".replace(".", ",")
+    return f"{money.format_number(metres / 1000, 1)} km"
 
 
 def _euros(cents: int) -> str:

@@ -122,7 +122,7 @@ def duration(seconds: int) -> str:
 
 def km(metres: int) -> str:
     """Format metres as kilometres with a French decimal comma (``42,3 km``)."""
-    return f"{metres / 1000:.1f} km".replace(".", ",")
+    return f"{money.format_number(metres / 1000, 1)} km"
 
 
 def euros(cents: int) -> str:
@@ -132,7 +132,7 @@ def euros(cents: int) -> str:
 
 def kg(grams: int) -> str:
     """Format grams as ``1,2 kg``."""
-    return f"{grams / 1000:.1f} kg".replace(".", ",")
+    return f"{money.format_number(grams / 1000, 1)} kg"
 
 
 def geo_link(lon: float, lat: float) -> str:

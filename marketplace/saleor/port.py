@@ -88,6 +88,9 @@ class SetupPort(Protocol):
     def unpaid_orders_fulfillable(self) -> bool:
         """Whether Saleor lets vendors fulfil orders that are only authorised (pay on delivery)."""
 
+    def checkout_line_limit(self) -> int | None:
+        """Saleor's shop-wide most of one variant per checkout line (50 unless changed)."""
+
 
 @runtime_checkable
 class WarehousePort(Protocol):

@@ -47,14 +47,6 @@ MESSAGES: dict[StorefrontErrorCode, str] = {
     StorefrontErrorCode.NO_CONSENT: "Le consentement de la personne doit être enregistré.",
 }
 
-#: Saleor's own ``CheckoutErrorCode`` values the shopper may meet at checkout, in French.
-SALEOR_CHECKOUT_MESSAGES: dict[str, str] = {
-    "INSUFFICIENT_STOCK": "Un article de votre panier n'est plus disponible en quantité suffisante : modifiez le panier.",
-    "DELIVERY_METHOD_NOT_APPLICABLE": "Ce mode de réception n'est pas possible pour ce panier (stock du point de retrait).",
-    "PRODUCT_UNAVAILABLE_FOR_PURCHASE": "Un article de votre panier n'est plus en vente : retirez-le du panier.",
-}
-
-
 def message(code: StorefrontErrorCode, **params: object) -> str:
     """The French sentence for ``code`` with its named values filled in.
 

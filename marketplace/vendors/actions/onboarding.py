@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from common.names import de
 from marketplace.saleor.errors import SaleorError
 from marketplace.vendors.error_codes import VendorErrorCode as Code
 from marketplace.vendors.error_codes import error
@@ -87,7 +88,7 @@ def invite(vendor: Vendor, email: str, invited_by=None, role: str = VendorMember
     link = settings.APP_PUBLIC_URL.rstrip("/") + invitation_path(token)
     context = {"vendor": vendor, "link": link, "expires_at": invitation.expires_at}
     send_mail(
-        subject=f"Invitation : espace vendeur de {vendor.name}",
+        subject=f"Invitation : espace vendeur {de(vendor.name)}",
         message=render_to_string("vendors/email/invitation.txt", context),
         from_email=None,
         recipient_list=[email],
