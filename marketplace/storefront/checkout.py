@@ -176,6 +176,9 @@ def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor:
         reservations.release(checkout.id)
         vendor = Vendor.objects.get(slug=choice.vendor_slug)
         saleor.checkout.set_delivery_method(checkout.id, vendor.saleor_warehouse_id)
+    elif not facts.van_may_carry:
+        raise StorefrontError(f"La camionnette ne peut pas encore transporter ce panier ({facts.not_for_the_van_text()}) : "
+                              "choisissez le retrait en boutique.", code=errors.VAN_FACTS_MISSING)
     elif choice.mode == "relay":
         if not facts.may_wait_at_a_relay:
             raise StorefrontError("Les surgelés ne peuvent pas attendre en point relais.", code=errors.RELAY_FROZEN)

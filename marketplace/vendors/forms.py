@@ -142,7 +142,7 @@ class VariantForm(forms.ModelForm):
         """Django options."""
 
         model = ProductVariant
-        fields = ["name", "sku", "price", "unit_quantity", "stock", "weight_kg"]
+        fields = ["name", "sku", "price", "unit_quantity", "stock", "weight_kg", "volume_ml"]
         help_texts = {
             "sku": "Laissez vide pour une référence automatique.",
             "unit_quantity": "Ex. 0,25 pour 250 g si le prix est au kg.",
@@ -151,6 +151,7 @@ class VariantForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sku"].required = False
+        self.fields["price"].required = True  # only an import may leave it unknown
 
     def validate_unique(self):
         """Report a taken SKU without saying which vendor uses it."""
