@@ -126,3 +126,9 @@ def test_the_sync_fails_with_a_french_message_on_an_html_page(source, server):
 def test_a_good_shop_still_exits_0(server, tmp_path):
     status, out = pull(server.url, tmp_path)
     assert status == 0 and json.loads(out.read_text())["totals"]["products"] == 5
+
+
+def test_a_url_that_is_not_http_exits_64_before_any_request(tmp_path, capsys):
+    status, out = pull("ftp://shop.example/", tmp_path)
+    assert status == EXIT["usage"] == 64
+    assert "is not an absolute http(s) URL" in capsys.readouterr().err and not out.exists()
