@@ -19,6 +19,36 @@ log = logging.getLogger(__name__)
 FIRST_PULL_DAYS = 7
 
 
+def check_source(source: PrestaShopSource, client=None) -> tuple[str | None, int | None, str]:
+    """The connection check: a real Webservice root, an accepted key, and the French language.
+
+    Returns
+    -------
+    tuple
+        The PrestaShop version, the French language id (``None`` if the shop has none) and how
+        it was found (``"iso_code"`` or ``"given"``).
+
+    Raises
+    ------
+    PrestaShopError
+        :class:`~.errors.NotPrestaShopAnswer` when the URL is not a Webservice root,
+        :class:`~.errors.PrestaShopAuthError` for a refused key,
+        :class:`~.errors.LanguageUnknown` when ``languages`` is not readable and the source has no
+        French language id.
+    """
+    from .pull import read_languages
+
+    own = client is None
+    client = client or client_for(source)
+    try:
+        version = client.probe()
+        languages = read_languages(client, french_id=source.french_language_id)
+    finally:
+        if own:
+            client.close()
+    return version, languages.french_id, languages.found_from
+
+
 def task_specs(source: PrestaShopSource, request: DeliveryRequest) -> list:
     """The delivery tasks for one order: per vendor, a collect at the shop paired with the home drop.
 
