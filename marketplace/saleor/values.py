@@ -190,6 +190,9 @@ class Variant:
     stocks: tuple[StockLevel, ...]
     quantity_available: int
     metadata: Mapping[str, str]
+    #: Saleor's ``quantityLimitPerCustomer``: the most of this variant one checkout line may
+    #: hold (None: the shop-wide ``limitQuantityPerCheckout`` applies).
+    quantity_limit: int | None = None
 
 
 @dataclass(frozen=True)

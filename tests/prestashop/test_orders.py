@@ -13,7 +13,7 @@ def test_only_paid_home_deliveries_inside_the_52_communes_are_kept(server):
     with PrestaShopClient(server.url, KEY) as client:
         requests, skipped = pull_delivery_requests(client, since="2026-11-01 00:00:00")
     # then the van gets the two in the area, with what the driver needs
-    assert [(r.ps_order_id, r.insee, r.city) for r in requests] == [(1, "59053", "Bavay"), (2, "59481", "Quesnoy")]
+    assert [(r.ps_order_id, r.insee, r.city) for r in requests] == [(1, "59053", "Bavay"), (2, "59481", "Le Quesnoy")]
     bavay = requests[0]
     assert bavay.recipient == "Jeanne Dupont" and bavay.phone == "03 27 00 00 01" and bavay.note == "Sonner fort"
     assert [(line.name, line.quantity) for line in bavay.lines] == [("Pain de campagne", 2), ("Maroilles AOP - 250 g", 1)]

@@ -505,7 +505,7 @@ def test_live_storefront_orders_reach_the_van_through_saleors_webhooks(
     tag = uuid.uuid4().hex[:6]
     everyday = {str(d): [["08:00", "12:30"], ["14:00", "19:00"]] for d in range(1, 8)}
     cheese_shop = make_vendor(f"fromagerie-{tag}", "Maroilles", "39876543", opening_hours=everyday)
-    bakery = make_vendor(f"boulangerie-{tag}", "Quesnoy", "41234567", opening_hours=everyday)
+    bakery = make_vendor(f"boulangerie-{tag}", "Le Quesnoy", "41234567", opening_hours=everyday)
     cheese = make_product(
         cheese_shop, f"Maroilles {tag}", variants=(("750 g", "12.50", "0.75", 20),)
     )

@@ -44,6 +44,7 @@ QUERIES = {
     "productType": ch.q_product_type,
     "order": od.q_order,
     "orders": od.q_orders,
+    "shop": ch.q_shop,
 }
 
 MUTATIONS = {

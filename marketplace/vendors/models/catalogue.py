@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from common import money
+from delivery import coldchain
 
 from .vendor import Vendor
 
@@ -34,10 +35,10 @@ class Product(models.Model):
     class Temperature(models.TextChoices):
         """Cold-chain class (:mod:`delivery.coldchain`); ``unknown`` until someone states it."""
 
-        AMBIENT = "ambient", "Ambiant"
-        CHILLED = "chilled", "Frais (0–4 °C)"
-        FROZEN = "frozen", "Surgelé (−18 °C)"
-        UNKNOWN = "unknown", "Conservation à préciser"
+        AMBIENT = coldchain.AMBIENT, coldchain.LABELS[coldchain.AMBIENT]
+        CHILLED = coldchain.CHILLED, coldchain.LABELS[coldchain.CHILLED]
+        FROZEN = coldchain.FROZEN, coldchain.LABELS[coldchain.FROZEN]
+        UNKNOWN = coldchain.UNKNOWN, coldchain.LABELS[coldchain.UNKNOWN]
 
     class Origin(models.TextChoices):
         """Where it is made."""
@@ -95,8 +96,6 @@ class Product(models.Model):
 
         The rule is the cold chain's (:func:`delivery.coldchain.missing_for_delivery`).
         """
-        from delivery import coldchain
-
         weights = [v.weight_kg for v in self.variants.all()]
         missing = coldchain.missing_for_delivery(self.temperature, self.unit, weights,
                                                  weight_required=self.weight_must_be_stated)
