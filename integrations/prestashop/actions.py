@@ -19,14 +19,50 @@ log = logging.getLogger(__name__)
 FIRST_PULL_DAYS = 7
 
 
+def check_source(source: PrestaShopSource, client=None) -> tuple[str | None, int | None, str]:
+    """The connection check: a real Webservice root, an accepted key, and the French language.
+
+    Returns
+    -------
+    tuple
+        The PrestaShop version, the French language id (``None`` if the shop has none) and how
+        it was found (``"iso_code"`` or ``"given"``).
+
+    Raises
+    ------
+    PrestaShopError
+        :class:`~.errors.NotPrestaShopAnswer` when the URL is not a Webservice root,
+        :class:`~.errors.PrestaShopAuthError` for a refused key,
+        :class:`~.errors.LanguageUnknown` when ``languages`` is not readable and the source has no
+        French language id.
+    """
+    from .pull import read_languages
+
+    own = client is None
+    client = client or client_for(source)
+    try:
+        version = client.probe()
+        languages = read_languages(client, french_id=source.french_language_id)
+    finally:
+        if own:
+            client.close()
+    return version, languages.french_id, languages.found_from
+
+
 def task_specs(source: PrestaShopSource, request: DeliveryRequest) -> list:
     """The delivery tasks for one order: per vendor, a collect at the shop paired with the home drop.
 
     Lines whose product has no known vendor are delivered from a single home task (the
-    merchant brings the parcel to the depot), so nothing ordered is left out.
+    merchant brings the parcel to the depot), so nothing ordered is left out. What each share
+    weighs, takes and how it keeps comes from the imported products' catalogue rows, the one
+    place the storefront's orders read too (:func:`marketplace.storefront.loads.line_facts`).
     """
     from delivery.actions import TaskSpec
+    from marketplace.storefront.loads import line_facts
 
+    variant_ids = {m.ps_id: m.saleor_id for m in IdMapping.objects.filter(
+        source=source, resource=IdMapping.Resource.VARIANT,
+        ps_id__in=[f"{line.ps_product_id}:{line.ps_combination_id}" for line in request.lines])}
     product_ids = [str(line.ps_product_id) for line in request.lines]
     vendor_by_product = {
         m.ps_id: m.extra.get("vendor") for m in IdMapping.objects.filter(
@@ -38,16 +74,26 @@ def task_specs(source: PrestaShopSource, request: DeliveryRequest) -> list:
     vendors = sorted({vendor_by_product.get(p) for p in product_ids}, key=lambda v: (v is None, v or 0))
     home = {"kind": "home", "name": request.recipient, "address": request.address, "lon": request.lon,
             "lat": request.lat, "phone": request.phone, "doorstep_notes": request.note[:255]}
+    def loads_of(vendor_id) -> dict[str, tuple[int, int]]:
+        lines = [line for line in request.lines if vendor_by_product.get(str(line.ps_product_id)) == vendor_id]
+        loads: dict[str, tuple[int, int]] = {}
+        for fact in line_facts(("", variant_ids.get(f"{ln.ps_product_id}:{ln.ps_combination_id}", ""), ln.quantity)
+                               for ln in lines):
+            grams, ml = loads.get(fact.temperature, (0, 0))
+            loads[fact.temperature] = (grams + fact.mass_g, ml + fact.volume_ml)
+        return loads
+
     specs = []
     for vendor_id in vendors:
         vendor = links.get(vendor_id)
+        loads = loads_of(vendor_id)
         if vendor is None:
-            specs.append(TaskSpec(source=f"{request.source}:home", **home))
+            specs.append(TaskSpec(source=f"{request.source}:home", loads=loads, **home))
             continue
         key = f"{request.source}:vendor:{vendor.pk}"
         specs.append(TaskSpec(kind="collect", source=f"{key}:collect", name=vendor.name, address=vendor.address,
-                              lon=vendor.lon, lat=vendor.lat, phone=vendor.phone, shipment_key=key))
-        specs.append(TaskSpec(source=f"{key}:home", shipment_key=key, **home))
+                              lon=vendor.lon, lat=vendor.lat, phone=vendor.phone, shipment_key=key, loads=loads))
+        specs.append(TaskSpec(source=f"{key}:home", shipment_key=key, loads=loads, **home))
     return specs
 
 

@@ -91,6 +91,9 @@ class Variant:
     quantity: int | None
     ps_stock_available_id: int | None
     is_default: bool
+    weight_kg: Decimal | None = None
+    volume_ml: int | None = None
+    unit_quantity: Decimal = Decimal(1)
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,9 @@ class Product:
 
     ``name`` is the French name, ``None`` when the shop has none (``names`` keeps every
     language read). ``review`` lists why the product must wait unpublished for a person.
+    ``temperature`` (a :mod:`delivery.coldchain` class, ``unknown`` when no feature states it),
+    ``unit`` and each variant's ``weight_kg``/``volume_ml`` come from PrestaShop's features;
+    ``to_fill`` lists what the vendor must state before it can be sold for delivery.
     """
 
     ps_id: int
@@ -114,6 +120,9 @@ class Product:
     date_upd: str
     variants: list[Variant]
     review: list[Review] = field(default_factory=list)
+    temperature: str = "unknown"
+    unit: str = "unit"
+    to_fill: list[str] = field(default_factory=list)
 
     @property
     def sellable(self) -> bool:

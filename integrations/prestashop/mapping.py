@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from common import money
+from delivery import coldchain
 
 from .catalogue import Category, Price, Product, Review, ReviewCode, Variant, Vendor
 
@@ -162,6 +163,65 @@ def map_category(raw: Mapping[str, Any], languages: Mapping[str, str]) -> Catego
                     parent_ps_id=parent or None)
 
 
+# ------------------------------------------------------------------------------------- goods
+
+#: What a feature's French name says it holds (folded words), and what its value means.
+FEATURE_KINDS = (
+    ("temperature", ("conservation", "temperature", "stockage")),
+    ("weight", ("poids", "masse")),
+    ("volume", ("contenance", "volume")),
+    ("unit", ("unite de vente", "vendu au", "vendu a", "unite")),
+)
+TEMPERATURE_WORDS = (
+    (coldchain.FROZEN, ("surgel", "congel", "-18")),
+    (coldchain.CHILLED, ("frais", "refriger", "0-4", "0 a 4", "froid", "4 c")),
+    (coldchain.AMBIENT, ("ambiant", "sec", "hors froid", "temperature ambiante")),
+)
+QUANTITY = re.compile(r"(\d+(?:[.,]\d+)?)\s*(kg|kilo|g|gr|l|litre|cl|ml)\b")
+TO_KG = {"kg": Decimal(1), "kilo": Decimal(1), "g": Decimal("0.001"), "gr": Decimal("0.001")}
+TO_ML = {"l": Decimal(1000), "litre": Decimal(1000), "cl": Decimal(10), "ml": Decimal(1)}
+
+
+def feature_kind(name: str) -> str | None:
+    """``"temperature"``, ``"weight"``, ``"volume"`` or ``"unit"`` for a feature's French name; else None."""
+    folded = _fold(name)
+    return next((kind for kind, words in FEATURE_KINDS if any(w in folded for w in words)), None)
+
+
+def temperature_of(value: str) -> str:
+    """The cold-chain class a feature value states (``"Frais (0-4 °C)"`` -> chilled), else ``unknown``."""
+    folded = _fold(value).replace("°", "").replace("–", "-")
+    return next((cls for cls, words in TEMPERATURE_WORDS if any(w in folded for w in words)), coldchain.UNKNOWN)
+
+
+def weight_kg_of(value: str) -> Decimal | None:
+    """Kilograms in ``"250 g"``, ``"1,5 kg"``; None when the text holds no mass."""
+    match = QUANTITY.search(_fold(value))
+    if not match or match.group(2) not in TO_KG:
+        return None
+    return (Decimal(match.group(1).replace(",", ".")) * TO_KG[match.group(2)]).normalize()
+
+
+def volume_ml_of(value: str) -> int | None:
+    """Millilitres in ``"75 cl"``, ``"1 l"``; None when the text holds no volume."""
+    match = QUANTITY.search(_fold(value))
+    if not match or match.group(2) not in TO_ML:
+        return None
+    return int(Decimal(match.group(1).replace(",", ".")) * TO_ML[match.group(2)])
+
+
+def unit_of(value: str) -> str | None:
+    """``"kg"``, ``"l"`` or ``"unit"`` for a unit text (PrestaShop's ``unity``, ``"€/kg"``, ``"le litre"``)."""
+    folded = _fold(value)
+    if re.search(r"\bkg\b|kilo", folded):
+        return "kg"
+    if re.search(r"\bl\b|litre", folded):
+        return "l"
+    if re.search(r"piece|unite|\bpc\b", folded):
+        return "unit"
+    return None
+
+
 # ----------------------------------------------------------------------------------- products
 
 
@@ -175,6 +235,8 @@ class ShopContext:
     tax_rates: dict[int, Decimal] = field(default_factory=dict)
     categories: dict[int, Category] = field(default_factory=dict)
     option_values: dict[int, tuple[str, str]] = field(default_factory=dict)
+    features: dict[int, str] = field(default_factory=dict)  # feature id -> French name
+    feature_values: dict[int, str] = field(default_factory=dict)  # feature value id -> French value
     vendor_mode: str = "manufacturer"
     default_shop_id: int = 1
 
@@ -268,6 +330,8 @@ def map_product(
         stock_by_attr[attr] = (as_int(row.get("id"), "stock_available id"),
                                as_int(row.get("quantity"), f"quantity of product {ps_id}/{attr}"))
     reference = text(raw.get("reference"))
+    goods = read_goods(raw, ctx, ps_id)
+    base_weight = as_decimal(raw.get("weight"), f"weight of product {ps_id}", Decimal(0)) or Decimal(0)
     variants = []
     default_comb = as_int(raw.get("id_default_combination") or raw.get("cache_default_attribute"), "default combination", 0)
     for comb in sorted(combinations, key=lambda c: as_int(c.get("id"), "combination id") or 0):
@@ -275,13 +339,16 @@ def map_product(
         if not comb_id:
             raise MappingError(f"a combination of product {ps_id} has no id")
         impact = as_decimal(comb.get("price"), f"price impact of combination {comb_id}", Decimal(0))
-        attributes = {}
+        attributes: dict[str, str] = {}
         for value in _associations(comb, "product_option_values"):
             value_id = as_int(value.get("id"), "option value id")
             if value_id in ctx.option_values:
                 group_name, value_name = ctx.option_values[value_id]
                 attributes[group_name] = value_name
         stock_id, quantity = stock_by_attr.get(comb_id, (None, None))
+        comb_weight = base_weight + (as_decimal(comb.get("weight"), f"weight of combination {comb_id}", Decimal(0))
+                                     or Decimal(0))
+        option_weight = next((weight_kg_of(v) for g, v in attributes.items() if feature_kind(g) == "weight"), None)
         variants.append(Variant(
             ps_combination_id=comb_id,
             external_reference=f"{ctx.source_key}:{ps_id}:{comb_id}",
@@ -293,6 +360,10 @@ def map_product(
             quantity=quantity,
             ps_stock_available_id=stock_id,
             is_default=text(comb.get("default_on")) == "1" or comb_id == default_comb,
+            weight_kg=(comb_weight.normalize() if comb_weight > 0 else option_weight or goods.weight_kg),
+            volume_ml=next((volume_ml_of(v) for g, v in attributes.items() if feature_kind(g) == "volume"), None)
+            or goods.volume_ml,
+            unit_quantity=goods.unit_quantity,
         ))
     if not variants:
         stock_id, quantity = stock_by_attr.get(0, (None, None))
@@ -300,6 +371,8 @@ def map_product(
             ps_combination_id=0, external_reference=f"{ctx.source_key}:{ps_id}:0", reference=reference,
             ean13=text(raw.get("ean13")), name=french_name or f"Produit {ps_id}", attributes={},
             price=_price(base_price, rate), quantity=quantity, ps_stock_available_id=stock_id, is_default=True,
+            weight_kg=base_weight.normalize() if base_weight > 0 else goods.weight_kg, volume_ml=goods.volume_ml,
+            unit_quantity=goods.unit_quantity,
         ))
     rewrite = french_text(raw.get("link_rewrite"), ctx.languages) or f"product-{ps_id}"
     images = [f"{ctx.shop_url}{image_id}-large_default/{rewrite}.jpg"
@@ -321,7 +394,49 @@ def map_product(
         date_upd=text(raw.get("date_upd")),
         variants=variants,
         review=review,
+        temperature=goods.temperature,
+        unit=goods.unit,
+        to_fill=goods_to_fill(goods.temperature, goods.unit, variants),
     )
+
+
+@dataclass(frozen=True)
+class _Goods:
+    temperature: str
+    unit: str
+    unit_quantity: Decimal
+    weight_kg: Decimal | None
+    volume_ml: int | None
+
+
+def read_goods(raw: Mapping[str, Any], ctx: ShopContext, ps_id: int) -> _Goods:
+    """Temperature class, price unit, weight and volume stated by a product's features (and ``unity``).
+
+    A PrestaShop price is for one item, so the unit is ``unit`` (a piece) unless ``unity`` or a
+    feature says kg or litre; then the item holds ``unit_price_ratio`` of them (price / unit price).
+    What no feature states stays unknown: the temperature is ``unknown``, the weight ``None``.
+    """
+    temperature, weight, volume, unit = coldchain.UNKNOWN, None, None, unit_of(text(raw.get("unity")))
+    for item in _associations(raw, "product_features"):
+        kind = feature_kind(ctx.features.get(as_int(item.get("id"), "feature id") or 0, ""))
+        value = ctx.feature_values.get(as_int(item.get("id_feature_value"), "feature value id") or 0, "")
+        if kind == "temperature" and temperature == coldchain.UNKNOWN:
+            temperature = temperature_of(value)
+        elif kind == "weight" and weight is None:
+            weight = weight_kg_of(value)
+        elif kind == "volume" and volume is None:
+            volume = volume_ml_of(value)
+        elif kind == "unit" and unit is None:
+            unit = unit_of(value)
+    unit = unit or "unit"
+    ratio = as_decimal(raw.get("unit_price_ratio"), f"unit price ratio of product {ps_id}", None)
+    per_item = ratio.quantize(Decimal("0.001")) if unit != "unit" and ratio and ratio > 0 else Decimal(1)
+    return _Goods(temperature, unit, per_item, weight, volume)
+
+
+def goods_to_fill(temperature: str, unit: str, variants: Iterable[Variant]) -> list[str]:
+    """What is missing before the product can be sold for delivery (the cold chain's one rule)."""
+    return coldchain.missing_for_delivery(temperature, unit, [v.weight_kg for v in variants])
 
 
 # ------------------------------------------------------------------------------------ shelves

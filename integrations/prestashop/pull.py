@@ -243,6 +243,14 @@ def read_reference(client: PrestaShopPort, *, vendor_mode: str = "manufacturer",
         if value_id:
             ctx.option_values[value_id] = (groups.get(text(value.get("id_attribute_group")), "Option"),
                                            french_text(value.get("name"), languages) or f"Valeur {value_id}")
+    for feature in optional_list(client, "product_features"):
+        feature_id = as_int(feature.get("id"), "feature id")
+        if feature_id:
+            ctx.features[feature_id] = french_text(feature.get("name"), languages)
+    for value in optional_list(client, "product_feature_values"):
+        value_id = as_int(value.get("id"), "feature value id")
+        if value_id:
+            ctx.feature_values[value_id] = french_text(value.get("value"), languages)
     kinds = [vendor_mode, "shop"] if vendor_mode != "shop" else ["shop"]
     resource = {"manufacturer": "manufacturers", "supplier": "suppliers", "shop": "shops"}
     for kind in kinds:

@@ -174,6 +174,8 @@ def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor:
         reservations.release(checkout.id)
         vendor = Vendor.objects.get(slug=choice.vendor_slug)
         saleor.checkout.set_delivery_method(checkout.id, vendor.saleor_warehouse_id)
+    elif not facts.van_may_carry:
+        raise StorefrontError(Code.VAN_FACTS_MISSING, goods=facts.not_for_the_van_text())
     elif choice.mode == "relay":
         if not facts.may_wait_at_a_relay:
             raise StorefrontError(Code.RELAY_FROZEN)

@@ -13,6 +13,7 @@ class StorefrontErrorCode(enum.StrEnum):
     BAD_QUANTITY = "bad_quantity"
     EMPTY_CART = "empty_cart"
     NO_DELIVERY = "no_delivery"
+    VAN_FACTS_MISSING = "van_facts_missing"
     DELIVERY_NOT_CHOSEN = "delivery_not_chosen"
     DAY_CLOSED = "day_closed"
     COLLECT_NOT_OFFERED = "collect_not_offered"
@@ -31,6 +32,8 @@ MESSAGES: dict[StorefrontErrorCode, str] = {
     StorefrontErrorCode.BAD_QUANTITY: "La quantité doit être au moins 1.",
     StorefrontErrorCode.EMPTY_CART: "Votre panier est vide.",
     StorefrontErrorCode.NO_DELIVERY: "Ce mode de livraison n'existe pas ou plus.",
+    StorefrontErrorCode.VAN_FACTS_MISSING: ("La camionnette ne peut pas encore transporter ce panier ({goods}) : "
+                                            "choisissez le retrait en boutique."),
     StorefrontErrorCode.DELIVERY_NOT_CHOSEN: "Choisissez d'abord comment recevoir votre commande.",
     StorefrontErrorCode.DAY_CLOSED: ("Les commandes pour le {date:%d/%m/%Y} sont closes depuis le "
                                      "{cutoff:%d/%m à %H:%M}. Choisissez un autre jour."),

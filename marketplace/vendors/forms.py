@@ -159,7 +159,7 @@ class VariantForm(forms.ModelForm):
         """Django options."""
 
         model = ProductVariant
-        fields = ["name", "sku", "price", "unit_quantity", "stock", "weight_kg"]
+        fields = ["name", "sku", "price", "unit_quantity", "stock", "weight_kg", "volume_ml"]
         field_classes = {"price": MoneyField, "unit_quantity": DecimalTextField, "weight_kg": DecimalTextField}
         help_texts = {
             "sku": "Laissez vide pour une référence automatique.",
@@ -169,6 +169,7 @@ class VariantForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sku"].required = False
+        self.fields["price"].required = True  # only an import may leave it unknown
 
     def clean(self):
         """Ask for confirmation of a price changed ×10 or more (either way)."""

@@ -126,3 +126,27 @@ def test_the_sync_fails_with_a_french_message_on_an_html_page(source, server):
 def test_a_good_shop_still_exits_0(server, tmp_path):
     status, out = pull(server.url, tmp_path)
     assert status == 0 and json.loads(out.read_text())["totals"]["products"] == 5
+
+
+def test_a_url_that_is_not_http_exits_64_before_any_request(tmp_path, capsys):
+    status, out = pull("ftp://shop.example/", tmp_path)
+    assert status == EXIT["usage"] == 64
+    assert "is not an absolute http(s) URL" in capsys.readouterr().err and not out.exists()
+
+
+def test_staff_check_the_connection_from_the_admin_in_french(admin_client, source, server):
+    from .double import ANSWERS
+
+    changelist = "/admin/prestashop/prestashopsource/"
+    action = {"action": "check_connection", "_selected_action": [source.pk]}
+    page = admin_client.post(changelist, action, follow=True).content.decode()
+    assert "connexion correcte, PrestaShop 8.1.2, français = langue n° 2 (lue dans la boutique)" in page
+    # an HTML page at the Webservice root is not a shop
+    server.shop.answers[""] = ANSWERS["HTML"]
+    page = admin_client.post(changelist, action, follow=True).content.decode()
+    assert "n&#x27;a pas donné une réponse du Webservice PrestaShop" in page and "connexion correcte" not in page
+    # a key that may not read languages: the way out is named
+    server.shop.answers.clear()
+    server.shop.refused.add("languages")
+    page = admin_client.post(changelist, action, follow=True).content.decode()
+    assert "Identifiant de la langue française" in page

@@ -156,3 +156,26 @@ def test_cash_collected_at_the_door_makes_the_saleor_order_fully_paid_once(two_v
     assert record.collected_at is not None
     order = saleor.orders.get(record.saleor_order_id)
     assert order.charge_status == "FULL"
+
+
+def test_goods_whose_facts_nobody_stated_are_not_sold_for_delivery(two_vendors, saleor, calendar_for, make_shopper,
+                                                                 make_product):
+    # given a cart with a product imported without its cold-chain class or weight (as from PrestaShop)
+    calendar_for("Jolimetz")
+    shopper = make_shopper("paul")
+    basket = make_product(two_vendors["bakery"], "Panier garni", category="epicerie", temperature="unknown",
+                          unit="unit", weight_must_be_stated=True, variants=(("panier", "30.00", "1", 3),))
+    cart = _cart(saleor, basket)
+    facts = checkout.cart_facts(saleor.checkout.get(cart.id))
+    # then the van may not carry it: click & collect only, and the shopper is told why
+    assert not facts.van_may_carry and offers.click_and_collect_options(facts)
+    slot = offers.home_options(shopper.commune)[0]
+    with pytest.raises(StorefrontError) as caught:
+        checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, slot.key, saleor)
+    assert caught.value.code == Code.VAN_FACTS_MISSING
+    assert "« Panier garni » : conservation (ambiant, frais ou surgelé), poids d'un article" in caught.value.message
+    # once the vendor states them, the van takes it
+    basket.temperature = "ambient"
+    basket.save()
+    basket.variants.update(weight_kg="2.500")
+    assert checkout.cart_facts(saleor.checkout.get(cart.id)).van_may_carry

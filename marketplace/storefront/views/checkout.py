@@ -49,8 +49,9 @@ def delivery(request):
     facts = actions.cart_facts(checkout)
     return render(request, "storefront/delivery.html", {
         "checkout": checkout, "person": person, "consent": consent,
-        "collect": offers.click_and_collect_options(facts), "relays": offers.relay_options(facts),
-        "homes": offers.home_options(person.commune), "facts": facts,
+        "collect": offers.click_and_collect_options(facts),
+        "relays": offers.relay_options(facts) if facts.van_may_carry else [],
+        "homes": offers.home_options(person.commune) if facts.van_may_carry else [], "facts": facts,
         "chosen": checkout.metadata.get("mormal.delivery", ""),
     })
 

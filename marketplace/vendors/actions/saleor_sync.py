@@ -39,6 +39,8 @@ LOCAL_ID_KEY = "mormal.local_id"
 TEMPERATURE_KEY = "mormal.temperature"
 ORIGIN_KEY = "mormal.origin"
 COMMUNE_KEY = "mormal.commune_insee"
+#: Where a product is kept up to date outside (``prestashop:<host>:<id>``), when it is.
+SOURCE_KEY = "mormal.source"
 
 
 def vendor_warehouse_input(vendor: Vendor) -> port.WarehouseInput:
@@ -105,7 +107,8 @@ def product_input(product: Product, product_type_id: str, category_id: str) -> p
         attributes={"temperature": product.temperature, "origin": product.origin, "unit": product.unit},
         metadata={VAT_RATE_KEY: product.vat_rate, UNIT_KEY: product.unit, LOCAL_ID_KEY: str(product.pk),
                   TEMPERATURE_KEY: product.temperature, ORIGIN_KEY: product.origin,
-                  COMMUNE_KEY: product.vendor.commune.insee},
+                  COMMUNE_KEY: product.vendor.commune.insee,
+                  **({SOURCE_KEY: product.source_ref} if product.source_ref else {})},
         external_reference=f"product:{product.pk}",
         is_published=product.published,
     )
