@@ -210,7 +210,7 @@ def record_event(shift: Shift, spec: EventSpec) -> tuple[StopEvent, bool]:
             return event, False
         if proof is not None:
             event.proof.save(proof.name, proof, save=True)
-        latest = task.events.order_by("-occurred_at", "-received_at").first()
+        latest = task.events.filter(undo__isnull=True).order_by("-occurred_at", "-received_at").first()  # undone taps do not count
         if latest.pk == event.pk:
             task.status = spec.kind
             task.fail_reason = event.reason

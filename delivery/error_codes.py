@@ -34,6 +34,12 @@ class DeliveryErrorCode(enum.StrEnum):
     BAD_REASON = "bad_reason"
     BAD_TASK = "bad_task"
     BAD_PROOF = "bad_proof"
+    PLAN_SUPERSEDED = "plan_superseded"
+    # the driver's "Annuler" (delivery.undo)
+    UNDO_UNKNOWN = "undo_unknown"
+    UNDO_TOO_LATE = "undo_too_late"
+    UNDO_SUPERSEDED = "undo_superseded"
+    UNDO_RESOLVED = "undo_resolved"
     # a staff move
     PAST_DATE = "past_date"
     NO_VAN = "no_van"
@@ -70,6 +76,13 @@ MESSAGES: dict[DeliveryErrorCode, str] = {
     DeliveryErrorCode.BAD_REASON: "Motif d'échec inconnu {reason!r}.",
     DeliveryErrorCode.BAD_TASK: "Ce n'est pas un arrêt de cette tournée.",
     DeliveryErrorCode.BAD_PROOF: "La preuve n'est pas lisible ({why}).",
+    DeliveryErrorCode.PLAN_SUPERSEDED: ("La liste a changé à {at} (nouveau plan) : rechargez la page, puis refaites "
+                                        "ce geste."),
+    DeliveryErrorCode.UNDO_UNKNOWN: "Rien à annuler : ce geste n'a pas été reçu pour cette tournée.",
+    DeliveryErrorCode.UNDO_TOO_LATE: ("Trop tard pour annuler (plus de {minutes} minutes après le geste) : "
+                                      "appelez l'équipe pour corriger."),
+    DeliveryErrorCode.UNDO_SUPERSEDED: "Un geste plus récent est déjà enregistré pour cet arrêt : annulez d'abord celui-là.",
+    DeliveryErrorCode.UNDO_RESOLVED: "L'équipe a déjà choisi la suite de cet échec : appelez-la pour corriger.",
     DeliveryErrorCode.PAST_DATE: "Le {date} est déjà passé : choisissez aujourd'hui ou une date à venir.",
     DeliveryErrorCode.NO_VAN: "La camionnette ne roule pas le {date} ({why}) : choisissez par exemple le {next}.",
     DeliveryErrorCode.NOT_PLANNED: "« {name} » est déjà {status} : elle ne peut plus être déplacée.",

@@ -22,6 +22,7 @@ from .error_codes import error
 from .models import COMPARTMENTS, DeliveryDay, DeliveryTask, Notification
 from .notify import Message, get_notifier
 from .routing.straightline import great_circle_m
+from .selectors import stop_label
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ def on_failed(task: DeliveryTask) -> None:
     notify_contact(task)
     from .tasks import schedule_replan  # noqa: PLC0415 - tasks imports planning, which imports this app
 
-    schedule_replan(task.day_id, reason=f"échec arrêt {task.pk}")
+    schedule_replan(task.day_id, reason=f"échec {stop_label(task)}"[:120])
 
 
 def nearest_open_relay(task: DeliveryTask, after_s: int) -> tuple[RelayPoint, list[list[int]]] | None:

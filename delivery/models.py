@@ -306,6 +306,20 @@ class StopEvent(models.Model):
         ordering = ["occurred_at"]
 
 
+class StopUndo(models.Model):
+    """The driver's "Annuler" of a mistaken tap (:mod:`delivery.undo`), accepted within ``UNDO_WINDOW``.
+
+    ``uuid`` comes from the phone so a replay counts once; ``told`` names whom a correction was
+    sent to when the undone failure had already been announced to the customer's contact.
+    """
+
+    uuid = models.UUIDField(unique=True)
+    event = models.OneToOneField(StopEvent, on_delete=models.CASCADE, related_name="undo")
+    occurred_at = models.DateTimeField(help_text="Time on the phone when the driver tapped Annuler.")
+    received_at = models.DateTimeField(auto_now_add=True)
+    told = models.CharField(max_length=200, blank=True)
+
+
 class Notification(models.Model):
     """A message sent to a customer's contact (failed delivery), kept for the staff's record."""
 

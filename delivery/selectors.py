@@ -23,6 +23,25 @@ def current_round(shift: Shift) -> Round | None:
             .select_related("shift__van__depot", "shift__day", "plan").first())
 
 
+def stop_numbers(shift: Shift) -> dict[int, int]:
+    """``{task_id: stop number}`` of the shift's round in the current plan (the numbers the driver sees)."""
+    rnd = current_round(shift)
+    return dict(rnd.stops.values_list("task_id", "sequence")) if rnd else {}
+
+
+def stop_label(task: DeliveryTask) -> str:
+    """How the driver and staff name ``task`` in messages: ``"arrêt 5 (Camionnette 1)"``.
+
+    The number is the task's place in its round of the day's current plan; a task in no round
+    (unassigned, follow-up) is named by its recipient instead.
+    """
+    stop = (task.round_stops.filter(round__plan__is_current=True).select_related("round__shift__van")
+            .order_by("round__plan__created_at").first())
+    if stop is None:
+        return f"arrêt non planifié ({task.name})"
+    return f"arrêt {stop.sequence} ({stop.round.shift.van.name})"
+
+
 def _goods(task: DeliveryTask, collected_on_board: set[str]) -> tuple[GoodsLine, ...]:
     """Goods lines of a task, one per compartment holding something."""
     action = "collect" if task.is_collect else "deliver"

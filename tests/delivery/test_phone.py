@@ -85,8 +85,9 @@ def test_a_queued_update_replayed_twice_counts_once(client, phone_url, current_r
     first = post_events(client, phone_url, queued).json()
     replay = post_events(client, phone_url, queued).json()
 
-    assert first == {"accepted": [queued["uuid"]], "duplicates": [], "rejected": []}
-    assert replay == {"accepted": [], "duplicates": [queued["uuid"]], "rejected": []}
+    assert first == {"accepted": [queued["uuid"]], "duplicates": [], "rejected": [], "plan": current_round.plan_id,
+                     "plan_at": first["plan_at"]}
+    assert replay == {**first, "accepted": [], "duplicates": [queued["uuid"]]}
     assert StopEvent.objects.filter(task=task).count() == 1
     task.refresh_from_db()
     assert task.status == "delivered" and task.proof.name.endswith(".png")
