@@ -42,8 +42,8 @@ class UndoSpec:
 
 
 def undo_deadline(event: StopEvent) -> dt.datetime:
-    """Until when (server time) the tap ``event`` may be taken back."""
-    return min(event.received_at, event.occurred_at) + UNDO_WINDOW
+    """Until when, on the server's clock, the tap ``event`` may be taken back."""
+    return event.received_at + UNDO_WINDOW
 
 
 def _parse_uuid(value: str) -> uuidlib.UUID:

@@ -105,3 +105,33 @@ def test_a_tap_never_moves_the_list_and_annuler_takes_it_back(phone, live_server
     assert same(phone.evaluate(TOPS), before)
     assert "Recharger la liste" in phone.locator("#plan-notice").inner_text()
     assert item(phone, stops[4]).locator("button[data-action=delivered]").is_disabled()
+
+
+@pytest.mark.browser
+def test_staff_copy_a_drivers_link_in_one_tap_and_both_pages_pass_axe(live_server, current_round, django_user_model,
+                                                                       monkeypatch, shots):
+    from django.test import Client
+
+    from tests.browser import serious_violations
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    login = Client()
+    login.force_login(django_user_model.objects.create(username="equipe", is_staff=True))
+    with chromium_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True) as page:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+        page.context.add_cookies([{"name": "sessionid", "value": login.cookies["sessionid"].value,
+                                   "url": live_server.url}])
+        page.goto(f"{live_server.url}/livraison/jour/{current_round.plan.day_id}/")
+        # when staff tap "Copier le lien"
+        page.get_by_role("button", name="Copier le lien").tap()
+        page.wait_for_function("document.querySelector('[data-copy-status]').textContent.includes('Lien copié')")
+        page.screenshot(path=str(shots / "6-equipe-lien-copie.png"))
+        # then the clipboard holds the driver's signed link, the one the page shows
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.startswith(f"{live_server.url}/livraison/tel/")
+        assert copied == page.locator(".phone-link-field").input_value()
+        assert serious_violations(page) == []
+        # and that link opens the van's round on the phone
+        page.goto(copied)
+        assert page.locator("h1").inner_text().startswith(current_round.shift.van.name)
+        assert serious_violations(page) == []
