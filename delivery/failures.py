@@ -156,5 +156,5 @@ def resolve_failed(task: DeliveryTask, choice: str, staff_name: str, now_s: int)
     if choice == DeliveryTask.Resolution.RELAY_TODAY:
         from .tasks import schedule_replan  # noqa: PLC0415
 
-        schedule_replan(task.day_id, reason=f"dépôt en relais de l'arrêt {task.pk}")
+        schedule_replan(task.day_id, reason=f"dépôt en relais, {stop_label(task)}"[:120])
     return follow
