@@ -244,7 +244,8 @@
     if (!target || Number(li.dataset.undoUntil || 0) <= Date.now()) { return; }
     var queue = load(queueKey);
     var waiting = queue.some(function (q) { return q.uuid === target; });
-    if (waiting) {
+    var inFlight = syncing && queue.length && queue[0].uuid === target;  // its answer may still come back
+    if (waiting && !inFlight) {
       queue = queue.filter(function (q) { return q.uuid !== target; });
     } else {
       queue.push({ uuid: uuid4(), kind: "undo", undoes: target, task_id: Number(li.dataset.taskId),
