@@ -18,7 +18,7 @@ from marketplace.territory.models import RelayPoint
 
 from . import calendar, coldchain
 from .day_planning import relay_opening
-from .models import COMPARTMENTS, DeliveryDay, DeliveryTask, Notification
+from .models import COMPARTMENTS, DeliveryDay, DeliveryTask, Notification, RoundStop
 from .notify import Message, get_notifier
 from .routing.straightline import great_circle_m
 
@@ -52,12 +52,27 @@ def notify_contact(task: DeliveryTask) -> Notification | None:
     return Notification.objects.create(task=task, channel=channel, recipient=recipient, body=message.body, ok=ok)
 
 
+def carrying_shift_ids(task: DeliveryTask) -> list[int]:
+    """The shift(s) whose current round holds ``task``: the van that has its goods."""
+    return sorted(set(RoundStop.objects.filter(task=task, round__plan__is_current=True)
+                      .values_list("round__shift_id", flat=True)))
+
+
+def stop_label(task: DeliveryTask) -> str:
+    """« arrêt n° 4 (Jeanne Dupont) » as the driver and staff read it (the number in the current round)."""
+    stop = RoundStop.objects.filter(task=task, round__plan__is_current=True).first()
+    return f"arrêt n° {stop.sequence} ({task.name})" if stop else f"arrêt de {task.name}"
+
+
 def on_failed(task: DeliveryTask) -> None:
-    """Run steps 1 and 2 of the protocol after the driver reported ``task`` failed."""
+    """Run steps 1 and 2 of the protocol after the driver reported ``task`` failed.
+
+    Only the failed van's remaining stops are re-planned; the other vans keep their rounds.
+    """
     notify_contact(task)
     from .tasks import schedule_replan  # noqa: PLC0415 - tasks imports planning, which imports this app
 
-    schedule_replan(task.day_id, reason=f"échec arrêt {task.pk}")
+    schedule_replan(task.day_id, reason=f"échec {stop_label(task)}"[:120], only_shifts=carrying_shift_ids(task) or None)
 
 
 def nearest_open_relay(task: DeliveryTask, after_s: int) -> tuple[RelayPoint, list[list[int]]] | None:
@@ -155,5 +170,6 @@ def resolve_failed(task: DeliveryTask, choice: str, staff_name: str, now_s: int)
     if choice == DeliveryTask.Resolution.RELAY_TODAY:
         from .tasks import schedule_replan  # noqa: PLC0415
 
-        schedule_replan(task.day_id, reason=f"dépôt en relais de l'arrêt {task.pk}")
+        schedule_replan(task.day_id, reason=f"dépôt en relais, {stop_label(task)}"[:120],
+                        only_shifts=carrying_shift_ids(task) or None)
     return follow
