@@ -202,6 +202,9 @@ def record_event(shift: Shift, spec: EventSpec) -> tuple[StopEvent, bool]:
         if task is None:
             raise ValidationError(f"event {event_uuid}: task {spec.task_id} is not a stop of this round",
                                   code="bad_task")
+        if task.status == DeliveryTask.Status.CANCELLED:
+            raise ValidationError(f"« {task.name} » : commande annulée, arrêt retiré de la tournée (rien à livrer "
+                                  "ni à encaisser).", code="cancelled")
         event, created = StopEvent.objects.get_or_create(uuid=event_uuid, defaults={
             "shift": shift, "task": task, "kind": spec.kind, "reason": spec.reason if spec.kind == "failed" else "",
             "note": spec.note[:300], "occurred_at": spec.occurred_at, "lon": spec.lon, "lat": spec.lat,

@@ -130,6 +130,7 @@ class DeliveryTask(models.Model):
         HOME = "home", "Livraison à domicile"
         RELAY = "relay", "Dépôt en point relais"
         PICKUP_POINT = "pickup_point", "Point de retrait circuit court"
+        RETURN = "return", "Retour chez le commerçant"
 
     class Status(models.TextChoices):
         PLANNED = "planned", "Prévue"
@@ -153,6 +154,7 @@ class DeliveryTask(models.Model):
         NONE = "", "—"
         RELAY_TODAY = "relay_today", "Déposer au point relais ouvert le plus proche aujourd'hui"
         RETRY_NEXT = "retry_next", "Nouvel essai à la prochaine tournée"
+        CANCELLED = "cancelled", "Commande annulée : retour chez le commerçant"
 
     day = models.ForeignKey(DeliveryDay, on_delete=models.PROTECT, related_name="tasks")
     kind = models.CharField(max_length=20, choices=Kind.choices)

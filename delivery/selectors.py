@@ -46,8 +46,9 @@ def _window_served(windows: list, start_s: int) -> tuple[int, int]:
 
 
 def round_stops(rnd: Round) -> list:
-    """The round's stops in sequence with their tasks (one query)."""
-    return list(rnd.stops.select_related("task__relay_point").order_by("sequence"))
+    """The round's stops in sequence with their tasks (one query); cancelled orders' stops are left out."""
+    return list(rnd.stops.select_related("task__relay_point").exclude(task__status=DeliveryTask.Status.CANCELLED)
+                .order_by("sequence"))
 
 
 def sheet_for_round(rnd: Round, stop_url: Callable[[int | None], str] | None = None) -> RouteSheet:

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from ..actions import EventSpec, record_event
+from ..cancellation import removed_from_round
 from ..models import DeliveryTask
 from ..selectors import current_round, driver_stops
 from ..sheets.data import COMPARTMENT_LABELS, PAYMENT_LABELS, euros, geo_link, hm, osm_link
@@ -46,6 +47,7 @@ def phone_round(request, shift, signed: str):
         "shift": shift, "round": rnd, "stops": stops, "signed": signed,
         "reasons": DeliveryTask.FailReason.choices,
         "todo": sum(1 for s in stops if s["status"] == DeliveryTask.Status.PLANNED),
+        "removed": removed_from_round(shift),
     })
 
 
@@ -67,7 +69,8 @@ def phone_state(request, shift, signed: str):
     """Current status of every stop of the round (the phone refreshes from this after syncing)."""
     rnd = current_round(shift)
     stops = driver_stops(rnd) if rnd else []
-    return JsonResponse({"statuses": {str(s["task_id"]): s["status"] for s in stops}})
+    return JsonResponse({"statuses": {str(s["task_id"]): s["status"] for s in stops},
+                         "removed": removed_from_round(shift)})
 
 
 def _parse_event(raw: dict) -> EventSpec:

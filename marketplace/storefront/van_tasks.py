@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.utils import timezone
+
 from common import money
 from delivery import coldchain
 from delivery.actions import TaskSpec, get_or_create_day, upsert_tasks
+from delivery.cancellation import cancel_tasks
 from marketplace.saleor import port
 from marketplace.saleor.registry import ReceivedEvent
 from marketplace.territory.hours import opening_intervals
@@ -20,7 +23,7 @@ from marketplace.territory.models import RelayPoint, Shopper
 from marketplace.vendors.models import Vendor
 
 from .loads import line_facts, per_vendor
-from .models import Slot
+from .models import Reservation, ShopOrder, Slot
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +35,8 @@ META = "mormal."
 def is_ready_for_van(order: port.Order) -> bool:
     """A van order that is fully paid, or paid on delivery (authorised)."""
     meta = order.metadata
+    if order.status == "CANCELED":
+        return False
     if meta.get(META + "mode") not in {"home", "relay"}:
         return False
     if meta.get(META + "payment") in PAY_ON_DELIVERY:
@@ -111,3 +116,23 @@ def handle_order_event(event: ReceivedEvent) -> None:
         return
     count = plan_order(event.order)
     log.info("order %s: %d van tasks", event.order.number, count)
+
+
+def cancel_order(order_id: str) -> int:
+    """Take a cancelled order off the van: its tasks, its held slot or fridge room; return tasks cancelled.
+
+    Safe to call twice (ORDER_CANCELLED redelivered, or after a staff cancel).
+    """
+    done = cancel_tasks(f"order:{order_id}:", why="commande annulée")
+    Reservation.objects.filter(order_id=order_id).delete()  # the slot place and fridge room are free again
+    ShopOrder.objects.filter(saleor_order_id=order_id, cancelled_at__isnull=True).update(cancelled_at=timezone.now())
+    return len(done.cancelled)
+
+
+def handle_order_cancelled(event: ReceivedEvent) -> None:
+    """Webhook handler for ORDER_CANCELLED: nothing of the order stays in a van round."""
+    if event.order is None:
+        log.warning("order event %s without an order payload", event.event_id)
+        return
+    count = cancel_order(event.order.id)
+    log.info("order %s cancelled: %d van tasks cancelled", event.order.number, count)

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import formats, timezone
 
 from delivery.models import DeliveryTask
 from marketplace.vendors.models import Vendor, VendorOrder
@@ -27,7 +28,12 @@ def progress(record: ShopOrder) -> list[dict]:
     if record.mode == ShopOrder.Mode.COLLECT:
         steps.append({"label": f"Prête à retirer chez {names.get(record.collect_vendor_slug, '')}", "done": bool(steps) and all(s["done"] for s in steps)})
         return steps
-    tasks = list(DeliveryTask.objects.filter(source__startswith=f"order:{record.saleor_order_id}:"))
+    if record.cancelled_at is not None:
+        steps.append({"label": f"Commande annulée le {formats.date_format(timezone.localtime(record.cancelled_at), 'j F Y')} : "
+                               "elle ne sera pas livrée", "done": True})
+        return steps
+    tasks = list(DeliveryTask.objects.filter(source__startswith=f"order:{record.saleor_order_id}:")
+                 .exclude(status=DeliveryTask.Status.CANCELLED).exclude(kind=DeliveryTask.Kind.RETURN))
     collects = [t for t in tasks if t.kind == DeliveryTask.Kind.COLLECT]
     delivers = [t for t in tasks if t.kind != DeliveryTask.Kind.COLLECT]
     steps.append({"label": "Prévue dans une tournée de la camionnette", "done": bool(tasks)})
