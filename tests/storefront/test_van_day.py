@@ -169,3 +169,27 @@ def test_a_cancel_during_the_round_takes_the_stop_off_the_phone_and_sends_collec
         record_event(shift, EventSpec(str(uuid.uuid4()), cheese_home.pk, "delivered", timezone.now()))
     cheese_home.refresh_from_db()
     assert cheese_home.status == DeliveryTask.Status.CANCELLED
+
+
+def test_staff_cancel_goes_through_saleor_and_takes_the_order_off_the_van(
+        orders, saleor, client, django_user_model, django_capture_on_commit_callbacks, run_webhooks):
+    day = _planned(orders)
+    jeanne = orders["jeanne"]
+    staff = django_user_model.objects.create(username="equipe", is_staff=True)
+    client.force_login(staff)
+    url = reverse("storefront:order_cancel", kwargs={"pk": jeanne.pk})
+    assert url in client.get(reverse("storefront:order", kwargs={"pk": jeanne.pk})).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(url, follow=True).content.decode()
+
+    assert "annulée" in page and "Commande annulée" in page
+    assert saleor.orders.get(jeanne.saleor_order_id).status == "CANCELED"
+    assert {t.status for t in _tasks(jeanne)} == {DeliveryTask.Status.CANCELLED}
+    assert not {t.pk for t in _tasks(jeanne)} & set(_in_current_rounds(day))
+    jeanne.refresh_from_db()
+    assert jeanne.cancelled_at is not None
+    # a second press (or the late webhook) changes nothing and says it is done
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, follow=True)
+    assert again.status_code == 200 and "0 arrêt(s)" in again.content.decode()
