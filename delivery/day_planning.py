@@ -16,7 +16,7 @@ from delivery.routing.model import DeliveryModel
 from delivery.routing.problem import Compartment, Load, Quantity, StopKind, TimeWindow
 from marketplace.territory.hours import opening_intervals
 
-from . import coldchain
+from . import coldchain, doors
 from .models import (
     COMPARTMENTS,
     DeliveryDay,
@@ -96,6 +96,7 @@ class ModelBuilder:
         self.relays: dict[int, object] = {}
         self.tasks: dict[str, DeliveryTask] = {}
         self.shifts: dict[str, Shift] = {}
+        self.door_size: dict[int, int] = {}  # task id -> parcels at its door (one stop per door)
         for compartment, seconds in MAX_IN_VAN_S.items():
             self.model.set_max_in_van(compartment, seconds)
 
@@ -131,7 +132,7 @@ class ModelBuilder:
             windows = [w for w in (TimeWindow(w.start_s, min(w.end_s, latest_s)) if w.start_s <= latest_s else None
                                    for w in windows) if w] or [TimeWindow(0, 0)]
         return {"id": f"task-{task.pk}", "name": task.name, "lon": task.lon, "lat": task.lat,
-                "windows": windows, "service_s": task.service_s,
+                "windows": windows, "service_s": doors.shared_service_s(task.service_s, self.door_size.get(task.pk, 1)),
                 "relay": self.relay(task) if task.kind == DeliveryTask.Kind.RELAY else None}
 
     def add_tasks(self, tasks: list[DeliveryTask], not_before_s: int = 0, penalty_c: int | None = None,
@@ -142,6 +143,7 @@ class ModelBuilder:
         collect is done, so it becomes a single delivery whose window ends at the cold-chain limit.
         """
         on_board = on_board or {}
+        self.door_size.update(doors.door_sizes(tasks))
         by_key: dict[str, list[DeliveryTask]] = {}
         for task in tasks:
             if task.shipment_key and task.pk not in on_board:
@@ -233,8 +235,9 @@ def _account_for_everything(day: DeliveryDay, previous: StoredPlan | None, store
     """Make sure no planned task of the day vanished from the new plan; tell staff of stops it left out.
 
     A planned task that the previous plan held (in a round or left out) and the new one neither
-    routes nor lists is listed unassigned (``NO_ROOM``). Stops that were in a round and are now
-    left out are e-mailed to staff with their French reason. Returns the newly left-out rows.
+    routes nor lists is listed unassigned (``NO_ROOM``). Stops newly left out by a re-plan (in a
+    round before, or new since: a follow-up, an urgent order) are e-mailed to staff with their
+    French reason and what to do. Returns the newly left-out rows.
     """
     from .notify import tell_staff  # noqa: PLC0415
     from .reasons import advice_fr, reason_fr  # noqa: PLC0415
@@ -248,10 +251,10 @@ def _account_for_everything(day: DeliveryDay, previous: StoredPlan | None, store
         lost = DeliveryTask.objects.filter(pk__in=before - in_new, status=planned, day=day)
         UnassignedTask.objects.bulk_create([UnassignedTask(
             plan=stored, task=t, reason="NO_ROOM", detail="absent du nouveau calcul") for t in lost])
-        was_routed = set(RoundStop.objects.filter(round__plan=previous).values_list("task_id", flat=True))
+        known = set(previous.unassigned.values_list("task_id", flat=True))
+        left_out = list(stored.unassigned.filter(task__status=planned).exclude(task_id__in=known).select_related("task"))
     else:
-        was_routed = set()
-    left_out = list(stored.unassigned.filter(task_id__in=was_routed, task__status=planned).select_related("task"))
+        left_out = []  # a first plan's left-out stops are on the planning page; nothing changed for anyone
     if left_out:
         lines = [f"- {u.task.name} ({u.task.address}) : {reason_fr(u.reason)}. {advice_fr(u.reason)}" for u in left_out]
         tell_staff(f"Tournées du {day.date:%d/%m/%Y} : {len(left_out)} arrêt(s) ne tiennent plus",
@@ -286,7 +289,7 @@ def store_plan(day: DeliveryDay, shifts: dict[str, Shift], tasks: dict[str, Deli
         if route is None and not served:
             continue
         depot = shift.van.depot
-        visits = route.visits if route else []
+        visits = doors.gather(route.visits, tasks, task_load, route.break_start_s) if route else []
         points = [(depot.lon, depot.lat)] + [(s.task.lon, s.task.lat) for s in served]
         points += [(tasks[v.stop_id].lon, tasks[v.stop_id].lat) for v in visits]
         points.append((depot.lon, depot.lat))

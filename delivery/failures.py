@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from marketplace.territory.models import RelayPoint
 
-from . import calendar, coldchain
+from . import calendar
 from .day_planning import relay_opening
 from .models import COMPARTMENTS, DeliveryDay, DeliveryTask, Notification, RoundStop
 from .notify import Message, get_notifier
@@ -134,9 +134,11 @@ def resolve_failed(task: DeliveryTask, choice: str, staff_name: str, now_s: int)
     Raises
     ------
     ValidationError
-        When the task has not failed, is a collect, was already resolved another way, carries
-        frozen goods to a relay point (``relay_frozen``), or no relay point is open with fridge
-        room for the rest of the day.
+        When the task has not failed, is a collect, was already resolved another way, would take
+        frozen goods (``relay_frozen``) or money to collect (``relay_money``) to a relay point,
+        or no relay point is open with fridge room for the rest of the day (``no_relay``).
+        The relay follow-up keeps the shipment key, so the re-plan holds it to the cold chain's
+        time-in-van limit from the collect.
     """
     task = DeliveryTask.objects.select_for_update().get(pk=task.pk)
     if task.status != DeliveryTask.Status.FAILED or task.is_collect:
@@ -148,17 +150,18 @@ def resolve_failed(task: DeliveryTask, choice: str, staff_name: str, now_s: int)
             raise ValidationError(f"task {task.pk} was already resolved as {task.resolution}", code="resolved")
         return task.follow_up
     if choice == DeliveryTask.Resolution.RELAY_TODAY:
-        if not coldchain.may_wait_in_relay_fridge_all(task.loads()):
-            raise ValidationError(f"« {task.name} » contient des surgelés : un point relais n'a pas de congélateur. "
-                                  "Choisissez un nouveau passage.", code="relay_frozen")
+        from .moves import check_may_wait_at_relay  # noqa: PLC0415 - moves imports this app's planning
+
+        check_may_wait_at_relay(task)  # frozen goods, or money to collect: staff must choose another way
         found = nearest_open_relay(task, now_s)
         if found is None:
-            raise ValidationError("no relay point is open for the rest of the day", code="no_relay")
+            raise ValidationError("Aucun point relais n'est encore ouvert aujourd'hui avec de la place au réfrigérateur : "
+                                  "choisissez un nouveau passage.", code="no_relay")
         relay, windows = found
         follow = DeliveryTask.objects.create(
             day=task.day, kind=DeliveryTask.Kind.RELAY, source=f"{task.source}:relais", relay_point=relay,
             address=f"{relay.name}, {relay.address}", lon=relay.lon, lat=relay.lat, windows=windows,
-            urgent=True, **_copy_fields(task))
+            urgent=True, shipment_key=task.shipment_key, **_copy_fields(task))
     else:
         day = next_delivery_day(task.day.date)
         follow = DeliveryTask.objects.create(

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import formats
 
+from common import money
 from marketplace.territory.models import RelayPoint
 
 from . import calendar, coldchain
@@ -75,6 +76,31 @@ def relay_fridge_used_ml(relay: RelayPoint, date: dt.date, exclude_task_ids: tup
     return in_tasks + max(0, relay_used_ml(relay, date) - covered)
 
 
+def relay_refusal_message(task: DeliveryTask) -> str:
+    """Why ``task``'s parcel may not wait at any relay point, in French for staff ("" when it may)."""
+    code = coldchain.relay_refusal(task.loads(), task.payment_cents if task.payment_method else 0)
+    if code == coldchain.RELAY_FROZEN:
+        return (f"« {task.name} » contient des surgelés : un point relais n'a pas de congélateur. "
+                "Choisissez un nouveau passage à domicile.")
+    if code == coldchain.RELAY_MONEY:
+        return (f"« {task.name} » a {money.format_cents(task.payment_cents)} à encaisser "
+                f"({task.get_payment_method_display()}) : un point relais ne peut pas encaisser. Appelez le client "
+                "(paiement par carte) ou choisissez un nouveau passage à domicile.")
+    return ""
+
+
+def check_may_wait_at_relay(task: DeliveryTask) -> None:
+    """Raise ``ValidationError`` (``relay_frozen`` / ``relay_money``) when the parcel may not wait at a relay."""
+    message = relay_refusal_message(task)
+    if message:
+        raise ValidationError(message, code=coldchain.relay_refusal(task.loads(), task.payment_cents))
+
+
+def relay_has_room(relay: RelayPoint, date: dt.date, task: DeliveryTask) -> int:
+    """Free fridge room (ml) at ``relay`` on ``date`` for ``task`` (its own booking not counted)."""
+    return relay.fridge_capacity_l * 1000 - relay_fridge_used_ml(relay, date, exclude_task_ids=(task.pk,))
+
+
 def _check_relay(relay: RelayPoint, date: dt.date, task: DeliveryTask) -> list[list[int]]:
     """Opening windows of ``relay`` on ``date`` if it can take ``task``'s goods, else ``ValidationError``."""
     if not relay.active:
@@ -82,11 +108,9 @@ def _check_relay(relay: RelayPoint, date: dt.date, task: DeliveryTask) -> list[l
     windows = relay_windows(relay, date)
     if not windows:
         raise ValidationError(f"Le point relais {relay.name} est fermé le {_date_label(date)}.", code="relay_closed")
-    if not coldchain.may_wait_in_relay_fridge_all(task.loads()):
-        raise ValidationError(f"« {task.name} » contient des surgelés : un point relais n'a pas de congélateur.",
-                              code="relay_frozen")
+    check_may_wait_at_relay(task)
     if task.chilled_ml:
-        free = relay.fridge_capacity_l * 1000 - relay_fridge_used_ml(relay, date, exclude_task_ids=(task.pk,))
+        free = relay_has_room(relay, date, task)
         if task.chilled_ml > free:
             raise ValidationError(
                 f"Le réfrigérateur de {relay.name} est plein le {_date_label(date)} : il reste "

@@ -76,6 +76,21 @@ def schedule_plan(day: DeliveryDay) -> str:
     return task_id
 
 
+def schedule_plan_once(day: DeliveryDay, *, force: bool = False) -> str | None:
+    """Queue a plan of ``day`` unless one is already running; return its task id, or None when refused.
+
+    The check and the claim are one UPDATE (``status`` goes to ``planning`` only from another
+    status), so two staff pressing "plan" at once queue one run. ``force`` takes over a run
+    known to be stale (its worker died).
+    """
+    claimed = DeliveryDay.objects.filter(pk=day.pk)
+    if not force:
+        claimed = claimed.exclude(status=DeliveryDay.Status.PLANNING)
+    if not claimed.update(status=DeliveryDay.Status.PLANNING, planning_error=""):
+        return None
+    return schedule_plan(day)
+
+
 def schedule_replan(day_id: int, reason: str = "replan", now_s: int | None = None,
                     only_shifts: list[int] | None = None) -> str:
     """Queue :func:`replan_day` for now (or ``now_s``) once the transaction commits; return its task id.

@@ -40,6 +40,12 @@ def phone_round(request, shift, signed: str):
         stop["osm"] = osm_link(stop["lon"], stop["lat"])
         stop["payment_label"] = (f"{PAYMENT_LABELS[stop['payment_method']]} {euros(stop['payment_cents'])}"
                                  if stop["payment_method"] else "")
+        stop["parcel_labels"] = [  # one stop per door: every order's parcel and what to collect for it
+            f"{p.name}{' — caisses ' + ', '.join(p.crates) if p.crates else ''} : "
+            + (f"à encaisser {PAYMENT_LABELS[p.payment_method]} {euros(p.payment_cents)}" if p.payment_method
+               else "rien à encaisser") for p in stop["parcels"]]
+        if len([p for p in stop["parcels"] if p.payment_method]) > 1:
+            stop["payment_label"] = f"{euros(stop['payment_cents'])} au total (détail par colis ci-dessus)"
         stop["goods_labels"] = [
             f"{'Collecter' if g.action == 'collect' else 'Livrer'} — {COMPARTMENT_LABELS[g.compartment]}"
             f"{' : caisses ' + ', '.join(g.crates) if g.crates else ''}" for g in stop["goods"]]

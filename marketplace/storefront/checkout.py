@@ -220,9 +220,9 @@ def place_order(checkout_id: str, shopper: Shopper, placed_by, payment: str, sal
         raise StorefrontError("Choisissez d'abord comment recevoir votre commande.", code=errors.NO_DELIVERY)
     if payment not in ShopOrder.Payment.values:
         raise StorefrontError("Moyen de paiement inconnu.", code=errors.PAYMENT_NOT_ALLOWED)
-    if payment in PAY_ON_DELIVERY and mode == "collect":
-        raise StorefrontError("Le paiement à la livraison est réservé à la livraison et aux points relais.",
-                              code=errors.PAYMENT_NOT_ALLOWED)
+    if payment in PAY_ON_DELIVERY and mode != "home":  # nobody takes money at a shop counter for us, or at a relay
+        raise StorefrontError("Le paiement à la livraison est réservé à la livraison à domicile : un point relais "
+                              "ne peut pas encaisser.", code=errors.PAYMENT_NOT_ALLOWED)
     if placed_by.pk != shopper.user_id and consent is None:
         raise StorefrontError("Le consentement de la personne doit être enregistré.", code=errors.NO_CONSENT)
     choice = parse_choice(checkout.metadata["mormal.delivery"])

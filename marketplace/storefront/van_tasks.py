@@ -13,9 +13,10 @@ import logging
 from django.utils import timezone
 
 from common import money
-from delivery import coldchain
+from delivery import calendar, coldchain
 from delivery.actions import TaskSpec, get_or_create_day, upsert_tasks
 from delivery.cancellation import cancel_tasks
+from delivery.models import DeliveryDay, DeliveryTask
 from marketplace.saleor import port
 from marketplace.saleor.registry import ReceivedEvent
 from marketplace.territory.hours import opening_intervals
@@ -50,8 +51,8 @@ def _crates(order: port.Order, vendor_slug: str, loads: dict[str, tuple[int, int
                  for t in coldchain.COMPARTMENTS if loads.get(t, (0, 0))[0] > 0)
 
 
-def tasks_for_order(order: port.Order) -> tuple[dt.date, list[TaskSpec]]:
-    """The delivery day and task specs for a van order.
+def tasks_for_order(order: port.Order, on: dt.date | None = None) -> tuple[dt.date, list[TaskSpec]]:
+    """The delivery day and task specs for a van order (on its chosen day, or on ``on``).
 
     Raises
     ------
@@ -59,7 +60,7 @@ def tasks_for_order(order: port.Order) -> tuple[dt.date, list[TaskSpec]]:
         When the order's metadata names an unknown shopper, slot or relay point.
     """
     meta = order.metadata
-    mode, day = meta[META + "mode"], dt.date.fromisoformat(meta[META + "date"])
+    mode, day = meta[META + "mode"], on or dt.date.fromisoformat(meta[META + "date"])
     shopper = Shopper.objects.select_related("user").filter(pk=meta.get(META + "shopper")).first()
     if shopper is None:
         raise ValueError(f"order {order.number}: unknown shopper {meta.get(META + 'shopper')!r}")
@@ -97,16 +98,58 @@ def tasks_for_order(order: port.Order) -> tuple[dt.date, list[TaskSpec]]:
             payment_method=payment if first and payment in PAY_ON_DELIVERY else "",
             payment_cents=money.to_cents(order.total.amount) if first and payment in PAY_ON_DELIVERY else 0,
             contact_name=shopper.contact_name, contact_phone=shopper.contact_phone, contact_email=shopper.contact_email,
-            **target))
+            urgent=meta.get(META + "urgent") == "1", **target))
     return day, specs
 
 
+def _served_place(order: port.Order):
+    """The commune whose service days the order follows: the shopper's (home) or the relay point's."""
+    meta = order.metadata
+    if meta.get(META + "mode") == "relay":
+        relay = RelayPoint.objects.select_related("commune").filter(pk=meta.get(META + "relay")).first()
+        return relay.commune if relay else None
+    shopper = Shopper.objects.select_related("commune").filter(pk=meta.get(META + "shopper")).first()
+    return shopper.commune if shopper else None
+
+
+def next_service_day(order: port.Order, after: dt.date) -> DeliveryDay:
+    """The first day after ``after`` whose orders are not frozen and on which the van serves the order's commune.
+
+    Falls back to the next van day when the commune has no service area (the planner still
+    plans it; staff see it on the planning page).
+    """
+    commune = _served_place(order)
+    date = after
+    for _ in range(calendar.HORIZON_DAYS * 2):
+        date = calendar.next_van_day(date)
+        if commune is not None and not calendar.serves(commune, date):
+            continue
+        day = get_or_create_day(date)
+        if day.frozen_at is None:
+            return day
+    return get_or_create_day(calendar.next_van_day(after))
+
+
 def plan_order(order: port.Order) -> int:
-    """Create the van tasks of ``order`` if it is ready; return how many tasks it has."""
+    """Create the van tasks of ``order`` if it is ready; return how many tasks it has.
+
+    One cut-off for everyone (:mod:`delivery.calendar`): an order whose chosen day froze before
+    its webhook was handled (paid late, or the worker was behind) goes to the next service day
+    of its commune, and the order's page shows the new date; an urgent order (``mormal.urgent``)
+    joins the frozen day and re-plans it. Either way it never hits ``day_frozen``, so it is
+    never retried into a dead letter. Tasks that exist already stay on their day (idempotent).
+    """
     if not is_ready_for_van(order):
         return 0
-    day, specs = tasks_for_order(order)
-    return len(upsert_tasks(get_or_create_day(day), specs))
+    date, specs = tasks_for_order(order)
+    existing = DeliveryTask.objects.filter(source__in=[s.source for s in specs]).select_related("day").first()
+    day = existing.day if existing is not None else get_or_create_day(date)
+    if existing is None and day.frozen_at is not None and not any(s.urgent for s in specs):
+        day = next_service_day(order, date)
+        date, specs = tasks_for_order(order, on=day.date)
+        ShopOrder.objects.filter(saleor_order_id=order.id).update(date=day.date)
+        log.info("order %s: day %s closed before its webhook; moved to %s", order.number, date, day.date)
+    return len(upsert_tasks(day, specs))
 
 
 def handle_order_event(event: ReceivedEvent) -> None:

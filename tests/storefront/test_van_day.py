@@ -39,20 +39,39 @@ def vans(communes):
 
 
 @pytest.fixture
-def orders(two_vendors, saleor, calendar_for, make_shopper, vans, django_capture_on_commit_callbacks, run_webhooks):
-    """Jeanne orders cheese and bread paying by cheque at the door; Marcel orders bread by card."""
-    calendar_for("Jolimetz")
-    placed = {}
-    for name, products, payment in (("jeanne", ("maroilles", "bread"), "cheque"), ("marcel", ("bread",), "card")):
-        shopper = make_shopper(name)
+def place(two_vendors, saleor, make_shopper, django_capture_on_commit_callbacks):
+    """``place(name, products, payment)``: a shopper of Jolimetz orders for the first home slot.
+
+    The order's webhooks run at once, unless ``webhooks=False``: then the captured callbacks
+    are returned with the order, to run later (a worker that is behind).
+    """
+    homes = iter(range(1, 50))
+
+    def order(name, products, payment, webhooks=True, option=None, shopper=None):
+        if shopper is None:  # each shopper at a door of their own (same street, own number and position)
+            shopper = make_shopper(name)
+            n = next(homes)
+            shopper.address = f"{n} rue Pasteur, {shopper.commune.main_postal_code} {shopper.commune.name}"
+            shopper.lon, shopper.lat = shopper.commune.lon + 0.002 * n, shopper.commune.lat + 0.001 * n
+            shopper.save()
         cart = None
         for product in products:
             variant = two_vendors[product].variants.get().saleor_variant_id
             cart = checkout.add_to_cart(cart.id if cart else None, variant, 1, saleor)
-        checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, offers.home_options(shopper.commune)[0].key, saleor)
-        with django_capture_on_commit_callbacks(execute=True):
-            placed[name] = checkout.place_order(cart.id, shopper, shopper.user, payment, saleor)
-    return placed
+        key = option or offers.home_options(shopper.commune)[0].key
+        checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, key, saleor)
+        with django_capture_on_commit_callbacks(execute=webhooks) as callbacks:
+            record = checkout.place_order(cart.id, shopper, shopper.user, payment, saleor)
+        return record if webhooks else (record, callbacks)
+
+    return order
+
+
+@pytest.fixture
+def orders(place, calendar_for, vans, run_webhooks):
+    """Jeanne orders cheese and bread paying by cheque at the door; Marcel orders bread by card."""
+    calendar_for("Jolimetz")
+    return {"jeanne": place("jeanne", ("maroilles", "bread"), "cheque"), "marcel": place("marcel", ("bread",), "card")}
 
 
 def _tasks(order: ShopOrder):
@@ -193,3 +212,188 @@ def test_staff_cancel_goes_through_saleor_and_takes_the_order_off_the_van(
     with django_capture_on_commit_callbacks(execute=True):
         again = client.post(url, follow=True)
     assert again.status_code == 200 and "0 arrêt(s)" in again.content.decode()
+
+
+def _serve_failing(day, failing: set[int]):
+    """The drivers serve every round in order; the deliveries in ``failing`` fail (customer absent)."""
+    from delivery.models import Round
+
+    for rnd in Round.objects.filter(plan__day=day, plan__is_current=True).select_related("shift"):
+        for stop in list(rnd.stops.order_by("sequence")):
+            kind = "failed" if stop.task_id in failing else "delivered"
+            record_event(rnd.shift, EventSpec(str(uuid.uuid4()), stop.task_id, kind, timezone.now(),
+                                              reason="absent" if kind == "failed" else ""))
+
+
+def _resolve_form(page: str, task_id: int) -> str:
+    """The HTML of the failed-delivery choice form of ``task_id`` on the day page."""
+    action = reverse("delivery:task_resolve", args=[task_id])
+    return page.split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
+
+
+def test_failed_deliveries_never_break_the_cold_chain_or_leave_money_at_a_relay(
+        orders, place, two_vendors, make_product, relay, saleor, client, django_user_model,
+        django_capture_on_commit_callbacks, run_webhooks):
+    frozen = make_product(two_vendors["cheese"], "Glace au lait de ferme", category="cremerie", temperature="frozen",
+                          unit="unit", variants=(("500 ml", "6.90", "1", 10),))
+    two_vendors["glace"] = frozen
+    odette = place("odette", ("glace",), "card")
+    day = _planned(orders)
+    jeanne = orders["jeanne"]
+    cheque = _tasks(jeanne).get(payment_method="cheque")
+    cheese = _tasks(jeanne).get(kind="home", shipment_key__endswith="fromagerie-test")
+    ice = _tasks(odette).get(kind="home")
+    assert cheque.shipment_key != cheese.shipment_key and ice.frozen_g > 0 and cheese.chilled_g > 0
+    staff = django_user_model.objects.create(username="equipe", is_staff=True)
+    client.force_login(staff)
+
+    # given the three home deliveries fail (the failure re-plans the van that carries each)
+    with django_capture_on_commit_callbacks(execute=True):
+        _serve_failing(day, {cheque.pk, cheese.pk, ice.pk})
+
+    # then the day page offers "relay point" only for the chilled parcel with nothing to collect
+    page = client.get(reverse("delivery:day", args=[day.pk])).content.decode()
+    assert 'value="relay_today"' in _resolve_form(page, cheese.pk)
+    for task, why in ((cheque, "ne peut pas encaisser"), (ice, "surgelés")):
+        form = _resolve_form(page, task.pk)
+        assert 'value="relay_today"' not in form and why in form and 'value="retry_next"' in form
+    # and a forged "relay" choice is refused with the reason, changing nothing
+    for task, why in ((cheque, "ne peut pas encaisser"), (ice, "surgelés")):
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = client.post(reverse("delivery:task_resolve", args=[task.pk]), {"choice": "relay_today"}, follow=True)
+        assert why in answer.content.decode()
+        task.refresh_from_db()
+        assert task.resolution == "" and task.follow_up is None
+
+    # when staff choose: cheese to the relay today, cheque and ice cream to the next round
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("delivery:task_resolve", args=[cheese.pk]), {"choice": "relay_today"})
+        client.post(reverse("delivery:task_resolve", args=[cheque.pk]), {"choice": "retry_next"})
+        client.post(reverse("delivery:task_resolve", args=[ice.pk]), {"choice": "retry_next"})
+
+    # then every parcel has one place: the cheese in the relay fridge today, within the cold chain
+    for task in (cheese, cheque, ice):
+        task.refresh_from_db()
+    to_relay = cheese.follow_up
+    assert to_relay.kind == "relay" and to_relay.relay_point == relay and to_relay.day == day
+    assert to_relay.payment_cents == 0 and to_relay.frozen_g == 0
+    rounds = _in_current_rounds(day)
+    plan = day.plans.get(is_current=True)
+    collected = RoundStop.objects.filter(task__shipment_key=cheese.shipment_key, task__kind="collect",
+                                         round__plan=plan).get()
+    if to_relay.pk in rounds:
+        stop = rounds[to_relay.pk]
+        assert stop.round.shift_id == collected.round.shift_id  # the goods stay in their van
+        assert stop.departure_s - collected.start_s <= 2 * 3600  # chilled: at most 2 h in the van
+    else:  # it could not be kept cold long enough: listed with its reason, never dropped
+        assert plan.unassigned.filter(task=to_relay).exists()
+    # the cheque and the ice cream go home again on the next van day, the cheque still to collect
+    for task in (cheque, ice):
+        follow = task.follow_up
+        assert follow.kind == "home" and follow.day.date > day.date and follow.address == task.address
+    assert cheque.follow_up.payment_method == "cheque" and cheque.follow_up.payment_cents == cheque.payment_cents
+    assert ice.follow_up.frozen_g == ice.frozen_g
+    assert not DeliveryTask.objects.filter(kind="relay", payment_cents__gt=0).exists()
+    assert not DeliveryTask.objects.filter(kind="relay", frozen_g__gt=0).exists()
+
+
+def test_an_order_whose_day_froze_before_its_webhook_goes_to_the_next_service_day(
+        place, calendar_for, vans, saleor, client, django_capture_on_commit_callbacks, run_webhooks):
+
+    from delivery import calendar
+    from marketplace.operations.models import DeadLetter
+    from marketplace.saleor.models import WebhookEvent
+
+    calendar_for("Jolimetz")
+    # given an order placed before the cut-off whose webhooks the worker has not handled yet
+    record, callbacks = place("roger", ("bread",), "card", webhooks=False)
+    chosen = record.date
+    # when the evening freeze closes its day first (as beat's freeze does at the cut-off)
+    day = DeliveryDay.objects.get_or_create(date=chosen)[0]
+    DeliveryDay.objects.filter(pk=day.pk).update(frozen_at=calendar.order_cutoff(chosen))
+    # and then the worker catches up with ORDER_CREATED / ORDER_FULLY_PAID
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+
+    # then the order has its tasks on the next service day, none on the frozen one, nothing dead-lettered
+    tasks = DeliveryTask.objects.filter(source__startswith=f"order:{record.saleor_order_id}:")
+    assert sorted(t.kind for t in tasks) == ["collect", "home"]
+    [moved_to] = {t.day for t in tasks}
+    assert moved_to.date > chosen and moved_to.frozen_at is None and calendar.van_runs_on(moved_to.date)
+    assert not day.tasks.exists()
+    assert not DeadLetter.objects.exists()
+    assert WebhookEvent.objects.filter(event_type="ORDER_FULLY_PAID").exists()
+    # and the shopper's page shows the new date
+    record.refresh_from_db()
+    assert record.date == moved_to.date
+    client.force_login(record.shopper.user)
+    page = client.get(reverse("storefront:order", kwargs={"pk": record.pk})).content.decode()
+    assert f"le {moved_to.date:%d/%m/%Y}" in page
+
+
+def test_two_orders_to_one_door_are_one_stop_with_both_parcels_on_plan_sheet_and_phone(
+        place, calendar_for, vans, saleor, client, django_user_model, django_capture_on_commit_callbacks, run_webhooks):
+    import io
+
+    from pypdf import PdfReader
+
+    from delivery.selectors import door_stops, sheet_for_round
+
+    calendar_for("Jolimetz")
+    # given Jeanne orders twice for the same slot (cheese by cheque, then bread in cash), and Marcel once
+    first = place("jeanne", ("maroilles",), "cheque")
+    second = place("jeanne", ("bread",), "cash", shopper=first.shopper)
+    marcel = place("marcel", ("bread",), "card")
+    assert first.slot_id == second.slot_id
+    day = _planned({"jeanne": first})
+    homes = {o.pk: _tasks(o).get(kind="home") for o in (first, second, marcel)}
+
+    # then her two parcels are one stop of one round: one number, one arrival
+    rounds = _in_current_rounds(day)
+    a, b = rounds[homes[first.pk].pk], rounds[homes[second.pk].pk]
+    assert a.round_id == b.round_id and abs(a.sequence - b.sequence) == 1
+    rnd = a.round
+    stops = door_stops(rnd)
+    [door] = [s for s in stops if homes[first.pk] in s.parcels]
+    assert {t.pk for t in door.parcels} == {homes[first.pk].pk, homes[second.pk].pk}
+    assert len(stops) == rnd.stops.count() - 1
+    assert [s.number for s in stops] == list(range(1, len(stops) + 1))
+
+    # on the printed sheet: one stop, both parcels and both amounts listed
+    sheet = sheet_for_round(rnd)
+    [stop] = [s for s in sheet.stops if s.parcels]
+    assert stop.sequence == door.number and len(stop.parcels) == 2
+    assert {(p.payment_method, p.payment_cents) for p in stop.parcels} == {
+        ("cheque", first.total_cents), ("cash", second.total_cents)}
+    staff = django_user_model.objects.create(username="equipe", is_staff=True)
+    client.force_login(staff)
+    pdf = client.get(reverse("delivery:round_pdf", args=[rnd.pk])).content
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "2 COLIS À CETTE PORTE" in text
+    from common import money
+
+    for amount in (first.total_cents, second.total_cents):
+        assert money.format_cents(amount).replace("\u202f", " ") in text.replace("\u202f", " ")
+    # and on the planning page: one row numbered once, "2 colis, un seul arrêt"
+    plan_page = client.get(reverse("delivery:planning", args=[day.pk])).content.decode()
+    assert "2 colis, un seul arrêt" in plan_page
+
+    # on the phone: one card with both parcels; one tap delivers both, and both orders are charged
+    client.logout()
+    page = client.get(phone_path(rnd.shift)).content.decode()
+    assert page.count(f'id="arret-{homes[first.pk].pk}"') + page.count(f'id="arret-{homes[second.pk].pk}"') == 1
+    assert "2 colis à cette porte" in page
+    head = door.task
+    for stop_row in RoundStop.objects.filter(round=rnd).order_by("sequence"):
+        if stop_row.task_id in {t.pk for t in door.parcels}:
+            break
+        record_event(rnd.shift, EventSpec(str(uuid.uuid4()), stop_row.task_id, "delivered", timezone.now()))
+    with django_capture_on_commit_callbacks(execute=True):
+        record_event(rnd.shift, EventSpec(str(uuid.uuid4()), head.pk, "delivered", timezone.now()))
+    for order in (first, second):
+        task = _tasks(order).get(kind="home")
+        assert task.status == DeliveryTask.Status.DELIVERED and task.events.count() == 1
+        order.refresh_from_db()
+        assert order.collected_at is not None  # cheque and cash both taken at the one door
+    assert homes[marcel.pk].pk in rounds
