@@ -94,11 +94,11 @@ def gather(visits: Sequence[Any], tasks: dict[str, Any], load_of: Callable[[Any]
     Otherwise the mates stay where the solver put them (two stops at one door, still valid).
     """
     out = list(visits)
-    starts = {v.stop_id: v.start_s for v in visits}
-    collect_start = {tasks[v.stop_id].shipment_key: v.start_s for v in visits
-                     if tasks[v.stop_id].kind == "collect" and tasks[v.stop_id].shipment_key}
     i = 0
     while i < len(out):
+        starts = {v.stop_id: v.start_s for v in out}  # as the round stands now (mates may have moved)
+        collect_start = {tasks[v.stop_id].shipment_key: v.start_s for v in out
+                         if tasks[v.stop_id].kind == "collect" and tasks[v.stop_id].shipment_key}
         key = door_key(tasks[out[i].stop_id])
         if key is None:
             i += 1
