@@ -127,10 +127,15 @@ def _queue_replans(out: Cancelled) -> None:
 def removed_from_round(shift: Shift) -> list[dict]:
     """Stops of ``shift``'s earlier plans that were cancelled since: the phone's notice.
 
-    Each item is ``{"sequence", "name", "address"}`` with the stop number the driver last saw.
+    Each item is ``{"sequence", "name", "address"}`` with the stop number the driver last saw:
+    its door's number (:mod:`delivery.doors`) in the last round that still held it.
     """
+    from . import doors  # noqa: PLC0415
+
     seen: dict[int, dict] = {}
     for stop in (RoundStop.objects.filter(round__shift=shift, task__status=DeliveryTask.Status.CANCELLED)
-                 .select_related("task").order_by("round__plan__created_at", "sequence")):
-        seen[stop.task_id] = {"sequence": stop.sequence, "name": stop.task.name, "address": stop.task.address}
+                 .select_related("task", "round").order_by("round__plan__created_at", "sequence")):
+        shown = doors.consecutive(list(stop.round.stops.select_related("task").order_by("sequence")))
+        number = next(n for n, group in enumerate(shown, start=1) if stop.task_id in {s.task_id for s in group})
+        seen[stop.task_id] = {"sequence": number, "name": stop.task.name, "address": stop.task.address}
     return sorted(seen.values(), key=lambda item: item["sequence"])

@@ -59,9 +59,12 @@ def carrying_shift_ids(task: DeliveryTask) -> list[int]:
 
 
 def stop_label(task: DeliveryTask) -> str:
-    """« arrêt n° 4 (Jeanne Dupont) » as the driver and staff read it (the number in the current round)."""
-    stop = RoundStop.objects.filter(task=task, round__plan__is_current=True).first()
-    return f"arrêt n° {stop.sequence} ({task.name})" if stop else f"arrêt de {task.name}"
+    """« arrêt n° 4 (Jeanne Dupont) » as the driver and staff read it (its door's number in the current round)."""
+    from .selectors import door_stops  # noqa: PLC0415 - selectors import the sheets
+
+    stop = RoundStop.objects.filter(task=task, round__plan__is_current=True).select_related("round").first()
+    number = next((s.number for s in door_stops(stop.round) if task in s.parcels), None) if stop else None
+    return f"arrêt n° {number} ({task.name})" if number else f"arrêt de {task.name}"
 
 
 def on_failed(task: DeliveryTask) -> None:
