@@ -127,6 +127,13 @@ def test_a_cancelled_order_leaves_the_rounds_and_the_shop_page_says_so(
     assert van_tasks.cancel_order(jeanne.saleor_order_id) == 0
     assert list(DeliveryTask.objects.order_by("pk").values_list("pk", "status", "payment_cents")) == before
 
+    # and a cancelled order no longer holds her account open: she may have it erased
+    from marketplace.privacy.actions import erase_shopper
+
+    erase_shopper(jeanne.shopper.user, timezone.now())
+    jeanne.shopper.user.refresh_from_db()
+    assert not jeanne.shopper.user.is_active
+
 
 def test_a_cancel_during_the_round_takes_the_stop_off_the_phone_and_sends_collected_goods_back(
         orders, saleor, client, django_capture_on_commit_callbacks, run_webhooks):
