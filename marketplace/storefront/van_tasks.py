@@ -82,6 +82,7 @@ def tasks_for_order(order: port.Order, on: dt.date | None = None) -> tuple[dt.da
                   "windows": tuple(opening_intervals(relay.opening_hours, day)) or DEFAULT_DAY,
                   "relay_point_id": relay.pk}
     payment = meta.get(META + "payment", "")
+    urgent = meta.get(META + "urgent") == "1"  # joins a frozen day and re-plans it (collect and delivery alike)
     specs: list[TaskSpec] = []
     for index, (slug, loads) in enumerate(sorted(shares.items())):
         vendor = vendors.get(slug)
@@ -90,7 +91,7 @@ def tasks_for_order(order: port.Order, on: dt.date | None = None) -> tuple[dt.da
         key, crates = f"order:{order.id}:{slug}", _crates(order, slug, loads)
         specs.append(TaskSpec(
             kind="collect", source=f"{key}:collect", shipment_key=key, name=vendor.name, address=vendor.address,
-            lon=vendor.lon, lat=vendor.lat, phone=vendor.phone, loads=loads, crates=crates,
+            lon=vendor.lon, lat=vendor.lat, phone=vendor.phone, loads=loads, crates=crates, urgent=urgent,
             windows=tuple(opening_intervals(vendor.opening_hours, day)) or DEFAULT_DAY))
         first = index == 0
         specs.append(TaskSpec(
@@ -98,7 +99,7 @@ def tasks_for_order(order: port.Order, on: dt.date | None = None) -> tuple[dt.da
             payment_method=payment if first and payment in PAY_ON_DELIVERY else "",
             payment_cents=money.to_cents(order.total.amount) if first and payment in PAY_ON_DELIVERY else 0,
             contact_name=shopper.contact_name, contact_phone=shopper.contact_phone, contact_email=shopper.contact_email,
-            urgent=meta.get(META + "urgent") == "1", **target))
+            urgent=urgent, **target))
     return day, specs
 
 

@@ -406,3 +406,23 @@ def test_two_orders_to_one_door_are_one_stop_with_both_parcels_on_plan_sheet_and
         order.refresh_from_db()
         assert order.collected_at is not None  # cheque and cash both taken at the one door
     assert homes[marcel.pk].pk in rounds
+
+
+def test_an_urgent_order_joins_its_frozen_day_and_re_plans_it(
+        orders, place, saleor, django_capture_on_commit_callbacks, run_webhooks):
+    from delivery import calendar
+
+    day = _planned(orders)
+    DeliveryDay.objects.filter(pk=day.pk).update(frozen_at=calendar.order_cutoff(day.date))
+    record, _late = place("simone", ("bread",), "card", webhooks=False)
+    saleor.orders.update_metadata(record.saleor_order_id, {"mormal.urgent": "1"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert van_tasks.plan_order(saleor.orders.get(record.saleor_order_id)) == 2
+
+    tasks = list(_tasks(record))
+    assert {t.day_id for t in tasks} == {day.pk} and all(t.urgent for t in tasks)
+    plan = day.plans.get(is_current=True)
+    assert plan.reason == "commande urgente"
+    placed = set(_in_current_rounds(day)) | set(plan.unassigned.values_list("task_id", flat=True))
+    assert {t.pk for t in tasks} <= placed
