@@ -2,15 +2,13 @@
 
 Like Saleor's ``CheckoutErrorCode``: raisers call :func:`error` with a code (and the values its
 sentence names), checkers compare ``ValidationError.code`` with a :class:`DeliveryErrorCode`;
-the wording lives here only. The planner's reasons for leaving a stop out
-(:class:`delivery.routing.UnassignedReason`, pure Python) get their French label here too.
+the wording lives here only. The planner's reasons for leaving a stop out, with what staff can
+do about each, are in :mod:`delivery.reasons`.
 """
 
 import enum
 
 from django.core.exceptions import ValidationError
-
-from .routing.problem import UnassignedReason
 
 
 class DeliveryErrorCode(enum.StrEnum):
@@ -51,6 +49,8 @@ class DeliveryErrorCode(enum.StrEnum):
     RELAY_CLOSED = "relay_closed"
     RELAY_FROZEN = "relay_frozen"
     RELAY_FULL = "relay_full"
+    RELAY_MONEY = "relay_money"
+    CANCELLED = "cancelled"
     # the follow-up of a failed delivery
     NOT_FAILED = "not_failed"
     BAD_CHOICE = "bad_choice"
@@ -92,25 +92,21 @@ MESSAGES: dict[DeliveryErrorCode, str] = {
     DeliveryErrorCode.UNKNOWN_RELAY: "Point relais inconnu (n° {relay_id}).",
     DeliveryErrorCode.RELAY_INACTIVE: "Le point relais {relay} n'est plus actif.",
     DeliveryErrorCode.RELAY_CLOSED: "Le point relais {relay} est fermé le {date}.",
-    DeliveryErrorCode.RELAY_FROZEN: "« {name} » contient des surgelés : un point relais n'a pas de congélateur.",
+    DeliveryErrorCode.RELAY_FROZEN: ("« {name} » contient des surgelés : un point relais n'a pas de congélateur. "
+                                     "Choisissez un nouveau passage à domicile."),
+    DeliveryErrorCode.RELAY_MONEY: ("« {name} » a {amount} à encaisser ({method}) : un point relais ne peut pas "
+                                    "encaisser. Appelez le client (paiement par carte) ou choisissez un nouveau "
+                                    "passage à domicile."),
+    DeliveryErrorCode.CANCELLED: ("« {name} » : commande annulée, arrêt retiré de la tournée (rien à livrer ni à "
+                                  "encaisser)."),
     DeliveryErrorCode.RELAY_FULL: ("Le réfrigérateur de {relay} est plein le {date} : il reste {free_l:.1f} L, "
                                    "il en faut {needed_l:.1f} L."),
     DeliveryErrorCode.NOT_FAILED: "« {name} » n'est pas une livraison en échec.",
     DeliveryErrorCode.BAD_CHOICE: "Suite inconnue {choice!r} pour une livraison en échec.",
     DeliveryErrorCode.RESOLVED: "« {name} » a déjà une suite : {resolution}.",
-    DeliveryErrorCode.NO_RELAY: "Aucun point relais n'est ouvert avec de la place pour le reste de la journée.",
+    DeliveryErrorCode.NO_RELAY: ("Aucun point relais n'est encore ouvert aujourd'hui avec de la place au "
+                                 "réfrigérateur : choisissez un nouveau passage."),
 }
-
-#: Why the planner left a stop out, as staff read it (planning page, day page).
-UNASSIGNED_REASONS: dict[UnassignedReason, str] = {
-    UnassignedReason.WINDOW_IMPOSSIBLE: "Créneau horaire impossible à tenir",
-    UnassignedReason.OVER_CAPACITY: "Trop volumineux pour la camionnette",
-    UnassignedReason.UNREACHABLE: "Adresse injoignable par la route",
-    UnassignedReason.COLD_CHAIN: "Chaîne du froid : trajet trop long",
-    UnassignedReason.RELAY_FULL: "Réfrigérateur du point relais plein",
-    UnassignedReason.NO_ROOM: "Plus de place dans les tournées de ce jour",
-}
-
 
 def message(code: DeliveryErrorCode, **params: object) -> str:
     """The French sentence for ``code`` with its named values filled in.
@@ -126,11 +122,3 @@ def message(code: DeliveryErrorCode, **params: object) -> str:
 def error(code: DeliveryErrorCode, **params: object) -> ValidationError:
     """A ``ValidationError`` carrying ``code`` and its sentence (raise it)."""
     return ValidationError(message(code, **params), code=code)
-
-
-def unassigned_label(reason: str) -> str:
-    """The French label of a planner's reason (an unknown code is shown as it is)."""
-    try:
-        return UNASSIGNED_REASONS[UnassignedReason(reason)]
-    except ValueError:
-        return reason

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from . import selectors
+from . import failures
 from .error_codes import DeliveryErrorCode as Code
 from .error_codes import error
 from .models import DeliveryTask, Notification, Shift, StopEvent, StopUndo
@@ -130,6 +130,6 @@ def undo_event(shift: Shift, spec: UndoSpec, *, now: dt.datetime | None = None,
         task.save(update_fields=["status", "fail_reason", "done_at", "proof", "updated_at"])
         log.info("task %s: %s tap %s taken back by the driver", task.pk, event.kind, event.uuid)
         if event.kind == StopEvent.Kind.FAILED and task.status != DeliveryTask.Status.FAILED:
-            undo.told = _take_back_failure(task, stop_label or selectors.stop_label(task))
+            undo.told = _take_back_failure(task, stop_label or failures.stop_label(task))
             undo.save(update_fields=["told"])
     return undo, True

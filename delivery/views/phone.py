@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from ..actions import EventSpec, record_event
+from ..cancellation import removed_from_round
 from ..error_codes import DeliveryErrorCode as Code
 from ..error_codes import error
 from ..models import DeliveryTask, Shift, StopEvent, StoredPlan
@@ -49,6 +50,12 @@ def phone_round(request, shift, signed: str):
         stop["osm"] = osm_link(stop["lon"], stop["lat"])
         stop["payment_label"] = (f"{PAYMENT_LABELS[stop['payment_method']]} {euros(stop['payment_cents'])}"
                                  if stop["payment_method"] else "")
+        stop["parcel_labels"] = [  # one stop per door: every order's parcel and what to collect for it
+            f"{p.name}{' — caisses ' + ', '.join(p.crates) if p.crates else ''} : "
+            + (f"à encaisser {PAYMENT_LABELS[p.payment_method]} {euros(p.payment_cents)}" if p.payment_method
+               else "rien à encaisser") for p in stop["parcels"]]
+        if len([p for p in stop["parcels"] if p.payment_method]) > 1:
+            stop["payment_label"] = f"{euros(stop['payment_cents'])} au total (détail par colis ci-dessus)"
         stop["goods_labels"] = [
             f"{'Collecter' if g.action == 'collect' else 'Livrer'} — {COMPARTMENT_LABELS[g.compartment]}"
             f"{' : caisses ' + ', '.join(g.crates) if g.crates else ''}" for g in stop["goods"]]
@@ -61,6 +68,7 @@ def phone_round(request, shift, signed: str):
         "plan_id": rnd.plan_id if rnd else "", "undo_minutes": int(UNDO_WINDOW.total_seconds() // 60),
         "reasons": DeliveryTask.FailReason.choices,
         "todo": sum(1 for s in stops if s["status"] == DeliveryTask.Status.PLANNED),
+        "removed": removed_from_round(shift),
     })
 
 
@@ -95,7 +103,8 @@ def phone_state(request, shift, signed: str):
     """
     rnd = current_round(shift)
     stops = driver_stops(rnd) if rnd else []
-    return JsonResponse({"statuses": {str(s["task_id"]): s["status"] for s in stops}, **_plan_facts(rnd)})
+    return JsonResponse({"statuses": {str(s["task_id"]): s["status"] for s in stops},
+                         "removed": removed_from_round(shift), **_plan_facts(rnd)})
 
 
 def _plan_facts(rnd) -> dict:

@@ -184,7 +184,7 @@ def test_staff_choice_relay_today_sends_the_goods_to_the_nearest_open_relay(clie
     plan = home.day.plans.get(is_current=True)
     assert plan.rounds.get(shift=current_round.shift).stops.filter(task=follow).exists()  # the van with the goods
     assert plan.rounds.get().stops.get(task=home).fixed
-    assert plan.reason == f"dépôt en relais, arrêt {stop.sequence} (Camionnette frigo 1)"  # its number, not its id
+    assert plan.reason == f"dépôt en relais, arrêt n° {stop.sequence} ({home.name})"  # its number, not its id
 
 
 def test_a_task_outside_this_vans_round_cannot_be_touched_from_this_link(client, phone_url, planned_day):

@@ -86,7 +86,7 @@ def test_undoing_a_failure_corrects_the_contact_and_puts_the_stop_back_in_the_ro
         post_events(client, phone_url, tap)
     assert Notification.objects.filter(task=stop.task).count() == 1
     replanned = current_round.plan.day.plans.get(is_current=True)
-    assert replanned.reason == f"échec arrêt {stop.sequence} (Camionnette frigo 1)"  # the number, not the task id
+    assert replanned.reason == f"échec arrêt n° {stop.sequence} ({stop.task.name})"  # the number, not the task id
     # when the driver takes the failure back
     with django_capture_on_commit_callbacks(execute=True):
         body = post_events(client, phone_url, undo_of(tap, stop.task)).json()

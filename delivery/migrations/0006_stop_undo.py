@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("delivery", "0004_access_codes_and_erasure"),
+        ("delivery", "0005_cancellation"),
     ]
 
     operations = [
