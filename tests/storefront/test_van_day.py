@@ -203,9 +203,14 @@ def test_staff_cancel_goes_through_saleor_and_takes_the_order_off_the_van(
         orders, saleor, client, django_user_model, django_capture_on_commit_callbacks, run_webhooks):
     day = _planned(orders)
     jeanne = orders["jeanne"]
+    url = reverse("storefront:order_cancel", kwargs={"pk": jeanne.pk})
+    client.force_login(jeanne.shopper.user)  # the shopper herself has no cancel button, and no way round it
+    assert url not in client.get(reverse("storefront:order", kwargs={"pk": jeanne.pk})).content.decode()
+    assert client.post(url).status_code == 302
+    assert saleor.orders.get(jeanne.saleor_order_id).status != "CANCELED"
+    assert {t.status for t in _tasks(jeanne)} == {DeliveryTask.Status.PLANNED}
     staff = django_user_model.objects.create(username="equipe", is_staff=True)
     client.force_login(staff)
-    url = reverse("storefront:order_cancel", kwargs={"pk": jeanne.pk})
     assert url in client.get(reverse("storefront:order", kwargs={"pk": jeanne.pk})).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
