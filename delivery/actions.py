@@ -202,6 +202,8 @@ def record_event(shift: Shift, spec: EventSpec) -> tuple[StopEvent, bool]:
         task = DeliveryTask.objects.select_for_update().filter(pk__in=in_rounds).first()
         if task is None:
             raise error(Code.BAD_TASK)
+        if task.status == DeliveryTask.Status.CANCELLED:
+            raise error(Code.CANCELLED, name=task.name)
         event, created = StopEvent.objects.get_or_create(uuid=event_uuid, defaults={
             "shift": shift, "task": task, "kind": spec.kind, "reason": spec.reason if spec.kind == "failed" else "",
             "note": spec.note[:300], "occurred_at": spec.occurred_at, "lon": spec.lon, "lat": spec.lat,
@@ -210,7 +212,7 @@ def record_event(shift: Shift, spec: EventSpec) -> tuple[StopEvent, bool]:
             return event, False
         if proof is not None:
             event.proof.save(proof.name, proof, save=True)
-        latest = task.events.order_by("-occurred_at", "-received_at").first()
+        latest = task.events.filter(undo__isnull=True).order_by("-occurred_at", "-received_at").first()  # undone taps do not count
         if latest.pk == event.pk:
             task.status = spec.kind
             task.fail_reason = event.reason
@@ -218,11 +220,47 @@ def record_event(shift: Shift, spec: EventSpec) -> tuple[StopEvent, bool]:
             if event.proof:
                 task.proof = event.proof.name
             task.save(update_fields=["status", "fail_reason", "done_at", "proof", "updated_at"])
+    mates = _door_mates(shift, task) if created else []
+    for mate in mates:  # one stop per door: one tap, one signature for every parcel at it
+        _record_for_mate(shift, mate, event)
     if created and spec.kind == StopEvent.Kind.FAILED:
-        from .failures import on_failed  # noqa: PLC0415 - avoid an import cycle with planning
+        from .failures import notify_contact, on_failed  # noqa: PLC0415 - avoid an import cycle with planning
 
-        on_failed(task)
+        on_failed(task)  # re-plans the van once for the whole door
+        for mate in mates:
+            notify_contact(mate)
     return event, created
+
+
+def _door_mates(shift: Shift, task: DeliveryTask) -> list[DeliveryTask]:
+    """The other parcels of ``task``'s door in the shift's current round (see :mod:`delivery.doors`)."""
+    from . import doors  # noqa: PLC0415
+    from .models import RoundStop  # noqa: PLC0415
+
+    if doors.door_key(task) is None:
+        return []
+    stops = list(RoundStop.objects.filter(round__shift=shift, round__plan__is_current=True)
+                 .exclude(task__status=DeliveryTask.Status.CANCELLED).select_related("task").order_by("sequence"))
+    for group in doors.consecutive(stops):
+        ids = [s.task_id for s in group]
+        if task.pk in ids and len(ids) > 1:
+            return [s.task for s in group if s.task_id != task.pk]
+    return []
+
+
+def _record_for_mate(shift: Shift, mate: DeliveryTask, event: StopEvent) -> None:
+    """Store ``event`` for a door-mate too (its own UUID derived from the event's, so replays count once)."""
+    mate_uuid = uuidlib.uuid5(event.uuid, str(mate.pk))
+    with transaction.atomic():
+        locked = DeliveryTask.objects.select_for_update().get(pk=mate.pk)
+        copy, created = StopEvent.objects.get_or_create(uuid=mate_uuid, defaults={
+            "shift": shift, "task": locked, "kind": event.kind, "reason": event.reason, "note": event.note,
+            "occurred_at": event.occurred_at, "lon": event.lon, "lat": event.lat, "proof": event.proof.name or ""})
+        latest = locked.events.order_by("-occurred_at", "-received_at").first()
+        if created and latest.pk == copy.pk:
+            locked.status, locked.fail_reason, locked.done_at = event.kind, event.reason, event.occurred_at
+            locked.proof = event.proof.name or locked.proof
+            locked.save(update_fields=["status", "fail_reason", "done_at", "proof", "updated_at"])
 
 
 def now_seconds(at: dt.datetime | None = None) -> int:

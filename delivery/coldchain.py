@@ -10,6 +10,9 @@ planner (max time in van). Pure Python: no Django, so the routing side may impor
 - **Time in van:** chilled goods at most 2 h from collection to delivery, frozen at most 1 h.
 - **Waiting:** a relay point has a fridge, never a freezer: frozen goods never wait there. A
   short-circuit pickup point keeps chilled goods only with a fridge, frozen only with a freezer.
+- **Relay points:** besides frozen goods, a parcel with money to collect on delivery (cash,
+  cheque, voucher) never waits at a relay point: nobody there takes money. Every move to a relay
+  (checkout, failed-delivery choice, staff move) asks :func:`relay_refusal`.
 - **Room:** an item weighs its variant's weight, else its unit quantity for goods sold by the kg
   or litre, else ``DEFAULT_ITEM_G``; it takes its known volume, else ``ML_PER_KG`` per kilogram.
 - **Before delivery:** goods whose class or mass nobody stated (PrestaShop goods without the
@@ -72,6 +75,23 @@ def may_wait_in_relay_fridge(temperature: str | None) -> bool:
 def may_wait_in_relay_fridge_all(loads) -> bool:
     """Whether every compartment holding goods in ``loads`` (``{class: (grams, ml)}``) may wait at a relay point."""
     return all(may_wait_in_relay_fridge(c) for c, (grams, ml) in dict(loads).items() if grams or ml)
+
+
+#: Why a parcel may not wait at a relay point (codes of :func:`relay_refusal`).
+RELAY_FROZEN, RELAY_MONEY = "relay_frozen", "relay_money"
+
+
+def relay_refusal(loads, money_cents: int = 0) -> str:
+    """Why a parcel may not be left at a relay point: ``relay_frozen``, ``relay_money``, or "" when it may.
+
+    ``loads`` is ``{class: (grams, ml)}``; ``money_cents`` what is still to collect on delivery.
+    Fridge room that day is the caller's second question (it needs the day's bookings).
+    """
+    if not may_wait_in_relay_fridge_all(loads):
+        return RELAY_FROZEN
+    if money_cents:
+        return RELAY_MONEY
+    return ""
 
 
 def may_wait_at(temperature: str | None, *, fridge: bool, freezer: bool) -> bool:

@@ -2,15 +2,13 @@
 
 Like Saleor's ``CheckoutErrorCode``: raisers call :func:`error` with a code (and the values its
 sentence names), checkers compare ``ValidationError.code`` with a :class:`DeliveryErrorCode`;
-the wording lives here only. The planner's reasons for leaving a stop out
-(:class:`delivery.routing.UnassignedReason`, pure Python) get their French label here too.
+the wording lives here only. The planner's reasons for leaving a stop out, with what staff can
+do about each, are in :mod:`delivery.reasons`.
 """
 
 import enum
 
 from django.core.exceptions import ValidationError
-
-from .routing.problem import UnassignedReason
 
 
 class DeliveryErrorCode(enum.StrEnum):
@@ -34,6 +32,12 @@ class DeliveryErrorCode(enum.StrEnum):
     BAD_REASON = "bad_reason"
     BAD_TASK = "bad_task"
     BAD_PROOF = "bad_proof"
+    PLAN_SUPERSEDED = "plan_superseded"
+    # the driver's "Annuler" (delivery.undo)
+    UNDO_UNKNOWN = "undo_unknown"
+    UNDO_TOO_LATE = "undo_too_late"
+    UNDO_SUPERSEDED = "undo_superseded"
+    UNDO_RESOLVED = "undo_resolved"
     # a staff move
     PAST_DATE = "past_date"
     NO_VAN = "no_van"
@@ -45,6 +49,8 @@ class DeliveryErrorCode(enum.StrEnum):
     RELAY_CLOSED = "relay_closed"
     RELAY_FROZEN = "relay_frozen"
     RELAY_FULL = "relay_full"
+    RELAY_MONEY = "relay_money"
+    CANCELLED = "cancelled"
     # the follow-up of a failed delivery
     NOT_FAILED = "not_failed"
     BAD_CHOICE = "bad_choice"
@@ -70,6 +76,13 @@ MESSAGES: dict[DeliveryErrorCode, str] = {
     DeliveryErrorCode.BAD_REASON: "Motif d'échec inconnu {reason!r}.",
     DeliveryErrorCode.BAD_TASK: "Ce n'est pas un arrêt de cette tournée.",
     DeliveryErrorCode.BAD_PROOF: "La preuve n'est pas lisible ({why}).",
+    DeliveryErrorCode.PLAN_SUPERSEDED: ("La liste a changé à {at} (nouveau plan) : rechargez la page, puis refaites "
+                                        "ce geste."),
+    DeliveryErrorCode.UNDO_UNKNOWN: "Rien à annuler : ce geste n'a pas été reçu pour cette tournée.",
+    DeliveryErrorCode.UNDO_TOO_LATE: ("Trop tard pour annuler (plus de {minutes} minutes après le geste) : "
+                                      "appelez l'équipe pour corriger."),
+    DeliveryErrorCode.UNDO_SUPERSEDED: "Un geste plus récent est déjà enregistré pour cet arrêt : annulez d'abord celui-là.",
+    DeliveryErrorCode.UNDO_RESOLVED: "L'équipe a déjà choisi la suite de cet échec : appelez-la pour corriger.",
     DeliveryErrorCode.PAST_DATE: "Le {date} est déjà passé : choisissez aujourd'hui ou une date à venir.",
     DeliveryErrorCode.NO_VAN: "La camionnette ne roule pas le {date} ({why}) : choisissez par exemple le {next}.",
     DeliveryErrorCode.NOT_PLANNED: "« {name} » est déjà {status} : elle ne peut plus être déplacée.",
@@ -79,25 +92,21 @@ MESSAGES: dict[DeliveryErrorCode, str] = {
     DeliveryErrorCode.UNKNOWN_RELAY: "Point relais inconnu (n° {relay_id}).",
     DeliveryErrorCode.RELAY_INACTIVE: "Le point relais {relay} n'est plus actif.",
     DeliveryErrorCode.RELAY_CLOSED: "Le point relais {relay} est fermé le {date}.",
-    DeliveryErrorCode.RELAY_FROZEN: "« {name} » contient des surgelés : un point relais n'a pas de congélateur.",
+    DeliveryErrorCode.RELAY_FROZEN: ("« {name} » contient des surgelés : un point relais n'a pas de congélateur. "
+                                     "Choisissez un nouveau passage à domicile."),
+    DeliveryErrorCode.RELAY_MONEY: ("« {name} » a {amount} à encaisser ({method}) : un point relais ne peut pas "
+                                    "encaisser. Appelez le client (paiement par carte) ou choisissez un nouveau "
+                                    "passage à domicile."),
+    DeliveryErrorCode.CANCELLED: ("« {name} » : commande annulée, arrêt retiré de la tournée (rien à livrer ni à "
+                                  "encaisser)."),
     DeliveryErrorCode.RELAY_FULL: ("Le réfrigérateur de {relay} est plein le {date} : il reste {free_l} L, "
                                    "il en faut {needed_l} L."),
     DeliveryErrorCode.NOT_FAILED: "« {name} » n'est pas une livraison en échec.",
     DeliveryErrorCode.BAD_CHOICE: "Suite inconnue {choice!r} pour une livraison en échec.",
     DeliveryErrorCode.RESOLVED: "« {name} » a déjà une suite : {resolution}.",
-    DeliveryErrorCode.NO_RELAY: "Aucun point relais n'est ouvert avec de la place pour le reste de la journée.",
+    DeliveryErrorCode.NO_RELAY: ("Aucun point relais n'est encore ouvert aujourd'hui avec de la place au "
+                                 "réfrigérateur : choisissez un nouveau passage."),
 }
-
-#: Why the planner left a stop out, as staff read it (planning page, day page).
-UNASSIGNED_REASONS: dict[UnassignedReason, str] = {
-    UnassignedReason.WINDOW_IMPOSSIBLE: "Créneau horaire impossible à tenir",
-    UnassignedReason.OVER_CAPACITY: "Trop volumineux pour la camionnette",
-    UnassignedReason.UNREACHABLE: "Adresse injoignable par la route",
-    UnassignedReason.COLD_CHAIN: "Chaîne du froid : trajet trop long",
-    UnassignedReason.RELAY_FULL: "Réfrigérateur du point relais plein",
-    UnassignedReason.NO_ROOM: "Plus de place dans les tournées de ce jour",
-}
-
 
 def message(code: DeliveryErrorCode, **params: object) -> str:
     """The French sentence for ``code`` with its named values filled in.
@@ -113,11 +122,3 @@ def message(code: DeliveryErrorCode, **params: object) -> str:
 def error(code: DeliveryErrorCode, **params: object) -> ValidationError:
     """A ``ValidationError`` carrying ``code`` and its sentence (raise it)."""
     return ValidationError(message(code, **params), code=code)
-
-
-def unassigned_label(reason: str) -> str:
-    """The French label of a planner's reason (an unknown code is shown as it is)."""
-    try:
-        return UNASSIGNED_REASONS[UnassignedReason(reason)]
-    except ValueError:
-        return reason

@@ -9,6 +9,7 @@ naming the bad value: the staff page shows them as they are.
 import datetime as dt
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import formats
@@ -20,7 +21,7 @@ from . import calendar, coldchain
 from .actions import get_or_create_day
 from .day_planning import relay_opening
 from .error_codes import DeliveryErrorCode as Code
-from .error_codes import error
+from .error_codes import error, message
 from .models import DeliveryTask, RoundStop
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,29 @@ def relay_fridge_used_ml(relay: RelayPoint, date: dt.date, exclude_task_ids: tup
     return in_tasks + max(0, relay_used_ml(relay, date) - covered)
 
 
+def relay_refusal_message(task: DeliveryTask) -> str:
+    """Why ``task``'s parcel may not wait at any relay point, in French for staff ("" when it may)."""
+    code = coldchain.relay_refusal(task.loads(), task.payment_cents if task.payment_method else 0)
+    if code == coldchain.RELAY_FROZEN:
+        return message(Code.RELAY_FROZEN, name=task.name)
+    if code == coldchain.RELAY_MONEY:
+        return message(Code.RELAY_MONEY, name=task.name, amount=money.format_cents(task.payment_cents),
+                       method=task.get_payment_method_display())
+    return ""
+
+
+def check_may_wait_at_relay(task: DeliveryTask) -> None:
+    """Raise ``ValidationError`` (``RELAY_FROZEN`` / ``RELAY_MONEY``) when the parcel may not wait at a relay."""
+    text = relay_refusal_message(task)
+    if text:
+        raise ValidationError(text, code=Code(coldchain.relay_refusal(task.loads(), task.payment_cents)))
+
+
+def relay_has_room(relay: RelayPoint, date: dt.date, task: DeliveryTask) -> int:
+    """Free fridge room (ml) at ``relay`` on ``date`` for ``task`` (its own booking not counted)."""
+    return relay.fridge_capacity_l * 1000 - relay_fridge_used_ml(relay, date, exclude_task_ids=(task.pk,))
+
+
 def _check_relay(relay: RelayPoint, date: dt.date, task: DeliveryTask) -> list[list[int]]:
     """Opening windows of ``relay`` on ``date`` if it can take ``task``'s goods, else ``ValidationError``."""
     if not relay.active:
@@ -82,10 +106,9 @@ def _check_relay(relay: RelayPoint, date: dt.date, task: DeliveryTask) -> list[l
     windows = relay_windows(relay, date)
     if not windows:
         raise error(Code.RELAY_CLOSED, relay=relay.name, date=_date_label(date))
-    if not coldchain.may_wait_in_relay_fridge_all(task.loads()):
-        raise error(Code.RELAY_FROZEN, name=task.name)
+    check_may_wait_at_relay(task)
     if task.chilled_ml:
-        free = relay.fridge_capacity_l * 1000 - relay_fridge_used_ml(relay, date, exclude_task_ids=(task.pk,))
+        free = relay_has_room(relay, date, task)
         if task.chilled_ml > free:
             raise error(Code.RELAY_FULL, relay=relay.name, date=_date_label(date), free_l=money.format_number(max(free, 0) / 1000, 1),
                         needed_l=money.format_number(task.chilled_ml / 1000, 1))

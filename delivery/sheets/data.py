@@ -32,6 +32,17 @@ class GoodsLine:
 
 
 @dataclass(frozen=True)
+class ParcelLine:
+    """One order's parcel at a door shared by several (one stop per door): who, crates, money."""
+
+    task_id: int
+    name: str
+    crates: tuple[str, ...]
+    payment_method: str = ""
+    payment_cents: int = 0
+
+
+@dataclass(frozen=True)
 class StopSheet:
     """One stop of the round, as the driver needs it (and nothing more)."""
 
@@ -51,6 +62,8 @@ class StopSheet:
     doorstep_notes: str = ""
     phone_view_url: str = ""
     status: str = "planned"
+    #: Several orders at one door: every parcel with its amount (empty for a stop of one task).
+    parcels: tuple[ParcelLine, ...] = ()
 
     @property
     def is_collect(self) -> bool:

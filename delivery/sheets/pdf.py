@@ -92,6 +92,14 @@ def _stop_html(stop: StopSheet) -> str:
     if stop.payment_method:
         label = PAYMENT_LABELS.get(stop.payment_method, stop.payment_method)
         pay = f'<div class="pay">À ENCAISSER : {escape(label)} {euros(stop.payment_cents)}</div>'
+    if stop.parcels:  # one stop per door: list every order's parcel and its amount
+        rows = "".join(
+            f"<li>{escape(p.name)} — caisses {escape(', '.join(p.crates) or 'sans caisse')} — "
+            + (f"<b>à encaisser : {escape(PAYMENT_LABELS.get(p.payment_method, p.payment_method))} "
+               f"{euros(p.payment_cents)}</b>" if p.payment_method else "rien à encaisser") + "</li>"
+            for p in stop.parcels)
+        total = f" — {euros(stop.payment_cents)} au total" if stop.payment_cents else ""
+        pay = f'<div class="pay">{len(stop.parcels)} COLIS À CETTE PORTE{total}</div><ul class="goods">{rows}</ul>'
     notes = (f'<div class="notes">Consignes : {escape(notes_for_paper(stop.doorstep_notes))}</div>'
              if stop.doorstep_notes else "")
     qr = ""

@@ -98,7 +98,8 @@ def export_shopper_data(user) -> dict[str, Any]:
                         "codes_d_acces": t.access_codes, "statut": t.get_status_display(),
                         "faite_le": t.done_at.isoformat() if t.done_at else None,
                         "a_encaisser_euros": str(money.from_cents(t.payment_cents)) if t.payment_cents else None}
-                       for t in _order_tasks(order_ids).exclude(kind=DeliveryTask.Kind.COLLECT).select_related("day")],
+                       for t in _order_tasks(order_ids).exclude(kind__in=[DeliveryTask.Kind.COLLECT, DeliveryTask.Kind.RETURN])
+                       .select_related("day")],
         "consentements": [],
         "personnes_pouvant_commander_pour_moi": [],
         "commandes_circuit_court": [{"cycle": str(c.cycle), "mode": c.get_mode_display(),
@@ -166,8 +167,11 @@ def erase_shopper(user, now: dt.datetime) -> None:
 
 
 def _open_order(orders, now: dt.datetime) -> ShopOrder | None:
-    """The first order still to be delivered or collected: its day is not past, or a van stop is planned."""
-    for order in orders.order_by("date"):
+    """The first order still to be delivered or collected: its day is not past, or a van stop is planned.
+
+    A cancelled order is not (its goods going back to the vendor are not the shopper's).
+    """
+    for order in orders.filter(cancelled_at__isnull=True).order_by("date"):
         if order.date >= now.date() or _order_tasks([order.saleor_order_id]).filter(
                 status=DeliveryTask.Status.PLANNED).exists():
             return order

@@ -220,7 +220,7 @@ def place_order(checkout_id: str, shopper: Shopper, placed_by, payment: str, sal
         raise StorefrontError(Code.DELIVERY_NOT_CHOSEN)
     if payment not in ShopOrder.Payment.values:
         raise StorefrontError(Code.PAYMENT_UNKNOWN)
-    if payment in PAY_ON_DELIVERY and mode == "collect":
+    if payment in PAY_ON_DELIVERY and mode != "home":  # nobody takes money at a shop counter for us, or at a relay
         raise StorefrontError(Code.PAYMENT_NOT_ALLOWED)
     if placed_by.pk != shopper.user_id and consent is None:
         raise StorefrontError(Code.NO_CONSENT)

@@ -45,8 +45,8 @@ MESSAGES: dict[StorefrontErrorCode, str] = {
     StorefrontErrorCode.SLOT_FULL: "Le créneau du {date:%d/%m} est complet. Merci d'en choisir un autre.",
     StorefrontErrorCode.SLOT_NOT_OFFERED: "Ce créneau n'est plus proposé.",
     StorefrontErrorCode.PAYMENT_UNKNOWN: "Moyen de paiement inconnu.",
-    StorefrontErrorCode.PAYMENT_NOT_ALLOWED: ("Le paiement à la livraison est réservé à la livraison et aux "
-                                              "points relais."),
+    StorefrontErrorCode.PAYMENT_NOT_ALLOWED: ("Le paiement à la livraison est réservé à la livraison à domicile : "
+                                              "un point relais ne peut pas encaisser."),
     StorefrontErrorCode.NO_CONSENT: "Le consentement de la personne doit être enregistré.",
 }
 

@@ -38,8 +38,10 @@ def test_every_code_of_a_domain_has_one_french_sentence(module, codes):
 
 
 def test_every_reason_the_planner_gives_has_a_french_label():
-    assert set(delivery_codes.UNASSIGNED_REASONS) == set(UnassignedReason)
-    assert delivery_codes.unassigned_label("NO_ROOM") == "Plus de place dans les tournées de ce jour"
+    from delivery import reasons
+
+    assert set(UnassignedReason) <= set(reasons.REASONS_FR) and set(reasons.REASONS_FR) == set(reasons.ADVICE_FR)
+    assert reasons.reason_fr("NO_ROOM") == "Plus de place dans les tournées de ce jour"
 
 
 def test_a_raised_error_carries_its_enum_code_and_the_sentence_of_the_map():
@@ -53,7 +55,8 @@ def test_a_raised_error_carries_its_enum_code_and_the_sentence_of_the_map():
     assert str(full) == "Le créneau mardi 9 h est complet : choisissez-en un autre."
     frozen = delivery_codes.error(delivery_codes.DeliveryErrorCode.RELAY_FROZEN, name="Mme Leroy")
     assert frozen.code == "relay_frozen" and frozen.messages == [
-        "« Mme Leroy » contient des surgelés : un point relais n'a pas de congélateur."]
+        "« Mme Leroy » contient des surgelés : un point relais n'a pas de congélateur. "
+        "Choisissez un nouveau passage à domicile."]
     siret = vendor_codes.error(vendor_codes.VendorErrorCode.SIRET_FORMAT, value="123")
     assert siret.messages == ["Le SIRET « 123 » doit comporter exactement 14 chiffres."]
 

@@ -67,7 +67,7 @@ def payment(request):
         return redirect("storefront:delivery")
     person, consent, channel = session.beneficiary(request)
     mode = checkout.metadata["mormal.mode"]
-    choices = [ShopOrder.Payment.CARD] + ([] if mode == "collect" else
+    choices = [ShopOrder.Payment.CARD] + ([] if mode != "home" else  # a relay point cannot take money
                                           [ShopOrder.Payment.CASH, ShopOrder.Payment.CHEQUE, ShopOrder.Payment.VOUCHER])
     if request.method == "POST":
         try:
