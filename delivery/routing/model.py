@@ -301,8 +301,15 @@ class DeliveryModel:
         initial_routes: Mapping[str, Sequence[str]] | None = None,
         deterministic: bool = True,
         work_budget: int | None = None,
+        *,
+        warm_start: bool = True,
+        processes: int = 1,
     ) -> Any:
-        """Plan the day with OR-Tools; see :func:`delivery.routing.solver.solve`.
+        """Plan the day with the whole pipeline: PyVRP warm start, then OR-Tools.
+
+        See :func:`delivery.routing.pipeline.solve` (what the warm start relaxes, how the
+        time limit and work budgets are shared); ``warm_start=False`` runs OR-Tools alone.
+        The time limit counts from this call, travel matrices included.
 
         Returns
         -------
@@ -310,11 +317,12 @@ class DeliveryModel:
             Routes plus every stop not served, each with a reason.
         """
         started_at = time.monotonic()
-        from delivery.routing.solver import solve
+        from delivery.routing.pipeline import solve
 
         return solve(self.problem(), time_limit_s=time_limit_s, seed=seed,
                      initial_routes=initial_routes, deterministic=deterministic,
-                     started_at=started_at, work_budget=work_budget)
+                     started_at=started_at, work_budget=work_budget, warm_start=warm_start,
+                     processes=processes)
 
     # --------------------------------------------------------------------- json
     def to_json(self) -> str:

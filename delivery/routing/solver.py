@@ -34,6 +34,10 @@ SMALL_INSTANCE = 600
 #: Tried only when none of the above finds a solution (e.g. tight windows, fixed fleet).
 FALLBACK_SOLUTIONS = (FSS.PATH_CHEAPEST_ARC, FSS.SAVINGS, FSS.ALL_UNPERFORMED)
 
+#: Most feasibility trials spent repairing a warm start that breaks a real constraint (each
+#: reads a whole assignment: about 0.2 ms per solver node); a count, so runs stay reproducible.
+REPAIR_CHECKS = 60
+
 #: Deterministic work budget: search-limit checks allowed per second of time limit. OR-Tools
 #: checks its limits about once per explored neighbour; we count those checks (measured
 #: 125 000-245 000 per second on one core of a busy 2-core machine, for 40 to 150 stops).
@@ -269,11 +273,16 @@ def _search(problem: Problem, built: _Built, deadline: float,
     routing, t_first = built.routing, time.monotonic()
     # 9. search parameters (the model is closed once, then solved from several starts)
     routing.CloseModelWithParameters(_params(FIRST_SOLUTIONS[0], 1.0, None, True))
-    start = None
+    start, repaired = None, False
     if initial_routes is not None:
-        start = _warm_start(problem, built, initial_routes, stats)
+        start, repaired = _warm_start(problem, built, initial_routes, stats)
     if start is None:
         start = _first_solution(built, deadline, stats)
+    elif repaired:  # a start missing stops: our own first solution may be the better one
+        fresh = _first_solution(built, deadline, stats)
+        if fresh is not None and fresh.ObjectiveValue() < start.ObjectiveValue():
+            stats["warm_start"] += "; our first solution was cheaper and was kept instead"
+            start = fresh
     stats["first_phase_s"] = round(time.monotonic() - t_first, 3)
     remaining = deadline - time.monotonic()
     if start is None or remaining <= 0.01:
@@ -325,12 +334,18 @@ def _first_solution(built: _Built, deadline: float, stats: dict[str, Any]) -> An
 
 
 def _warm_start(problem: Problem, built: _Built, initial: Mapping[str, Sequence[str]],
-                stats: dict[str, Any]) -> Any:
-    """The assignment of ``initial`` (depot legs added) if feasible, else None."""
+                stats: dict[str, Any]) -> tuple[Any, bool]:
+    """The assignment of ``initial`` (depot legs added), repaired if it breaks a constraint.
+
+    Routes that break a real constraint (a warm start from the relaxation may) keep, in
+    their order, a feasible selection of their stops (:func:`_repair_route`, at most
+    :data:`REPAIR_CHECKS` feasibility reads in all); the others are left unperformed.
+    Returns the assignment (None when nothing usable is left) and whether it was repaired.
+    """
     vehicle_of = {v.id: k for k, v in enumerate(problem.vehicles)}
     nodes = built.layout.nodes
     node_of = {problem.stops[node.stop].id: n for n, node in enumerate(nodes) if node.stop >= 0}
-    routes: list[list[int]] = [[] for _ in problem.vehicles]
+    orders: list[list[int]] = [[] for _ in problem.vehicles]
     skipped = 0
     for vehicle_id, stop_ids in initial.items():
         known = [node_of[s] for s in stop_ids if s in node_of]
@@ -338,16 +353,80 @@ def _warm_start(problem: Problem, built: _Built, initial: Mapping[str, Sequence[
         if vehicle_id not in vehicle_of:
             skipped += len(known)
             continue
-        legs = [g for n in known for g in built.layout.legs_of.get(nodes[n].stop, [])]
-        ordered = ([g for g in legs if nodes[g].leg == "load"] + known
-                   + [g for g in legs if nodes[g].leg == "unload"])
-        routes[vehicle_of[vehicle_id]] = [built.index[n] for n in ordered]
+        orders[vehicle_of[vehicle_id]] = known
+    routes = [_with_legs(built, order) for order in orders]
     assignment = built.routing.ReadAssignmentFromRoutes(routes, True)
+    dropped, trials = 0, [REPAIR_CHECKS]
+    if assignment is None:
+        for v, order in enumerate(orders):
+            alone: list[list[int]] = [[] for _ in orders]
+            alone[v] = routes[v]
+            if order and built.routing.ReadAssignmentFromRoutes(alone, True) is None:
+                kept = _repair_route(built, v, order, trials)
+                dropped += len(order) - len(kept)
+                routes[v] = _with_legs(built, kept)
+        if any(routes):
+            assignment = built.routing.ReadAssignmentFromRoutes(routes, True)
     if assignment is None:
         stats["warm_start"] = "rejected: routes infeasible, solved from scratch"
-        return None
+        return None, False
     stats["warm_start"] = f"used ({skipped} unknown or pre-rejected stop(s) skipped)"
-    return built.routing.solver().Assignment(assignment)
+    if dropped:
+        stats["warm_start"] = (f"used after repair ({dropped} stop(s) breaking a constraint "
+                               f"taken out, {skipped} unknown or pre-rejected skipped)")
+    return built.routing.solver().Assignment(assignment), bool(dropped)
+
+
+def _with_legs(built: _Built, order: Sequence[int]) -> list[int]:
+    """Routing indices of a van visiting solver nodes ``order``, its depot legs added."""
+    nodes = built.layout.nodes
+    legs = [g for n in order for g in built.layout.legs_of.get(nodes[n].stop, [])]
+    full = ([g for g in legs if nodes[g].leg == "load"] + list(order)
+            + [g for g in legs if nodes[g].leg == "unload"])
+    return [built.index[n] for n in full]
+
+
+def _repair_route(built: _Built, vehicle: int, order: Sequence[int], trials: list[int]
+                  ) -> list[int]:
+    """A feasible sub-sequence of ``order`` for ``vehicle`` alone, found by bisection.
+
+    The longest feasible prefix is kept, the stop that ends it is taken out (with its
+    shipment partner), and the search goes on after it. Each feasibility read takes one from
+    ``trials[0]``; when none is left, the route keeps the prefix found so far.
+    """
+    nodes, partner = built.layout.nodes, {}
+    for pair in built.layout.pairs:  # shipments (depot legs follow their stop by themselves)
+        if nodes[pair.pickup].stop >= 0 and nodes[pair.delivery].stop >= 0:
+            partner[pair.pickup], partner[pair.delivery] = pair.delivery, pair.pickup
+    n_vehicles = built.routing.vehicles()
+
+    def feasible(seq: Sequence[int]) -> bool:
+        trials[0] -= 1
+        routes: list[list[int]] = [[] for _ in range(n_vehicles)]
+        routes[vehicle] = _with_legs(built, _complete(seq))
+        return built.routing.ReadAssignmentFromRoutes(routes, True) is not None
+
+    def _complete(seq: Sequence[int]) -> list[int]:  # no shipment side without the other
+        chosen = set(seq)
+        return [m for m in seq if m not in partner or partner[m] in chosen]
+
+    rest, kept = list(order), list[int]()
+    while rest and trials[0] > 0:
+        if feasible(kept + rest):
+            return _complete(kept + rest)
+        lo, hi = 0, len(rest)  # kept + rest[:lo] feasible, kept + rest[:hi] not
+        while hi - lo > 1 and trials[0] > 0:
+            mid = (lo + hi) // 2
+            if feasible(kept + rest[:mid]):
+                lo = mid
+            else:
+                hi = mid
+        if hi - lo > 1:
+            break
+        bad = rest[lo]
+        kept += rest[:lo]
+        rest = [m for m in rest[lo + 1:] if m != partner.get(bad)]
+    return _complete(kept)
 
 
 def _extract(problem: Problem, built: _Built, solution: Any) -> list[SolvedRoute]:

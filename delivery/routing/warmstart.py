@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -54,6 +55,11 @@ class WarmStart:
     seeds_returned : tuple of int
         From :func:`warm_start`: the seeds whose runs came back within the budget (feasible
         or not), among which this one was the cheapest feasible.
+    iterations : int
+        PyVRP iterations run.
+    stopped_by : str
+        ``"iterations"`` when the deterministic iteration budget ended the run, ``"time"``
+        when the wall clock did.
     """
 
     routes: dict[str, list[str]]
@@ -61,6 +67,8 @@ class WarmStart:
     feasible: bool
     seed: int
     seeds_returned: tuple[int, ...] = ()
+    iterations: int = 0
+    stopped_by: str = "time"
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,8 +105,11 @@ def _envelope(windows, opening) -> tuple[int, int]:
     return min(a for a, _ in spans), max(b for _, b in spans)
 
 
-def relax(problem: Problem) -> Relaxation:
+def relax(problem: Problem, stops: Sequence[int] | None = None) -> Relaxation:
     """Build the PyVRP-expressible relaxation of ``problem``.
+
+    ``stops`` restricts it to those stop indices (both sides of a shipment, or neither),
+    e.g. the stops :func:`~delivery.routing.diagnose.precheck` kept; default all.
 
     Raises
     ------
@@ -124,7 +135,9 @@ def relax(problem: Problem) -> Relaxation:
     clients: list = []
     shipments: list = []
     sides: dict[str, dict[StopKind, tuple]] = {}
-    for i, stop in enumerate(problem.stops):
+    chosen = range(len(problem.stops)) if stops is None else sorted(stops)
+    for i in chosen:
+        stop = problem.stops[i]
         opening = relays.get(stop.relay_id, ()) if stop.relay_id is not None else ()
         early, late = _envelope(stop.windows, opening)
         if stop.shipment_id is not None:
@@ -234,8 +247,14 @@ def _pyvrp_data(r: Relaxation):
     )
 
 
-def solve_relaxation(relaxation: Relaxation, deadline: float, seed: int = 1) -> WarmStart | None:
+def solve_relaxation(
+    relaxation: Relaxation, deadline: float, seed: int = 1, iterations: int | None = None
+) -> WarmStart | None:
     """Run PyVRP on ``relaxation`` until the wall-clock ``deadline`` (``time.time()`` seconds).
+
+    With ``iterations``, the run also stops after that many PyVRP iterations: the same
+    relaxation, seed and budget then give the same routes, unless the deadline (a safety
+    cap) comes first; :attr:`WarmStart.stopped_by` says which.
 
     Returns
     -------
@@ -251,10 +270,16 @@ def solve_relaxation(relaxation: Relaxation, deadline: float, seed: int = 1) -> 
     if stop_at - time.time() <= 0.05:
         return None
 
-    def out_of_time(best_cost: float) -> bool:  # wall clock, so PyVRP's set-up counts too
+    done, stopped_by = [0], ["time"]
+
+    def stop(best_cost: float) -> bool:  # called once per iteration; wall clock counts set-up
+        if iterations is not None and done[0] >= iterations:
+            stopped_by[0] = "iterations"
+            return True
+        done[0] += 1
         return time.time() >= stop_at
 
-    best = solve(data, stop=out_of_time, seed=seed, collect_stats=False, display=False).best
+    best = solve(data, stop=stop, seed=seed, collect_stats=False, display=False).best
     offset = len(relaxation.depot_windows)
     spare = [list(ids) for ids, *_ in relaxation.vehicle_groups]
     routes: dict[str, list[str]] = {}
@@ -274,11 +299,19 @@ def solve_relaxation(relaxation: Relaxation, deadline: float, seed: int = 1) -> 
         if visits:
             routes[spare[route.vehicle_type()].pop(0)] = visits
     cost = int(best.distance_cost() + best.duration_cost() + best.fixed_vehicle_cost() + best.uncollected_prizes())
-    return WarmStart(routes=routes, cost=cost, feasible=best.is_feasible(), seed=seed)
+    return WarmStart(routes=routes, cost=cost, feasible=best.is_feasible(), seed=seed,
+                     iterations=done[0] - 1 if stopped_by[0] == "time" else done[0],
+                     stopped_by=stopped_by[0])
 
 
 def warm_start(
-    problem: Problem, time_limit_s: float, *, seeds: tuple[int, ...] = (1,), processes: int = 1
+    problem: Problem,
+    time_limit_s: float,
+    *,
+    seeds: tuple[int, ...] = (1,),
+    processes: int = 1,
+    iterations: int | None = None,
+    stops: Sequence[int] | None = None,
 ) -> WarmStart | None:
     """Solve the relaxation of ``problem`` with PyVRP and return its best feasible routes.
 
@@ -294,6 +327,10 @@ def warm_start(
         Runs at the same time. Above 1, extra seeds run in worker processes
         (``python -m delivery.routing.warmstart IN OUT``) while the first runs here, so two seeds on
         two cores cost the time of one. With 1, only the first seed runs, with the whole budget.
+    iterations : int, optional
+        PyVRP iterations per run (a deterministic budget); the wall clock stays a safety cap.
+    stops : sequence of int, optional
+        Stop indices to route (see :func:`relax`); default all.
 
     Returns
     -------
@@ -301,12 +338,13 @@ def warm_start(
         None when no run found routes feasible for the relaxation.
     """
     deadline = time.time() + time_limit_s
-    relaxation = relax(problem)
+    relaxation = relax(problem, stops)
     results: list[WarmStart] = []
     with tempfile.TemporaryDirectory(prefix="warmstart-") as tmp:
-        workers = [_start_worker(relaxation, deadline, seed, Path(tmp)) for seed in seeds[1:processes]]
+        workers = [_start_worker(relaxation, deadline, seed, iterations, Path(tmp))
+                   for seed in seeds[1:processes]]
         try:
-            own = solve_relaxation(relaxation, deadline, seeds[0])
+            own = solve_relaxation(relaxation, deadline, seeds[0], iterations)
             if own is not None:
                 results.append(own)
             for worker, out in workers:
@@ -326,10 +364,10 @@ def warm_start(
 
 
 def _start_worker(
-    relaxation: Relaxation, deadline: float, seed: int, tmp: Path
+    relaxation: Relaxation, deadline: float, seed: int, iterations: int | None, tmp: Path
 ) -> tuple[subprocess.Popen, Path]:
     inp, out = tmp / f"in-{seed}.pickle", tmp / f"out-{seed}.pickle"
-    inp.write_bytes(pickle.dumps((relaxation, deadline, seed)))
+    inp.write_bytes(pickle.dumps((relaxation, deadline, seed, iterations)))
     root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
     proc = subprocess.Popen(
@@ -352,8 +390,8 @@ def _collect_worker(proc: subprocess.Popen, out: Path, deadline: float) -> WarmS
 
 def _worker_main(inp: str, out: str) -> None:
     """Entry point of a worker process: pickled arguments in ``inp``, result written to ``out``."""
-    relaxation, deadline, seed = pickle.loads(Path(inp).read_bytes())
-    Path(out).write_bytes(pickle.dumps(solve_relaxation(relaxation, deadline, seed)))
+    relaxation, deadline, seed, iterations = pickle.loads(Path(inp).read_bytes())
+    Path(out).write_bytes(pickle.dumps(solve_relaxation(relaxation, deadline, seed, iterations)))
 
 
 if __name__ == "__main__":
