@@ -194,11 +194,12 @@ def solve(
         extra["warm_s"] = round(time.monotonic() - t0, 3)
         extra["warm_iterations"] = plan_split.warm_iterations
         if ws is None:
-            extra["warm_start"] = "PyVRP found no feasible relaxed routes in time"
+            extra["warm_start"] = "PyVRP returned no routes in time"
         else:
             routes = ws.routes
             extra["warm_stopped_by"] = ws.stopped_by
             extra["warm_seed"] = ws.seed
+            extra["warm_feasible"] = ws.feasible
     plan = solver.solve(problem, time_limit_s=time_limit_s, seed=seed, initial_routes=routes,
                         deterministic=deterministic, started_at=t0,
                         work_budget=plan_split.or_tools_checks)

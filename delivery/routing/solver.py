@@ -19,7 +19,7 @@ from ortools.util import optional_boolean_pb2
 from delivery.routing.assemble import SolvedRoute, build_plan
 from delivery.routing.diagnose import no_room, precheck
 from delivery.routing.layout import MILLI, Layout, Node, build_layout, signed_demand
-from delivery.routing.plan import Plan
+from delivery.routing.plan import RELOAD, Plan
 from delivery.routing.problem import HORIZON_S, Compartment, Problem, StopKind
 
 FSS = routing_enums_pb2.FirstSolutionStrategy
@@ -156,14 +156,21 @@ def _build(problem: Problem, kept: Sequence[int]) -> _Built:
     # 5. dimensions: time, then one per used (compartment, measure)
     routing.AddDimension(time_cb, HORIZON_S, HORIZON_S, False, "time")
     time_dim = routing.GetDimensionOrDie("time")
+    reloads = [n for n, node in enumerate(nodes) if node.leg == "reload"]
     for c in Compartment:
         for measure in ("mass_g", "volume_ml"):
             demand = [signed_demand(n, c.value, measure) for n in nodes]
             if not any(demand):
                 continue
             caps = [getattr(v.capacity.get(c), measure) for v in vehicles]
+            for n in reloads:  # a reload may empty the van, then its slack refills it
+                demand[n] = -caps[nodes[n].vehicle]
             cb = routing.RegisterUnaryTransitVector(demand)
-            routing.AddDimensionWithVehicleCapacity(cb, 0, caps, False, f"{c.value}_{measure}")
+            name = f"{c.value}_{measure}"
+            routing.AddDimensionWithVehicleCapacity(cb, 2 * max(caps) if reloads else 0, caps,
+                                                    False, name)
+            if reloads:
+                _reload_slack(routing, routing.GetDimensionOrDie(name), nodes, index, caps)
     # 6. windows on the cumul vars (several windows: range, then remove the gaps)
     for n, node in enumerate(nodes):
         if index[n] >= 0:
@@ -184,10 +191,13 @@ def _build(problem: Problem, kept: Sequence[int]) -> _Built:
     for n in lay.reified:
         _cold_single(problem, routing, time_dim, index[n], problem.stops[nodes[n].stop])
     _pin_legs(routing, nodes, index)
-    # 8. disjunctions: every stop may be left out; mandatory ones at a prohibitive price
+    # 8. disjunctions: every stop may be left out; mandatory ones at a prohibitive price;
+    # reloads are free to skip and belong to one van
     for n, node in enumerate(nodes):
         if index[n] >= 0:
             routing.AddDisjunction([index[n]], node.penalty)
+            if node.leg == "reload":
+                routing.VehicleVar(index[n]).SetValues([-1, node.vehicle])
     return _Built(manager, routing, time_dim, lay, index, breaks, keep_alive)
 
 
@@ -217,14 +227,32 @@ def _vehicle_times(problem: Problem, routing: Any, time_dim: Any, manager: Any,
     return breaks
 
 
+def _reload_slack(routing: Any, dim: Any, nodes: Sequence[Node], index: Sequence[int],
+                  caps: Sequence[int]) -> None:
+    """Slack only at reloads: load after a reload is anything from empty to full."""
+    for n, node in enumerate(nodes):
+        if index[n] < 0:
+            continue
+        if node.leg == "reload":
+            dim.SlackVar(index[n]).SetRange(0, 2 * caps[node.vehicle])
+        else:
+            dim.SlackVar(index[n]).SetValue(0)
+    for v in range(routing.vehicles()):
+        dim.SlackVar(routing.Start(v)).SetValue(0)
+
+
 def _pin_legs(routing: Any, nodes: Sequence[Node], index: Sequence[int]) -> None:
-    """Load legs only right after the start (or another load leg), unload legs only last."""
+    """Pin depot legs to the ends of their loop.
+
+    Load legs only right after the start, a reload or another load leg; unload legs only
+    right before the end, a reload or another unload leg.
+    """
     real = [(index[n], node.leg) for n, node in enumerate(nodes) if index[n] >= 0]
     for leg_index, leg in real:
         for other, other_leg in real:
-            if leg == "load" and other_leg != "load":
+            if leg == "load" and other_leg not in ("load", "reload"):
                 routing.NextVar(other).RemoveValue(leg_index)
-            elif leg == "unload" and other_leg != "unload":
+            elif leg == "unload" and other_leg not in ("unload", "reload"):
                 routing.NextVar(leg_index).RemoveValue(other)
 
 
@@ -337,23 +365,36 @@ def _warm_start(problem: Problem, built: _Built, initial: Mapping[str, Sequence[
                 stats: dict[str, Any]) -> tuple[Any, bool]:
     """The assignment of ``initial`` (depot legs added), repaired if it breaks a constraint.
 
-    Routes that break a real constraint (a warm start from the relaxation may) keep, in
-    their order, a feasible selection of their stops (:func:`_repair_route`, at most
-    :data:`REPAIR_CHECKS` feasibility reads in all); the others are left unperformed.
-    Returns the assignment (None when nothing usable is left) and whether it was repaired.
+    :data:`~delivery.routing.plan.RELOAD` in a route is a return to the depot (ignored past
+    the van's ``max_reloads``). Routes that break a real constraint (a warm start from the
+    relaxation may) keep, in their order, a feasible selection of their stops
+    (:func:`_repair_route`, at most :data:`REPAIR_CHECKS` feasibility reads in all); the
+    others are left unperformed. Returns the assignment (None when nothing usable is left)
+    and whether it was repaired.
     """
     vehicle_of = {v.id: k for k, v in enumerate(problem.vehicles)}
     nodes = built.layout.nodes
     node_of = {problem.stops[node.stop].id: n for n, node in enumerate(nodes) if node.stop >= 0}
+    reload_nodes: dict[int, list[int]] = {}
+    for n, node in enumerate(nodes):
+        if node.leg == "reload":
+            reload_nodes.setdefault(node.vehicle, []).append(n)
     orders: list[list[int]] = [[] for _ in problem.vehicles]
     skipped = 0
     for vehicle_id, stop_ids in initial.items():
-        known = [node_of[s] for s in stop_ids if s in node_of]
-        skipped += len(stop_ids) - len(known)
         if vehicle_id not in vehicle_of:
-            skipped += len(known)
+            skipped += sum(1 for s in stop_ids if s != RELOAD)
             continue
-        orders[vehicle_of[vehicle_id]] = known
+        v = vehicle_of[vehicle_id]
+        spare = list(reload_nodes.get(v, []))
+        for s in stop_ids:
+            if s == RELOAD:
+                if spare and orders[v] and nodes[orders[v][-1]].leg != "reload":
+                    orders[v].append(spare.pop(0))
+            elif s in node_of:
+                orders[v].append(node_of[s])
+            else:
+                skipped += 1
     routes = [_with_legs(built, order) for order in orders]
     assignment = built.routing.ReadAssignmentFromRoutes(routes, True)
     dropped, trials = 0, [REPAIR_CHECKS]
@@ -363,7 +404,8 @@ def _warm_start(problem: Problem, built: _Built, initial: Mapping[str, Sequence[
             alone[v] = routes[v]
             if order and built.routing.ReadAssignmentFromRoutes(alone, True) is None:
                 kept = _repair_route(built, v, order, trials)
-                dropped += len(order) - len(kept)
+                dropped += sum(1 for n in order if nodes[n].stop >= 0) - sum(
+                    1 for n in kept if nodes[n].stop >= 0)
                 routes[v] = _with_legs(built, kept)
         if any(routes):
             assignment = built.routing.ReadAssignmentFromRoutes(routes, True)
@@ -378,11 +420,24 @@ def _warm_start(problem: Problem, built: _Built, initial: Mapping[str, Sequence[
 
 
 def _with_legs(built: _Built, order: Sequence[int]) -> list[int]:
-    """Routing indices of a van visiting solver nodes ``order``, its depot legs added."""
-    nodes = built.layout.nodes
-    legs = [g for n in order for g in built.layout.legs_of.get(nodes[n].stop, [])]
-    full = ([g for g in legs if nodes[g].leg == "load"] + list(order)
-            + [g for g in legs if nodes[g].leg == "unload"])
+    """Routing indices of a van visiting solver nodes ``order``, its depot legs added.
+
+    Each loop (cut at reload nodes) gets its load legs first and its unload legs last.
+    """
+    nodes, full, loop = built.layout.nodes, [], []  # type: ignore[var-annotated]
+
+    def close(loop: list[int]) -> list[int]:
+        legs = [g for n in loop for g in built.layout.legs_of.get(nodes[n].stop, [])]
+        return ([g for g in legs if nodes[g].leg == "load"] + loop
+                + [g for g in legs if nodes[g].leg == "unload"])
+
+    for n in order:
+        if nodes[n].leg == "reload":
+            full += close(loop) + [n]
+            loop = []
+        else:
+            loop.append(n)
+    full += close(loop)
     return [built.index[n] for n in full]
 
 
@@ -430,22 +485,31 @@ def _repair_route(built: _Built, vehicle: int, order: Sequence[int], trials: lis
 
 
 def _extract(problem: Problem, built: _Built, solution: Any) -> list[SolvedRoute]:
-    """Read visiting orders, service starts and break starts from a solution.
+    """Read visiting orders, service starts, reloads and break starts from a solution.
 
-    The van leaves the depot when its last load leg is done (or at its start time).
+    The van leaves the depot when its last load leg is done (or at its start time); a
+    reload starts so that it ends when the last goods of its loop are on board.
     """
     routing, time_dim, out = built.routing, built.time_dim, []
     for v in range(routing.vehicles()):
         depart = solution.Value(time_dim.CumulVar(routing.Start(v)))
         index = solution.Value(routing.NextVar(routing.Start(v)))
-        stops, starts = [], []
+        stops, starts, reloads = [], [], []
         while not routing.IsEnd(index):
             node = built.layout.nodes[built.manager.IndexToNode(index)]
             if node.stop >= 0:
                 stops.append(node.stop)
                 starts.append(solution.Value(time_dim.CumulVar(index)))
-            elif node.leg == "load":
+            elif node.leg == "reload":
+                reloads.append((len(stops), solution.Value(time_dim.CumulVar(index))))
+            elif node.leg == "load" and not stops and not reloads:
                 depart = max(depart, solution.Value(time_dim.CumulVar(index)))
+            elif node.leg == "load" and reloads and reloads[-1][0] == len(stops):
+                # goods go on board at the end of the reload: it ends when the last is loaded
+                count, at = reloads[-1]
+                reload_s = problem.vehicles[v].reload_s
+                loaded_at = solution.Value(time_dim.CumulVar(index))
+                reloads[-1] = (count, max(at, loaded_at - reload_s))
             index = solution.Value(routing.NextVar(index))
         if not stops:
             continue
@@ -453,6 +517,10 @@ def _extract(problem: Problem, built: _Built, solution: Any) -> list[SolvedRoute
         break_start = None
         if brk is not None and solution.PerformedValue(brk):
             break_start = solution.StartValue(brk)
+        # a reload before the first stop, after the last, or twice in a row changes nothing
+        cuts = {count: at for count, at in reloads if 0 < count < len(stops)}
+        reloads = sorted(cuts.items())
         out.append(SolvedRoute(v, tuple(stops), tuple(starts), depart,
-                               solution.Value(time_dim.CumulVar(routing.End(v))), break_start))
+                               solution.Value(time_dim.CumulVar(routing.End(v))), break_start,
+                               tuple(reloads)))
     return out

@@ -2,7 +2,8 @@
 
 PyVRP expresses capacities (one load dimension per compartment and unit), one time window per
 stop, service times, shifts, fixed and per-distance costs, optional stops with prizes, and paired
-pickup-and-delivery shipments. It cannot express breaks, several windows per stop, the
+pickup-and-delivery shipments, and reloads at the depot (PyVRP's reload depots, the depot's
+service time being the longest reload time of its vans). It cannot express breaks, several windows per stop, the
 time-in-van limit per temperature class, or the shared relay fridges, so those are relaxed:
 breaks are ignored, several windows become their envelope, and the cold-chain and fridge limits
 are dropped. The routes found are only a starting point: the OR-Tools model, which carries all
@@ -13,6 +14,7 @@ This module never imports Django nor OR-Tools.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import pickle
@@ -26,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from delivery.routing.plan import RELOAD
 from delivery.routing.problem import HORIZON_S, UNREACHABLE, Compartment, Problem, StopKind
 
 __all__ = ["Relaxation", "WarmStart", "relax", "solve_relaxation", "warm_start"]
@@ -90,6 +93,8 @@ class Relaxation:
     #: Vehicle groups: (vehicle ids, depot index, capacity dims, early, late, fixed, per m, per s)
     vehicle_groups: list[tuple[list[str], int, list[int], int, int, int, int, int]]
     stop_ids: list[str]  # by location index minus number of depots
+    #: Per vehicle group: (max reloads at its depot, seconds per reload)
+    group_reloads: list[tuple[int, int]] = dataclasses.field(default_factory=list)
 
 
 def _dims(load) -> list[int]:
@@ -165,6 +170,7 @@ def relax(problem: Problem, stops: Sequence[int] | None = None) -> Relaxation:
         key = (
             depots[v.depot_id], tuple(dims(v.capacity)), early, max(early, late),
             v.fixed_cost_c * COST_SCALE, v.cost_per_km_c, round(v.cost_per_hour_c * COST_SCALE / 3600),
+            v.max_reloads, v.reload_s,
         )
         groups.setdefault(key, []).append(v.id)
     return Relaxation(
@@ -174,8 +180,9 @@ def relax(problem: Problem, stops: Sequence[int] | None = None) -> Relaxation:
         depot_windows=[(d.window.start_s, d.window.end_s) for d in problem.depots],
         clients=clients,
         shipments=shipments,
-        vehicle_groups=[(ids, k[0], list(k[1]), *k[2:]) for k, ids in groups.items()],
+        vehicle_groups=[(ids, k[0], list(k[1]), *k[2:7]) for k, ids in groups.items()],
         stop_ids=[s.id for s in problem.stops],
+        group_reloads=[(k[7], k[8]) for k in groups],
     )
 
 
@@ -228,18 +235,26 @@ def _pyvrp_data(r: Relaxation):
         )
         for pl, dl, amount, pw, dw, p in r.shipments
     ]
+    reloads = r.group_reloads or [(0, 0)] * len(r.vehicle_groups)
     vehicle_types = [
         VehicleType(
             num_available=len(ids), capacity=cap, start_depot=depot, end_depot=depot,
             fixed_cost=fixed // g, tw_early=early * k, tw_late=late * k,
             unit_distance_cost=per_m // g, unit_duration_cost=round(per_s / g / k),
+            reload_depots=[depot] if n_reloads else [], max_reloads=n_reloads,
         )
-        for ids, depot, cap, early, late, fixed, per_m, per_s in r.vehicle_groups
+        for (ids, depot, cap, early, late, fixed, per_m, per_s), (n_reloads, _) in zip(
+            r.vehicle_groups, reloads, strict=True)
     ]
+    reload_s = [0] * len(r.depot_windows)  # PyVRP's reload time belongs to the depot
+    for group, (n_reloads, seconds) in zip(r.vehicle_groups, reloads, strict=True):
+        if n_reloads:
+            reload_s[group[1]] = max(reload_s[group[1]], seconds)
     return ProblemData(
         locations=[Location(x=float(x), y=float(y)) for x, y in r.coords],
         clients=clients,
-        depots=[Depot(location=i, tw_early=a * k, tw_late=b * k) for i, (a, b) in enumerate(r.depot_windows)],
+        depots=[Depot(location=i, tw_early=a * k, tw_late=b * k, service_duration=reload_s[i] * k)
+                for i, (a, b) in enumerate(r.depot_windows)],
         vehicle_types=vehicle_types,
         distance_matrices=[r.distances],  # type: ignore[list-item]
         duration_matrices=[r.durations * k],  # type: ignore[list-item]
@@ -285,8 +300,12 @@ def solve_relaxation(
     routes: dict[str, list[str]] = {}
     clients, shipments = data.clients(), data.shipments()  # each call copies the whole list
     for route in best.routes():
-        visits = []
+        visits: list[str] = []
         for act in route:
+            if act.is_depot():
+                if visits and visits[-1] != RELOAD:  # a reload (start and end are skipped)
+                    visits.append(RELOAD)
+                continue
             if act.is_client():
                 loc = clients[act.idx].location
             elif act.is_pickup():
@@ -296,6 +315,8 @@ def solve_relaxation(
             else:
                 continue
             visits.append(relaxation.stop_ids[loc - offset])
+        while visits and visits[-1] == RELOAD:
+            visits.pop()
         if visits:
             routes[spare[route.vehicle_type()].pop(0)] = visits
     cost = int(best.distance_cost() + best.duration_cost() + best.fixed_vehicle_cost() + best.uncollected_prizes())
@@ -335,7 +356,9 @@ def warm_start(
     Returns
     -------
     WarmStart or None
-        None when no run found routes feasible for the relaxation.
+        The cheapest routes feasible for the relaxation; when no run found any (say the vans
+        cannot serve every mandatory stop), the cheapest infeasible ones, with ``feasible``
+        False: OR-Tools then takes out what breaks a constraint. None when no run returned.
     """
     deadline = time.time() + time_limit_s
     relaxation = relax(problem, stops)
@@ -356,7 +379,7 @@ def warm_start(
                 if worker.poll() is None:
                     worker.kill()
                     worker.wait()
-    feasible = [r for r in results if r.feasible]
+    feasible = [r for r in results if r.feasible] or [r for r in results if r.routes]
     if not feasible:
         return None
     best = min(feasible, key=lambda r: (r.cost, r.seed))
