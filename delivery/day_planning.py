@@ -113,7 +113,8 @@ class ModelBuilder:
         self.shifts[key] = shift
         return self.model.add_vehicle(key, shift.van.name, depot=depot, capacity=capacity,
                                       shift=TimeWindow(start, max(start, shift.end_s)),
-                                      fixed_cost_c=shift.van.fixed_cost_c, cost_per_km_c=shift.van.cost_per_km_c)
+                                      fixed_cost_c=shift.van.fixed_cost_c, cost_per_km_c=shift.van.cost_per_km_c,
+                                      max_reloads=shift.van.max_reloads, reload_s=60 * shift.van.reload_min)
 
     def relay(self, task: DeliveryTask):
         """The routing relay point for a task's relay, added once."""
@@ -238,8 +239,10 @@ def store_plan(day: DeliveryDay, shifts: dict[str, Shift], tasks: dict[str, Deli
             continue
         depot = shift.van.depot
         visits = route.visits if route else []
+        reload_at = {x.after_visits for x in route.reloads} if route else set()
         points = [(depot.lon, depot.lat)] + [(s.task.lon, s.task.lat) for s in served]
-        points += [(tasks[v.stop_id].lon, tasks[v.stop_id].lat) for v in visits]
+        for k, v in enumerate(visits):  # back through the depot where the van reloads
+            points += [(depot.lon, depot.lat)] * (k in reload_at) + [(tasks[v.stop_id].lon, tasks[v.stop_id].lat)]
         points.append((depot.lon, depot.lat))
         if served:  # the solver started from the van's position: measure the whole day's round
             secs, metres = leg_totals(travel, points)
@@ -250,8 +253,11 @@ def store_plan(day: DeliveryDay, shifts: dict[str, Shift], tasks: dict[str, Deli
         else:
             start_s, end_s, metres, cost = route.start_s, route.end_s, route.distance_m, route.cost_c
         path, is_road = route_path(travel, points)
+        reloads = [{"after_sequence": len(served) + x.after_visits, "arrival_s": x.arrival_s, "start_s": x.start_s,
+                    "departure_s": x.departure_s} for x in (route.reloads if route else [])]
         rnd = Round.objects.create(plan=stored, shift=shift, start_s=start_s, end_s=end_s, distance_m=metres,
-                                   duration_s=end_s - start_s, cost_c=cost, path=path, path_is_road=is_road)
+                                   duration_s=end_s - start_s, cost_c=cost, path=path, path_is_road=is_road,
+                                   reloads=reloads)
         seq = 0
         for old in served:
             seq += 1

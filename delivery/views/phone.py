@@ -42,6 +42,12 @@ def phone_round(request, shift, signed: str):
         stop["goods_labels"] = [
             f"{'Collecter' if g.action == 'collect' else 'Livrer'} — {COMPARTMENT_LABELS[g.compartment]}"
             f"{' : caisses ' + ', '.join(g.crates) if g.crates else ''}" for g in stop["goods"]]
+        if stop["reload"] is not None:  # this stop opens a loop: go back and reload first
+            stop["reload_label"] = (f"Boucle {stop['loop']} : retour au dépôt, rechargement à "
+                                    f"{hm(stop['reload'].start_s)}, départ {hm(stop['reload'].departure_s)}")
+            stop["reload_lines"] = [
+                f"{COMPARTMENT_LABELS[c]} : " + ", ".join(f"{crate} (arrêt {s.sequence})" for crate, s in items)
+                for c, items in stop["reload_loading"].items() if items]
     return render(request, "delivery/phone.html", {
         "shift": shift, "round": rnd, "stops": stops, "signed": signed,
         "reasons": DeliveryTask.FailReason.choices,
