@@ -114,7 +114,10 @@ class ModelBuilder:
         return self.model.add_vehicle(key, shift.van.name, depot=depot, capacity=capacity,
                                       shift=TimeWindow(start, max(start, shift.end_s)),
                                       fixed_cost_c=shift.van.fixed_cost_c, cost_per_km_c=shift.van.cost_per_km_c,
-                                      max_reloads=shift.van.max_reloads, reload_s=60 * shift.van.reload_min)
+                                      # re-planned mid-round, the model's depot is where the van
+                                      # stands: no reload there (known limit, see the README)
+                                      max_reloads=shift.van.max_reloads if start_s is None else 0,
+                                      reload_s=60 * shift.van.reload_min)
 
     def relay(self, task: DeliveryTask):
         """The routing relay point for a task's relay, added once."""

@@ -38,10 +38,12 @@ MIN_WARM_S = 0.3
 #: by 0.1-0.8 % on 400-1000 (benchmarks/vrp.py); PyVRP, the better pure search, gets the rest.
 OR_TOOLS_SHARE_MAX = 0.15
 
-#: Extra share for OR-Tools when the relaxation drops breaks, several windows or relay
-#: fridges: a few warm-start stops then break a real constraint (4 of 150 on the Mormal day
-#: without its cold chain) and OR-Tools' search re-inserts them.
-REPAIR_SHARE = 0.10
+#: OR-Tools' least share when the relaxation drops breaks, several windows or relay fridges:
+#: some warm-start stops then break a real constraint (4 to 16 of 150 on the Mormal day
+#: without its cold chain), and OR-Tools needs time to repair the start, build its own first
+#: solution when that took out many, and search. With 29 % it once had too little for its
+#: first solution and left 120 stops out.
+REPAIR_SHARE = 0.40
 
 #: OR-Tools' share when the relaxation also drops time-in-van limits that some stop is
 #: subject to. PyVRP then ignores the cold chain and most of its routes break it (74 to 103
@@ -95,7 +97,7 @@ def split(problem: Problem, n_stops: int, time_limit_s: float, *, warm_start: bo
     if cold_chain_relaxed(problem):
         share = max(share, COLD_CHAIN_SHARE)
     elif relaxed(problem):
-        share += REPAIR_SHARE
+        share = max(share, REPAIR_SHARE)
     build_s = 3e-6 * nodes**2  # building the OR-Tools model, measured
     warm_s = time_limit_s * (1 - share) - build_s if warm_start and n_stops else 0.0
     if warm_s < MIN_WARM_S:

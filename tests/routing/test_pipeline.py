@@ -66,5 +66,5 @@ def test_the_cold_chain_leaves_or_tools_the_time_its_own_first_solution_needs():
     assert shares.or_tools_s >= 30.0 * COLD_CHAIN_SHARE
     warm = mixed_day(40, seed=3)
     warm.max_in_van_s.clear()
-    assert split(warm.problem(), 40, 30.0).warm_s > 20.0
+    assert split(warm.problem(), 40, 30.0).warm_s > 15.0  # breaks and relays: OR-Tools keeps 40 %
     assert split(problem, 40, 30.0, warm_start=False).warm_s == 0.0
