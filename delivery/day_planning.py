@@ -40,7 +40,7 @@ def _road_network(path: str):
     """Load a road graph once per process (it is read-only afterwards)."""
     from delivery.routing.network import RoadNetwork  # noqa: PLC0415 - osmnx is heavy
 
-    return RoadNetwork.from_file(path)
+    return RoadNetwork.from_file(path, time_factor=getattr(settings, "ROAD_TIME_FACTOR", 1.0))
 
 
 def travel_model():

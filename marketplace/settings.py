@@ -273,6 +273,8 @@ ORDER_CUTOFF = os.environ.get("ORDER_CUTOFF", "18:00")
 
 # Road network: a GraphML or .osm/.pbf file; empty means the labelled straight-line model.
 ROAD_GRAPH_PATH = os.environ.get("ROAD_GRAPH_PATH", "")
+# This deployment's calibration of road travel times (measured rounds / planned), 1 = none.
+ROAD_TIME_FACTOR = float(os.environ.get("ROAD_TIME_FACTOR", "1"))
 
 # Logs: JSON lines in production (LOG_FORMAT=json), plain text elsewhere. Error reporting goes
 # to SENTRY_DSN when it is set (off by default); see marketplace/core/observability.py.

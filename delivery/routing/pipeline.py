@@ -29,8 +29,17 @@ from delivery.routing.problem import Problem
 
 __all__ = ["Split", "solve", "split"]
 
-#: Shortest warm start (s) worth its set-up; below it OR-Tools gets the whole limit.
-MIN_WARM_S = 0.3
+#: Shortest warm start (s) worth its set-up (importing PyVRP alone takes 0.3-0.7 s here);
+#: below it OR-Tools gets the whole limit.
+MIN_WARM_S = 1.0
+
+#: Fewest stops worth a warm start: below, OR-Tools alone finds the best plan at once and
+#: PyVRP's start-up (about 0.7 s to import on this machine) would only take its time.
+MIN_WARM_STOPS = 8
+
+#: Least time (s) OR-Tools keeps after the warm start, whatever its share: building the
+#: model and reading or repairing the start take that much on 100-200 stops.
+MIN_OR_TOOLS_S = 0.5
 
 #: Share of the time limit OR-Tools searches after the warm start: 5 % with no stops,
 #: rising by 1 % per 40 solver stops up to this cap. On benchmark instances (relaxation =
@@ -99,8 +108,8 @@ def split(problem: Problem, n_stops: int, time_limit_s: float, *, warm_start: bo
     elif relaxed(problem):
         share = max(share, REPAIR_SHARE)
     build_s = 3e-6 * nodes**2  # building the OR-Tools model, measured
-    warm_s = time_limit_s * (1 - share) - build_s if warm_start and n_stops else 0.0
-    if warm_s < MIN_WARM_S:
+    warm_s = min(time_limit_s * (1 - share), time_limit_s - MIN_OR_TOOLS_S) - build_s
+    if not warm_start or n_stops < MIN_WARM_STOPS or warm_s < MIN_WARM_S:
         warm_s = 0.0
     or_tools_s = time_limit_s - warm_s
     iterations = None
