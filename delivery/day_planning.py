@@ -44,7 +44,11 @@ def _road_network(path: str):
 
 
 def travel_model():
-    """The road network from ``settings.ROAD_GRAPH_PATH``, else the labelled straight-line model."""
+    """OSRM when ``ROUTING_ENGINE=osrm``, else the road network from ``ROAD_GRAPH_PATH``, else straight lines."""
+    if getattr(settings, "ROUTING_ENGINE", "embedded") == "osrm":
+        from delivery.routing.osrm import OsrmTravel  # noqa: PLC0415
+
+        return OsrmTravel(settings.OSRM_URL)
     path = getattr(settings, "ROAD_GRAPH_PATH", "")
     if path:
         return _road_network(str(path))
