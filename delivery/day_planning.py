@@ -40,11 +40,15 @@ def _road_network(path: str):
     """Load a road graph once per process (it is read-only afterwards)."""
     from delivery.routing.network import RoadNetwork  # noqa: PLC0415 - osmnx is heavy
 
-    return RoadNetwork.from_file(path)
+    return RoadNetwork.from_file(path, time_factor=getattr(settings, "ROAD_TIME_FACTOR", 1.0))
 
 
 def travel_model():
-    """The road network from ``settings.ROAD_GRAPH_PATH``, else the labelled straight-line model."""
+    """OSRM when ``ROUTING_ENGINE=osrm``, else the road network from ``ROAD_GRAPH_PATH``, else straight lines."""
+    if getattr(settings, "ROUTING_ENGINE", "embedded") == "osrm":
+        from delivery.routing.osrm import OsrmTravel  # noqa: PLC0415
+
+        return OsrmTravel(settings.OSRM_URL)
     path = getattr(settings, "ROAD_GRAPH_PATH", "")
     if path:
         return _road_network(str(path))
@@ -114,7 +118,11 @@ class ModelBuilder:
         self.shifts[key] = shift
         return self.model.add_vehicle(key, shift.van.name, depot=depot, capacity=capacity,
                                       shift=TimeWindow(start, max(start, shift.end_s)),
-                                      fixed_cost_c=shift.van.fixed_cost_c, cost_per_km_c=shift.van.cost_per_km_c)
+                                      fixed_cost_c=shift.van.fixed_cost_c, cost_per_km_c=shift.van.cost_per_km_c,
+                                      # re-planned mid-round, the model's depot is where the van
+                                      # stands: no reload there (known limit, see the README)
+                                      max_reloads=shift.van.max_reloads if start_s is None else 0,
+                                      reload_s=60 * shift.van.reload_min)
 
     def relay(self, task: DeliveryTask):
         """The routing relay point for a task's relay, added once."""
@@ -289,9 +297,17 @@ def store_plan(day: DeliveryDay, shifts: dict[str, Shift], tasks: dict[str, Deli
         if route is None and not served:
             continue
         depot = shift.van.depot
-        visits = doors.gather(route.visits, tasks, task_load, route.break_start_s) if route else []
+        if route:  # door-mates gathered within each loop: a reload splits the round
+            cuts = sorted({x.after_visits for x in route.reloads})
+            bounds = [0, *cuts, len(route.visits)]
+            visits = [v for a, b in zip(bounds, bounds[1:], strict=False)
+                      for v in doors.gather(route.visits[a:b], tasks, task_load, route.break_start_s)]
+        else:
+            cuts, visits = [], []
+        reload_at = set(cuts)
         points = [(depot.lon, depot.lat)] + [(s.task.lon, s.task.lat) for s in served]
-        points += [(tasks[v.stop_id].lon, tasks[v.stop_id].lat) for v in visits]
+        for k, v in enumerate(visits):  # back through the depot where the van reloads
+            points += [(depot.lon, depot.lat)] * (k in reload_at) + [(tasks[v.stop_id].lon, tasks[v.stop_id].lat)]
         points.append((depot.lon, depot.lat))
         if served:  # the solver started from the van's position: measure the whole day's round
             secs, metres = leg_totals(travel, points)
@@ -302,8 +318,11 @@ def store_plan(day: DeliveryDay, shifts: dict[str, Shift], tasks: dict[str, Deli
         else:
             start_s, end_s, metres, cost = route.start_s, route.end_s, route.distance_m, route.cost_c
         path, is_road = route_path(travel, points)
+        reloads = [{"after_sequence": len(served) + x.after_visits, "arrival_s": x.arrival_s, "start_s": x.start_s,
+                    "departure_s": x.departure_s} for x in (route.reloads if route else [])]
         rnd = Round.objects.create(plan=stored, shift=shift, start_s=start_s, end_s=end_s, distance_m=metres,
-                                   duration_s=end_s - start_s, cost_c=cost, path=path, path_is_road=is_road)
+                                   duration_s=end_s - start_s, cost_c=cost, path=path, path_is_road=is_road,
+                                   reloads=reloads)
         seq = 0
         for old in served:
             seq += 1

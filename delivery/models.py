@@ -44,6 +44,10 @@ class Van(models.Model):
     frozen_l = models.PositiveIntegerField(default=400)
     cost_per_km_c = models.PositiveIntegerField(default=35, help_text="Euro cents per km.")
     fixed_cost_c = models.PositiveIntegerField(default=0, help_text="Euro cents per day used.")
+    max_reloads = models.PositiveSmallIntegerField(
+        "rechargements par jour", default=0,
+        help_text="Retours au dépôt permis pour recharger la chambre froide et repartir (boucles en plus de la première).")
+    reload_min = models.PositiveSmallIntegerField("durée d'un rechargement (min)", default=20)
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -248,6 +252,9 @@ class Round(models.Model):
     cost_c = models.BigIntegerField(default=0)
     path = models.JSONField(default=list, help_text="[[lon, lat], ...] drawn on the overview map.")
     path_is_road = models.BooleanField(default=False)
+    reloads = models.JSONField(default=list, blank=True, help_text=(
+        '[{"after_sequence": 12, "arrival_s": ..., "start_s": ..., "departure_s": ...}, ...]: returns to the '
+        "depot to reload; the next loop starts with stop after_sequence + 1."))
 
     class Meta:
         ordering = ["shift__van__name"]

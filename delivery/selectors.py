@@ -10,7 +10,7 @@ from django.utils import formats
 
 from . import doors
 from .models import DeliveryDay, DeliveryTask, Round, Shift, StoredPlan
-from .sheets.data import GoodsLine, ParcelLine, RouteSheet, StopSheet
+from .sheets.data import GoodsLine, ParcelLine, ReloadSheet, RouteSheet, StopSheet
 
 
 def current_plan(day: DeliveryDay) -> StoredPlan | None:
@@ -118,6 +118,8 @@ def sheet_for_round(rnd: Round, stop_url: Callable[[int | None], str] | None = N
         travel_label=plan.travel_label, stops=sheets, path=tuple(tuple(p) for p in rnd.path),
         path_is_road=rnd.path_is_road, phone_round_url=stop_url(None) if stop_url else "",
         unassigned_count=plan.unassigned.count(),
+        reloads=tuple(ReloadSheet(int(r["after_sequence"]), int(r["arrival_s"]), int(r["start_s"]),
+                                  int(r["departure_s"])) for r in rnd.reloads),
     )
 
 
@@ -125,15 +127,21 @@ def driver_stops(rnd: Round) -> list[dict]:
     """The phone view's stop list: only what the driver needs, next stop first.
 
     Each item has ``task_id``, ``sequence``, ``status``, ``name``, ``address``, ``phone``,
-    ``notes``, ``access_codes`` (phone only), ``window``, ``arrival``, ``kind``, ``goods``, ``payment``, ``lon``, ``lat``.
+    ``notes``, ``access_codes`` (phone only), ``window``, ``arrival``, ``kind``, ``goods``, ``payment``, ``lon``, ``lat``,
+    ``loop`` (its number) and, on the first stop of a loop after a reload, ``reload`` (a
+    :class:`ReloadSheet`) and ``reload_loading`` (that loop's loading plan, per compartment).
     Stops still to do come first in sequence order, then the ones already done.
     """
     sheet = sheet_for_round(rnd)
     # Key-box and door codes travel to the phone only: the printed sheet is drawn from ``sheet``,
     # which never holds them.
     codes = dict(rnd.stops.values_list("task_id", "task__access_codes"))
+    loops = sheet.loops()
+    loop_of = {stop.task_id: loop for loop in loops for stop in loop.stops}
     items = []
     for stop in sheet.stops:
+        loop = loop_of[stop.task_id]
+        starts_loop = len(loops) > 1 and loop.reload is not None and loop.stops[0] is stop
         items.append({
             "task_ids": [p.task_id for p in stop.parcels] or [stop.task_id], "parcels": stop.parcels,
             "task_id": stop.task_id, "sequence": stop.sequence, "status": stop.status, "name": stop.name,
@@ -142,6 +150,8 @@ def driver_stops(rnd: Round) -> list[dict]:
             "window": stop.window, "arrival": stop.arrival_s, "kind": stop.kind_label,
             "is_collect": stop.is_collect, "goods": stop.goods, "payment_method": stop.payment_method,
             "payment_cents": stop.payment_cents, "lon": stop.lon, "lat": stop.lat,
+            "loop": loop.number, "reload": loop.reload if starts_loop else None,
+            "reload_loading": loop.loading_plan() if starts_loop else {},
         })
     todo = [i for i in items if i["status"] == DeliveryTask.Status.PLANNED]
     done = [i for i in items if i["status"] != DeliveryTask.Status.PLANNED]

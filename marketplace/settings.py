@@ -279,6 +279,12 @@ ORDER_CUTOFF = os.environ.get("ORDER_CUTOFF") or "18:00"  # the one default; del
 
 # Road network: a GraphML or .osm/.pbf file; empty means the labelled straight-line model.
 ROAD_GRAPH_PATH = os.environ.get("ROAD_GRAPH_PATH", "")
+# This deployment's calibration of road travel times (measured rounds / planned), 1 = none.
+ROAD_TIME_FACTOR = float(os.environ.get("ROAD_TIME_FACTOR", "1"))
+# Road engine: "embedded" (our Dijkstra over ROAD_GRAPH_PATH, the default) or "osrm" (an OSRM
+# server at OSRM_URL, for region-sized graphs; see the optional osrm service in docker-compose.yml).
+ROUTING_ENGINE = os.environ.get("ROUTING_ENGINE", "embedded")
+OSRM_URL = os.environ.get("OSRM_URL", "http://osrm:5000")
 
 # Logs: JSON lines in production (LOG_FORMAT=json), plain text elsewhere. Error reporting goes
 # to SENTRY_DSN when it is set (off by default); see marketplace/core/observability.py.

@@ -63,6 +63,12 @@ def phone_round(request, shift, signed: str):
         if tap is not None and stop["status"] != DeliveryTask.Status.PLANNED and undo_deadline(tap) > now:
             stop["undo_event"] = str(tap.uuid)
             stop["undo_until_ms"] = int(undo_deadline(tap).timestamp() * 1000)
+        if stop["reload"] is not None:  # this stop opens a loop: go back and reload first
+            stop["reload_label"] = (f"Boucle {stop['loop']} : retour au dépôt, rechargement à "
+                                    f"{hm(stop['reload'].start_s)}, départ {hm(stop['reload'].departure_s)}")
+            stop["reload_lines"] = [
+                f"{COMPARTMENT_LABELS[c]} : " + ", ".join(f"{crate} (arrêt {s.sequence})" for crate, s in items)
+                for c, items in stop["reload_loading"].items() if items]
     return render(request, "delivery/phone.html", {
         "shift": shift, "round": rnd, "stops": stops, "signed": signed,
         "plan_id": rnd.plan_id if rnd else "", "undo_minutes": int(UNDO_WINDOW.total_seconds() // 60),
