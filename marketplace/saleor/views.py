@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from marketplace.saleor import installation as install
+from marketplace.saleor import registry
 from marketplace.saleor.jws import SignatureError, verify_signature
 from marketplace.saleor.manifest import WEBHOOKS, build_manifest, event_from_slug
 from marketplace.saleor.models import SaleorInstallation
@@ -88,10 +89,24 @@ def webhook(request: HttpRequest, event_slug: str) -> JsonResponse:
         payload = json.loads(request.body)
     except ValueError:
         return _error(400, "body is not JSON")
-    if WEBHOOKS[event_type][1]:
+    if event_type == "SHIPPING_LIST_METHODS_FOR_CHECKOUT":
         return JsonResponse(shipping_methods_response(payload), safe=False)
+    if WEBHOOKS[event_type][1]:
+        return _payment_answer(api_url, event_type, payload)
     try:
         _event, created = record_delivery(api_url, event_type, request.body)
     except ValueError as exc:
         return _error(400, str(exc))
     return JsonResponse({"success": True, "duplicate": not created})
+
+
+def _payment_answer(api_url: str, event_type: str, payload: dict) -> JsonResponse:
+    """Answer a sync payment webhook with what the registered payment app says.
+
+    503 when no payment app is registered for the event (Saleor then records a failure).
+    """
+    responder = registry.payment_responder(event_type)
+    if responder is None:
+        logger.error("no payment responder for %s", event_type)
+        return _error(503, f"{event_type} is not handled here")
+    return JsonResponse(responder(api_url, payload))

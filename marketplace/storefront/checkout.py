@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from common import money
 from delivery import calendar
+from marketplace.payments import actions as payments
+from marketplace.payments.methods import DEMO_CARD_GATEWAY
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError
 from marketplace.territory.models import RelayPoint, Shopper
@@ -200,14 +202,20 @@ def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor:
 
 def place_order(checkout_id: str, shopper: Shopper, placed_by, payment: str, saleor: port.SaleorPort,
                 channel: str = ShopOrder.Channel.WEB, consent: Consent | None = None,
-                now: dt.datetime | None = None) -> ShopOrder:
-    """Pay (test gateway) or authorise (pay on delivery), complete the checkout and record the order.
+                now: dt.datetime | None = None, card: str = "") -> ShopOrder:
+    """Pay through Saleor's gateways, complete the checkout and record the order.
+
+    Pay on delivery is authorised by this App's gateway (charged once the driver has the money);
+    a card is charged by the card gateway Saleor lists for the checkout (``card`` is the number
+    typed for the demo card gateway, which alone runs without a client step).
 
     Raises
     ------
     StorefrontError
         ``no_delivery`` without a delivery choice, ``payment_not_allowed`` for pay on delivery
-        with click & collect, ``no_consent`` for an order for someone else without consent,
+        with click & collect or a way the gateways do not offer, ``card_unavailable`` when no
+        card gateway is installed, ``payment_refused`` when the gateway refused (nothing is
+        charged, the cart stays), ``no_consent`` for an order for someone else without consent,
         ``slot_full``/``relay_full`` when a lapsed hold was taken by another shopper,
         ``day_closed`` when the delivery day's orders closed since the choice (nothing is paid).
     """
@@ -227,25 +235,53 @@ def place_order(checkout_id: str, shopper: Shopper, placed_by, payment: str, sal
         raise StorefrontError("Le consentement de la personne doit être enregistré.", code=errors.NO_CONSENT)
     choice = parse_choice(checkout.metadata["mormal.delivery"])
     check_still_open(choice, now)
+    offered = payments.options(saleor, checkout.id)
+    check_payment_offered(payment, offered)
     reference = f"mormal-{uuid.uuid4().hex[:12]}"
     with transaction.atomic():
         reservations.confirm(checkout.id, order_id=f"pending:{checkout.id}")
         saleor.checkout.update_metadata(checkout.id, {"mormal.payment": payment, "mormal.channel": channel})
         if payment == ShopOrder.Payment.CARD:
-            paid = saleor.payments.pay_checkout(checkout.id, port.PaymentMode.CHARGE, reference, name="Carte (passerelle de test)")
+            assert offered.card_gateway is not None  # checked above
+            paid = payments.pay_by_card(saleor, checkout.id, offered.card_gateway, {"card": card}, reference)
         else:
-            paid = saleor.payments.pay_checkout(checkout.id, port.PaymentMode.AUTHORIZE, reference,
-                                       name=f"Paiement à la livraison ({ShopOrder.Payment(payment).label})")
+            paid = payments.pay_by_hand(saleor, checkout.id, payment, reference)
+        if not paid.succeeded or paid.transaction is None:
+            raise StorefrontError(f"Le paiement a été refusé : {paid.message or paid.result} Rien n'a été débité.",
+                                  code=errors.PAYMENT_REFUSED)
         order = saleor.checkout.complete(checkout.id)
         reservations.confirm_order(checkout.id, order.id)
         record = ShopOrder.objects.create(
             saleor_order_id=order.id, number=order.number, checkout_id=checkout.id, shopper=shopper, placed_by=placed_by,
             consent=consent, channel=channel, mode=mode, collect_vendor_slug=choice.vendor_slug,
             relay_point_id=choice.relay_id, slot_id=choice.slot_id, date=choice.date, payment=payment,
-            total_cents=money.to_cents(order.total.amount), transaction_id=paid.id,
+            total_cents=money.to_cents(order.total.amount), transaction_id=paid.transaction.id,
         )
         transaction.on_commit(lambda: send_confirmation(record.pk))
     return record
+
+
+def check_payment_offered(payment: str, offered: payments.PaymentOptions) -> None:
+    """Refuse a way to pay that Saleor's gateways do not offer for this checkout.
+
+    Raises
+    ------
+    StorefrontError
+        ``card_unavailable`` for a card when no card gateway is installed, or one whose client
+        step this storefront does not run yet; ``payment_not_allowed`` for a pay-on-delivery
+        way our gateway does not list.
+    """
+    if payment == ShopOrder.Payment.CARD:
+        if offered.card_gateway is None:
+            raise StorefrontError("Le paiement par carte n'est pas proposé pour le moment : "
+                                  "choisissez un paiement à la livraison.", code=errors.CARD_UNAVAILABLE)
+        if offered.card_gateway != DEMO_CARD_GATEWAY:
+            raise StorefrontError("Le paiement par carte passe par la page de la banque, "
+                                  "qui n'est pas encore reliée : choisissez un paiement à la livraison.",
+                                  code=errors.CARD_UNAVAILABLE)
+    elif payment not in offered.methods:
+        raise StorefrontError("Ce moyen de paiement n'est pas proposé pour le moment.",
+                              code=errors.PAYMENT_NOT_ALLOWED)
 
 
 def send_confirmation(order_pk: int) -> None:

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from marketplace.payments import demo_card
 from marketplace.saleor import port, registry
 from marketplace.saleor.models import WebhookEvent, WebhookHandling
 
@@ -16,7 +17,7 @@ def paid_order_body(saleor, market, isolated_registry):
     )
     saleor.checkout.set_billing_address(checkout.id, market["home"])
     saleor.checkout.set_delivery_method(checkout.id, market["martin"].id)
-    saleor.payments.pay_checkout(checkout.id, port.PaymentMode.CHARGE, "test-psp-1")
+    demo_card.pay(saleor, checkout.id, "test-psp-1")
     order = saleor.checkout.complete(checkout.id)
     event = WebhookEvent.objects.get(event_type="ORDER_FULLY_PAID")
     body = json.dumps(event.payload).encode()
@@ -274,3 +275,4 @@ def test_unknown_kids_cannot_make_us_hammer_the_jwks(
         )
     # then the JWKS was not fetched again
     assert jwks_server.hits == 1
+

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 
 from delivery.models import DeliveryTask
+from marketplace.payments.demo_card import ACCEPTED_CARD
 from marketplace.storefront import checkout, offers, van_tasks
 from marketplace.storefront.errors import StorefrontError
 from marketplace.storefront.models import Reservation, ShopOrder
@@ -74,7 +75,7 @@ def test_relay_order_is_planned_at_the_relay_point(two_vendors, saleor, calendar
     option = next(o for o in offers.relay_options(checkout.cart_facts(cart)) if o.key.startswith(f"relay:{relay.pk}:"))
     checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, option.key, saleor)
     with django_capture_on_commit_callbacks(execute=True):
-        record = checkout.place_order(cart.id, shopper, shopper.user, "card", saleor)
+        record = checkout.place_order(cart.id, shopper, shopper.user, "card", saleor, card=ACCEPTED_CARD)
     deliveries = DeliveryTask.objects.filter(source__startswith=f"order:{record.saleor_order_id}:", kind="relay")
     assert deliveries.count() == 1
     assert deliveries.get().relay_point == relay and deliveries.get().payment_method == ""
@@ -87,7 +88,7 @@ def test_webhook_redelivery_creates_tasks_once(two_vendors, saleor, calendar_for
     cart = _cart(saleor, two_vendors["maroilles"])
     checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, offers.home_options(shopper.commune)[0].key, saleor)
     with django_capture_on_commit_callbacks(execute=True):
-        record = checkout.place_order(cart.id, shopper, shopper.user, "card", saleor)
+        record = checkout.place_order(cart.id, shopper, shopper.user, "card", saleor, card=ACCEPTED_CARD)
     fields = ("pk", "source", "kind", "day", "windows", "chilled_g", "chilled_ml", "crates", "status")
     before = list(DeliveryTask.objects.order_by("pk").values_list(*fields))
     assert len(before) == 2
@@ -109,7 +110,7 @@ def test_click_and_collect_for_one_vendor_has_no_van_task_and_no_pay_on_delivery
         checkout.place_order(cart.id, shopper, shopper.user, "cash", saleor)
     assert refused.value.code == "payment_not_allowed"
     with django_capture_on_commit_callbacks(execute=True):
-        record = checkout.place_order(cart.id, shopper, shopper.user, "card", saleor)
+        record = checkout.place_order(cart.id, shopper, shopper.user, "card", saleor, card=ACCEPTED_CARD)
     assert record.mode == "collect" and record.collect_vendor_slug == "boulangerie-test"
     assert not DeliveryTask.objects.filter(source__startswith=f"order:{record.saleor_order_id}:").exists()
 
@@ -118,7 +119,7 @@ def test_order_without_a_delivery_choice_is_refused_and_cart_kept(two_vendors, s
     shopper = make_shopper("simone")
     cart = _cart(saleor, two_vendors["bread"])
     with pytest.raises(StorefrontError) as refused:
-        checkout.place_order(cart.id, shopper, shopper.user, "card", saleor)
+        checkout.place_order(cart.id, shopper, shopper.user, "card", saleor, card=ACCEPTED_CARD)
     assert refused.value.code == "no_delivery"
     assert saleor.checkout.get(cart.id).lines  # nothing lost
 

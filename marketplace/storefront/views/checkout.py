@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from marketplace.payments import actions as payments
+from marketplace.payments.methods import DEMO_CARD_GATEWAY
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError, SaleorValidationError
 
@@ -66,7 +68,7 @@ def delivery(request):
 
 @login_required
 def payment(request):
-    """Choose card (test gateway) or pay on delivery, then place the order."""
+    """Choose among the ways Saleor's gateways offer (card, or pay on delivery), then place the order."""
     saleor = port.get_saleor()
     checkout = _cart_or_redirect(request, saleor)
     if checkout is None:
@@ -75,12 +77,19 @@ def payment(request):
         return redirect("storefront:delivery")
     person, consent, channel = session.beneficiary(request)
     mode = checkout.metadata["mormal.mode"]
-    choices = [ShopOrder.Payment.CARD] + ([] if mode == "collect" else
-                                          [ShopOrder.Payment.CASH, ShopOrder.Payment.CHEQUE, ShopOrder.Payment.VOUCHER])
+    try:
+        offered = payments.options(saleor, checkout.id)
+    except SaleorError as exc:
+        messages.error(request, f"Le service de paiement ne répond pas, réessayez : {exc}")
+        offered = payments.PaymentOptions(methods=())
+    by_hand = [] if mode == "collect" else [
+        p for p in (ShopOrder.Payment.CASH, ShopOrder.Payment.CHEQUE, ShopOrder.Payment.VOUCHER) if p in offered.methods]
+    choices = [(ShopOrder.Payment.CARD.value, offered.card_label)] if offered.card_gateway else []
+    choices += [(p.value, p.label) for p in by_hand]
     if request.method == "POST":
         try:
             record = actions.place_order(checkout.id, person, request.user, request.POST.get("paiement", ""), saleor,
-                                         channel=channel, consent=consent)
+                                         channel=channel, consent=consent, card=request.POST.get("carte", ""))
         except StorefrontError as exc:
             messages.error(request, exc.message)
         except SaleorValidationError as exc:
@@ -93,4 +102,5 @@ def payment(request):
             return redirect("storefront:order", pk=record.pk)
     return render(request, "storefront/payment.html", {
         "checkout": checkout, "person": person, "choices": choices, "mode": mode,
+        "demo_card": offered.card_gateway == DEMO_CARD_GATEWAY, "card_data": offered.card_data,
         "delivery_label": checkout.delivery.name if checkout.delivery else ""})
