@@ -62,12 +62,27 @@ def register(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"success": True})
 
 
+def event_typename(event_type: str) -> str:
+    """``ORDER_FULLY_PAID`` -> ``OrderFullyPaid``, the ``__typename`` of that event's payload."""
+    return "".join(word.capitalize() for word in event_type.split("_"))
+
+
+def signed_event_type(payload: object) -> str | None:
+    """The ``__typename`` the signed body declares (every subscription of the manifest selects it)."""
+    if not isinstance(payload, dict):
+        return None
+    event = payload.get("event") if isinstance(payload.get("event"), dict) else payload
+    typename = event.get("__typename")
+    return typename if isinstance(typename, str) else None
+
+
 @csrf_exempt
 @require_POST
 def webhook(request: HttpRequest, event_slug: str) -> JsonResponse:
-    """Verify a webhook's signature, then record it (async) or answer it (sync).
+    """Verify a webhook's signature and its event type, then record it (async) or answer it (sync).
 
-    401 for a missing or bad signature, 403 for an instance that never installed the App.
+    401 for a missing or bad signature, 403 for an instance that never installed the App, 400
+    when the signed body is another event than the endpoint's (its ``__typename`` decides).
     """
     event_type = event_from_slug(event_slug)
     if event_type is None:
@@ -89,6 +104,13 @@ def webhook(request: HttpRequest, event_slug: str) -> JsonResponse:
         payload = json.loads(request.body)
     except ValueError:
         return _error(400, "body is not JSON")
+    signed_type = signed_event_type(payload)
+    if signed_type != event_typename(event_type):
+        # A genuine body replayed to another endpoint (e.g. an ORDER_CREATED posted to the cancel
+        # URL): the signature is valid, but the body says what it is, and it is not this event.
+        logger.warning("webhook %s from %s refused: the signed payload is a %r event",
+                       event_type, api_url, signed_type)
+        return _error(400, f"the payload is a {signed_type!r} event, not {event_typename(event_type)}")
     if event_type == "SHIPPING_LIST_METHODS_FOR_CHECKOUT":
         return JsonResponse(shipping_methods_response(payload), safe=False)
     if WEBHOOKS[event_type][1]:
