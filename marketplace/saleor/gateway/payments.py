@@ -47,7 +47,7 @@ class PaymentCalls:
             When Saleor refuses the request (unknown gateway, nothing left to pay...).
         """
         payload = self._s.mutate(
-            "transaction_initialize", "transactionInitialize", id=source_id,
+            "transaction_initialize", "transactionInitialize", idempotent=True, id=source_id,
             paymentGateway={"id": gateway_id, "data": data}, action=flow.value,
             amount=str(amount) if amount is not None else None, idempotencyKey=idempotency_key,
         )
@@ -66,14 +66,43 @@ class PaymentCalls:
         A real Saleor asks the app from a background task: the returned transaction may still
         show the amount as pending; read it again with :meth:`get`.
         """
+        before = self._node(transaction_id)
+
+        def read_back() -> dict[str, Any] | None:
+            # no idempotency key here: the request was applied if its amount moved (done or pending)
+            after = self._node(transaction_id)
+            if before is None or after is None:
+                return None
+            return {"transaction": after} if _moved(action, before, after) else None
+
         payload = self._s.mutate(
-            "transaction_request_action", "transactionRequestAction",
+            "transaction_request_action", "transactionRequestAction", read_back=read_back,
             id=transaction_id, actionType=action.value, amount=str(amount) if amount is not None else None,
         )
         return p.transaction(payload["transaction"])
+
+    def _node(self, transaction_id: str) -> dict[str, Any] | None:
+        return self._s.run("transaction", id=transaction_id).get("transaction")
 
     def get(self, transaction_id: str) -> Transaction | None:
         """The transaction as Saleor keeps it now, or None."""
         node = self._s.run("transaction", id=transaction_id).get("transaction")
         return p.transaction(node) if node else None
 
+
+#: The amounts a requested action moves: (done, pending) fields of ``TransactionItem``.
+_ACTION_AMOUNTS = {
+    TransactionAction.CHARGE: ("chargedAmount", "chargePendingAmount"),
+    TransactionAction.CANCEL: ("canceledAmount", "cancelPendingAmount"),
+    TransactionAction.REFUND: ("refundedAmount", "refundPendingAmount"),
+}
+
+
+def _moved(action: TransactionAction, before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether ``action`` shows between two readings of a transaction (as done or as pending)."""
+
+    def total(node: dict[str, Any]) -> Decimal:
+        return sum((Decimal(str((node.get(key) or {}).get("amount", 0))) for key in _ACTION_AMOUNTS[action]),
+                   Decimal("0"))
+
+    return total(after) > total(before)
