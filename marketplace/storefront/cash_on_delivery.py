@@ -39,6 +39,27 @@ def charge_collected(order_pk: int, saleor: port.SaleorPort | None = None) -> bo
     return payments.charge_collected(saleor or port.get_saleor(), order.transaction_id) is not None
 
 
+def shop_payment(saleor_order_id: str, vendor_slug: str) -> ShopOrder | None:
+    """The click & collect order of ``vendor_slug`` that is paid by hand at its shop, if any."""
+    return (ShopOrder.objects.filter(saleor_order_id=saleor_order_id, mode=ShopOrder.Mode.COLLECT,
+                                     collect_vendor_slug=vendor_slug)
+            .exclude(payment=ShopOrder.Payment.CARD).exclude(transaction_id="").first())
+
+
+def collected_at_shop(saleor_order_id: str, vendor_slug: str, saleor: port.SaleorPort | None = None) -> bool:
+    """The shop took the money of its click & collect order: record it and have Saleor charge it.
+
+    Raises
+    ------
+    ValueError
+        When the order is not this vendor's click & collect order paid at the shop.
+    """
+    order = shop_payment(saleor_order_id, vendor_slug)
+    if order is None:
+        raise ValueError("Cette commande ne se règle pas dans votre boutique.")
+    return charge_collected(order.pk, saleor)
+
+
 @shared_task(name="storefront.charge_collected", autoretry_for=(SaleorNetworkError,), max_retries=5, retry_backoff=30)
 def charge_collected_task(order_pk: int) -> bool:
     """Celery entry point of :func:`charge_collected`."""

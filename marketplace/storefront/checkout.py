@@ -205,15 +205,16 @@ def place_order(checkout_id: str, shopper: Shopper, placed_by, payment: str, sal
                 now: dt.datetime | None = None, card: str = "") -> ShopOrder:
     """Pay through Saleor's gateways, complete the checkout and record the order.
 
-    Pay on delivery is authorised by this App's gateway (charged once the driver has the money);
+    Paying by hand (at the door, the relay point or the shop of a click & collect order) is
+    authorised by this App's gateway and charged once the driver or the shop has the money;
     a card is charged by the card gateway Saleor lists for the checkout (``card`` is the number
     typed for the demo card gateway, which alone runs without a client step).
 
     Raises
     ------
     StorefrontError
-        ``no_delivery`` without a delivery choice, ``payment_not_allowed`` for pay on delivery
-        with click & collect or a way the gateways do not offer, ``card_unavailable`` when no
+        ``no_delivery`` without a delivery choice, ``payment_not_allowed`` for a way the
+        gateways do not offer, ``card_unavailable`` when no
         card gateway is installed, ``payment_refused`` when the gateway refused (nothing is
         charged, the cart stays), ``no_consent`` for an order for someone else without consent,
         ``slot_full``/``relay_full`` when a lapsed hold was taken by another shopper,
@@ -228,9 +229,6 @@ def place_order(checkout_id: str, shopper: Shopper, placed_by, payment: str, sal
         raise StorefrontError("Choisissez d'abord comment recevoir votre commande.", code=errors.NO_DELIVERY)
     if payment not in ShopOrder.Payment.values:
         raise StorefrontError("Moyen de paiement inconnu.", code=errors.PAYMENT_NOT_ALLOWED)
-    if payment in PAY_ON_DELIVERY and mode == "collect":
-        raise StorefrontError("Le paiement à la livraison est réservé à la livraison et aux points relais.",
-                              code=errors.PAYMENT_NOT_ALLOWED)
     if placed_by.pk != shopper.user_id and consent is None:
         raise StorefrontError("Le consentement de la personne doit être enregistré.", code=errors.NO_CONSENT)
     choice = parse_choice(checkout.metadata["mormal.delivery"])

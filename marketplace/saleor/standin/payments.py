@@ -255,7 +255,6 @@ def after_order_payment(ctx: Context, order: Json) -> None:
         if order["chargeStatus"] != before[0] and order["chargeStatus"] in {"FULL", "OVERCHARGED"}:
             ctx.emit("ORDER_FULLY_PAID", {"__typename": "OrderFullyPaid", "issuedAt": now_iso(), "order": view})
         if refunded > refunded_before:
-            fully = refunded >= Decimal(order["total"])
-            event = "ORDER_FULLY_REFUNDED" if fully else "ORDER_REFUNDED"
-            ctx.emit(event, {"__typename": "OrderFullyRefunded" if fully else "OrderRefunded",
-                             "issuedAt": now_iso(), "order": view})
+            # Saleor 3.23 (order/actions.py::order_transaction_updated) sends ORDER_REFUNDED for a
+            # transaction refund; ORDER_FULLY_REFUNDED only follows legacy payments
+            ctx.emit("ORDER_REFUNDED", {"__typename": "OrderRefunded", "issuedAt": now_iso(), "order": view})

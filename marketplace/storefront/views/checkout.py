@@ -66,6 +66,14 @@ def delivery(request):
     })
 
 
+#: How paying by hand reads for a click & collect order: the shop takes the money.
+AT_THE_SHOP = {
+    ShopOrder.Payment.CASH: "Espèces au retrait en boutique",
+    ShopOrder.Payment.CHEQUE: "Chèque au retrait en boutique",
+    ShopOrder.Payment.VOUCHER: "Bon d'achat au retrait en boutique",
+}
+
+
 @login_required
 def payment(request):
     """Choose among the ways Saleor's gateways offer (card, or pay on delivery), then place the order."""
@@ -82,10 +90,10 @@ def payment(request):
     except SaleorError as exc:
         messages.error(request, f"Le service de paiement ne répond pas, réessayez : {exc}")
         offered = payments.PaymentOptions(methods=())
-    by_hand = [] if mode == "collect" else [
-        p for p in (ShopOrder.Payment.CASH, ShopOrder.Payment.CHEQUE, ShopOrder.Payment.VOUCHER) if p in offered.methods]
+    by_hand = [p for p in (ShopOrder.Payment.CASH, ShopOrder.Payment.CHEQUE, ShopOrder.Payment.VOUCHER)
+               if p in offered.methods]
     choices = [(ShopOrder.Payment.CARD.value, offered.card_label)] if offered.card_gateway else []
-    choices += [(p.value, p.label) for p in by_hand]
+    choices += [(p.value, AT_THE_SHOP[p] if mode == "collect" else p.label) for p in by_hand]
     if request.method == "POST":
         try:
             record = actions.place_order(checkout.id, person, request.user, request.POST.get("paiement", ""), saleor,
