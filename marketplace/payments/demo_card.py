@@ -7,7 +7,10 @@ it only when ``settings.PAYMENT_DEMO_GATEWAY`` is on (``MORMAL_DEMO``), and
 follows from the request, so a repeated request gets the same answer.
 
 Test cards: any number passing the Luhn check is accepted, except one ending in ``0002``
-(refused, as Stripe's ``4000 0000 0000 0002``).
+(refused, as Stripe's ``4000 0000 0000 0002``) and one ending in ``3184`` (its bank asks for a
+3-D Secure confirmation first, as Stripe's ``4000 0027 6000 3184``): that one answers
+``CHARGE_ACTION_REQUIRED``, the storefront shows the confirmation step, and
+``transactionProcess`` with ``{"confirmed": true}`` gets the charge.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from .protocol import RESULTS, Request, answer
 LABEL = "Carte de démonstration (aucun débit réel)"
 ACCEPTED_CARD = "4242 4242 4242 4242"
 REFUSED_CARD = "4000 0000 0000 0002"
+THREE_D_SECURE_CARD = "4000 0027 6000 3184"
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -55,11 +59,19 @@ def respond(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
     psp = _psp(request.transaction_id)
     if event_type in ("TRANSACTION_INITIALIZE_SESSION", "TRANSACTION_PROCESS_SESSION"):
         success, failure = RESULTS["TRANSACTION_INITIALIZE_SESSION"][request.action_type]
-        card = request.data.get("card", "") if isinstance(request.data, dict) else ""
-        refusal = card_refusal(card)
+        data = request.data if isinstance(request.data, dict) else {}
+        actions = ("REFUND",) if success == "CHARGE_SUCCESS" else ("CHARGE", "CANCEL")
+        if event_type == "TRANSACTION_PROCESS_SESSION":
+            if data.get("confirmed") is True:
+                return answer(success, psp, request.amount, LABEL, actions=actions, data={"demo": True})
+            return answer(failure, None, request.amount, "Confirmation 3-D Secure refusée (carte de démonstration).")
+        refusal = card_refusal(data.get("card", ""))
         if refusal:
             return answer(failure, None, request.amount, refusal)
-        actions = ("REFUND",) if success == "CHARGE_SUCCESS" else ("CHARGE", "CANCEL")
+        if "".join(ch for ch in str(data.get("card", "")) if ch.isdigit()).endswith("3184"):
+            return answer(request.action_type + "_ACTION_REQUIRED", psp, request.amount,
+                          "La banque demande une confirmation 3-D Secure.",
+                          data={"demo": True, "challenge": "3-D Secure de démonstration"})
         return answer(success, psp, request.amount, LABEL, actions=actions, data={"demo": True})
     success, _failure = RESULTS[event_type]
     actions = ("REFUND",) if event_type != "TRANSACTION_CANCELATION_REQUESTED" else ()

@@ -4,12 +4,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.checks import run_checks
+from django.urls import reverse
 
 from marketplace.payments import demo_card
 from marketplace.payments.methods import DEMO_CARD_GATEWAY
 from marketplace.storefront import checkout, offers
 from marketplace.storefront.errors import StorefrontError
-from marketplace.storefront.models import ShopOrder
+from marketplace.storefront.models import Reservation, ShopOrder
+from marketplace.storefront.session import CART_KEY
 from marketplace.vendors import statements
 from marketplace.vendors.models import VendorOrder
 
@@ -103,3 +105,48 @@ def test_a_cancelled_cash_order_releases_the_authorisation(
         saleor.orders.cancel(record.saleor_order_id)
     tx = saleor.payments.get(record.transaction_id)
     assert tx.authorized.amount == 0 and tx.amount("canceled") == Decimal(record.total_cents) / 100
+
+
+def test_a_card_whose_bank_asks_for_3ds_goes_through_the_gateways_client_step(
+        saleor, two_vendors, calendar_for, make_shopper):
+    # given a card for which the (demo) bank asks a 3-D Secure confirmation
+    cart, shopper = _cart_with_delivery(saleor, two_vendors, calendar_for, make_shopper, name="alice")
+    with pytest.raises(checkout.CardStepNeeded) as step:
+        checkout.place_order(cart.id, shopper, shopper.user, "card", saleor, card=demo_card.THREE_D_SECURE_CARD)
+    # then nothing is charged or ordered yet, and the delivery place stays held (not for good)
+    assert saleor.payments.get(step.value.transaction_id).charged.amount == 0
+    assert not ShopOrder.objects.exists()
+    hold = Reservation.objects.get(checkout_id=cart.id)
+    assert hold.order_id == "" and hold.expires_at is not None
+    # when the shopper confirms at the gateway's step, Saleor processes the transaction (transactionProcess)
+    record = checkout.finish_card_order(cart.id, step.value.transaction_id, {"confirmed": True}, shopper,
+                                        shopper.user, saleor)
+    # then the card is charged and the order placed, its place held for good
+    assert saleor.payments.get(record.transaction_id).charged.amount == Decimal(record.total_cents) / 100
+    assert Reservation.objects.get(checkout_id=cart.id).order_id == record.saleor_order_id
+
+
+def test_a_3ds_step_refused_places_no_order(saleor, two_vendors, calendar_for, make_shopper):
+    cart, shopper = _cart_with_delivery(saleor, two_vendors, calendar_for, make_shopper, name="bruno")
+    with pytest.raises(checkout.CardStepNeeded) as step:
+        checkout.place_order(cart.id, shopper, shopper.user, "card", saleor, card=demo_card.THREE_D_SECURE_CARD)
+    with pytest.raises(StorefrontError) as refused:
+        checkout.finish_card_order(cart.id, step.value.transaction_id, {"confirmed": False}, shopper,
+                                   shopper.user, saleor)
+    assert refused.value.code == "payment_refused" and not ShopOrder.objects.exists()
+    assert saleor.checkout.get(cart.id) is not None
+
+
+def test_the_card_step_page_confirms_then_shows_the_order(client, saleor, two_vendors, calendar_for, make_shopper):
+    cart, shopper = _cart_with_delivery(saleor, two_vendors, calendar_for, make_shopper, name="chloe")
+    client.force_login(shopper.user)
+    session = client.session
+    session[CART_KEY] = cart.id
+    session.save()
+    answer = client.post(reverse("storefront:payment"), {"paiement": "card", "carte": demo_card.THREE_D_SECURE_CARD})
+    assert answer.status_code == 302 and answer["Location"] == reverse("storefront:card_step")
+    page = client.get(reverse("storefront:card_step")).content.decode()
+    assert "Je confirme le paiement" in page and "aucun débit réel" in page
+    done = client.post(reverse("storefront:card_step"), {"confirmer": "oui"})
+    record = ShopOrder.objects.get(shopper=shopper)
+    assert done.status_code == 302 and done["Location"] == reverse("storefront:order", kwargs={"pk": record.pk})

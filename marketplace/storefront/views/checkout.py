@@ -66,6 +66,9 @@ def delivery(request):
     })
 
 
+#: Session key of a card payment waiting for the shopper's step at the card gateway.
+CARD_STEP_KEY = "mormal.card_step"
+
 #: How paying by hand reads for a click & collect order: the shop takes the money.
 AT_THE_SHOP = {
     ShopOrder.Payment.CASH: "Espèces au retrait en boutique",
@@ -98,6 +101,10 @@ def payment(request):
         try:
             record = actions.place_order(checkout.id, person, request.user, request.POST.get("paiement", ""), saleor,
                                          channel=channel, consent=consent, card=request.POST.get("carte", ""))
+        except actions.CardStepNeeded as step:
+            request.session[CARD_STEP_KEY] = {"checkout": checkout.id, "transaction": step.transaction_id,
+                                              "gateway": step.gateway, "data": step.data}
+            return redirect("storefront:card_step")
         except StorefrontError as exc:
             messages.error(request, exc.message)
         except SaleorValidationError as exc:
@@ -112,3 +119,31 @@ def payment(request):
         "checkout": checkout, "person": person, "choices": choices, "mode": mode,
         "demo_card": offered.card_gateway == DEMO_CARD_GATEWAY, "card_data": offered.card_data,
         "delivery_label": checkout.delivery.name if checkout.delivery else ""})
+
+
+@login_required
+def card_step(request):
+    """The card gateway's own step (the demo gateway's 3-D Secure confirmation), then the order."""
+    step = request.session.get(CARD_STEP_KEY)
+    if not step or step.get("checkout") != session.cart_id(request):
+        return redirect("storefront:payment")
+    saleor = port.get_saleor()
+    if request.method == "POST":
+        person, consent, channel = session.beneficiary(request)
+        confirmed = request.POST.get("confirmer") == "oui"
+        try:
+            record = actions.finish_card_order(step["checkout"], step["transaction"], {"confirmed": confirmed},
+                                               person, request.user, saleor, channel=channel, consent=consent)
+        except StorefrontError as exc:
+            request.session.pop(CARD_STEP_KEY, None)
+            messages.error(request, exc.message)
+            return redirect("storefront:payment")
+        except SaleorError as exc:
+            messages.error(request, f"La commande n'a pas pu être enregistrée, réessayez : {exc}")
+        else:
+            request.session.pop(CARD_STEP_KEY, None)
+            session.set_cart_id(request, None)
+            session.stop_acting(request)
+            return redirect("storefront:order", pk=record.pk)
+    return render(request, "storefront/card_step.html", {
+        "demo": step["gateway"] == DEMO_CARD_GATEWAY, "data": step.get("data") or {}})
