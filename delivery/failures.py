@@ -10,7 +10,6 @@
 import datetime as dt
 import logging
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +17,8 @@ from marketplace.territory.models import RelayPoint
 
 from . import calendar, coldchain
 from .day_planning import relay_opening
+from .error_codes import DeliveryErrorCode as Code
+from .error_codes import error
 from .models import COMPARTMENTS, DeliveryDay, DeliveryTask, Notification
 from .notify import Message, get_notifier
 from .routing.straightline import great_circle_m
@@ -125,20 +126,19 @@ def resolve_failed(task: DeliveryTask, choice: str, staff_name: str, now_s: int)
     """
     task = DeliveryTask.objects.select_for_update().get(pk=task.pk)
     if task.status != DeliveryTask.Status.FAILED or task.is_collect:
-        raise ValidationError(f"task {task.pk} is not a failed delivery", code="not_failed")
+        raise error(Code.NOT_FAILED, name=task.name)
     if choice not in (DeliveryTask.Resolution.RELAY_TODAY, DeliveryTask.Resolution.RETRY_NEXT):
-        raise ValidationError(f"unknown choice {choice!r}", code="bad_choice")
+        raise error(Code.BAD_CHOICE, choice=choice)
     if task.resolution:
         if task.resolution != choice:
-            raise ValidationError(f"task {task.pk} was already resolved as {task.resolution}", code="resolved")
+            raise error(Code.RESOLVED, name=task.name, resolution=task.get_resolution_display())
         return task.follow_up
     if choice == DeliveryTask.Resolution.RELAY_TODAY:
         if not coldchain.may_wait_in_relay_fridge_all(task.loads()):
-            raise ValidationError(f"« {task.name} » contient des surgelés : un point relais n'a pas de congélateur. "
-                                  "Choisissez un nouveau passage.", code="relay_frozen")
+            raise error(Code.RELAY_FROZEN, name=task.name)
         found = nearest_open_relay(task, now_s)
         if found is None:
-            raise ValidationError("no relay point is open for the rest of the day", code="no_relay")
+            raise error(Code.NO_RELAY)
         relay, windows = found
         follow = DeliveryTask.objects.create(
             day=task.day, kind=DeliveryTask.Kind.RELAY, source=f"{task.source}:relais", relay_point=relay,

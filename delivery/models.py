@@ -10,6 +10,7 @@ import secrets
 from django.db import models
 
 from .coldchain import COMPARTMENTS  # noqa: F401 - re-exported: the van's compartments
+from .error_codes import unassigned_label
 
 
 def new_token() -> str:
@@ -275,6 +276,11 @@ class UnassignedTask(models.Model):
     task = models.ForeignKey(DeliveryTask, on_delete=models.CASCADE, related_name="unassigned_in")
     reason = models.CharField(max_length=40)
     detail = models.CharField(max_length=400, blank=True)
+
+    @property
+    def reason_label(self) -> str:
+        """The reason as staff read it (:data:`delivery.error_codes.UNASSIGNED_REASONS`)."""
+        return unassigned_label(self.reason)
 
 
 class StopEvent(models.Model):

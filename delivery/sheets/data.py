@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass, field
 
 from common import money
+from delivery import coldchain
 
-COMPARTMENT_LABELS = {"ambient": "Ambiant", "chilled": "Frais", "frozen": "Surgelé"}
+COMPARTMENT_LABELS = {c: coldchain.SHORT_LABELS[c] for c in coldchain.COMPARTMENTS}
 COMPARTMENT_MARKS = {"ambient": "", "chilled": "❄ FRAIS", "frozen": "❄❄ SURGELÉ"}
 PAYMENT_LABELS = {"cash": "Espèces", "cheque": "Chèque", "voucher": "Bon d'achat"}
 
@@ -121,7 +122,7 @@ def duration(seconds: int) -> str:
 
 def km(metres: int) -> str:
     """Format metres as kilometres with a French decimal comma (``42,3 km``)."""
-    return f"{metres / 1000:.1f} km".replace(".", ",")
+    return f"{money.format_number(metres / 1000, 1)} km"
 
 
 def euros(cents: int) -> str:
@@ -131,7 +132,7 @@ def euros(cents: int) -> str:
 
 def kg(grams: int) -> str:
     """Format grams as ``1,2 kg``."""
-    return f"{grams / 1000:.1f} kg".replace(".", ",")
+    return f"{money.format_number(grams / 1000, 1)} kg"
 
 
 def geo_link(lon: float, lat: float) -> str:

@@ -9,6 +9,8 @@ import qrcode
 import qrcode.constants
 from weasyprint import HTML
 
+from common import money
+
 from .data import (
     COMPARTMENT_LABELS,
     COMPARTMENT_MARKS,
@@ -79,7 +81,7 @@ def _goods_html(stop: StopSheet) -> str:
         cold = f' <span class="cold">{escape(mark)}</span>' if mark else ""
         origin = "" if line.action == "collect" or line.from_depot else " (collecté en route)"
         rows.append(f"<li><b>{verb}</b>{cold} — caisses {escape(crates)} — {kg(line.mass_g)}, "
-                    f"{line.volume_ml / 1000:.0f} L{origin}</li>".replace(".0 L", " L"))
+                    f"{money.format_number(line.volume_ml / 1000)} L{origin}</li>")
     return f'<ul class="goods">{"".join(rows)}</ul>' if rows else ""
 
 

@@ -18,6 +18,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from ..actions import EventSpec, record_event
+from ..error_codes import DeliveryErrorCode as Code
+from ..error_codes import error
 from ..models import DeliveryTask
 from ..selectors import current_round, driver_stops
 from ..sheets.data import COMPARTMENT_LABELS, PAYMENT_LABELS, euros, geo_link, hm, osm_link
@@ -73,14 +75,14 @@ def phone_state(request, shift, signed: str):
 def _parse_event(raw: dict) -> EventSpec:
     """An :class:`EventSpec` from the phone's JSON, or ``ValidationError``."""
     if not isinstance(raw, dict):
-        raise ValidationError("an event must be a JSON object", code="bad_event")
+        raise error(Code.BAD_EVENT)
     occurred = parse_datetime(str(raw.get("occurred_at", ""))) or timezone.now()
     if timezone.is_naive(occurred):
         occurred = timezone.make_aware(occurred, dt.UTC)
     try:
         task_id = int(raw.get("task_id"))
     except (TypeError, ValueError) as exc:
-        raise ValidationError(f"event {raw.get('uuid')}: task_id missing", code="bad_task") from exc
+        raise error(Code.BAD_TASK) from exc
     lon, lat = raw.get("lon"), raw.get("lat")
     return EventSpec(uuid=str(raw.get("uuid", "")), task_id=task_id, kind=str(raw.get("kind", "")),
                      occurred_at=occurred, reason=str(raw.get("reason", "")), note=str(raw.get("note", "")),

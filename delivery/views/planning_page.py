@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from marketplace.territory.models import Commune, RelayPoint
 
 from ..actions import day_now_seconds
+from ..error_codes import unassigned_label
 from ..models import DeliveryDay, DeliveryTask
 from ..moves import move_to_day, move_to_relay, relay_fridge_used_ml, relay_windows
 from ..selectors import current_plan, round_stops
@@ -35,14 +36,6 @@ SESSION_KEY = "delivery_planning_runs"
 CACHE_TTL_S = 6 * 3600
 #: Colours of the rounds on the map (contrast >= 4.5:1 on white for the legend text).
 ROUND_COLOURS = ("#0b5d1e", "#0a4a8a", "#8a1c00", "#5b2a86", "#7a4d00", "#00606b")
-REASONS_FR = {
-    "WINDOW_IMPOSSIBLE": "Créneau horaire impossible à tenir",
-    "OVER_CAPACITY": "Trop volumineux pour la camionnette",
-    "UNREACHABLE": "Adresse injoignable par la route",
-    "COLD_CHAIN": "Chaîne du froid : trajet trop long",
-    "RELAY_FULL": "Réfrigérateur du point relais plein",
-    "NO_ROOM": "Plus de place dans les tournées de ce jour",
-}
 #: Progress bar position (percent) reached when the task reports each step.
 STEP_PERCENT = {"queued": 5, "started": 10, "solving": 10, "replanning": 40, "model": 20, "solve": 30, "store": 95}
 STEP_LABEL = {
@@ -157,7 +150,7 @@ def unassigned_items(day: DeliveryDay, plan) -> list[dict]:
     for row in rows:
         key = row.task.shipment_key or f"task-{row.task.pk}"
         item = items.setdefault(key, {"tasks": [], "reason": row.reason, "detail": row.detail,
-                                      "reason_label": REASONS_FR.get(row.reason, row.reason)})
+                                      "reason_label": unassigned_label(row.reason)})
         item["tasks"].append(row.task)
     for item in items.values():
         item["task"] = next((t for t in item["tasks"] if not t.is_collect), item["tasks"][0])

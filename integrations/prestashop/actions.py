@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .catalogue import Skipped
 from .models import IdMapping, PrestaShopSource, VendorLink
 from .orders import DeliveryRequest, pull_delivery_requests
 from .sync import client_for
+
+log = logging.getLogger(__name__)
+#: How far back the first pull of a source looks for orders (later pulls start at the last order read).
+FIRST_PULL_DAYS = 7
 
 
 def task_specs(source: PrestaShopSource, request: DeliveryRequest) -> list:
@@ -64,3 +74,80 @@ def plan_prestashop_orders(source: PrestaShopSource, day: dt.date, *, since: str
             client.close()
     specs = [spec for request in requests for spec in task_specs(source, request)]
     return upsert_tasks(get_or_create_day(day), specs) if specs else []
+
+
+@dataclass
+class VanOrderPull:
+    """What one pull of a source's van orders did."""
+
+    planned: dict[int, str] = field(default_factory=dict)  # PrestaShop order id -> delivery day (ISO)
+    already_planned: list[int] = field(default_factory=list)
+    refused: list[Skipped] = field(default_factory=list)  # orders the delivery app refused, with the reason
+    not_for_the_van: list[Skipped] = field(default_factory=list)
+
+
+def delivery_day_for(request: DeliveryRequest, now: dt.datetime) -> dt.date:
+    """The first van day serving the order's commune whose orders are still open at ``now``.
+
+    A commune without a service area gets the first open van day (the 52 communes all have one
+    in production; the fallback keeps an order from being lost).
+    """
+    from delivery import calendar
+    from marketplace.territory.models import Commune
+
+    commune = Commune.objects.filter(insee=request.insee).first()
+    if commune is not None:
+        first = next(calendar.service_days(commune, now), None)
+        if first is not None:
+            return first[0]
+    day = calendar.first_open_day(now)
+    return day if calendar.van_runs_on(day) else calendar.next_van_day(day)
+
+
+def pull_van_orders(source: PrestaShopSource, *, now: dt.datetime, client=None) -> VanOrderPull:
+    """Pull the source's new home-delivery orders in the area into van tasks (what beat runs).
+
+    Orders are read from the last order seen (``orders_pulled_until``, or ``FIRST_PULL_DAYS``
+    back the first time). Each order goes, whole, to the first van day serving its commune that
+    is still open at ``now``; an order that already has tasks is left alone, so running twice
+    (or overlapping reads) changes nothing. An order the delivery app refuses is listed with the
+    reason and read again next time.
+
+    Raises
+    ------
+    PrestaShopError
+        When the shop refuses the key, does not answer, or answers something else.
+    """
+    from delivery.actions import get_or_create_day, upsert_tasks
+    from delivery.models import DeliveryTask
+
+    since = source.orders_pulled_until or (timezone.localtime(now) - dt.timedelta(days=FIRST_PULL_DAYS)).strftime(
+        "%Y-%m-%d %H:%M:%S")
+    own = client is None
+    client = client or client_for(source)
+    try:
+        requests, skipped = pull_delivery_requests(client, since=since)
+    finally:
+        if own:
+            client.close()
+    outcome = VanOrderPull(not_for_the_van=skipped)
+    failed_at: list[str] = []
+    for request in requests:
+        if DeliveryTask.objects.filter(source__startswith=f"{request.source}:").exists():
+            outcome.already_planned.append(request.ps_order_id)
+            continue
+        day = delivery_day_for(request, now)
+        try:
+            upsert_tasks(get_or_create_day(day), task_specs(source, request))
+        except ValidationError as exc:
+            log.warning("PrestaShop order %s not planned: %s", request.ps_order_id, exc)
+            outcome.refused.append(Skipped("orders", str(request.ps_order_id), "; ".join(exc.messages)))
+            failed_at.append(request.placed_at)
+            continue
+        outcome.planned[request.ps_order_id] = day.isoformat()
+    seen = [r.placed_at for r in requests if r.placed_at]
+    until = min(failed_at) if failed_at else max(seen, default="")
+    if until and until > source.orders_pulled_until:
+        source.orders_pulled_until = until
+        source.save(update_fields=["orders_pulled_until"])
+    return outcome

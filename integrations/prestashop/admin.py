@@ -59,8 +59,14 @@ class PrestaShopSourceAdmin(admin.ModelAdmin):
 class SyncRunAdmin(admin.ModelAdmin):
     """Runs, with counts, skipped records and the resume cursor."""
 
-    list_display = ("source", "kind", "status", "pages", "created", "updated", "unchanged", "requests", "started_at")
+    list_display = ("source", "kind", "status", "pages", "created", "updated", "unchanged", "to_review", "requests",
+                    "started_at")
     list_filter = ("kind", "status")
+
+    @admin.display(description="à revoir")
+    def to_review(self, run: SyncRun) -> int:
+        """Products imported unpublished, waiting for a person (the list is on the run's page)."""
+        return len({item["ps_id"] for item in run.review})
 
 
 admin.site.register(IdMapping)

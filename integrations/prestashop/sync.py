@@ -21,7 +21,7 @@ from marketplace.saleor.errors import SaleorError
 
 from .catalogue import Product, Skipped
 from .client import PrestaShopClient
-from .errors import PrestaShopError
+from .errors import PrestaShopError, staff_message
 from .mapping import shelf_for
 from .models import IdMapping, PrestaShopSource, SyncRun, VendorLink
 from .ports import PrestaShopPort
@@ -134,7 +134,7 @@ def _import(source: PrestaShopSource, *, incremental: bool, client: PrestaShopPo
     careful = run.resumed > 0  # the interrupted page may hold a product created without its mapping
     try:
         client.probe()
-        reading = read_reference(client, vendor_mode=source.vendor_mode)
+        reading = read_reference(client, vendor_mode=source.vendor_mode, french_id=source.french_language_id)
         vendors = _ImportContext(source, saleor)
         product_type = saleor.catalogue.ensure_product_type(PRODUCT_TYPE_NAME, PRODUCT_TYPE_SLUG, has_variants=True)
         for page in iter_product_pages(client, reading, page_size=page_size, start=run.next_offset,
@@ -148,6 +148,8 @@ def _import(source: PrestaShopSource, *, incremental: bool, client: PrestaShopPo
                     skipped.append(Skipped("products", str(product.ps_id), str(exc)))
                     continue
                 setattr(run, outcome, getattr(run, outcome) + 1)
+                run.review = [r for r in run.review if r["ps_id"] != product.ps_id]
+                run.review += [{"ps_id": product.ps_id, "code": str(r.code), "reason": r.reason} for r in product.review]
             careful = False
             run.skipped = [*run.skipped, *(asdict(s) for s in skipped)]
             run.next_offset, run.pages = page.next_offset, run.pages + 1
@@ -161,7 +163,8 @@ def _import(source: PrestaShopSource, *, incremental: bool, client: PrestaShopPo
         source.save(update_fields=["last_date_upd", "ps_version"])
         return run
     except (PrestaShopError, SaleorError) as exc:
-        run.status, run.error = SyncRun.Status.FAILED, str(exc)
+        run.status = SyncRun.Status.FAILED
+        run.error = staff_message(exc) if isinstance(exc, PrestaShopError) else str(exc)
         run.requests += client.request_count
         run.save(update_fields=["status", "error", "requests"])
         raise
@@ -185,15 +188,14 @@ def upsert_product(
     Raises
     ------
     ValueError
-        When the product cannot be sold here: no linked vendor, or no French VAT rate.
+        When the product has no linked vendor. A product with something to review (no French
+        name, no known VAT rate) is imported unpublished, its unknown prices left unset.
     SaleorError
         When Saleor refuses a write (the mapping keeps what was done, the hash is not saved).
     """
     vendor = vendors.get(product.vendor_ref)
     if vendor is None:
         raise ValueError(f"vendor {product.vendor_ref} is not linked to a marketplace vendor (add a VendorLink)")
-    if any(v.price.incl_tax is None for v in product.variants):
-        raise ValueError("no French VAT rate for the product's tax rules group; TTC price unknown")
     digest = product.content_hash()
     mapping, _ = IdMapping.objects.get_or_create(source=source, resource=IdMapping.Resource.PRODUCT, ps_id=str(product.ps_id))
     if mapping.saleor_id and mapping.content_hash == digest:
@@ -201,13 +203,14 @@ def upsert_product(
         mapping.ps_date_upd = product.date_upd
         mapping.save(update_fields=["ps_date_upd", "updated_at"])
         return "unchanged"
-    category_id = vendors.category_id(shelf_for(product.category_path, product.name))
+    category_id = vendors.category_id(shelf_for(product.category_path, product.name or ""))
+    name = product.name or untranslated_name(product)
     data = port.ProductInput(
-        name=product.name[:250], product_type_id=product_type_id, category_id=category_id, vendor_slug=vendor.slug,
-        slug=slugify(f"{product.name[:60]}-ps{source.pk}-{product.ps_id}"), description=product.description,
+        name=name[:250], product_type_id=product_type_id, category_id=category_id, vendor_slug=vendor.slug,
+        slug=slugify(f"{name[:60]}-ps{source.pk}-{product.ps_id}"), description=product.description,
         metadata={REF_METADATA_KEY: product.external_reference,
-                  VAT_METADATA_KEY: str(product.variants[0].price.tax_rate or "0")},
-        external_reference=product.external_reference, is_published=product.active,
+                  VAT_METADATA_KEY: str(product.variants[0].price.tax_rate or "")},
+        external_reference=product.external_reference, is_published=product.active and product.sellable,
     )
     outcome = "updated"
     if not mapping.saleor_id and careful:
@@ -230,6 +233,11 @@ def upsert_product(
     mapping.extra = {**mapping.extra, "vendor_ref": product.vendor_ref, "vendor": vendor.pk}
     mapping.save(update_fields=["content_hash", "ps_date_upd", "extra", "updated_at"])
     return outcome
+
+
+def untranslated_name(product: Product) -> str:
+    """The name an unpublished product without a French name carries until someone writes one."""
+    return f"Produit PrestaShop n° {product.ps_id} (nom français à saisir)"
 
 
 def _shelf_label(slug: str) -> str:

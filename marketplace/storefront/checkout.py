@@ -27,7 +27,8 @@ from marketplace.saleor.errors import SaleorError
 from marketplace.territory.models import RelayPoint, Shopper
 from marketplace.vendors.models import Vendor
 
-from . import errors, offers, reservations
+from . import offers, reservations
+from .error_codes import StorefrontErrorCode as Code
 from .errors import StorefrontError
 from .loads import line_facts
 from .models import Consent, ShopOrder, Slot
@@ -58,7 +59,7 @@ def add_to_cart(checkout_id: str | None, variant_id: str, quantity: int, saleor:
         ``empty_cart`` for a quantity below 1.
     """
     if quantity < 1:
-        raise StorefrontError("La quantité doit être au moins 1.", code=errors.EMPTY_CART)
+        raise StorefrontError(Code.BAD_QUANTITY)
     line = port.CheckoutLineInput(variant_id=variant_id, quantity=quantity)
     checkout = saleor.checkout.get(checkout_id) if checkout_id else None
     if checkout is None:
@@ -119,7 +120,7 @@ def parse_choice(key: str) -> Choice:
             return Choice("home", key, slot.date, slot_id=slot.pk)
     except (ValueError, Slot.DoesNotExist):
         pass
-    raise StorefrontError("Ce mode de livraison n'existe pas ou plus.", code=errors.NO_DELIVERY)
+    raise StorefrontError(Code.NO_DELIVERY)
 
 
 def _or_release(checkout_id: str, call, *args):
@@ -142,13 +143,11 @@ def check_still_open(choice: Choice, now: dt.datetime) -> None:
     """
     if not calendar.is_open_for_orders(choice.date, now):
         cutoff = timezone.localtime(calendar.order_cutoff(choice.date))
-        raise StorefrontError(
-            f"Les commandes pour le {choice.date:%d/%m/%Y} sont closes depuis le {cutoff:%d/%m à %H:%M}. "
-            "Choisissez un autre jour.", code=errors.DAY_CLOSED)
+        raise StorefrontError(Code.DAY_CLOSED, date=choice.date, cutoff=cutoff)
     if choice.mode == "relay":
         relay = RelayPoint.objects.select_related("commune").filter(pk=choice.relay_id, active=True).first()
         if relay is None or not calendar.serves(relay.commune, choice.date):
-            raise StorefrontError("Ce mode de livraison n'existe pas ou plus.", code=errors.NO_DELIVERY)
+            raise StorefrontError(Code.NO_DELIVERY)
 
 
 def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor: port.SaleorPort,
@@ -163,7 +162,7 @@ def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor:
     """
     now = now or timezone.now()
     if not checkout.lines:
-        raise StorefrontError("Votre panier est vide.", code=errors.EMPTY_CART)
+        raise StorefrontError(Code.EMPTY_CART)
     facts = cart_facts(checkout)
     choice = parse_choice(key)
     check_still_open(choice, now)
@@ -173,28 +172,27 @@ def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor:
     saleor.checkout.set_billing_address(checkout.id, address)
     if choice.mode == "collect":
         if key not in {o.key for o in offers.click_and_collect_options(facts, now)}:
-            raise StorefrontError("Le retrait en boutique n'est possible que pour un seul commerçant qui l'accepte.",
-                                  code=errors.COLLECT_NOT_OFFERED)
+            raise StorefrontError(Code.COLLECT_NOT_OFFERED)
         reservations.release(checkout.id)
         vendor = Vendor.objects.get(slug=choice.vendor_slug)
         saleor.checkout.set_delivery_method(checkout.id, vendor.saleor_warehouse_id)
     elif choice.mode == "relay":
         if not facts.may_wait_at_a_relay:
-            raise StorefrontError("Les surgelés ne peuvent pas attendre en point relais.", code=errors.RELAY_FROZEN)
+            raise StorefrontError(Code.RELAY_FROZEN)
         relay = RelayPoint.objects.get(pk=choice.relay_id)
         reservations.reserve_relay(checkout.id, relay.pk, choice.date, facts.chilled_ml)
         _or_release(checkout.id, saleor.checkout.set_delivery_method, checkout.id, relay.saleor_warehouse_id)
     else:
         slot = Slot.objects.select_related("pattern__area").get(pk=choice.slot_id)
         if not slot.pattern.area.communes.filter(pk=shopper.commune_id).exists():
-            raise StorefrontError("Ce créneau ne dessert pas votre commune.", code=errors.SLOT_NOT_SERVED)
+            raise StorefrontError(Code.SLOT_NOT_SERVED)
         reservations.reserve_slot(checkout.id, slot.pk)
         _or_release(checkout.id, saleor.checkout.set_shipping_address, checkout.id, address)
         methods = _or_release(checkout.id, saleor.checkout.shipping_methods, checkout.id)
         method = next((m for m in methods if _offer_key_matches(m, key)), None)
         if method is None:
             reservations.release(checkout.id)
-            raise StorefrontError("Ce créneau n'est plus proposé.", code=errors.SLOT_FULL)
+            raise StorefrontError(Code.SLOT_NOT_OFFERED)
         _or_release(checkout.id, saleor.checkout.set_delivery_method, checkout.id, method.id)
     saleor.checkout.update_metadata(checkout.id, {**choice.metadata(), "mormal.shopper": str(shopper.pk)})
     return choice
@@ -209,7 +207,7 @@ class CardStepNeeded(StorefrontError):
     """
 
     def __init__(self, transaction_id: str, gateway: str, data: object):
-        super().__init__("Confirmez le paiement auprès de votre banque.", code=errors.CARD_STEP)
+        super().__init__(Code.CARD_STEP)
         self.transaction_id, self.gateway, self.data = transaction_id, gateway, data
 
 
@@ -218,14 +216,14 @@ def _checked(checkout_id: str, shopper: Shopper, placed_by, payment: str, saleor
     """The checkout, its delivery mode and choice, once every rule before paying holds."""
     checkout = saleor.checkout.get(checkout_id)
     if checkout is None or not checkout.lines:
-        raise StorefrontError("Votre panier est vide.", code=errors.EMPTY_CART)
+        raise StorefrontError(Code.EMPTY_CART)
     mode = checkout.metadata.get("mormal.mode")
     if checkout.delivery is None or mode is None:
-        raise StorefrontError("Choisissez d'abord comment recevoir votre commande.", code=errors.NO_DELIVERY)
+        raise StorefrontError(Code.DELIVERY_NOT_CHOSEN)
     if payment not in ShopOrder.Payment.values:
-        raise StorefrontError("Moyen de paiement inconnu.", code=errors.PAYMENT_NOT_ALLOWED)
+        raise StorefrontError(Code.PAYMENT_UNKNOWN)
     if placed_by.pk != shopper.user_id and consent is None:
-        raise StorefrontError("Le consentement de la personne doit être enregistré.", code=errors.NO_CONSENT)
+        raise StorefrontError(Code.NO_CONSENT)
     choice = parse_choice(checkout.metadata["mormal.delivery"])
     check_still_open(choice, now)
     return checkout, mode, choice
@@ -246,7 +244,8 @@ def place_order(checkout_id: str, shopper: Shopper, placed_by, payment: str, sal
     CardStepNeeded
         When the card gateway needs the shopper's own step first (nothing is held for good yet).
     StorefrontError
-        ``no_delivery`` without a delivery choice, ``payment_not_allowed`` for a way the
+        ``delivery_not_chosen`` without a delivery choice, ``payment_unknown`` for a way we do
+        not know, ``payment_not_allowed`` for a way the
         gateways do not offer, ``card_unavailable`` when no
         card gateway is installed, ``payment_refused`` when the gateway refused (nothing is
         charged, the cart stays), ``no_consent`` for an order for someone else without consent,
@@ -297,8 +296,7 @@ def _complete(paid: port.TransactionResult, checkout: port.Checkout, mode: str, 
               placed_by, payment: str, saleor: port.SaleorPort, channel: str, consent: Consent | None) -> ShopOrder:
     """Complete a paid (or authorised) checkout and record the order; inside the caller's transaction."""
     if not paid.succeeded or paid.transaction is None:
-        raise StorefrontError(f"Le paiement a été refusé : {paid.message or paid.result} Rien n'a été débité.",
-                              code=errors.PAYMENT_REFUSED)
+        raise StorefrontError(Code.PAYMENT_REFUSED, reason=paid.message or paid.result)
     order = saleor.checkout.complete(checkout.id)
     reservations.confirm_order(checkout.id, order.id)
     record = ShopOrder.objects.create(
@@ -317,21 +315,17 @@ def check_payment_offered(payment: str, offered: payments.PaymentOptions) -> Non
     Raises
     ------
     StorefrontError
-        ``card_unavailable`` for a card when no card gateway is installed, or one whose client
-        step this storefront does not run yet; ``payment_not_allowed`` for a pay-on-delivery
+        ``card_unavailable`` for a card when no card gateway is installed, ``card_not_linked``
+        for one whose client step this storefront does not run yet; ``payment_not_allowed`` for a pay-on-delivery
         way our gateway does not list.
     """
     if payment == ShopOrder.Payment.CARD:
         if offered.card_gateway is None:
-            raise StorefrontError("Le paiement par carte n'est pas proposé pour le moment : "
-                                  "choisissez un paiement à la livraison.", code=errors.CARD_UNAVAILABLE)
+            raise StorefrontError(Code.CARD_UNAVAILABLE)
         if offered.card_gateway != DEMO_CARD_GATEWAY:
-            raise StorefrontError("Le paiement par carte passe par la page de la banque, "
-                                  "qui n'est pas encore reliée : choisissez un paiement à la livraison.",
-                                  code=errors.CARD_UNAVAILABLE)
+            raise StorefrontError(Code.CARD_NOT_LINKED)
     elif payment not in offered.methods:
-        raise StorefrontError("Ce moyen de paiement n'est pas proposé pour le moment.",
-                              code=errors.PAYMENT_NOT_ALLOWED)
+        raise StorefrontError(Code.PAYMENT_NOT_ALLOWED)
 
 
 def send_confirmation(order_pk: int) -> None:

@@ -56,8 +56,8 @@ class CartFacts:
         """Sum line facts."""
         return cls(
             vendor_slugs=tuple(sorted({f.vendor_slug for f in facts if f.vendor_slug})),
-            chilled_ml=sum(f.volume_ml for f in facts if f.temperature == "chilled"),
-            frozen_ml=sum(f.volume_ml for f in facts if f.temperature == "frozen"),
+            chilled_ml=sum(f.volume_ml for f in facts if f.temperature == coldchain.CHILLED),
+            frozen_ml=sum(f.volume_ml for f in facts if f.temperature == coldchain.FROZEN),
         )
 
     @property

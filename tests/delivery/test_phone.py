@@ -192,6 +192,6 @@ def test_a_task_outside_this_vans_round_cannot_be_touched_from_this_link(client,
 
     body = post_events(client, phone_url, event(unplanned)).json()
 
-    assert "not a stop of this round" in body["rejected"][0]["error"]
+    assert "n'est pas un arrêt de cette tournée" in body["rejected"][0]["error"]
     unplanned.refresh_from_db()
     assert unplanned.status == "planned"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from marketplace.payments import demo_card
 from marketplace.payments.methods import DEMO_CARD_GATEWAY
 from marketplace.storefront import checkout, offers
+from marketplace.storefront.error_codes import StorefrontErrorCode as Code
 from marketplace.storefront.errors import StorefrontError
 from marketplace.storefront.models import Reservation, ShopOrder
 from marketplace.storefront.session import CART_KEY
@@ -43,7 +44,7 @@ def test_without_a_card_gateway_the_card_is_refused_and_nothing_is_charged(
     with pytest.raises(StorefrontError) as refused:
         checkout.place_order(cart.id, shopper, shopper.user, "card", saleor, card=demo_card.ACCEPTED_CARD)
     # then the storefront refuses before any transaction, and the cart is still there
-    assert refused.value.code == "card_unavailable"
+    assert refused.value.code == Code.CARD_UNAVAILABLE
     assert saleor.checkout.get(cart.id) is not None and not ShopOrder.objects.exists()
 
 
@@ -51,7 +52,7 @@ def test_a_card_the_demo_gateway_refuses_places_no_order(saleor, two_vendors, ca
     cart, shopper = _cart_with_delivery(saleor, two_vendors, calendar_for, make_shopper)
     with pytest.raises(StorefrontError) as refused:
         checkout.place_order(cart.id, shopper, shopper.user, "card", saleor, card=demo_card.REFUSED_CARD)
-    assert refused.value.code == "payment_refused" and "refusée" in refused.value.message
+    assert refused.value.code == Code.PAYMENT_REFUSED and "refusée" in refused.value.message
     assert not ShopOrder.objects.exists() and saleor.checkout.get(cart.id) is not None
 
 
@@ -133,7 +134,7 @@ def test_a_3ds_step_refused_places_no_order(saleor, two_vendors, calendar_for, m
     with pytest.raises(StorefrontError) as refused:
         checkout.finish_card_order(cart.id, step.value.transaction_id, {"confirmed": False}, shopper,
                                    shopper.user, saleor)
-    assert refused.value.code == "payment_refused" and not ShopOrder.objects.exists()
+    assert refused.value.code == Code.PAYMENT_REFUSED and not ShopOrder.objects.exists()
     assert saleor.checkout.get(cart.id) is not None
 
 

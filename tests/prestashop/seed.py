@@ -34,6 +34,10 @@ def base_shop(version: str = "8.1.2") -> Shop:
                                "id_country": str(country), "id_tax": str(tax), "behavior": "0"})
     shop.add("tax_rule_groups", {"id": "1", "name": "FR Taux standard (20%)", "active": "1"})
     shop.add("tax_rule_groups", {"id": "2", "name": "FR Taux réduit (5.5%)", "active": "1"})
+    # group 3 has a Belgian rule only: a product in it has no French rate
+    shop.add("tax_rules", {"id": "4", "id_tax_rules_group": "3", "id_state": "0", "id_country": "3", "id_tax": "3",
+                           "behavior": "0"})
+    shop.add("tax_rule_groups", {"id": "3", "name": "BE 6%", "active": "1"})
     shop.add("shops", {"id": "1", "id_shop_group": "1", "id_category": "2", "active": "1",
                        "name": "Mes commerçants du Grand Hainaut"})
     for mid, name in ((1, "Boulangerie Martin"), (2, "Ferme du Bois de Mormal"), (3, "Fromagerie de l'Avesnois")):

@@ -31,6 +31,7 @@ from marketplace.saleor.client import SaleorGraphQLClient
 from marketplace.saleor.documents import load_document
 from marketplace.saleor.gateway import SaleorGateway
 from marketplace.saleor.schema import saleor_schema
+from marketplace.storefront.error_codes import StorefrontErrorCode as Code
 from tests.storefront.conftest import calendar_for, make_shopper  # noqa: F401  (shared fixtures)
 from tests.vendors.conftest import make_product, make_vendor  # noqa: F401
 
@@ -513,7 +514,7 @@ def test_live_storefront_orders_reach_the_van_through_saleors_webhooks(
     tag = uuid.uuid4().hex[:6]
     everyday = {str(d): [["08:00", "12:30"], ["14:00", "19:00"]] for d in range(1, 8)}
     cheese_shop = make_vendor(f"fromagerie-{tag}", "Maroilles", "39876543", opening_hours=everyday)
-    bakery = make_vendor(f"boulangerie-{tag}", "Quesnoy", "41234567", opening_hours=everyday)
+    bakery = make_vendor(f"boulangerie-{tag}", "Le Quesnoy", "41234567", opening_hours=everyday)
     cheese = make_product(
         cheese_shop, f"Maroilles {tag}", variants=(("750 g", "12.50", "0.75", 20),)
     )
@@ -584,7 +585,7 @@ def test_live_storefront_orders_reach_the_van_through_saleors_webhooks(
 
     with pytest.raises(StorefrontError) as refused:
         checkout.place_order(cart.id, shopper, shopper.user, "card", saleor, card="4242 4242 4242 4242")
-    assert refused.value.code == "card_unavailable"
+    assert refused.value.code == Code.CARD_UNAVAILABLE
     # and then pays by cheque at the relay point
     relay_order = checkout.place_order(cart.id, shopper, shopper.user, "cheque", saleor)
     # then the relay tasks are made, once
@@ -662,7 +663,7 @@ def test_live_card_is_refused_without_a_card_gateway(live, installed_app):
     assert offered.card_gateway is None
     with pytest.raises(StorefrontError) as refused:
         check_payment_offered("card", offered)
-    assert refused.value.code == "card_unavailable"
+    assert refused.value.code == Code.CARD_UNAVAILABLE
     # and Saleor itself refuses a gateway nobody installed
     with pytest.raises(Exception) as unknown:
         gateway.payments.initialize(probe.id, "saleor.app.payment.stripe", {}, port.PaymentFlow.CHARGE, "live-x")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from delivery.models import DeliveryTask
 from marketplace.payments.demo_card import ACCEPTED_CARD
 from marketplace.storefront import cash_on_delivery, checkout, offers, van_tasks
+from marketplace.storefront.error_codes import StorefrontErrorCode as Code
 from marketplace.storefront.errors import StorefrontError
 from marketplace.storefront.models import Reservation, ShopOrder
 from marketplace.vendors.models import VendorOrder
@@ -151,7 +152,7 @@ def test_order_without_a_delivery_choice_is_refused_and_cart_kept(two_vendors, s
     cart = _cart(saleor, two_vendors["bread"])
     with pytest.raises(StorefrontError) as refused:
         checkout.place_order(cart.id, shopper, shopper.user, "card", saleor, card=ACCEPTED_CARD)
-    assert refused.value.code == "no_delivery"
+    assert refused.value.code == Code.DELIVERY_NOT_CHOSEN
     assert saleor.checkout.get(cart.id).lines  # nothing lost
 
 
@@ -162,7 +163,7 @@ def test_ordering_for_someone_else_needs_consent(two_vendors, saleor, calendar_f
     checkout.choose_delivery(saleor.checkout.get(cart.id), person, offers.home_options(person.commune)[0].key, saleor)
     with pytest.raises(StorefrontError) as refused:
         checkout.place_order(cart.id, person, helper.user, "cash", saleor, channel="phone")
-    assert refused.value.code == "no_consent"
+    assert refused.value.code == Code.NO_CONSENT
 
 
 def test_cash_collected_at_the_door_makes_the_saleor_order_fully_paid_once(two_vendors, saleor, calendar_for, make_shopper,

@@ -45,6 +45,7 @@ QUERIES = {
     "order": od.q_order,
     "orders": od.q_orders,
     "transaction": pay.q_transaction,
+    "shop": ch.q_shop,
 }
 
 MUTATIONS = {

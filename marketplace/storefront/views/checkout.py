@@ -8,6 +8,7 @@ from marketplace.payments import actions as payments
 from marketplace.payments.methods import DEMO_CARD_GATEWAY
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError, SaleorValidationError
+from marketplace.saleor.refusals import in_french
 
 from .. import checkout as actions
 from .. import offers, session
@@ -23,19 +24,9 @@ def _cart_or_redirect(request, saleor):
     return checkout
 
 
-REFUSALS = {
-    "INSUFFICIENT_STOCK": "Un article de votre panier n'est plus disponible en quantité suffisante : modifiez le panier.",
-    "DELIVERY_METHOD_NOT_APPLICABLE": "Ce mode de réception n'est pas possible pour ce panier (stock du point de retrait).",
-    "PRODUCT_UNAVAILABLE_FOR_PURCHASE": "Un article de votre panier n'est plus en vente : retirez-le du panier.",
-}
-
-
 def refusal_message(exc: SaleorValidationError) -> str:
-    """A French sentence for Saleor's refusal, by its error code."""
-    for code in sorted(exc.codes):
-        if code in REFUSALS:
-            return REFUSALS[code]
-    return f"La boutique en ligne a refusé cette étape : {exc}"
+    """A French sentence for Saleor's refusal, by its error code (:mod:`marketplace.saleor.refusals`)."""
+    return in_french(exc)
 
 
 @login_required
@@ -54,7 +45,7 @@ def delivery(request):
         except SaleorValidationError as exc:
             messages.error(request, refusal_message(exc))
         except SaleorError as exc:
-            messages.error(request, f"Le service de commande ne répond pas, réessayez : {exc}")
+            messages.error(request, in_french(exc))
         else:
             return redirect("storefront:payment")
     facts = actions.cart_facts(checkout)
@@ -110,7 +101,7 @@ def payment(request):
         except SaleorValidationError as exc:
             messages.error(request, refusal_message(exc) + " Rien n'a été débité.")
         except SaleorError as exc:
-            messages.error(request, f"La commande n'a pas pu être enregistrée, rien n'a été débité : {exc}")
+            messages.error(request, f"La commande n'a pas été enregistrée, rien n'a été débité. {in_french(exc)}")
         else:
             session.set_cart_id(request, None)
             session.stop_acting(request)

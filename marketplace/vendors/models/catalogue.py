@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from common import money
+from delivery import coldchain
 
 from .vendor import Vendor
 
@@ -34,9 +35,9 @@ class Product(models.Model):
     class Temperature(models.TextChoices):
         """Cold-chain class."""
 
-        AMBIENT = "ambient", "Ambiant"
-        CHILLED = "chilled", "Frais (0–4 °C)"
-        FROZEN = "frozen", "Surgelé (−18 °C)"
+        AMBIENT = coldchain.AMBIENT, coldchain.LABELS[coldchain.AMBIENT]
+        CHILLED = coldchain.CHILLED, coldchain.LABELS[coldchain.CHILLED]
+        FROZEN = coldchain.FROZEN, coldchain.LABELS[coldchain.FROZEN]
 
     class Origin(models.TextChoices):
         """Where it is made."""
