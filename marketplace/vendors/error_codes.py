@@ -31,6 +31,7 @@ class VendorErrorCode(enum.StrEnum):
     NOT_OWNER = "not_owner"
     NEGATIVE_STOCK = "negative_stock"
     NO_IMAGE = "no_image"
+    PRICE_JUMP = "price_jump"
 
 
 #: The sentence for each code; ``%(name)s`` fields are filled from the error's params.
@@ -54,6 +55,8 @@ MESSAGES: dict[VendorErrorCode, str] = {
     VendorErrorCode.NOT_OWNER: "Ce produit n'appartient pas à votre boutique.",
     VendorErrorCode.NEGATIVE_STOCK: "Stock négatif refusé : %(bad)s.",
     VendorErrorCode.NO_IMAGE: "Choisissez un fichier ou indiquez l'adresse web d'une photo.",
+    VendorErrorCode.PRICE_JUMP: ("Le prix passe de %(old)s à %(new)s : %(factor)s fois %(way)s. Vérifiez la virgule ; "
+                                 "si le prix est juste, cochez « Oui, ce nouveau prix est juste » et enregistrez."),
 }
 
 

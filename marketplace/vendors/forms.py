@@ -178,10 +178,8 @@ class VariantForm(forms.ModelForm):
             factor = format_number(max(new / old, old / new), 0)
             way = "plus cher" if new > old else "moins cher"
             self.fields["confirm_price"].widget = forms.CheckboxInput()
-            self.add_error("price", ValidationError(
-                "Le prix passe de %(old)s à %(new)s : %(factor)s fois %(way)s. Vérifiez la virgule ; si le "
-                "prix est juste, cochez « Oui, ce nouveau prix est juste » et enregistrez.",
-                code="price_jump", params={"old": format_eur(old), "new": format_eur(new), "factor": factor, "way": way}))
+            self.add_error("price", error(Code.PRICE_JUMP, old=format_eur(old), new=format_eur(new),
+                                          factor=factor, way=way))
         return data
 
     def validate_unique(self):
