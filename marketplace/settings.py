@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "marketplace.vendors",
     "delivery",
     "integrations.prestashop",
+    "marketplace.payments",
     "marketplace.storefront",
     "marketplace.indicators",
     "marketplace.operations",
@@ -251,6 +252,14 @@ SALEOR_ALLOWED_API_URLS = [u.strip() for u in os.environ.get("SALEOR_ALLOWED_API
 # Seconds a process keeps the App token before checking the installation's version again.
 SALEOR_TOKEN_CACHE_S = float(os.environ.get("SALEOR_TOKEN_CACHE_S", "10"))
 SALEOR_CHANNEL = os.environ.get("SALEOR_CHANNEL", "default-channel")
+
+# Payments (Saleor's Transactions API). Card gateways: the manifest ids of the card payment apps
+# the operator installed in Saleor (Stripe's app, Adyen's app); "carte" is offered only when
+# Saleor lists one of them for the checkout. The demo card gateway is an offline stand-in for
+# them, on only in the demonstration; ``check --deploy`` refuses it (payments.E001).
+PAYMENT_CARD_GATEWAYS = [g.strip() for g in os.environ.get(
+    "PAYMENT_CARD_GATEWAYS", "saleor.app.payment.stripe,app.saleor.adyen").split(",") if g.strip()]
+PAYMENT_DEMO_GATEWAY = env_bool("MORMAL_DEMO", False)
 APP_PUBLIC_URL = os.environ.get("APP_PUBLIC_URL", "http://127.0.0.1:8000")
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 

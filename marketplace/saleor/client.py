@@ -2,6 +2,11 @@
 
 :class:`SaleorGraphQLClient` is the HTTP transport of :class:`~.gateway.SaleorGateway`; the
 stand-in transport (:mod:`.standin.transport`) has the same ``execute`` signature.
+
+Queries are retried after a network error or a 5xx answer. Mutations are retried only when the
+request surely never reached Saleor (no connection could be made); after a timeout or a 5xx the
+mutation may have been applied, so the client raises :class:`SaleorMutationUncertain` and the
+gateway reads back and reconciles (``SaleorSession.mutate``) instead of applying it twice.
 """
 
 from __future__ import annotations
@@ -12,10 +17,12 @@ import time
 from typing import Any, Protocol
 
 import httpx
+from graphql import OperationDefinitionNode, OperationType
 
-from marketplace.saleor.documents import load_document
+from marketplace.saleor.documents import load_document, parsed_document
 from marketplace.saleor.errors import (
     FieldError,
+    SaleorMutationUncertain,
     SaleorNetworkError,
     SaleorPermissionError,
     SaleorValidationError,
@@ -25,10 +32,22 @@ logger = logging.getLogger(__name__)
 
 #: Seconds: connect, read, write, pool.
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
-#: Attempts in total for network errors and 5xx answers (never for 4xx or GraphQL errors).
+#: Attempts in total for network errors and 5xx answers (never for 4xx or GraphQL errors; for a
+#: mutation, only while the request surely never left: see :func:`never_sent`).
 MAX_ATTEMPTS = 3
 #: First back-off in seconds (doubles each retry).
 BACKOFF_S = 0.3
+
+
+def is_mutation(name: str) -> bool:
+    """Whether the document ``name`` is a mutation."""
+    return any(isinstance(d, OperationDefinitionNode) and d.operation is OperationType.MUTATION
+               for d in parsed_document(name).definitions)
+
+
+def never_sent(exc: httpx.TransportError) -> bool:
+    """Whether the request surely did not reach Saleor (so even a mutation may be sent again)."""
+    return isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
 
 
 class Transport(Protocol):
@@ -96,15 +115,17 @@ class SaleorGraphQLClient:
         ------
         SaleorNetworkError
             Connection failures, timeouts or 5xx answers after ``max_attempts`` tries.
+        SaleorMutationUncertain
+            A mutation timed out or got a 5xx after it was sent (not retried: it may be applied).
         SaleorPermissionError
             401/403, or a GraphQL ``PermissionDenied`` error.
         SaleorValidationError
             Other GraphQL errors (a bad document or variables), code ``GRAPHQL``.
         """
-        return self.execute_text(load_document(name), variables, name=name)
+        return self.execute_text(load_document(name), variables, name=name, mutation=is_mutation(name))
 
     def execute_text(
-        self, query: str, variables: dict[str, Any] | None = None, *, name: str
+        self, query: str, variables: dict[str, Any] | None = None, *, name: str, mutation: bool = False
     ) -> dict[str, Any]:
         """Run the GraphQL ``query`` text; ``name`` labels it in errors and logs.
 
@@ -119,6 +140,10 @@ class SaleorGraphQLClient:
             except httpx.TransportError as exc:
                 last_error = exc
                 logger.warning("Saleor %s: network error on attempt %d: %s", name, attempt, exc)
+                if mutation and not never_sent(exc):
+                    raise SaleorMutationUncertain(
+                        f"{name}: sent to Saleor at {self.api_url}, no answer ({exc!r}): may be applied"
+                    ) from exc
             else:
                 if response.status_code >= 500:
                     last_error = httpx.HTTPStatusError(
@@ -127,6 +152,10 @@ class SaleorGraphQLClient:
                     logger.warning(
                         "Saleor %s: HTTP %d on attempt %d", name, response.status_code, attempt
                     )
+                    if mutation:
+                        raise SaleorMutationUncertain(
+                            f"{name}: Saleor at {self.api_url} answered HTTP {response.status_code}: may be applied"
+                        )
                 else:
                     return self._decode(name, response)
             if attempt < self._max_attempts:

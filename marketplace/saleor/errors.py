@@ -22,6 +22,14 @@ class SaleorNetworkError(SaleorError):
     """Saleor could not be reached, or answered 5xx, after the bounded retries."""
 
 
+class SaleorMutationUncertain(SaleorNetworkError):
+    """A mutation reached Saleor but no answer came back (timeout, 5xx): it may have been applied.
+
+    Never answered by sending the mutation again blindly: the caller reads back (by our own
+    reference, or through Saleor's idempotency key) and reconciles; see ``SaleorSession.mutate``.
+    """
+
+
 class SaleorPermissionError(SaleorError):
     """The app token is missing, invalid, or lacks a permission for this operation."""
 

@@ -28,11 +28,21 @@ WEBHOOKS: dict[str, tuple[str, bool]] = {
     "ORDER_FULLY_PAID": ("subscriptions/order_fully_paid", False),
     "ORDER_UPDATED": ("subscriptions/order_updated", False),
     "ORDER_CANCELLED": ("subscriptions/order_cancelled", False),
+    "ORDER_REFUNDED": ("subscriptions/order_refunded", False),
+    "ORDER_FULLY_REFUNDED": ("subscriptions/order_fully_refunded", False),
     "PRODUCT_VARIANT_STOCK_UPDATED": ("subscriptions/product_variant_stock_updated", False),
     "SHIPPING_LIST_METHODS_FOR_CHECKOUT": (
         "subscriptions/shipping_list_methods_for_checkout",
         True,
     ),
+    # The App is the payment app for cash and cheques (Saleor's Transactions API): Saleor
+    # calls these synchronously and records what they answer.
+    "PAYMENT_GATEWAY_INITIALIZE_SESSION": ("subscriptions/payment_gateway_initialize_session", True),
+    "TRANSACTION_INITIALIZE_SESSION": ("subscriptions/transaction_initialize_session", True),
+    "TRANSACTION_PROCESS_SESSION": ("subscriptions/transaction_process_session", True),
+    "TRANSACTION_CHARGE_REQUESTED": ("subscriptions/transaction_charge_requested", True),
+    "TRANSACTION_CANCELATION_REQUESTED": ("subscriptions/transaction_cancelation_requested", True),
+    "TRANSACTION_REFUND_REQUESTED": ("subscriptions/transaction_refund_requested", True),
 }
 
 

@@ -88,13 +88,62 @@ class Checkout:
 
 @dataclass(frozen=True)
 class Transaction:
-    """A Transactions API item recorded by the app on a checkout or order."""
+    """A Transactions API item on a checkout or order, as Saleor keeps it.
+
+    Amounts are what Saleor recorded from the payment app's answers; ``*_pending`` amounts are
+    requested actions the app has not answered yet (Saleor calls the app in a background task).
+    """
 
     id: str
     name: str
     psp_reference: str
     authorized: Money
     charged: Money
+    refunded: Money | None = None
+    canceled: Money | None = None
+    charge_pending: Money | None = None
+    refund_pending: Money | None = None
+    cancel_pending: Money | None = None
+    gateway_id: str = ""
+
+    def amount(self, name: str) -> Decimal:
+        """One of the amounts in euros (``"refunded"``, ``"charge_pending"``...), 0 when absent."""
+        value = getattr(self, name)
+        return value.amount if value is not None else Decimal("0")
+
+
+@dataclass(frozen=True)
+class PaymentGateway:
+    """One gateway of ``paymentGatewayInitialize``: a payment app's id and what it tells the storefront."""
+
+    id: str
+    data: object
+    errors: tuple[str, ...] = ()
+
+
+#: Results of ``transactionInitialize``/``transactionProcess`` that mean the money is secured.
+SUCCESSFUL_RESULTS = frozenset({"AUTHORIZATION_SUCCESS", "CHARGE_SUCCESS"})
+
+
+@dataclass(frozen=True)
+class TransactionResult:
+    """What ``transactionInitialize`` or ``transactionProcess`` answered.
+
+    ``result`` is Saleor's ``TransactionEventTypeEnum`` name of the event the payment app's answer
+    created (``AUTHORIZATION_SUCCESS``, ``CHARGE_FAILURE``, ``CHARGE_ACTION_REQUIRED``...);
+    ``data`` is what the app returns to the storefront for its client step.
+    """
+
+    transaction: Transaction | None
+    result: str
+    psp_reference: str
+    message: str
+    data: object
+
+    @property
+    def succeeded(self) -> bool:
+        """Whether the amount is authorised or charged."""
+        return self.result in SUCCESSFUL_RESULTS
 
 
 # ---------------------------------------------------------------------------------- orders
@@ -156,6 +205,7 @@ class Order:
     metadata: Mapping[str, str]
     fulfillments: tuple[Fulfillment, ...]
     checkout_id: str | None = None
+    transactions: tuple[Transaction, ...] = ()
 
     @property
     def vendor_slugs(self) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from marketplace.saleor.port import (
     Money,
     Order,
     OrderLine,
+    PaymentGateway,
     Product,
     ProductMedia,
     ProductType,
@@ -29,6 +30,7 @@ from marketplace.saleor.port import (
     ShippingRequestLine,
     StockLevel,
     Transaction,
+    TransactionResult,
     Variant,
     Warehouse,
 )
@@ -286,12 +288,40 @@ def shipping_method(delivery: Json) -> ShippingMethod:
 
 def transaction(node: Json) -> Transaction:
     """Saleor ``TransactionItem`` to :class:`Transaction`."""
+
+    def optional(key: str) -> Money | None:
+        return money(node[key]) if node.get(key) else None
+
     return Transaction(
         id=node["id"],
         name=node.get("name") or "",
         psp_reference=node.get("pspReference") or "",
         authorized=money(node["authorizedAmount"]),
         charged=money(node["chargedAmount"]),
+        refunded=optional("refundedAmount"),
+        canceled=optional("canceledAmount"),
+        charge_pending=optional("chargePendingAmount"),
+        refund_pending=optional("refundPendingAmount"),
+        cancel_pending=optional("cancelPendingAmount"),
+    )
+
+
+def payment_gateway(node: Json) -> PaymentGateway:
+    """One ``PaymentGatewayConfig`` to :class:`PaymentGateway`."""
+    errors = tuple(str(e.get("message") or e.get("code")) for e in node.get("errors") or [])
+    return PaymentGateway(id=node["id"], data=node.get("data"), errors=errors)
+
+
+def transaction_result(payload: Json) -> TransactionResult:
+    """The payload of ``transactionInitialize``/``transactionProcess`` to :class:`TransactionResult`."""
+    event = payload.get("transactionEvent") or {}
+    node = payload.get("transaction")
+    return TransactionResult(
+        transaction=transaction(node) if node else None,
+        result=str(event.get("type") or ""),
+        psp_reference=event.get("pspReference") or "",
+        message=event.get("message") or "",
+        data=payload.get("data"),
     )
 
 
@@ -350,6 +380,7 @@ def order(node: Json) -> Order:
         charge_status=node["chargeStatus"],
         authorize_status=node["authorizeStatus"],
         email=node.get("userEmail"),
+        transactions=tuple(transaction(t) for t in node.get("transactions") or []),
         lines=tuple(lines),
         shipping_address=address(node.get("shippingAddress")),
         billing_address=address(node.get("billingAddress")),

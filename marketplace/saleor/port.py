@@ -33,12 +33,14 @@ from marketplace.saleor.order_values import (  # noqa: F401
     Order,
     OrderLine,
     OrderQuery,
+    PaymentGateway,
     SelectedDelivery,
     ShippingMethod,
     ShippingOffer,
     ShippingRequest,
     ShippingRequestLine,
     Transaction,
+    TransactionResult,
 )
 from marketplace.saleor.values import (  # noqa: F401
     ORDER_VENDOR_METADATA_PREFIX,
@@ -50,7 +52,7 @@ from marketplace.saleor.values import (  # noqa: F401
     ClickAndCollect,
     CollectionPoint,
     Money,
-    PaymentMode,
+    PaymentFlow,
     Product,
     ProductInput,
     ProductMedia,
@@ -58,6 +60,7 @@ from marketplace.saleor.values import (  # noqa: F401
     ProductQuery,
     ProductType,
     StockLevel,
+    TransactionAction,
     Variant,
     VariantInput,
     Warehouse,
@@ -208,15 +211,27 @@ class CheckoutPort(Protocol):
 
 @runtime_checkable
 class PaymentPort(Protocol):
-    """``saleor.payments``: transactions the app records (Transactions API)."""
+    """``saleor.payments``: gateways and transactions (Transactions API; Saleor asks the payment apps)."""
 
-    def pay_checkout(
-        self, checkout_id: str, mode: PaymentMode, psp_reference: str, name: str = ""
+    def gateways(self, source_id: str, gateway_ids: tuple[str, ...] = ()) -> list[PaymentGateway]:
+        """The payment gateways the channel offers this checkout or order (``paymentGatewayInitialize``)."""
+
+    def initialize(
+        self, source_id: str, gateway_id: str, data: object, flow: PaymentFlow, idempotency_key: str,
+        amount: Decimal | None = None,
+    ) -> TransactionResult:
+        """Pay through one gateway (``transactionInitialize``); its app answers the result."""
+
+    def process(self, transaction_id: str, data: object = None) -> TransactionResult:
+        """Finish a payment after the gateway's client step (``transactionProcess``)."""
+
+    def request_action(
+        self, transaction_id: str, action: TransactionAction, amount: Decimal | None = None
     ) -> Transaction:
-        """Record a payment covering the checkout total through ``transactionCreate``."""
+        """Ask the transaction's payment app to charge, cancel or refund (``transactionRequestAction``)."""
 
-    def charge(self, transaction_id: str, amount: Decimal) -> Transaction:
-        """Turn an authorised (pay-on-delivery) amount into a charged one."""
+    def get(self, transaction_id: str) -> Transaction | None:
+        """The transaction as Saleor keeps it now, or None."""
 
 
 @runtime_checkable

@@ -25,10 +25,20 @@ ASYNC_EVENTS = (
     "ORDER_FULLY_PAID",
     "ORDER_UPDATED",
     "ORDER_CANCELLED",
+    "ORDER_REFUNDED",
+    "ORDER_FULLY_REFUNDED",
     "PRODUCT_VARIANT_STOCK_UPDATED",
 )
-#: Sync events declared in the manifest.
-SYNC_EVENTS = ("SHIPPING_LIST_METHODS_FOR_CHECKOUT",)
+#: Sync events declared in the manifest: shipping, then the payment app's six.
+PAYMENT_SYNC_EVENTS = (
+    "PAYMENT_GATEWAY_INITIALIZE_SESSION",
+    "TRANSACTION_INITIALIZE_SESSION",
+    "TRANSACTION_PROCESS_SESSION",
+    "TRANSACTION_CHARGE_REQUESTED",
+    "TRANSACTION_CANCELATION_REQUESTED",
+    "TRANSACTION_REFUND_REQUESTED",
+)
+SYNC_EVENTS = ("SHIPPING_LIST_METHODS_FOR_CHECKOUT", *PAYMENT_SYNC_EVENTS)
 
 
 @dataclass(frozen=True)
@@ -50,9 +60,12 @@ class ReceivedEvent:
 
 Handler = Callable[[ReceivedEvent], None]
 ShippingProvider = Callable[[ShippingRequest], list[ShippingOffer]]
+#: Answers one sync payment webhook: (Saleor API URL, event payload) -> the JSON Saleor expects.
+PaymentResponder = Callable[[str, dict[str, Any]], dict[str, Any]]
 
 _handlers: dict[str, dict[str, Handler]] = {event: {} for event in ASYNC_EVENTS}
 _shipping_provider: list[ShippingProvider] = []
+_payment_responders: dict[str, PaymentResponder] = {}
 
 
 def register_handler(event_type: str, name: str, handler: Handler) -> None:
@@ -96,3 +109,42 @@ def register_shipping_provider(provider: ShippingProvider | None) -> None:
 def shipping_provider() -> ShippingProvider | None:
     """The registered shipping provider, if any."""
     return _shipping_provider[0] if _shipping_provider else None
+
+
+def register_payment_responder(event_type: str, responder: PaymentResponder | None) -> None:
+    """Set (or clear with None) the function answering one sync payment webhook.
+
+    Raises
+    ------
+    ValueError
+        For an event that is not one of :data:`PAYMENT_SYNC_EVENTS`.
+    """
+    if event_type not in PAYMENT_SYNC_EVENTS:
+        raise ValueError(f"{event_type!r} is not a payment sync event: {PAYMENT_SYNC_EVENTS}")
+    if responder is None:
+        _payment_responders.pop(event_type, None)
+    else:
+        _payment_responders[event_type] = responder
+
+
+def payment_responder(event_type: str) -> PaymentResponder | None:
+    """The function answering ``event_type``, if any."""
+    return _payment_responders.get(event_type)
+
+
+#: A payment app the stand-in Saleor has "installed" besides this App: (event type, payload) -> answer.
+StandInPaymentApp = Callable[[str, dict[str, Any]], dict[str, Any]]
+_stand_in_payment_apps: dict[str, StandInPaymentApp] = {}
+
+
+def register_stand_in_payment_app(gateway_id: str, app: StandInPaymentApp) -> None:
+    """Let the stand-in offer another payment gateway (the demonstration's card gateway).
+
+    The stand-in lists it only while ``settings.PAYMENT_DEMO_GATEWAY`` is on.
+    """
+    _stand_in_payment_apps[gateway_id] = app
+
+
+def stand_in_payment_apps() -> dict[str, StandInPaymentApp]:
+    """The extra payment apps of the stand-in, by gateway id."""
+    return dict(_stand_in_payment_apps)

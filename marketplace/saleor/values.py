@@ -30,11 +30,19 @@ class ClickAndCollect(enum.StrEnum):
     ALL = "ALL"  # collection point served from every warehouse's stock (a relay point)
 
 
-class PaymentMode(enum.StrEnum):
-    """How the app records a checkout's payment through the Transactions API."""
+class PaymentFlow(enum.StrEnum):
+    """Saleor's ``TransactionFlowStrategyEnum``: what ``transactionInitialize`` asks the payment app for."""
 
-    CHARGE = "CHARGE"  # test gateway: the amount is charged at once
-    AUTHORIZE = "AUTHORIZE"  # pay on delivery: authorised now, charged when cash is collected
+    CHARGE = "CHARGE"  # card: the amount is taken at once
+    AUTHORIZATION = "AUTHORIZATION"  # pay on delivery: authorised now, charged when the money is collected
+
+
+class TransactionAction(enum.StrEnum):
+    """Saleor's ``TransactionActionEnum``: what ``transactionRequestAction`` asks the payment app to do."""
+
+    CHARGE = "CHARGE"
+    CANCEL = "CANCEL"
+    REFUND = "REFUND"
 
 
 # ---------------------------------------------------------------------------------- shared values

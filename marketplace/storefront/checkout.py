@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from common import money
 from delivery import calendar
+from marketplace.payments import actions as payments
+from marketplace.payments.methods import DEMO_CARD_GATEWAY
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError
 from marketplace.territory.models import RelayPoint, Shopper
@@ -198,20 +200,22 @@ def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor:
     return choice
 
 
-def place_order(checkout_id: str, shopper: Shopper, placed_by, payment: str, saleor: port.SaleorPort,
-                channel: str = ShopOrder.Channel.WEB, consent: Consent | None = None,
-                now: dt.datetime | None = None) -> ShopOrder:
-    """Pay (test gateway) or authorise (pay on delivery), complete the checkout and record the order.
+class CardStepNeeded(StorefrontError):
+    """The card gateway answered ``*_ACTION_REQUIRED``: the shopper's own step comes first.
 
-    Raises
-    ------
-    StorefrontError
-        ``no_delivery`` without a delivery choice, ``payment_not_allowed`` for pay on delivery
-        with click & collect, ``no_consent`` for an order for someone else without consent,
-        ``slot_full``/``relay_full`` when a lapsed hold was taken by another shopper,
-        ``day_closed`` when the delivery day's orders closed since the choice (nothing is paid).
+    ``transaction_id`` and ``data`` (what the gateway's app returned for its client step, e.g. a
+    3-D Secure challenge) go to the card step page; :func:`finish_card_order` then asks Saleor
+    to process the transaction (``transactionProcess``) and places the order.
     """
-    now = now or timezone.now()
+
+    def __init__(self, transaction_id: str, gateway: str, data: object):
+        super().__init__(Code.CARD_STEP)
+        self.transaction_id, self.gateway, self.data = transaction_id, gateway, data
+
+
+def _checked(checkout_id: str, shopper: Shopper, placed_by, payment: str, saleor: port.SaleorPort,
+             consent: Consent | None, now: dt.datetime) -> tuple[port.Checkout, str, Choice]:
+    """The checkout, its delivery mode and choice, once every rule before paying holds."""
     checkout = saleor.checkout.get(checkout_id)
     if checkout is None or not checkout.lines:
         raise StorefrontError(Code.EMPTY_CART)
@@ -220,31 +224,112 @@ def place_order(checkout_id: str, shopper: Shopper, placed_by, payment: str, sal
         raise StorefrontError(Code.DELIVERY_NOT_CHOSEN)
     if payment not in ShopOrder.Payment.values:
         raise StorefrontError(Code.PAYMENT_UNKNOWN)
-    if payment in PAY_ON_DELIVERY and mode != "home":  # nobody takes money at a shop counter for us, or at a relay
+    if payment in PAY_ON_DELIVERY and mode not in ("home", "collect"):  # a relay point cannot take money
         raise StorefrontError(Code.PAYMENT_NOT_ALLOWED)
     if placed_by.pk != shopper.user_id and consent is None:
         raise StorefrontError(Code.NO_CONSENT)
     choice = parse_choice(checkout.metadata["mormal.delivery"])
     check_still_open(choice, now)
+    return checkout, mode, choice
+
+
+def place_order(checkout_id: str, shopper: Shopper, placed_by, payment: str, saleor: port.SaleorPort,
+                channel: str = ShopOrder.Channel.WEB, consent: Consent | None = None,
+                now: dt.datetime | None = None, card: str = "") -> ShopOrder:
+    """Pay through Saleor's gateways, complete the checkout and record the order.
+
+    Paying by hand (at the door, the relay point or the shop of a click & collect order) is
+    authorised by this App's gateway and charged once the driver or the shop has the money;
+    a card is charged by the card gateway Saleor lists for the checkout (``card`` is the number
+    typed for the demo card gateway).
+
+    Raises
+    ------
+    CardStepNeeded
+        When the card gateway needs the shopper's own step first (nothing is held for good yet).
+    StorefrontError
+        ``delivery_not_chosen`` without a delivery choice, ``payment_unknown`` for a way we do
+        not know, ``payment_not_allowed`` for a way the
+        gateways do not offer, ``card_unavailable`` when no
+        card gateway is installed, ``payment_refused`` when the gateway refused (nothing is
+        charged, the cart stays), ``no_consent`` for an order for someone else without consent,
+        ``slot_full``/``relay_full`` when a lapsed hold was taken by another shopper,
+        ``day_closed`` when the delivery day's orders closed since the choice (nothing is paid).
+    """
+    now = now or timezone.now()
+    checkout, mode, choice = _checked(checkout_id, shopper, placed_by, payment, saleor, consent, now)
+    offered = payments.options(saleor, checkout.id)
+    check_payment_offered(payment, offered)
     reference = f"mormal-{uuid.uuid4().hex[:12]}"
     with transaction.atomic():
         reservations.confirm(checkout.id, order_id=f"pending:{checkout.id}")
         saleor.checkout.update_metadata(checkout.id, {"mormal.payment": payment, "mormal.channel": channel})
         if payment == ShopOrder.Payment.CARD:
-            paid = saleor.payments.pay_checkout(checkout.id, port.PaymentMode.CHARGE, reference, name="Carte (passerelle de test)")
+            assert offered.card_gateway is not None  # checked above
+            paid = payments.pay_by_card(saleor, checkout.id, offered.card_gateway, {"card": card}, reference)
         else:
-            paid = saleor.payments.pay_checkout(checkout.id, port.PaymentMode.AUTHORIZE, reference,
-                                       name=f"Paiement à la livraison ({ShopOrder.Payment(payment).label})")
-        order = saleor.checkout.complete(checkout.id)
-        reservations.confirm_order(checkout.id, order.id)
-        record = ShopOrder.objects.create(
-            saleor_order_id=order.id, number=order.number, checkout_id=checkout.id, shopper=shopper, placed_by=placed_by,
-            consent=consent, channel=channel, mode=mode, collect_vendor_slug=choice.vendor_slug,
-            relay_point_id=choice.relay_id, slot_id=choice.slot_id, date=choice.date, payment=payment,
-            total_cents=money.to_cents(order.total.amount), transaction_id=paid.id,
-        )
-        transaction.on_commit(lambda: send_confirmation(record.pk))
+            paid = payments.pay_by_hand(saleor, checkout.id, payment, reference)
+        if not (paid.result.endswith("_ACTION_REQUIRED") and paid.transaction is not None):
+            return _complete(paid, checkout, mode, choice, shopper, placed_by, payment, saleor, channel, consent)
+        # the place stays held (not for good) while the shopper does the gateway's step
+        reservations.keep_holding(checkout.id, now)
+    raise CardStepNeeded(paid.transaction.id, offered.card_gateway or "", paid.data)
+
+
+def finish_card_order(checkout_id: str, transaction_id: str, data: object, shopper: Shopper, placed_by,
+                      saleor: port.SaleorPort, channel: str = ShopOrder.Channel.WEB,
+                      consent: Consent | None = None, now: dt.datetime | None = None) -> ShopOrder:
+    """After the card gateway's client step: Saleor asks the app for the result, then the order is placed.
+
+    Raises
+    ------
+    StorefrontError
+        As :func:`place_order`; ``payment_refused`` when the gateway still does not charge.
+    """
+    now = now or timezone.now()
+    checkout, mode, choice = _checked(checkout_id, shopper, placed_by, ShopOrder.Payment.CARD, saleor, consent, now)
+    with transaction.atomic():
+        reservations.confirm(checkout.id, order_id=f"pending:{checkout.id}")
+        saleor.checkout.update_metadata(checkout.id, {"mormal.payment": ShopOrder.Payment.CARD, "mormal.channel": channel})
+        paid = saleor.payments.process(transaction_id, data)
+        return _complete(paid, checkout, mode, choice, shopper, placed_by, ShopOrder.Payment.CARD, saleor, channel,
+                         consent)
+
+
+def _complete(paid: port.TransactionResult, checkout: port.Checkout, mode: str, choice: Choice, shopper: Shopper,
+              placed_by, payment: str, saleor: port.SaleorPort, channel: str, consent: Consent | None) -> ShopOrder:
+    """Complete a paid (or authorised) checkout and record the order; inside the caller's transaction."""
+    if not paid.succeeded or paid.transaction is None:
+        raise StorefrontError(Code.PAYMENT_REFUSED, reason=paid.message or paid.result)
+    order = saleor.checkout.complete(checkout.id)
+    reservations.confirm_order(checkout.id, order.id)
+    record = ShopOrder.objects.create(
+        saleor_order_id=order.id, number=order.number, checkout_id=checkout.id, shopper=shopper, placed_by=placed_by,
+        consent=consent, channel=channel, mode=mode, collect_vendor_slug=choice.vendor_slug,
+        relay_point_id=choice.relay_id, slot_id=choice.slot_id, date=choice.date, payment=payment,
+        total_cents=money.to_cents(order.total.amount), transaction_id=paid.transaction.id,
+    )
+    transaction.on_commit(lambda: send_confirmation(record.pk))
     return record
+
+
+def check_payment_offered(payment: str, offered: payments.PaymentOptions) -> None:
+    """Refuse a way to pay that Saleor's gateways do not offer for this checkout.
+
+    Raises
+    ------
+    StorefrontError
+        ``card_unavailable`` for a card when no card gateway is installed, ``card_not_linked``
+        for one whose client step this storefront does not run yet; ``payment_not_allowed`` for a pay-on-delivery
+        way our gateway does not list.
+    """
+    if payment == ShopOrder.Payment.CARD:
+        if offered.card_gateway is None:
+            raise StorefrontError(Code.CARD_UNAVAILABLE)
+        if offered.card_gateway != DEMO_CARD_GATEWAY:
+            raise StorefrontError(Code.CARD_NOT_LINKED)
+    elif payment not in offered.methods:
+        raise StorefrontError(Code.PAYMENT_NOT_ALLOWED)
 
 
 def send_confirmation(order_pk: int) -> None:

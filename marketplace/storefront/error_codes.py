@@ -24,6 +24,10 @@ class StorefrontErrorCode(enum.StrEnum):
     SLOT_NOT_OFFERED = "slot_not_offered"
     PAYMENT_UNKNOWN = "payment_unknown"
     PAYMENT_NOT_ALLOWED = "payment_not_allowed"
+    CARD_UNAVAILABLE = "card_unavailable"
+    CARD_NOT_LINKED = "card_not_linked"
+    CARD_STEP = "card_step"
+    PAYMENT_REFUSED = "payment_refused"
     NO_CONSENT = "no_consent"
 
 
@@ -45,8 +49,14 @@ MESSAGES: dict[StorefrontErrorCode, str] = {
     StorefrontErrorCode.SLOT_FULL: "Le créneau du {date:%d/%m} est complet. Merci d'en choisir un autre.",
     StorefrontErrorCode.SLOT_NOT_OFFERED: "Ce créneau n'est plus proposé.",
     StorefrontErrorCode.PAYMENT_UNKNOWN: "Moyen de paiement inconnu.",
-    StorefrontErrorCode.PAYMENT_NOT_ALLOWED: ("Le paiement à la livraison est réservé à la livraison à domicile : "
-                                              "un point relais ne peut pas encaisser."),
+    StorefrontErrorCode.PAYMENT_NOT_ALLOWED: ("Ce moyen de paiement n'est pas proposé pour cette commande : un point "
+                                              "relais ne peut pas encaisser, payez par carte."),
+    StorefrontErrorCode.CARD_UNAVAILABLE: ("Le paiement par carte n'est pas proposé pour le moment : "
+                                           "choisissez un paiement à la livraison."),
+    StorefrontErrorCode.CARD_NOT_LINKED: ("Le paiement par carte passe par la page de la banque, "
+                                          "qui n'est pas encore reliée : choisissez un paiement à la livraison."),
+    StorefrontErrorCode.CARD_STEP: "Confirmez le paiement auprès de votre banque.",
+    StorefrontErrorCode.PAYMENT_REFUSED: "Le paiement a été refusé : {reason} Rien n'a été débité.",
     StorefrontErrorCode.NO_CONSENT: "Le consentement de la personne doit être enregistré.",
 }
 

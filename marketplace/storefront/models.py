@@ -5,9 +5,12 @@ The van's calendar (service areas, van days, cut-off) lives in :mod:`delivery.ca
 Times of day are integer seconds since local midnight; volumes are millilitres.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
+from common import money
 from marketplace.territory.models import RelayPoint, Shopper
 
 
@@ -145,6 +148,11 @@ class ShopOrder(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    @property
+    def total(self) -> Decimal:
+        """The order total in euros."""
+        return money.from_cents(self.total_cents)
 
     def __str__(self) -> str:
         return f"Commande {self.number}"

@@ -98,6 +98,12 @@ def confirm_order(checkout_id: str, order_id: str) -> None:
 
 
 @transaction.atomic
+def keep_holding(checkout_id: str, now: dt.datetime | None = None) -> None:
+    """Hold the checkout's place for another ``HOLD`` (not for good): a card step is under way."""
+    Reservation.objects.filter(checkout_id=checkout_id, order_id__in=["", f"pending:{checkout_id}"]).update(
+        order_id="", expires_at=(now or timezone.now()) + HOLD)
+
+
 def confirm(checkout_id: str, order_id: str) -> Reservation | None:
     """Turn the checkout's hold into a permanent one for ``order_id``.
 

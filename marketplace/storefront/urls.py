@@ -16,6 +16,7 @@ urlpatterns = [
     path("panier/modifier/", cart.update, name="cart_update"),
     path("commande/livraison/", checkout.delivery, name="delivery"),
     path("commande/paiement/", checkout.payment, name="payment"),
+    path("commande/paiement/carte/", checkout.card_step, name="card_step"),
     path("commandes/", orders.mine, name="orders"),
     path("commandes/<int:pk>/", orders.detail, name="order"),
     path("commandes/<int:pk>/annuler/", orders.cancel, name="order_cancel"),

@@ -7,7 +7,8 @@ from marketplace.saleor.registry import ReceivedEvent, register_handler
 from .actions import record_order
 
 #: Order events that (re)project an order into the vendors' shares; the projection is idempotent.
-ORDER_EVENTS = ("ORDER_CREATED", "ORDER_UPDATED", "ORDER_FULLY_PAID", "ORDER_CANCELLED")
+ORDER_EVENTS = ("ORDER_CREATED", "ORDER_UPDATED", "ORDER_FULLY_PAID", "ORDER_CANCELLED", "ORDER_REFUNDED",
+                "ORDER_FULLY_REFUNDED")
 HANDLER_NAME = "vendors.record_order"
 
 

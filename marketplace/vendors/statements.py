@@ -2,7 +2,8 @@
 
 Amounts are euros. Sales are TTC (VAT included) as paid by shoppers; the commission is the
 rate recorded on each order (a percentage of its TTC total), rounded to the cent per order, so
-the rows always add up to the totals. Cancelled orders are left out.
+the rows always add up to the totals. Cancelled orders are left out of the totals; those whose
+payment was refunded to the shopper are listed apart, so the vendor sees why a sale went away.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class Statement:
     year: int
     month: int
     rows: tuple[StatementRow, ...]
+    refunds: tuple[StatementRow, ...] = ()
 
     @property
     def label(self) -> str:
@@ -111,14 +113,20 @@ def monthly_statement(vendor: Vendor, year: int, month: int) -> Statement:
         VendorOrder.objects.filter(vendor=vendor, placed_at__gte=start, placed_at__lt=end)
         .exclude(status=VendorOrder.Status.CANCELLED).prefetch_related("lines").order_by("placed_at", "pk")
     )
-    rows = []
-    for order in orders:
-        lines = list(order.lines.all())
-        ttc = sum((ln.total_price for ln in lines), Decimal("0.00"))
-        ht = sum((ln.total_excl_tax for ln in lines), Decimal("0.00"))
-        commission = money.percent_of(ttc, order.commission_rate)
-        rows.append(StatementRow(order.number, order.placed_at, order.delivery_method, ttc, ht, order.commission_rate, commission))
-    return Statement(vendor, year, month, tuple(rows))
+    refunded = (
+        VendorOrder.objects.filter(vendor=vendor, placed_at__gte=start, placed_at__lt=end,
+                                   status=VendorOrder.Status.CANCELLED, refunded_at__isnull=False)
+        .prefetch_related("lines").order_by("placed_at", "pk")
+    )
+    return Statement(vendor, year, month, tuple(_row(o) for o in orders), tuple(_row(o) for o in refunded))
+
+
+def _row(order: VendorOrder) -> StatementRow:
+    lines = list(order.lines.all())
+    ttc = sum((ln.total_price for ln in lines), Decimal("0.00"))
+    ht = sum((ln.total_excl_tax for ln in lines), Decimal("0.00"))
+    commission = money.percent_of(ttc, order.commission_rate)
+    return StatementRow(order.number, order.placed_at, order.delivery_method, ttc, ht, order.commission_rate, commission)
 
 
 def months_with_orders(vendor: Vendor) -> list[date]:
@@ -141,4 +149,7 @@ def statement_csv(statement: Statement) -> str:
                          money.decimal_comma(r.sales_ttc), money.decimal_comma(r.sales_ht), money.decimal_comma(r.commission_rate), money.decimal_comma(r.commission), money.decimal_comma(r.payout)])
     writer.writerow(["TOTAL", statement.label, "", money.decimal_comma(statement.sales_ttc), money.decimal_comma(statement.sales_ht), "",
                      money.decimal_comma(statement.commission), money.decimal_comma(statement.payout)])
+    for r in statement.refunds:
+        writer.writerow([r.number, r.placed_at.astimezone(tz).strftime("%d/%m/%Y %H:%M"),
+                         "annulée, remboursée au client", money.decimal_comma(r.sales_ttc), "", "", "0,00", "0,00"])
     return out.getvalue()

@@ -26,6 +26,7 @@ urlpatterns = [
     path("commandes/", orders.order_list, name="order_list"),
     path("commandes/<int:order_pk>/", orders.order_detail, name="order_detail"),
     path("commandes/<int:order_pk>/preparer/", orders.order_prepare, name="order_prepare"),
+    path("commandes/<int:order_pk>/encaisse/", orders.order_paid_at_shop, name="order_paid_at_shop"),
     path("preparation/", orders.pick_list, name="pick_list"),
     path("preparation.pdf", orders.pick_list_download, name="pick_list_pdf"),
     path("releves/", statements.statement_index, name="statement_index"),

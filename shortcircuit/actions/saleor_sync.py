@@ -7,6 +7,7 @@ with our home-delivery shipping method, authorised for payment at pickup, then c
 
 from __future__ import annotations
 
+from marketplace.payments import actions as payments
 from marketplace.saleor import port
 from marketplace.territory import collection_points
 from marketplace.territory.models import Shopper
@@ -99,8 +100,9 @@ def submit_order(order: CycleOrder, saleor: port.SaleorPort) -> port.Order:
         if method is None:
             raise ValueError(f"checkout {checkout.id}: no shipping method {key!r} offered")
         saleor.checkout.set_delivery_method(checkout.id, method.id)
-    saleor.payments.pay_checkout(checkout.id, port.PaymentMode.AUTHORIZE, f"circuit-{order.pk}",
-                        name="Paiement au retrait (circuit court)")
+    paid = payments.pay_by_hand(saleor, checkout.id, "at_pickup", f"circuit-{order.pk}-{checkout.id}")
+    if not paid.succeeded:
+        raise ValueError(f"checkout {checkout.id}: the payment app refused to authorise ({paid.message})")
     return saleor.checkout.complete(checkout.id, metadata=metadata)
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from delivery import error_codes as delivery_codes
 from delivery.routing import UnassignedReason
+from marketplace.core import error_codes as field_codes
 from marketplace.storefront import error_codes as storefront_codes
 from marketplace.vendors import error_codes as vendor_codes
 from shortcircuit import error_codes as shortcircuit_codes
@@ -23,6 +24,7 @@ DOMAINS = [
     (shortcircuit_codes, shortcircuit_codes.ShortCircuitErrorCode),
     (delivery_codes, delivery_codes.DeliveryErrorCode),
     (vendor_codes, vendor_codes.VendorErrorCode),
+    (field_codes, field_codes.FieldErrorCode),
 ]
 #: Exceptions whose ``code`` is ours (Saleor's and PrestaShop's own codes are theirs).
 RAISED = {"ValidationError", "StorefrontError", "ShortCircuitError", "error"}

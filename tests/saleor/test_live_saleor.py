@@ -22,13 +22,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
+from django.utils import timezone
 from graphql import parse, validate
 
+from marketplace.payments import actions as payments
 from marketplace.saleor import port
 from marketplace.saleor.client import SaleorGraphQLClient
 from marketplace.saleor.documents import load_document
 from marketplace.saleor.gateway import SaleorGateway
 from marketplace.saleor.schema import saleor_schema
+from marketplace.storefront.error_codes import StorefrontErrorCode as Code
 from tests.storefront.conftest import calendar_for, make_shopper  # noqa: F401  (shared fixtures)
 from tests.vendors.conftest import make_product, make_vendor  # noqa: F401
 
@@ -42,6 +45,16 @@ pytestmark = [
         reason="no real Saleor configured: set SALEOR_API_URL and SALEOR_APP_TOKEN to run these flows against one",
     ),
 ]
+
+
+STAFF_EMAIL = os.environ.get("SALEOR_STAFF_EMAIL", "")
+STAFF_PASSWORD = os.environ.get("SALEOR_STAFF_PASSWORD", "")
+
+
+needs_staff = pytest.mark.skipif(
+    not (STAFF_EMAIL and STAFF_PASSWORD),
+    reason="installing the App needs a Saleor staff account: set SALEOR_STAFF_EMAIL and SALEOR_STAFF_PASSWORD",
+)
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +147,8 @@ def test_live_catalogue_round_trip(live, live_market):
     assert [p.id for p in listed.products] == [live_market["eggs"].id]
 
 
-def test_live_checkout_from_two_warehouses_to_a_relay_point(live, live_market):
+@needs_staff
+def test_live_checkout_from_two_warehouses_to_a_relay_point(live, live_market, installed_app):
     checkout = live.checkout.create(
         [
             port.CheckoutLineInput(live_market["bread_v"].id, 2),
@@ -147,9 +161,9 @@ def test_live_checkout_from_two_warehouses_to_a_relay_point(live, live_market):
     live.checkout.set_billing_address(checkout.id, live_market["home"])
     checkout = live.checkout.set_delivery_method(checkout.id, live_market["relay"].id)
     assert checkout.total.amount == Decimal("5.00")
-    live.payments.pay_checkout(checkout.id, port.PaymentMode.CHARGE, f"live-{live_market['tag']}")
+    assert payments.pay_by_hand(live, checkout.id, "cash", f"live-{uuid.uuid4().hex[:8]}").succeeded
     order = live.checkout.complete(checkout.id)
-    assert order.charge_status == "FULL"
+    assert order.authorize_status == "FULL"
     assert {ln.sku: ln.warehouse_ids for ln in order.lines} == {
         f"BAG-{live_market['tag']}": (live_market["martin"].id,),
         f"OEU-{live_market['tag']}": (live_market["dupont"].id,),
@@ -163,13 +177,14 @@ def test_live_checkout_from_two_warehouses_to_a_relay_point(live, live_market):
     assert fulfillment.warehouse_id == live_market["dupont"].id
 
 
-def test_live_cancel_releases_the_order(live, live_market):
+@needs_staff
+def test_live_cancel_releases_the_order(live, live_market, installed_app):
     checkout = live.checkout.create(
         [port.CheckoutLineInput(live_market["bread_v"].id, 1)], email="anne@example.fr"
     )
     live.checkout.set_billing_address(checkout.id, live_market["home"])
     live.checkout.set_delivery_method(checkout.id, live_market["martin"].id)
-    live.payments.pay_checkout(checkout.id, port.PaymentMode.AUTHORIZE, f"cash-{live_market['tag']}")
+    assert payments.pay_by_hand(live, checkout.id, "cash", f"cash-{uuid.uuid4().hex[:8]}").succeeded
     order = live.checkout.complete(checkout.id)
     assert (order.authorize_status, order.charge_status) == ("FULL", "NONE")
     assert live.orders.cancel(order.id).status == "CANCELED"
@@ -288,14 +303,6 @@ def test_live_saleor_accepts_every_manifest_webhook(live):
         )
 
 
-STAFF_EMAIL = os.environ.get("SALEOR_STAFF_EMAIL", "")
-STAFF_PASSWORD = os.environ.get("SALEOR_STAFF_PASSWORD", "")
-
-
-needs_staff = pytest.mark.skipif(
-    not (STAFF_EMAIL and STAFF_PASSWORD),
-    reason="installing the App needs a Saleor staff account: set SALEOR_STAFF_EMAIL and SALEOR_STAFF_PASSWORD",
-)
 APP_PERMISSIONS = (
     "MANAGE_PRODUCTS MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES MANAGE_ORDERS MANAGE_CHECKOUTS "
     "HANDLE_CHECKOUTS HANDLE_PAYMENTS MANAGE_CHANNELS MANAGE_SHIPPING"
@@ -431,8 +438,11 @@ def test_live_app_install_register_and_signed_order_webhooks(live, installed_app
         [port.CheckoutLineInput(cheese_v.id, 1)], email="anne@example.fr", billing_address=home
     )
     gateway.checkout.set_delivery_method(checkout.id, shop.id)
-    gateway.payments.pay_checkout(checkout.id, port.PaymentMode.CHARGE, f"live-{tag}")
+    paid = payments.pay_by_hand(gateway, checkout.id, "cash", f"live-{tag}")
     order = gateway.checkout.complete(checkout.id)
+    # the shop takes the cash: Saleor asks our payment app to charge it, and the order is paid
+    payments.record_collection(paid.transaction.id, timezone.now())
+    payments.charge_collected(gateway, paid.transaction.id)
     wanted = {"ORDER_CREATED", "ORDER_FULLY_PAID"}
 
     def received():
@@ -492,11 +502,11 @@ def test_live_storefront_orders_reach_the_van_through_saleors_webhooks(
 
     Home delivery from two vendors: Saleor asks our SHIPPING_LIST_METHODS_FOR_CHECKOUT webhook
     for the van's slots (signed, verified), the order is authorised (pay on delivery) and its
-    ORDER_CREATED delivery becomes a collect + a home task per vendor. A relay-point order paid
-    by card becomes relay tasks once ORDER_FULLY_PAID arrives.
+    ORDER_CREATED delivery becomes a collect + a home task per vendor. Saleor offers the relay
+    point as a collection point, where neither a card (no card gateway here) nor a cheque (a relay
+    cannot take money) is accepted; the second order, sent home, is then cancelled in Saleor.
     """
     from delivery.models import DeliveryTask
-    from marketplace.saleor.models import WebhookEvent
     from marketplace.storefront import checkout, offers
     from marketplace.territory.models import RelayPoint
     from marketplace.vendors.actions import sync_relay_points
@@ -555,8 +565,10 @@ def test_live_storefront_orders_reach_the_van_through_saleors_webhooks(
 
     assert saleor.orders.get(home_order.saleor_order_id).charge_status != "FULL"
     assert charge_collected(home_order.pk, saleor) is True
+    # (Saleor asks our payment app from its worker: wait for the charge)
+    _wait_for(lambda: saleor.orders.get(home_order.saleor_order_id).charge_status == "FULL",
+              what="the home order fully paid")
     assert charge_collected(home_order.pk, saleor) is False  # a second report charges nothing
-    assert saleor.orders.get(home_order.saleor_order_id).charge_status == "FULL"
 
     # given a second cart for the relay point, whose warehouse Saleor offers as a collection point
     cart = checkout.add_to_cart(None, cheese.variants.get().saleor_variant_id, 1, saleor)
@@ -569,32 +581,134 @@ def test_live_storefront_orders_reach_the_van_through_saleors_webhooks(
         if o.key.startswith(f"relay:{relay.pk}:")
     )
     checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, option.key, saleor)
-    # when she pays by (test) card
-    relay_order = checkout.place_order(cart.id, shopper, shopper.user, "card", saleor)
-    # then ORDER_FULLY_PAID arrives and the relay tasks are made, once
-    _wait_for(lambda: tasks_of(relay_order).count() == 4, what="4 van tasks for the relay order")
-    assert sorted(t.kind for t in tasks_of(relay_order)) == ["collect", "collect", "relay", "relay"]
-    # (a card order is paid when created: ORDER_CREATED alone may make the tasks, and Saleor's
-    # worker sends ORDER_FULLY_PAID just after it, so wait for that event too)
-    def paid():
-        return [
-            e
-            for e in WebhookEvent.objects.filter(event_type="ORDER_FULLY_PAID")
-            if e.payload["order"]["id"] == relay_order.saleor_order_id
-        ]
+    # when she asks to pay by card, while Saleor lists no card gateway: refused, nothing charged
+    from marketplace.storefront.errors import StorefrontError
 
-    _wait_for(lambda: len(paid()) >= 1, what="ORDER_FULLY_PAID for the relay order")
-    assert len(paid()) == 1
+    with pytest.raises(StorefrontError) as refused:
+        checkout.place_order(cart.id, shopper, shopper.user, "card", saleor, card="4242 4242 4242 4242")
+    assert refused.value.code == Code.CARD_UNAVAILABLE
+    # and a cheque at the relay point is refused too: a relay cannot take money (issue 13)
+    with pytest.raises(StorefrontError) as no_cash:
+        checkout.place_order(cart.id, shopper, shopper.user, "cheque", saleor)
+    assert no_cash.value.code == Code.PAYMENT_NOT_ALLOWED
+    # so, with no card gateway on this Saleor, she has this second cart delivered home and pays by cheque
+    later = offers.home_options(shopper.commune)[0]
+    checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, later.key, saleor)
+    second_order = checkout.place_order(cart.id, shopper, shopper.user, "cheque", saleor)
+    # then its van tasks are made, once
+    _wait_for(lambda: tasks_of(second_order).count() == 4, what="4 van tasks for the second order")
+    assert sorted(t.kind for t in tasks_of(second_order)) == ["collect", "collect", "home", "home"]
 
-    # when the relay order is cancelled in Saleor, its ORDER_CANCELLED takes the van work off:
+    # when the second order is cancelled in Saleor, its ORDER_CANCELLED takes the van work off:
     # every task cancelled, nothing left to collect, the order's page says "annulée" (issue 13)
     from marketplace.storefront.models import ShopOrder
 
-    saleor.orders.cancel(relay_order.saleor_order_id)
+    saleor.orders.cancel(second_order.saleor_order_id)
     _wait_for(
-        lambda: set(tasks_of(relay_order).values_list("status", flat=True)) == {"cancelled"},
-        what="the relay order's van tasks cancelled by ORDER_CANCELLED",
+        lambda: set(tasks_of(second_order).values_list("status", flat=True)) == {"cancelled"},
+        what="the second order's van tasks cancelled by ORDER_CANCELLED",
     )
-    assert not tasks_of(relay_order).filter(payment_cents__gt=0).exists()
-    assert ShopOrder.objects.get(pk=relay_order.pk).cancelled_at is not None
+    assert not tasks_of(second_order).filter(payment_cents__gt=0).exists()
+    assert ShopOrder.objects.get(pk=second_order.pk).cancelled_at is not None
     assert set(tasks_of(home_order).values_list("status", flat=True)) == {"planned"}  # the other order stays
+
+
+def _live_pay_on_delivery_order(gateway, market_tag: str, method: str = "cash"):
+    """A one-line order collected at the shop, authorised by our payment app; (order, result)."""
+    tag = uuid.uuid4().hex[:6]
+    home = port.Address("1 rue de la Gare", "59530", "Le Quesnoy", first_name="Anne", last_name="Leroy")
+    shop = gateway.warehouses.create(port.WarehouseInput(
+        f"Épicerie {tag}", home, click_and_collect=port.ClickAndCollect.LOCAL, is_private=False))
+    kind = gateway.catalogue.ensure_product_type("Produit local", "produit-local-live")
+    category = gateway.catalogue.ensure_category("Produits du Pays de Mormal", "produits-mormal-live")
+    product = gateway.catalogue.create_product(port.ProductInput(f"Miel {tag}", kind.id, category.id, f"epicerie-{tag}"))
+    variant = gateway.catalogue.create_variant(
+        product.id, port.VariantInput(f"MIEL-{tag}", Decimal("9.40"), stocks=(port.StockLevel(shop.id, 5),)))
+    checkout = gateway.checkout.create([port.CheckoutLineInput(variant.id, 1)], email="anne@example.fr",
+                                       billing_address=home)
+    gateway.checkout.set_delivery_method(checkout.id, shop.id)
+    result = payments.pay_by_hand(gateway, checkout.id, method, f"live-{tag}")
+    return gateway.checkout.complete(checkout.id), result
+
+
+def _live_transaction(gateway, transaction_id: str, condition, what: str):
+    """Poll the transaction until ``condition(tx)`` (Saleor asks the payment app from its worker)."""
+    return _wait_for(lambda: (lambda tx: tx if tx and condition(tx) else None)(gateway.payments.get(transaction_id)),
+                     what=what)
+
+
+@needs_staff
+def test_live_cash_is_authorised_by_our_payment_app_and_charged_once_collected(
+        live, installed_app, settings, eager_celery):
+    """Saleor lists our gateway, asks it to authorise, refuses an early charge, charges once collected."""
+    from marketplace.payments.methods import OUR_GATEWAY
+    from marketplace.payments.models import PaymentSession
+
+    gateway = SaleorGateway(SaleorGraphQLClient(API_URL, installed_app), live.channel_slug)
+    # the channel offers our gateway (paymentGatewayInitialize -> PAYMENT_GATEWAY_INITIALIZE_SESSION)
+    probe = gateway.checkout.create([], email="anne@example.fr")
+    gateways = {g.id: g for g in gateway.payments.gateways(probe.id)}
+    assert OUR_GATEWAY in gateways and "cash" in payments.options(gateway, probe.id).methods
+    # when a shopper pays in cash: Saleor called TRANSACTION_INITIALIZE_SESSION on our live server
+    order, result = _live_pay_on_delivery_order(gateway, "cash")
+    assert result.result == "AUTHORIZATION_SUCCESS", (result.result, result.message)
+    session = PaymentSession.objects.get(transaction_id=result.transaction.id)
+    assert result.psp_reference == session.psp_reference and session.saleor_api_url == API_URL
+    assert (order.authorize_status, order.charge_status) == ("FULL", "NONE")
+    # a charge asked before anyone has the money: our app answers CHARGE_FAILURE, nothing charged
+    gateway.payments.request_action(result.transaction.id, port.TransactionAction.CHARGE, order.total.amount)
+    tx = _live_transaction(gateway, result.transaction.id, lambda t: t.amount("charge_pending") == 0,
+                           "Saleor's answer to the early charge")
+    assert tx.charged.amount == 0 and tx.authorized.amount == order.total.amount
+    # once the money is recorded, the charge goes through, once
+    payments.record_collection(result.transaction.id, timezone.now())
+    assert payments.charge_collected(gateway, result.transaction.id) is not None
+    tx = _live_transaction(gateway, result.transaction.id, lambda t: t.charged.amount == order.total.amount,
+                           "the charge of the collected cash")
+    assert payments.charge_collected(gateway, result.transaction.id) is None
+    assert gateway.orders.get(order.id).charge_status == "FULL"
+    print(f"\nLIVE cash: {result.result} psp={result.psp_reference} charged={tx.charged.amount} "
+          f"order={gateway.orders.get(order.id).charge_status}")
+
+
+@needs_staff
+def test_live_card_is_refused_without_a_card_gateway(live, installed_app):
+    """Saleor lists no card payment app: the storefront refuses the card before any transaction."""
+    from marketplace.storefront.checkout import check_payment_offered
+    from marketplace.storefront.errors import StorefrontError
+
+    gateway = SaleorGateway(SaleorGraphQLClient(API_URL, installed_app), live.channel_slug)
+    probe = gateway.checkout.create([], email="anne@example.fr")
+    offered = payments.options(gateway, probe.id)
+    assert offered.card_gateway is None
+    with pytest.raises(StorefrontError) as refused:
+        check_payment_offered("card", offered)
+    assert refused.value.code == Code.CARD_UNAVAILABLE
+    # and Saleor itself refuses a gateway nobody installed
+    with pytest.raises(Exception) as unknown:
+        gateway.payments.initialize(probe.id, "saleor.app.payment.stripe", {}, port.PaymentFlow.CHARGE, "live-x")
+    print(f"\nLIVE card without gateway: gateways={[g.id for g in gateway.payments.gateways(probe.id)]} "
+          f"transactionInitialize(stripe) -> {unknown.value}")
+
+
+@needs_staff
+def test_live_cancelled_paid_order_is_refunded_through_saleor(
+        live, installed_app, settings, eager_celery, storefront_on_live_saleor):
+    """A paid order cancelled in Saleor: ORDER_CANCELLED reaches us, we ask the refund, our app answers it."""
+    from marketplace.vendors.models import VendorOrder
+
+    gateway = storefront_on_live_saleor
+    order, result = _live_pay_on_delivery_order(gateway, "cash")
+    payments.record_collection(result.transaction.id, timezone.now())
+    payments.charge_collected(gateway, result.transaction.id)
+    _live_transaction(gateway, result.transaction.id, lambda t: t.charged.amount == order.total.amount,
+                      "the charge before the cancellation")
+    # when staff cancel the paid order in Saleor
+    cancelled = gateway.orders.cancel(order.id)
+    assert cancelled.status == "CANCELED"
+    # then the App asked Saleor for the refund and Saleor recorded our app's REFUND_SUCCESS
+    tx = _live_transaction(gateway, result.transaction.id, lambda t: t.amount("refunded") == order.total.amount,
+                           "the refund of the cancelled order")
+    assert tx.charged.amount == 0
+    print(f"\nLIVE refund on cancel: refunded={tx.amount('refunded')} charged={tx.charged.amount} "
+          f"shares={list(VendorOrder.objects.filter(saleor_order_id=order.id).values_list('refunded_at', flat=True))}")

@@ -6,6 +6,15 @@ from django.db import connection
 from marketplace.saleor.crypto import decrypt
 from marketplace.saleor.models import SaleorInstallation
 
+PAYMENT_APP_EVENTS = {
+    "PAYMENT_GATEWAY_INITIALIZE_SESSION",
+    "TRANSACTION_INITIALIZE_SESSION",
+    "TRANSACTION_PROCESS_SESSION",
+    "TRANSACTION_CHARGE_REQUESTED",
+    "TRANSACTION_CANCELATION_REQUESTED",
+    "TRANSACTION_REFUND_REQUESTED",
+}
+
 
 def test_manifest_declares_permissions_urls_and_webhooks(client, settings):
     settings.APP_PUBLIC_URL = "https://marche.mormal.example"
@@ -25,9 +34,14 @@ def test_manifest_declares_permissions_urls_and_webhooks(client, settings):
         "ORDER_FULLY_PAID",
         "ORDER_UPDATED",
         "ORDER_CANCELLED",
+        "ORDER_REFUNDED",
+        "ORDER_FULLY_REFUNDED",
         "PRODUCT_VARIANT_STOCK_UPDATED",
         "SHIPPING_LIST_METHODS_FOR_CHECKOUT",
+        *PAYMENT_APP_EVENTS,
     }
+    # the payment app's calls are synchronous: Saleor records what we answer
+    assert all(events[e]["syncEvents"] == [e] and not events[e]["asyncEvents"] for e in PAYMENT_APP_EVENTS)
     assert events["SHIPPING_LIST_METHODS_FOR_CHECKOUT"]["syncEvents"] == [
         "SHIPPING_LIST_METHODS_FOR_CHECKOUT"
     ]

@@ -3,7 +3,10 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from marketplace.payments import actions as payments
+from marketplace.payments import demo_card
 from marketplace.saleor import port, registry
 from marketplace.saleor.errors import SaleorValidationError
 from marketplace.saleor.models import WebhookEvent
@@ -67,7 +70,7 @@ def test_relay_pickup_paid_order_is_split_by_vendor_warehouse(saleor, market, is
     checkout = saleor.checkout.set_delivery_method(checkout.id, market["relay"].id)
     assert checkout.delivery.kind == "collection_point"
     assert checkout.shipping_address.city == "JOLIMETZ"  # Saleor uses the pickup address
-    transaction = saleor.payments.pay_checkout(checkout.id, port.PaymentMode.CHARGE, "psp-1")
+    transaction = demo_card.pay(saleor, checkout.id, "psp-1")
     assert transaction.charged.amount == Decimal("5.00")
     # when it is completed
     order = saleor.checkout.complete(checkout.id, metadata={"mormal.consent": "oui"})
@@ -164,14 +167,20 @@ def test_home_delivery_comes_from_the_sync_webhook_and_pay_on_delivery(
     )
     assert checkout.total.amount == Decimal("8.50")
     # and pay-on-delivery (authorised) lets the order through, unpaid until the cash is collected
-    transaction = saleor.payments.pay_checkout(checkout.id, port.PaymentMode.AUTHORIZE, "cash-1")
+    transaction = payments.pay_by_hand(saleor, checkout.id, "cash", "cash-1").transaction
     order = saleor.checkout.complete(checkout.id)
     assert (order.authorize_status, order.charge_status) == ("FULL", "NONE")
     assert order.delivery.name == "Camion jeudi matin" and order.delivery.price.amount == Decimal(
         "3.50"
     )
     assert not WebhookEvent.objects.filter(event_type="ORDER_FULLY_PAID").exists()
-    saleor.payments.charge(transaction.id, Decimal("8.50"))
+    # a charge asked before anyone has the money is refused by our payment app
+    refused = saleor.payments.request_action(transaction.id, port.TransactionAction.CHARGE, Decimal("8.50"))
+    assert refused.charged.amount == 0 and refused.authorized.amount == Decimal("8.50")
+    # once the driver recorded the money, the same request is charged
+    payments.record_collection(transaction.id, timezone.now())
+    charged = payments.charge_collected(saleor, transaction.id)
+    assert charged.charged.amount == Decimal("8.50") and charged.authorized.amount == 0
     assert saleor.orders.get(order.id).charge_status == "FULL"
     assert WebhookEvent.objects.filter(event_type="ORDER_FULLY_PAID").count() == 1
 
@@ -196,7 +205,7 @@ def test_vendor_fulfils_its_share(saleor, market, isolated_registry):
     checkout = _cart(saleor, market)
     saleor.checkout.set_billing_address(checkout.id, market["home"])
     saleor.checkout.set_delivery_method(checkout.id, market["relay"].id)
-    saleor.payments.pay_checkout(checkout.id, port.PaymentMode.CHARGE, "psp-2")
+    demo_card.pay(saleor, checkout.id, "psp-2")
     order = saleor.checkout.complete(checkout.id)
     (eggs_line,) = order.lines_for_vendor("dupont")
     (fulfillment,) = saleor.orders.fulfill(
@@ -223,7 +232,7 @@ def test_a_refused_completion_leaves_no_allocation_behind(saleor, market, isolat
     saleor.checkout.set_shipping_address(checkout.id, market["home"])
     saleor.checkout.set_billing_address(checkout.id, market["home"])
     saleor.checkout.set_delivery_method(checkout.id, saleor.checkout.shipping_methods(checkout.id)[0].id)
-    saleor.payments.pay_checkout(checkout.id, port.PaymentMode.CHARGE, "psp-3")
+    demo_card.pay(saleor, checkout.id, "psp-3")
     saleor.catalogue.set_variant_stocks(market["eggs_v"].id, [port.StockLevel(market["dupont"].id, 0)])
     # when completion is refused on the eggs
     with pytest.raises(SaleorValidationError) as error:
@@ -243,7 +252,7 @@ def test_cancelling_an_order_releases_its_stock_and_tells_the_handlers(
     checkout = _cart(saleor, market)
     saleor.checkout.set_billing_address(checkout.id, market["home"])
     saleor.checkout.set_delivery_method(checkout.id, market["relay"].id)
-    saleor.payments.pay_checkout(checkout.id, port.PaymentMode.CHARGE, "psp-4")
+    demo_card.pay(saleor, checkout.id, "psp-4")
     order = saleor.checkout.complete(checkout.id)
     cancelled = saleor.orders.cancel(order.id)
     assert cancelled.status == "CANCELED"

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from marketplace.payments import demo_card
 from marketplace.saleor import port, registry
 from marketplace.saleor.models import WebhookEvent, WebhookHandling
 
@@ -16,7 +17,7 @@ def paid_order_body(saleor, market, isolated_registry):
     )
     saleor.checkout.set_billing_address(checkout.id, market["home"])
     saleor.checkout.set_delivery_method(checkout.id, market["martin"].id)
-    saleor.payments.pay_checkout(checkout.id, port.PaymentMode.CHARGE, "test-psp-1")
+    demo_card.pay(saleor, checkout.id, "test-psp-1")
     order = saleor.checkout.complete(checkout.id)
     event = WebhookEvent.objects.get(event_type="ORDER_FULLY_PAID")
     body = json.dumps(event.payload).encode()
@@ -274,3 +275,28 @@ def test_unknown_kids_cannot_make_us_hammer_the_jwks(
         )
     # then the JWKS was not fetched again
     assert jwks_server.hits == 1
+
+
+def test_a_captured_order_created_body_posted_to_the_cancel_endpoint_is_refused_and_logged(
+    client, installation, saleor_keys, paid_order_body, caplog
+):
+    # given a genuine, signed ORDER_CREATED body captured on the wire
+    created = WebhookEvent.objects.get(event_type="ORDER_CREATED")
+    body = json.dumps(created.payload).encode()
+    signature = saleor_keys.sign(body, "key-1")
+    # when it is replayed to the cancel endpoint, with a Saleor-Event header to match the URL
+    with caplog.at_level("WARNING", logger="marketplace.saleor.views"):
+        response = _post(client, installation, body, signature, event="order-cancelled")
+    # then it is refused, said in the log, and nothing is recorded as a cancellation
+    assert response.status_code == 400
+    assert "'OrderCreated'" in response.json()["error"]["message"]
+    assert any("ORDER_CANCELLED" in r.getMessage() and "OrderCreated" in r.getMessage() for r in caplog.records)
+    assert not WebhookEvent.objects.filter(event_type="ORDER_CANCELLED", saleor_api_url=installation.saleor_api_url).exists()
+    # while the same body at its own endpoint is accepted
+    assert _post(client, installation, body, signature, event="order-created").status_code == 200
+
+
+def test_a_body_without_its_event_type_is_refused(client, installation, saleor_keys):
+    body = json.dumps({"order": {"id": "T3JkZXI6MQ=="}}).encode()
+    response = _post(client, installation, body, saleor_keys.sign(body, "key-1"), event="order-cancelled")
+    assert response.status_code == 400

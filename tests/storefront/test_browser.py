@@ -75,14 +75,14 @@ def test_home_and_relay_orders_in_chromium_reach_the_next_van_plan(
     page.wait_for_selector("text=Livraison à domicile le")
     check_accessibility(page, "commande", problems)
 
-    # Marcel orders bread for the relay point and pays by (test) card
+    # Marcel orders bread for the relay point and pays with the demo card gateway (no money taken)
     page.context.clear_cookies()  # sign Jeanne out
     login(page, base, "marcel")
     add(page, base, two_vendors["bread"])
     page.goto(base + "/boutique/commande/livraison/")
     page.locator(f"input[name=mode][value^='relay:{relay.pk}:']").check()
     page.get_by_role("button", name="Continuer vers le paiement").click()
-    page.get_by_label("Carte bancaire").check()
+    page.get_by_label("Carte de démonstration (aucun débit réel)").check()
     page.get_by_role("button", name="Valider la commande").click()
     page.wait_for_selector("text=À retirer à Mairie de Jolimetz")
 

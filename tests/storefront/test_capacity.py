@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from delivery import calendar
 from delivery.models import ServiceArea
+from marketplace.payments.demo_card import ACCEPTED_CARD
 from marketplace.storefront import offers, reservations
 from marketplace.storefront.error_codes import StorefrontErrorCode as Code
 from marketplace.storefront.errors import StorefrontError
@@ -145,7 +146,7 @@ def test_a_delivery_chosen_before_the_cut_off_cannot_be_paid_after_it(two_vendor
 
     # when the shopper pays at the cut-off, the order is refused and nothing is charged
     with pytest.raises(StorefrontError) as refused:
-        actions.place_order(cart.id, shopper, shopper.user, "card", saleor, now=calendar.order_cutoff(slot.date))
+        actions.place_order(cart.id, shopper, shopper.user, "card", saleor, card=ACCEPTED_CARD, now=calendar.order_cutoff(slot.date))
     assert refused.value.code == Code.DAY_CLOSED and f"{slot.date:%d/%m/%Y}" in refused.value.messages[0]
     assert not ShopOrder.objects.exists()
     assert saleor.checkout.get(cart.id).charge_status == "NONE"  # the checkout is still there, unpaid

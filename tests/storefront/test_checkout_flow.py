@@ -2,12 +2,16 @@
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from delivery.models import DeliveryTask
-from marketplace.storefront import checkout, offers, van_tasks
+from marketplace.payments.demo_card import ACCEPTED_CARD
+from marketplace.storefront import cash_on_delivery, checkout, offers, van_tasks
 from marketplace.storefront.error_codes import StorefrontErrorCode as Code
 from marketplace.storefront.errors import StorefrontError
 from marketplace.storefront.models import Reservation, ShopOrder
+from marketplace.vendors.models import VendorOrder
+from tests.vendors.conftest import PASSWORD, make_member  # noqa: F401  (fixture)
 
 
 def _variant(product):
@@ -75,7 +79,7 @@ def test_relay_order_is_planned_at_the_relay_point(two_vendors, saleor, calendar
     option = next(o for o in offers.relay_options(checkout.cart_facts(cart)) if o.key.startswith(f"relay:{relay.pk}:"))
     checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, option.key, saleor)
     with django_capture_on_commit_callbacks(execute=True):
-        record = checkout.place_order(cart.id, shopper, shopper.user, "card", saleor)
+        record = checkout.place_order(cart.id, shopper, shopper.user, "card", saleor, card=ACCEPTED_CARD)
     deliveries = DeliveryTask.objects.filter(source__startswith=f"order:{record.saleor_order_id}:", kind="relay")
     assert deliveries.count() == 1
     assert deliveries.get().relay_point == relay and deliveries.get().payment_method == ""
@@ -88,7 +92,7 @@ def test_webhook_redelivery_creates_tasks_once(two_vendors, saleor, calendar_for
     cart = _cart(saleor, two_vendors["maroilles"])
     checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, offers.home_options(shopper.commune)[0].key, saleor)
     with django_capture_on_commit_callbacks(execute=True):
-        record = checkout.place_order(cart.id, shopper, shopper.user, "card", saleor)
+        record = checkout.place_order(cart.id, shopper, shopper.user, "card", saleor, card=ACCEPTED_CARD)
     fields = ("pk", "source", "kind", "day", "windows", "chilled_g", "chilled_ml", "crates", "status")
     before = list(DeliveryTask.objects.order_by("pk").values_list(*fields))
     assert len(before) == 2
@@ -100,26 +104,54 @@ def test_webhook_redelivery_creates_tasks_once(two_vendors, saleor, calendar_for
     assert list(DeliveryTask.objects.order_by("pk").values_list(*fields)) == before
 
 
-def test_click_and_collect_for_one_vendor_has_no_van_task_and_no_pay_on_delivery(
-        two_vendors, saleor, make_shopper, django_capture_on_commit_callbacks, run_webhooks):
+def test_click_and_collect_is_paid_at_the_shop_and_charged_when_the_shop_has_the_money(
+        client, two_vendors, saleor, make_shopper, django_capture_on_commit_callbacks, run_webhooks,
+        make_member):  # noqa: F811 (fixture imported above)
     shopper = make_shopper("roger")
     cart = _cart(saleor, two_vendors["bread"])
     option = offers.click_and_collect_options(checkout.cart_facts(cart))[0]
     checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, option.key, saleor)
-    with pytest.raises(StorefrontError) as refused:
-        checkout.place_order(cart.id, shopper, shopper.user, "cash", saleor)
-    assert refused.value.code == Code.PAYMENT_NOT_ALLOWED
+    # when Roger chooses to pay in cash when he collects the bread
     with django_capture_on_commit_callbacks(execute=True):
-        record = checkout.place_order(cart.id, shopper, shopper.user, "card", saleor)
+        record = checkout.place_order(cart.id, shopper, shopper.user, "cash", saleor)
+    # then no van task, and Saleor has the amount authorised by our payment app, not charged
     assert record.mode == "collect" and record.collect_vendor_slug == "boulangerie-test"
     assert not DeliveryTask.objects.filter(source__startswith=f"order:{record.saleor_order_id}:").exists()
+    assert saleor.orders.get(record.saleor_order_id).charge_status == "NONE"
+    # when the baker, on the order page, says the money was received (twice: a double click)
+    share = VendorOrder.objects.get(saleor_order_id=record.saleor_order_id)
+    client.login(username=make_member(two_vendors["bakery"], "boulanger").username, password=PASSWORD)
+    page = client.get(reverse("vendors:order_detail", kwargs={"order_pk": share.pk})).content.decode()
+    euros = f"{record.total:.2f}".replace(".", ",")  # the page speaks French: 3,20 €
+    assert f"J'ai reçu {euros} €" in page
+    url = reverse("vendors:order_paid_at_shop", kwargs={"order_pk": share.pk})
+    for _ in range(2):
+        client.post(url)
+    # then Saleor charged it once and the page says so
+    record.refresh_from_db()
+    assert record.collected_at is not None
+    tx = saleor.payments.get(record.transaction_id)
+    assert tx.charged.amount == record.total and tx.authorized.amount == 0
+    assert saleor.orders.get(record.saleor_order_id).charge_status == "FULL"
+    assert "encaissés le" in client.get(reverse("vendors:order_detail", kwargs={"order_pk": share.pk})).content.decode()
+
+
+def test_another_vendor_cannot_record_the_shop_payment(two_vendors, saleor, make_shopper):
+    shopper = make_shopper("odette")
+    cart = _cart(saleor, two_vendors["bread"])
+    option = offers.click_and_collect_options(checkout.cart_facts(cart))[0]
+    checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, option.key, saleor)
+    record = checkout.place_order(cart.id, shopper, shopper.user, "cheque", saleor)
+    with pytest.raises(ValueError):
+        cash_on_delivery.collected_at_shop(record.saleor_order_id, "fromagerie-test", saleor)
+    assert saleor.payments.get(record.transaction_id).charged.amount == 0
 
 
 def test_order_without_a_delivery_choice_is_refused_and_cart_kept(two_vendors, saleor, make_shopper):
     shopper = make_shopper("simone")
     cart = _cart(saleor, two_vendors["bread"])
     with pytest.raises(StorefrontError) as refused:
-        checkout.place_order(cart.id, shopper, shopper.user, "card", saleor)
+        checkout.place_order(cart.id, shopper, shopper.user, "card", saleor, card=ACCEPTED_CARD)
     assert refused.value.code == Code.DELIVERY_NOT_CHOSEN
     assert saleor.checkout.get(cart.id).lines  # nothing lost
 

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from marketplace.payments import demo_card
 from marketplace.saleor import port
 from marketplace.vendors import actions
 from marketplace.vendors.models import VendorOrder
@@ -110,7 +111,7 @@ def placed(saleor, maroilles, bakery, make_product, relay):
     points = {p.id: p for p in saleor.checkout.collection_points(checkout.id)}
     assert relay.saleor_warehouse_id in points
     saleor.checkout.set_delivery_method(checkout.id, relay.saleor_warehouse_id)
-    saleor.payments.pay_checkout(checkout.id, port.PaymentMode.CHARGE, "test-1")
+    demo_card.pay(saleor, checkout.id, "test-1")
     return saleor.checkout.complete(checkout.id)
 
 

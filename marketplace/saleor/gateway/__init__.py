@@ -9,7 +9,7 @@ this code too. Each domain is one module, as in Saleor itself, and callers name 
     saleor.warehouses.create(data)            # warehouses.py: vendors' shops, collection points
     saleor.catalogue.create_product(data)     # catalogue.py: categories, types, products, variants
     saleor.checkout.set_delivery_method(...)  # checkout.py: carts, delivery choice, completion
-    saleor.payments.pay_checkout(...)         # payments.py: transactions (pay, charge)
+    saleor.payments.initialize(...)           # payments.py: gateways, transactions, refunds
     saleor.orders.fulfill(...)                # orders.py: read, fulfil, cancel orders
 """
 
@@ -46,7 +46,7 @@ class SaleorGateway:
         self.catalogue = CatalogueCalls(session)
         self.orders = OrderCalls(session)
         self.checkout = CheckoutCalls(session, self.orders)
-        self.payments = PaymentCalls(session, self.checkout)
+        self.payments = PaymentCalls(session)
 
 
 __all__ = ["SaleorGateway"]

@@ -139,9 +139,19 @@ class CatalogueCalls:
 
     def create_product(self, data: ProductInput) -> Product:
         """Create the product, then list it in the channel (published or not)."""
+        def read_back() -> dict[str, Any] | None:
+            # productCreate has no idempotency key: look for our own reference (slug, or the
+            # external reference the PrestaShop import sets) before creating it a second time
+            if not (data.slug or data.external_reference):
+                return None
+            node = self._s.run("product", id=None, slug=data.slug or None, externalReference=data.external_reference or None,
+                               channel=self._s.channel_slug).get("product")
+            return {"product": node} if node else None
+
         payload = self._s.mutate(
             "product_create",
             "productCreate",
+            read_back=read_back,
             input={**self._product_input(data), "productType": data.product_type_id},
         )
         return self.set_product_published(payload["product"]["id"], data.is_published)

@@ -128,11 +128,17 @@ class CheckoutCalls:
     def complete(self, checkout_id: str, metadata: Mapping[str, str] | None = None) -> Order:
         """Create the order, then tag it with its vendors (``mormal.vendor.<slug>`` metadata).
 
-        The checkout must be paid or authorised first (:meth:`PaymentCalls.pay_checkout`).
+        The checkout must be paid or authorised first (:meth:`PaymentCalls.initialize`).
         """
+        def read_back() -> dict[str, Any] | None:
+            # the order Saleor made of this checkout, if the lost answer had created it
+            edges = self._s.run("orders", filter={"checkoutIds": [checkout_id]}, first=1)["orders"]["edges"]
+            return {"order": edges[0]["node"]} if edges else None
+
         payload = self._s.mutate(
             "checkout_complete",
             "checkoutComplete",
+            read_back=read_back,
             id=checkout_id,
             metadata=p.metadata_input(metadata) if metadata else None,
         )

@@ -1,66 +1,108 @@
-"""Payments through Saleor's Transactions API: pay or authorise a checkout, charge on delivery."""
+"""Payments through Saleor's Transactions API: gateways, payment sessions, charge/cancel/refund requests.
+
+The project never records a payment itself: Saleor asks the gateway's payment app, and the
+amounts are what that app answered. Our own App is the gateway for cash and cheques
+(:mod:`marketplace.payments`); cards go through the card payment app the operator installs.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from marketplace.saleor import parsing as p
-from marketplace.saleor.errors import SaleorNotFoundError
-from marketplace.saleor.gateway.checkout import CheckoutCalls
 from marketplace.saleor.gateway.session import SaleorSession
-from marketplace.saleor.order_values import Transaction
-from marketplace.saleor.values import PaymentMode
+from marketplace.saleor.order_values import PaymentGateway, Transaction, TransactionResult
+from marketplace.saleor.values import PaymentFlow, TransactionAction
 
 
 class PaymentCalls:
-    """Transactions recorded by the app (``saleor.payments``; the app holds HANDLE_PAYMENTS)."""
+    """Payment gateways and transactions (``saleor.payments``; the app holds HANDLE_PAYMENTS)."""
 
-    def __init__(self, session: SaleorSession, checkout: CheckoutCalls):
+    def __init__(self, session: SaleorSession):
         self._s = session
-        self._checkout = checkout
 
-    def pay_checkout(
-        self, checkout_id: str, mode: PaymentMode, psp_reference: str, name: str = ""
-    ) -> Transaction:
-        """Record a transaction covering the checkout's total (``transactionCreate``).
+    def gateways(self, source_id: str, gateway_ids: tuple[str, ...] = ()) -> list[PaymentGateway]:
+        """The gateways the channel offers this checkout or order (``paymentGatewayInitialize``).
+
+        With ``gateway_ids``, only those are asked (an unknown one comes back with an error).
+        """
+        payload = self._s.mutate(
+            "payment_gateway_initialize", "paymentGatewayInitialize", id=source_id,
+            paymentGateways=[{"id": g} for g in gateway_ids] or None,
+        )
+        return [p.payment_gateway(node) for node in payload.get("gatewayConfigs") or []]
+
+    def initialize(
+        self, source_id: str, gateway_id: str, data: Any, flow: PaymentFlow, idempotency_key: str,
+        amount: Decimal | None = None,
+    ) -> TransactionResult:
+        """Start paying through one gateway (``transactionInitialize``); the app answers the result.
+
+        ``idempotency_key`` makes a repeated call (after a timeout) return the same transaction.
 
         Raises
         ------
-        SaleorNotFoundError
-            When the checkout does not exist (or was already completed).
+        SaleorValidationError
+            When Saleor refuses the request (unknown gateway, nothing left to pay...).
         """
-        checkout = self._checkout.get(checkout_id)
-        if checkout is None:
-            raise SaleorNotFoundError(f"checkout {checkout_id} does not exist")
-        amount = {"amount": str(checkout.total.amount), "currency": checkout.total.currency}
-        key = "amountCharged" if mode is PaymentMode.CHARGE else "amountAuthorized"
-        default_name = (
-            "Paiement de test" if mode is PaymentMode.CHARGE else "Paiement à la livraison"
-        )
         payload = self._s.mutate(
-            "transaction_create",
-            "transactionCreate",
-            id=checkout_id,
-            transaction={
-                "name": name or default_name,
-                "pspReference": psp_reference,
-                key: amount,
-                "availableActions": ["CHARGE"] if mode is PaymentMode.AUTHORIZE else [],
-            },
+            "transaction_initialize", "transactionInitialize", idempotent=True, id=source_id,
+            paymentGateway={"id": gateway_id, "data": data}, action=flow.value,
+            amount=str(amount) if amount is not None else None, idempotencyKey=idempotency_key,
+        )
+        return p.transaction_result(payload)
+
+    def process(self, transaction_id: str, data: Any = None) -> TransactionResult:
+        """Finish a payment after the gateway's client step (``transactionProcess``)."""
+        payload = self._s.mutate("transaction_process", "transactionProcess", id=transaction_id, data=data)
+        return p.transaction_result(payload)
+
+    def request_action(
+        self, transaction_id: str, action: TransactionAction, amount: Decimal | None = None
+    ) -> Transaction:
+        """Ask the transaction's payment app to charge, cancel or refund (``transactionRequestAction``).
+
+        A real Saleor asks the app from a background task: the returned transaction may still
+        show the amount as pending; read it again with :meth:`get`.
+        """
+        before = self._node(transaction_id)
+
+        def read_back() -> dict[str, Any] | None:
+            # no idempotency key here: the request was applied if its amount moved (done or pending)
+            after = self._node(transaction_id)
+            if before is None or after is None:
+                return None
+            return {"transaction": after} if _moved(action, before, after) else None
+
+        payload = self._s.mutate(
+            "transaction_request_action", "transactionRequestAction", read_back=read_back,
+            id=transaction_id, actionType=action.value, amount=str(amount) if amount is not None else None,
         )
         return p.transaction(payload["transaction"])
 
-    def charge(self, transaction_id: str, amount: Decimal) -> Transaction:
-        """Move ``amount`` from authorised to charged (cash collected on delivery)."""
-        currency = self._s.channel().get("currencyCode", "EUR")
-        payload = self._s.mutate(
-            "transaction_update",
-            "transactionUpdate",
-            id=transaction_id,
-            transaction={
-                "amountAuthorized": {"amount": "0", "currency": currency},
-                "amountCharged": {"amount": str(amount), "currency": currency},
-                "availableActions": [],
-            },
-        )
-        return p.transaction(payload["transaction"])
+    def _node(self, transaction_id: str) -> dict[str, Any] | None:
+        return self._s.run("transaction", id=transaction_id).get("transaction")
+
+    def get(self, transaction_id: str) -> Transaction | None:
+        """The transaction as Saleor keeps it now, or None."""
+        node = self._s.run("transaction", id=transaction_id).get("transaction")
+        return p.transaction(node) if node else None
+
+
+#: The amounts a requested action moves: (done, pending) fields of ``TransactionItem``.
+_ACTION_AMOUNTS = {
+    TransactionAction.CHARGE: ("chargedAmount", "chargePendingAmount"),
+    TransactionAction.CANCEL: ("canceledAmount", "cancelPendingAmount"),
+    TransactionAction.REFUND: ("refundedAmount", "refundPendingAmount"),
+}
+
+
+def _moved(action: TransactionAction, before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether ``action`` shows between two readings of a transaction (as done or as pending)."""
+
+    def total(node: dict[str, Any]) -> Decimal:
+        return sum((Decimal(str((node.get(key) or {}).get("amount", 0))) for key in _ACTION_AMOUNTS[action]),
+                   Decimal("0"))
+
+    return total(after) > total(before)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from marketplace.saleor import parsing as p
 from marketplace.saleor.client import Transport
-from marketplace.saleor.errors import FieldError, SaleorNotFoundError, SaleorValidationError
+from marketplace.saleor.errors import (
+    FieldError,
+    SaleorMutationUncertain,
+    SaleorNotFoundError,
+    SaleorValidationError,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Looks for a mutation's effect after Saleor did not answer: its payload, or None if not applied.
+ReadBack = Callable[[], "dict[str, Any] | None"]
 
 
 def raise_errors(operation: str, payload: dict[str, Any] | None) -> dict[str, Any]:
@@ -60,15 +71,37 @@ class SaleorSession:
         """Run the document ``name`` and return its ``data``."""
         return self.transport.execute(name, variables)
 
-    def mutate(self, name: str, field: str, **variables: Any) -> dict[str, Any]:
+    def mutate(
+        self, name: str, field: str, *, read_back: ReadBack | None = None, idempotent: bool = False,
+        **variables: Any,
+    ) -> dict[str, Any]:
         """Run the mutation document ``name`` and return the payload of ``field``.
+
+        A mutation that reached Saleor without an answer (timeout, 5xx) is never sent again
+        blindly. With ``idempotent`` (Saleor's idempotency key, or a mutation that sets values
+        rather than adding them) it is sent once more; with ``read_back`` that function looks
+        for its effect (by our own reference) and returns the payload found, or None when it was
+        not applied, and only then is it sent again. Without either, the uncertainty is raised.
 
         Raises
         ------
         SaleorNotFoundError, SaleorValidationError
             When the payload carries errors (see :func:`raise_errors`).
+        SaleorMutationUncertain
+            When Saleor did not answer and nothing says whether the mutation was applied.
         """
-        return raise_errors(field, self.run(name, **variables).get(field))
+        try:
+            data = self.run(name, **variables)
+        except SaleorMutationUncertain as exc:
+            if read_back is None and not idempotent:
+                raise
+            found = read_back() if read_back is not None else None
+            if found is not None:
+                logger.warning("%s: no answer from Saleor, but it was applied (%s): reconciled", name, exc)
+                return found
+            logger.warning("%s: no answer from Saleor and not applied (%s): sending it once more", name, exc)
+            data = self.run(name, **variables)
+        return raise_errors(field, data.get(field))
 
     def channel(self) -> dict[str, Any]:
         """The channel ``{id, slug, currencyCode}`` (cached against a real Saleor).

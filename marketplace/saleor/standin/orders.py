@@ -241,6 +241,7 @@ def order_view(ctx: Context, doc: Json) -> Json:
         "shippingPrice": taxed(doc.get("shippingPrice") or "0", currency),
         "total": taxed(doc["total"], currency),
         "fulfillments": fulfillments,
+        "channel": v.channel_view(ctx.store.channel()),
         "transactions": lambda info, **_: [
             v.transaction_view(ctx.store.get("TransactionItem", k))
             for k in doc.get("transactions") or []

@@ -1,88 +1,260 @@
-"""Stand-in resolvers for the Transactions API: payments recorded by the App on checkouts and orders."""
+"""Stand-in resolvers for the Transactions API: Saleor asks the payment apps, in process.
+
+As in Saleor, a transaction belongs to the payment app (gateway) it was initialised with, and
+only that app's answers move its amounts. The apps are this App (its registered responders,
+exactly what the HTTP webhook view calls) and, while ``settings.PAYMENT_DEMO_GATEWAY`` is on,
+the demonstration's card gateway. Each call builds the manifest's subscription payload against
+Saleor's schema and reads the answer as Saleor does (allowed ``result`` values, ``pspReference``
+required for a success). One difference: Saleor sends ``TRANSACTION_*_REQUESTED`` from a
+background task, so a real ``transactionRequestAction`` returns before the app has answered;
+the stand-in answers at once. Callers read the amounts back either way.
+"""
 
 # ruff: noqa: D103 -- q_<field> / m_<mutation> resolve the Saleor field of that name; the schema documents them.
 
 from __future__ import annotations
 
+import json
+import logging
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+
+from marketplace.saleor import registry
+from marketplace.saleor.manifest import APP_ID
 from marketplace.saleor.standin import views as v
-from marketplace.saleor.standin.checkout import (
-    paid,
-    statuses,
-)
+from marketplace.saleor.standin.checkout import checkout_view, paid, statuses, total
+from marketplace.saleor.standin.events import STAND_IN_API_URL, subscription_payload
 from marketplace.saleor.standin.orders import order_view
-from marketplace.saleor.standin.store import (
-    Context,
-    Json,
-    new_key,
-    now_iso,
-)
+from marketplace.saleor.standin.store import Context, Json, UserError, new_key, now_iso
+
+logger = logging.getLogger(__name__)
+
+App = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+#: Results Saleor accepts from each event, and what a success does to the amounts (from -> to).
+SESSION_RESULTS = {
+    "AUTHORIZATION": ("AUTHORIZATION_SUCCESS", "AUTHORIZATION_FAILURE", "AUTHORIZATION_ACTION_REQUIRED",
+                      "AUTHORIZATION_REQUEST"),
+    "CHARGE": ("CHARGE_SUCCESS", "CHARGE_FAILURE", "CHARGE_ACTION_REQUIRED", "CHARGE_REQUEST"),
+}
+ACTIONS = {
+    "CHARGE": ("TRANSACTION_CHARGE_REQUESTED", "TransactionChargeRequested", "CHARGE_SUCCESS",
+               "CHARGE_FAILURE", "authorized", "charged"),
+    "CANCEL": ("TRANSACTION_CANCELATION_REQUESTED", "TransactionCancelationRequested", "CANCEL_SUCCESS",
+               "CANCEL_FAILURE", "authorized", "canceled"),
+    "REFUND": ("TRANSACTION_REFUND_REQUESTED", "TransactionRefundRequested", "REFUND_SUCCESS",
+               "REFUND_FAILURE", "charged", "refunded"),
+}
 
 
-def _amount(value: Json | None) -> str:
-    return str(Decimal(str(value["amount"])) if value else Decimal("0"))
+def payment_apps() -> dict[str, App]:
+    """The payment apps installed in the stand-in, by gateway id."""
+    apps: dict[str, App] = {}
+
+    def ours(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
+        responder = registry.payment_responder(event_type)
+        if responder is None:
+            raise UserError("MISSING_TRANSACTION_ACTION_REQUEST_WEBHOOK", f"No app handles {event_type}.")
+        return responder(STAND_IN_API_URL, payload)
+
+    if registry.payment_responder("PAYMENT_GATEWAY_INITIALIZE_SESSION") is not None:
+        apps[APP_ID] = ours
+    if settings.PAYMENT_DEMO_GATEWAY:
+        apps.update(registry.stand_in_payment_apps())
+    return apps
 
 
-def m_transaction_create(ctx: Context, id: str, transaction: Json, **_: Any) -> Json:
-    kind, owner = ctx.store.get_by_gid(id, "Checkout", "Order")
-    doc = {
-        "key": new_key(),
-        "name": transaction.get("name") or "",
-        "pspReference": transaction.get("pspReference") or "",
-        "authorized": _amount(transaction.get("amountAuthorized")),
-        "charged": _amount(transaction.get("amountCharged")),
-        "currency": (
-            transaction.get("amountCharged")
-            or transaction.get("amountAuthorized")
-            or {"currency": "EUR"}
-        )["currency"],
-        "actions": transaction.get("availableActions") or [],
-        "owner": {"kind": kind, "key": owner["key"]},
-        "created": now_iso(),
-    }
-    ctx.store.put("TransactionItem", doc)
-    owner.setdefault("transactions", []).append(doc["key"])
-    ctx.store.put(kind, owner)
+def _call(gateway: str, event_type: str, root: Json) -> dict[str, Any]:
+    """The app's answer to the ``event_type`` payload built from ``root`` (a JSON round trip, as over HTTP)."""
+    payload = json.loads(json.dumps(subscription_payload(event_type, root)))
+    answer = payment_apps()[gateway](event_type, payload)
+    return json.loads(json.dumps(answer))
+
+
+def _source(ctx: Context, source_id: str) -> tuple[str, Json, Json]:
+    kind, doc = ctx.store.get_by_gid(source_id, "Checkout", "Order")
+    view = checkout_view(ctx, doc) if kind == "Checkout" else order_view(ctx, doc)
+    return kind, doc, view
+
+
+def m_payment_gateway_initialize(ctx: Context, id: str, amount: Any = None,
+                                 paymentGateways: list[Json] | None = None, **_: Any) -> Json:
+    _kind, doc, view = _source(ctx, id)
+    apps = payment_apps()
+    requested = paymentGateways or [{"id": gateway} for gateway in sorted(apps)]
+    due = Decimal(str(amount)) if amount is not None else _due(ctx, _kind, doc)
+    configs = []
+    for gateway in requested:
+        if gateway["id"] not in apps:
+            configs.append({"id": gateway["id"], "data": None, "errors": [{
+                "field": "id", "code": "NOT_FOUND",
+                "message": "Active app with `HANDLE_PAYMENTS` permissions or app webhook not found."}]})
+            continue
+        answer = _call(gateway["id"], "PAYMENT_GATEWAY_INITIALIZE_SESSION", {
+            "__typename": "PaymentGatewayInitializeSession", "issuedAt": now_iso(), "amount": float(due),
+            "data": gateway.get("data"), "sourceObject": view})
+        configs.append({"id": gateway["id"], "data": answer.get("data"), "errors": []})
+    return {"gatewayConfigs": configs}
+
+
+def _due(ctx: Context, kind: str, doc: Json) -> Decimal:
+    """What is left to pay: the total minus what other transactions authorised or charged."""
+    amount = total(ctx, doc) if kind == "Checkout" else Decimal(doc["total"])
+    authorised, charged = paid(ctx, doc.get("transactions") or [])
+    return max(Decimal("0"), amount - authorised - charged)
+
+
+def _event(tx: Json, type_: str, amount: Decimal, psp: str = "", message: str = "",
+           idempotency_key: str | None = None) -> Json:
+    event = {"key": new_key(), "created": now_iso(), "type": type_, "amount": str(amount),
+             "pspReference": psp, "message": message, "idempotencyKey": idempotency_key}
+    tx.setdefault("events", []).append(event)
+    return event
+
+
+def _read_answer(answer: dict[str, Any], allowed: tuple[str, ...], failure: str, amount: Decimal
+                 ) -> tuple[str, Decimal, str, str]:
+    """(result, amount, pspReference, message) as Saleor reads them; a bad answer is a failure."""
+    result = str(answer.get("result") or "")
+    psp = str(answer.get("pspReference") or "")
+    message = str(answer.get("message") or "")
+    if result not in allowed or (result.endswith("_SUCCESS") and not psp):
+        logger.warning("payment app answered %r: recorded as %s", answer, failure)
+        return failure, amount, psp, f"Incorrect response from the payment app: {answer!r}"[:500]
+    value = Decimal(str(answer["amount"])) if answer.get("amount") is not None else amount
+    return result, value, psp, message
+
+
+def _apply(tx: Json, answer: dict[str, Any]) -> None:
+    if answer.get("pspReference"):
+        tx["pspReference"] = answer["pspReference"]
+    if answer.get("actions") is not None:
+        tx["actions"] = list(answer["actions"])
+    tx["message"] = answer.get("message") or ""
+
+
+def _session(ctx: Context, tx: Json, kind: str, source_view: Json, event_type: str, data: Any,
+             flow: str, amount: Decimal, idempotency_key: str) -> tuple[Json, Any]:
+    typename = "TransactionInitializeSession" if event_type == "TRANSACTION_INITIALIZE_SESSION" else "TransactionProcessSession"
+    root = {"__typename": typename, "issuedAt": now_iso(), "merchantReference": v.gid("TransactionItem", tx["key"]),
+            "idempotencyKey": idempotency_key, "data": data, "customerIpAddress": None,
+            "action": {"actionType": flow, "amount": float(amount), "currency": tx["currency"]},
+            "transaction": v.transaction_view(tx), "sourceObject": source_view}
+    answer = _call(tx["app"], event_type, root)
+    result, value, psp, message = _read_answer(answer, SESSION_RESULTS[flow], SESSION_RESULTS[flow][1], amount)
+    _apply(tx, {**answer, "message": message})
+    if result == "AUTHORIZATION_SUCCESS":
+        tx["authorized"] = str(value)
+    elif result == "CHARGE_SUCCESS":
+        tx["charged"] = str(value)
+    event = _event(tx, result, value, psp, message, idempotency_key)
+    ctx.store.put("TransactionItem", tx)
     if kind == "Order":
-        _after_order_payment(ctx, owner)
-    return {"transaction": v.transaction_view(doc)}
+        after_order_payment(ctx, ctx.store.get("Order", tx["owner"]["key"]))
+    return event, answer.get("data")
 
 
-def m_transaction_update(ctx: Context, id: str, transaction: Json, **_: Any) -> Json:
-    _kind, doc = ctx.store.get_by_gid(id, "TransactionItem")
-    if transaction.get("amountAuthorized") is not None:
-        doc["authorized"] = _amount(transaction["amountAuthorized"])
-    if transaction.get("amountCharged") is not None:
-        doc["charged"] = _amount(transaction["amountCharged"])
-    if transaction.get("availableActions") is not None:
-        doc["actions"] = transaction["availableActions"]
-    ctx.store.put("TransactionItem", doc)
-    owner_kind, owner_key = doc["owner"]["kind"], doc["owner"]["key"]
-    if owner_kind == "Order":
-        _after_order_payment(ctx, ctx.store.get("Order", owner_key))
-    return {"transaction": v.transaction_view(doc)}
+def m_transaction_initialize(ctx: Context, id: str, paymentGateway: Json, action: str | None = None,
+                             amount: Any = None, idempotencyKey: str | None = None, **_: Any) -> Json:
+    kind, doc, view = _source(ctx, id)
+    gateway = paymentGateway["id"]
+    if gateway not in payment_apps():
+        raise UserError("NOT_FOUND", f"Active app with `HANDLE_PAYMENTS` permissions or app webhook not found ({gateway}).",
+                        "paymentGateway")
+    key = idempotencyKey or new_key()
+    for tx_key in doc.get("transactions") or []:
+        tx = ctx.store.get("TransactionItem", tx_key)
+        if tx and tx.get("idempotencyKey") == key and tx.get("app") == gateway:
+            last = (tx.get("events") or [None])[-1]  # Saleor's idempotency: the same call, the same answer
+            return {"transaction": v.transaction_view(tx), "data": None,
+                    "transactionEvent": v.transaction_event_view(last, tx["currency"]) if last else None}
+    flow = action or "CHARGE"  # Saleor's default transaction flow strategy
+    value = Decimal(str(amount)) if amount is not None else _due(ctx, kind, doc)
+    currency = ctx.store.channel()["currencyCode"]
+    tx = {"key": new_key(), "name": "", "pspReference": "", "authorized": "0", "charged": "0",
+          "refunded": "0", "canceled": "0", "currency": currency, "actions": [], "events": [],
+          "owner": {"kind": kind, "key": doc["key"]}, "app": gateway, "flow": flow,
+          "requested": str(value), "idempotencyKey": key, "created": now_iso()}
+    _event(tx, f"{flow}_REQUEST", value, idempotency_key=key)
+    ctx.store.put("TransactionItem", tx)
+    doc.setdefault("transactions", []).append(tx["key"])
+    ctx.store.put(kind, doc)
+    event, data = _session(ctx, tx, kind, view, "TRANSACTION_INITIALIZE_SESSION", paymentGateway.get("data"),
+                           flow, value, key)
+    return {"transaction": v.transaction_view(ctx.store.get("TransactionItem", tx["key"])),
+            "transactionEvent": v.transaction_event_view(event, currency), "data": data}
 
 
-def _after_order_payment(ctx: Context, order: Json) -> None:
-    before = order.get("chargeStatus")
+def m_transaction_process(ctx: Context, id: str | None = None, data: Any = None, **_: Any) -> Json:
+    if not id:
+        raise UserError("REQUIRED", "The transaction id is required.", "id")
+    _kind, tx = ctx.store.get_by_gid(id, "TransactionItem")
+    kind, _doc, view = _source(ctx, v.gid(tx["owner"]["kind"], tx["owner"]["key"]))
+    event, answer_data = _session(ctx, tx, kind, view, "TRANSACTION_PROCESS_SESSION", data, tx["flow"],
+                                  Decimal(tx["requested"]), tx.get("idempotencyKey") or "")
+    return {"transaction": v.transaction_view(ctx.store.get("TransactionItem", tx["key"])),
+            "transactionEvent": v.transaction_event_view(event, tx["currency"]), "data": answer_data}
+
+
+def m_transaction_request_action(ctx: Context, actionType: str, id: str | None = None, amount: Any = None,
+                                 **_: Any) -> Json:
+    if not id:
+        raise UserError("REQUIRED", "The transaction id is required.", "id")
+    _kind, tx = ctx.store.get_by_gid(id, "TransactionItem")
+    if tx.get("app") not in payment_apps():
+        raise UserError("MISSING_TRANSACTION_ACTION_REQUEST_WEBHOOK",
+                        "No app or plugin is configured to handle payment action requests.", "id")
+    event_type, typename, success, failure, source_field, target_field = ACTIONS[actionType]
+    available = Decimal(tx[source_field])
+    value = Decimal(str(amount)) if amount is not None else available
+    if value <= 0 or value > available:
+        raise UserError("INVALID", f"Cannot {actionType.lower()} {value}: {available} available.", "amount")
+    _event(tx, actionType + "_REQUEST", value)
+    root = {"__typename": typename, "issuedAt": now_iso(),
+            "action": {"actionType": actionType, "amount": float(value), "currency": tx["currency"]},
+            "transaction": v.transaction_view(tx), "grantedRefund": None}
+    answer = _call(tx["app"], event_type, root)
+    result, answered, psp, message = _read_answer(answer, (success, failure), failure, value)
+    _apply(tx, {**answer, "message": message})
+    if result == success:
+        tx[source_field] = str(Decimal(tx[source_field]) - answered)
+        tx[target_field] = str(Decimal(tx.get(target_field) or "0") + answered)
+    _event(tx, result, answered, psp, message)
+    ctx.store.put("TransactionItem", tx)
+    if tx["owner"]["kind"] == "Order":
+        after_order_payment(ctx, ctx.store.get("Order", tx["owner"]["key"]))
+    return {"transaction": v.transaction_view(tx)}
+
+
+def q_transaction(ctx: Context, id: str | None = None, **_: Any) -> Json | None:
+    if not id:
+        return None
+    return v.transaction_view(ctx.store.get_by_gid(id, "TransactionItem")[1])
+
+
+def _refunded(ctx: Context, order: Json) -> Decimal:
+    return sum((Decimal(ctx.store.get("TransactionItem", k).get("refunded") or "0")
+                for k in order.get("transactions") or []), Decimal("0"))
+
+
+def after_order_payment(ctx: Context, order: Json) -> None:
+    """Recompute the order's payment statuses and emit what Saleor emits when they change."""
+    before = (order.get("chargeStatus"), order.get("authorizeStatus"))
+    refunded_before = Decimal(order.get("refunded") or "0")
     authorised, charged = paid(ctx, order.get("transactions") or [])
-    order["authorizeStatus"], order["chargeStatus"] = statuses(
-        Decimal(order["total"]), authorised, charged
-    )
+    order["authorizeStatus"], order["chargeStatus"] = statuses(Decimal(order["total"]), authorised, charged)
+    refunded = _refunded(ctx, order)
+    order["refunded"] = str(refunded)
     ctx.store.put("Order", order)
-    if order["chargeStatus"] != before:
-        ctx.emit(
-            "ORDER_UPDATED",
-            {"__typename": "OrderUpdated", "issuedAt": now_iso(), "order": order_view(ctx, order)},
-        )
-        if order["chargeStatus"] in {"FULL", "OVERCHARGED"}:
-            ctx.emit(
-                "ORDER_FULLY_PAID",
-                {
-                    "__typename": "OrderFullyPaid",
-                    "issuedAt": now_iso(),
-                    "order": order_view(ctx, order),
-                },
-            )
+    if (order["chargeStatus"], order["authorizeStatus"]) != before or refunded != refunded_before:
+        view = order_view(ctx, order)
+        ctx.emit("ORDER_UPDATED", {"__typename": "OrderUpdated", "issuedAt": now_iso(), "order": view})
+        if order["chargeStatus"] != before[0] and order["chargeStatus"] in {"FULL", "OVERCHARGED"}:
+            ctx.emit("ORDER_FULLY_PAID", {"__typename": "OrderFullyPaid", "issuedAt": now_iso(), "order": view})
+        if refunded > refunded_before:
+            # Saleor 3.23 (order/actions.py::order_transaction_updated) sends ORDER_REFUNDED for a
+            # transaction refund; ORDER_FULLY_REFUNDED only follows legacy payments
+            ctx.emit("ORDER_REFUNDED", {"__typename": "OrderRefunded", "issuedAt": now_iso(), "order": view})

@@ -44,6 +44,7 @@ QUERIES = {
     "productType": ch.q_product_type,
     "order": od.q_order,
     "orders": od.q_orders,
+    "transaction": pay.q_transaction,
     "shop": ch.q_shop,
 }
 
@@ -77,8 +78,10 @@ MUTATIONS = {
     "checkoutBillingAddressUpdate": co.m_checkout_billing_address_update,
     "deliveryOptionsCalculate": co.m_delivery_options_calculate,
     "checkoutDeliveryMethodUpdate": co.m_checkout_delivery_method_update,
-    "transactionCreate": pay.m_transaction_create,
-    "transactionUpdate": pay.m_transaction_update,
+    "paymentGatewayInitialize": pay.m_payment_gateway_initialize,
+    "transactionInitialize": pay.m_transaction_initialize,
+    "transactionProcess": pay.m_transaction_process,
+    "transactionRequestAction": pay.m_transaction_request_action,
     "checkoutComplete": od.m_checkout_complete,
     "orderFulfill": od.m_order_fulfill,
     "orderCancel": od.m_order_cancel,

@@ -311,6 +311,8 @@ def transaction_view(doc: Json) -> Json:
     """Saleor ``TransactionItem``."""
     currency = doc["currency"]
     zero = money(0, currency)
+    owner = doc.get("owner") or {}
+    owner_ref = {"id": gid(owner["kind"], owner["key"])} if owner else None
     return {
         "__typename": "TransactionItem",
         "id": gid("TransactionItem", doc["key"]),
@@ -319,18 +321,35 @@ def transaction_view(doc: Json) -> Json:
         "modifiedAt": doc["updatedAt"],
         "actions": doc.get("actions") or [],
         "name": doc.get("name") or "",
-        "message": "",
+        "message": doc.get("message") or "",
         "pspReference": doc.get("pspReference") or "",
         "externalUrl": "",
         "authorizedAmount": money(doc["authorized"], currency),
         "chargedAmount": money(doc["charged"], currency),
+        "refundedAmount": money(doc.get("refunded") or 0, currency),
+        "canceledAmount": money(doc.get("canceled") or 0, currency),
         "authorizePendingAmount": zero,
-        "refundedAmount": zero,
         "refundPendingAmount": zero,
-        "canceledAmount": zero,
         "cancelPendingAmount": zero,
         "chargePendingAmount": zero,
-        "events": [],
+        "checkout": owner_ref if owner.get("kind") == "Checkout" else None,
+        "order": owner_ref if owner.get("kind") == "Order" else None,
+        "events": [transaction_event_view(e, currency) for e in doc.get("events") or []],
         "metadata": [],
         "privateMetadata": [],
+    }
+
+
+def transaction_event_view(event: Json, currency: str = "EUR") -> Json:
+    """Saleor ``TransactionEvent``."""
+    return {
+        "__typename": "TransactionEvent",
+        "id": gid("TransactionEvent", event["key"]),
+        "createdAt": event["created"],
+        "type": event["type"],
+        "pspReference": event.get("pspReference") or "",
+        "message": event.get("message") or "",
+        "externalUrl": "",
+        "idempotencyKey": event.get("idempotencyKey"),
+        "amount": money(event.get("amount") or 0, currency),
     }

@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from marketplace.payments import actions as payments
+from marketplace.payments.methods import DEMO_CARD_GATEWAY
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError, SaleorValidationError
 from marketplace.saleor.refusals import in_french
@@ -56,9 +58,20 @@ def delivery(request):
     })
 
 
+#: Session key of a card payment waiting for the shopper's step at the card gateway.
+CARD_STEP_KEY = "mormal.card_step"
+
+#: How paying by hand reads for a click & collect order: the shop takes the money.
+AT_THE_SHOP = {
+    ShopOrder.Payment.CASH: "Espèces au retrait en boutique",
+    ShopOrder.Payment.CHEQUE: "Chèque au retrait en boutique",
+    ShopOrder.Payment.VOUCHER: "Bon d'achat au retrait en boutique",
+}
+
+
 @login_required
 def payment(request):
-    """Choose card (test gateway) or pay on delivery, then place the order."""
+    """Choose among the ways Saleor's gateways offer (card, or pay on delivery), then place the order."""
     saleor = port.get_saleor()
     checkout = _cart_or_redirect(request, saleor)
     if checkout is None:
@@ -67,12 +80,23 @@ def payment(request):
         return redirect("storefront:delivery")
     person, consent, channel = session.beneficiary(request)
     mode = checkout.metadata["mormal.mode"]
-    choices = [ShopOrder.Payment.CARD] + ([] if mode != "home" else  # a relay point cannot take money
-                                          [ShopOrder.Payment.CASH, ShopOrder.Payment.CHEQUE, ShopOrder.Payment.VOUCHER])
+    try:
+        offered = payments.options(saleor, checkout.id)
+    except SaleorError as exc:
+        messages.error(request, f"Le service de paiement ne répond pas, réessayez : {exc}")
+        offered = payments.PaymentOptions(methods=())
+    by_hand = [p for p in (ShopOrder.Payment.CASH, ShopOrder.Payment.CHEQUE, ShopOrder.Payment.VOUCHER)
+               if p in offered.methods and mode != "relay"]  # a relay point cannot take money
+    choices = [(ShopOrder.Payment.CARD.value, offered.card_label)] if offered.card_gateway else []
+    choices += [(p.value, AT_THE_SHOP[p] if mode == "collect" else p.label) for p in by_hand]
     if request.method == "POST":
         try:
             record = actions.place_order(checkout.id, person, request.user, request.POST.get("paiement", ""), saleor,
-                                         channel=channel, consent=consent)
+                                         channel=channel, consent=consent, card=request.POST.get("carte", ""))
+        except actions.CardStepNeeded as step:
+            request.session[CARD_STEP_KEY] = {"checkout": checkout.id, "transaction": step.transaction_id,
+                                              "gateway": step.gateway, "data": step.data}
+            return redirect("storefront:card_step")
         except StorefrontError as exc:
             messages.error(request, exc.message)
         except SaleorValidationError as exc:
@@ -85,4 +109,33 @@ def payment(request):
             return redirect("storefront:order", pk=record.pk)
     return render(request, "storefront/payment.html", {
         "checkout": checkout, "person": person, "choices": choices, "mode": mode,
+        "demo_card": offered.card_gateway == DEMO_CARD_GATEWAY, "card_data": offered.card_data,
         "delivery_label": checkout.delivery.name if checkout.delivery else ""})
+
+
+@login_required
+def card_step(request):
+    """The card gateway's own step (the demo gateway's 3-D Secure confirmation), then the order."""
+    step = request.session.get(CARD_STEP_KEY)
+    if not step or step.get("checkout") != session.cart_id(request):
+        return redirect("storefront:payment")
+    saleor = port.get_saleor()
+    if request.method == "POST":
+        person, consent, channel = session.beneficiary(request)
+        confirmed = request.POST.get("confirmer") == "oui"
+        try:
+            record = actions.finish_card_order(step["checkout"], step["transaction"], {"confirmed": confirmed},
+                                               person, request.user, saleor, channel=channel, consent=consent)
+        except StorefrontError as exc:
+            request.session.pop(CARD_STEP_KEY, None)
+            messages.error(request, exc.message)
+            return redirect("storefront:payment")
+        except SaleorError as exc:
+            messages.error(request, f"La commande n'a pas pu être enregistrée, réessayez : {exc}")
+        else:
+            request.session.pop(CARD_STEP_KEY, None)
+            session.set_cart_id(request, None)
+            session.stop_acting(request)
+            return redirect("storefront:order", pk=record.pk)
+    return render(request, "storefront/card_step.html", {
+        "demo": step["gateway"] == DEMO_CARD_GATEWAY, "data": step.get("data") or {}})

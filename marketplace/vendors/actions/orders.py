@@ -40,8 +40,9 @@ def record_order(order: port.Order) -> list[VendorOrder]:
     A line belongs to the vendor whose warehouse it was allocated from; failing that, to the
     vendor named by the line's ``vendor`` attribute, then by its variant. Lines of unknown
     vendors are skipped. Safe to call again with the same or an updated order (webhook
-    redelivery, status change): rows are updated in place, preparation marks are kept, and a
-    cancelled order marks every share cancelled.
+    redelivery, status change): rows are updated in place, preparation marks are kept, a
+    cancelled order marks every share cancelled, and a cancelled order whose payment Saleor
+    refunded marks every share refunded (the statements list it).
     """
     variant_ids = [ln.variant_id for ln in order.lines if ln.variant_id]
     variants = {v.saleor_variant_id: v for v in ProductVariant.objects.select_related("product__vendor")
@@ -56,6 +57,7 @@ def record_order(order: port.Order) -> list[VendorOrder]:
         if vendor is not None:
             shares[vendor].append(line)
     cancelled = order.status.upper() in CANCELLED_STATUSES
+    refunded = cancelled and sum((t.amount("refunded") for t in order.transactions), Decimal("0")) > 0
     recorded = []
     with transaction.atomic():
         for vendor, lines in shares.items():
@@ -69,6 +71,8 @@ def record_order(order: port.Order) -> list[VendorOrder]:
             vendor_order.currency = order.total.currency
             if cancelled:
                 vendor_order.status = VendorOrder.Status.CANCELLED
+            if refunded and vendor_order.refunded_at is None:
+                vendor_order.refunded_at = timezone.now()
             vendor_order.save()
             for line in lines:
                 variant = variants.get(line.variant_id or "")

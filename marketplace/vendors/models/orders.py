@@ -35,6 +35,9 @@ class VendorOrder(models.Model):
     commission_rate = models.DecimalField(max_digits=5, decimal_places=2)
     currency = models.CharField(max_length=3, default="EUR")
     saleor_fulfillment_id = models.CharField(max_length=100, blank=True)
+    refunded_at = models.DateTimeField(
+        "remboursée le", null=True, blank=True,
+        help_text="A cancelled order whose payment Saleor's payment app refunded (shown in the statement).")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

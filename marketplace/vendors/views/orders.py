@@ -28,8 +28,29 @@ def order_list(request):
 @vendor_required
 def order_detail(request, order_pk):
     """One order share with a checkbox per line to mark it prepared."""
+    from marketplace.storefront.cash_on_delivery import shop_payment
+
     order = selectors.order_of(request.vendor, order_pk)
-    return render(request, "vendors/order_detail.html", {"order": order})
+    return render(request, "vendors/order_detail.html", {
+        "order": order, "shop_payment": shop_payment(order.saleor_order_id, request.vendor.slug)})
+
+
+@vendor_required
+@require_POST
+def order_paid_at_shop(request, order_pk):
+    """The shopper paid this click & collect order at the shop: Saleor charges it (our payment app)."""
+    from marketplace.storefront.cash_on_delivery import collected_at_shop
+
+    order = selectors.order_of(request.vendor, order_pk)
+    try:
+        collected_at_shop(order.saleor_order_id, request.vendor.slug)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    except SaleorError as exc:
+        messages.warning(request, f"Paiement noté, mais Saleor n'a pas encore pu l'encaisser (nouvel essai plus tard) : {exc}")
+    else:
+        messages.success(request, f"Paiement de la commande {order.number} encaissé.")
+    return redirect("vendors:order_detail", order_pk=order.pk)
 
 
 @vendor_required
