@@ -30,6 +30,12 @@ class Depot(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    class Meta:
+        """Django options."""
+
+        verbose_name = "dépôt"
+        verbose_name_plural = "dépôts"
+
 
 class Van(models.Model):
     """A refrigerated van: capacity per compartment (kg and litres) and running costs."""
@@ -47,6 +53,8 @@ class Van(models.Model):
     active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = "camionnette"
+        verbose_name_plural = "camionnettes"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -70,6 +78,8 @@ class ServiceArea(models.Model):
     communes = models.ManyToManyField("territory.Commune", related_name="service_areas")
 
     class Meta:
+        verbose_name = "secteur de tournée"
+        verbose_name_plural = "secteurs de tournée"
         db_table = "storefront_servicearea"
         ordering = ["weekday", "name"]
 
@@ -94,6 +104,8 @@ class DeliveryDay(models.Model):
     solve_time_limit_s = models.PositiveIntegerField(default=10)
 
     class Meta:
+        verbose_name = "jour de livraison"
+        verbose_name_plural = "jours de livraison"
         ordering = ["date"]
 
     def __str__(self) -> str:
@@ -111,6 +123,8 @@ class Shift(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
 
     class Meta:
+        verbose_name = "service de chauffeur"
+        verbose_name_plural = "services de chauffeur"
         constraints = [models.UniqueConstraint(fields=["day", "van"], name="delivery_one_shift_per_van_day")]
         ordering = ["day", "van__name"]
 
@@ -199,6 +213,8 @@ class DeliveryTask(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = "tâche de livraison"
+        verbose_name_plural = "tâches de livraison"
         ordering = ["day", "pk"]
         indexes = [models.Index(fields=["day", "status"])]
 
@@ -229,6 +245,8 @@ class StoredPlan(models.Model):
     summary = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = "plan enregistré"
+        verbose_name_plural = "plans enregistrés"
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["day"], condition=models.Q(is_current=True),
                                                name="delivery_one_current_plan_per_day")]
@@ -248,6 +266,8 @@ class Round(models.Model):
     path_is_road = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = "tournée"
+        verbose_name_plural = "tournées"
         ordering = ["shift__van__name"]
 
 
@@ -264,6 +284,8 @@ class RoundStop(models.Model):
     fixed = models.BooleanField(default=False, help_text="Already served when this plan was made.")
 
     class Meta:
+        verbose_name = "arrêt de tournée"
+        verbose_name_plural = "arrêts de tournée"
         ordering = ["round", "sequence"]
         constraints = [models.UniqueConstraint(fields=["round", "sequence"], name="delivery_unique_sequence")]
 
@@ -275,6 +297,12 @@ class UnassignedTask(models.Model):
     task = models.ForeignKey(DeliveryTask, on_delete=models.CASCADE, related_name="unassigned_in")
     reason = models.CharField(max_length=40)
     detail = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        """Django options."""
+
+        verbose_name = "tâche non planifiée"
+        verbose_name_plural = "tâches non planifiées"
 
 
 class StopEvent(models.Model):
@@ -297,6 +325,8 @@ class StopEvent(models.Model):
     proof = models.FileField(upload_to="delivery/proofs/%Y/%m/", blank=True)
 
     class Meta:
+        verbose_name = "événement d'arrêt"
+        verbose_name_plural = "événements d'arrêt"
         ordering = ["occurred_at"]
 
 
@@ -309,3 +339,9 @@ class Notification(models.Model):
     body = models.TextField()
     sent_at = models.DateTimeField(auto_now_add=True)
     ok = models.BooleanField(default=True)
+
+    class Meta:
+        """Django options."""
+
+        verbose_name = "notification"
+        verbose_name_plural = "notifications"

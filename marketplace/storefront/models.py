@@ -21,6 +21,8 @@ class SlotPattern(models.Model):
     price_cents = models.PositiveIntegerField(default=300, help_text="Delivery fee, euro cents.")
 
     class Meta:
+        verbose_name = "modèle de créneau"
+        verbose_name_plural = "modèles de créneau"
         ordering = ["area", "start_s"]
 
     def __str__(self) -> str:
@@ -35,6 +37,8 @@ class Slot(models.Model):
     capacity = models.PositiveSmallIntegerField()
 
     class Meta:
+        verbose_name = "créneau de livraison"
+        verbose_name_plural = "créneaux de livraison"
         ordering = ["date", "pattern__start_s"]
         constraints = [models.UniqueConstraint(fields=["pattern", "date"], name="storefront_one_slot_per_day")]
 
@@ -64,6 +68,8 @@ class Reservation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "réservation"
+        verbose_name_plural = "réservations"
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(slot__isnull=False, relay_point__isnull=True)
@@ -87,6 +93,8 @@ class Representative(models.Model):
     active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = "proche autorisé"
+        verbose_name_plural = "proches autorisés"
         constraints = [models.UniqueConstraint(fields=["person", "user"], name="storefront_one_representation")]
 
 
@@ -103,6 +111,12 @@ class Consent(models.Model):
     method = models.CharField(max_length=20, choices=Method.choices)
     statement = models.CharField(max_length=255, help_text="What the person agreed to, in their words.")
     given_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        """Django options."""
+
+        verbose_name = "consentement"
+        verbose_name_plural = "consentements"
 
 
 class ShopOrder(models.Model):
@@ -143,6 +157,8 @@ class ShopOrder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "commande boutique"
+        verbose_name_plural = "commandes boutique"
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
