@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from marketplace.core.fields import FRENCH_DECIMALS
+
 from .models import (
     CycleOrder,
     CycleOrderLine,
@@ -22,6 +24,7 @@ class CycleProducerInline(admin.TabularInline):
     model = CycleProducer
     extra = 0
     readonly_fields = ["minimum_met"]
+    formfield_overrides = FRENCH_DECIMALS
 
 
 class CycleProductInline(admin.TabularInline):
@@ -46,6 +49,7 @@ class OrderCycleAdmin(admin.ModelAdmin):
     list_display = ["name", "opens_at", "closes_at", "closed_at"]
     readonly_fields = ["closed_at", "close_report", "baskets_applied_at", "copied_from"]
     inlines = [CycleProducerInline, CycleProductInline, CyclePickupInline]
+    formfield_overrides = FRENCH_DECIMALS
 
 
 @admin.register(PickupPoint)

@@ -6,6 +6,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
@@ -63,3 +64,8 @@ class MoneyField(DecimalTextField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("decimal_places", 2)
         super().__init__(*args, **kwargs)
+
+
+#: ``formfield_overrides`` for admin pages with decimals (prices, fees, rates): text with a decimal
+#: comma instead of ``type=number``.
+FRENCH_DECIMALS = {models.DecimalField: {"form_class": DecimalTextField}}
