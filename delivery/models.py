@@ -50,6 +50,10 @@ class Van(models.Model):
     frozen_l = models.PositiveIntegerField(default=400)
     cost_per_km_c = models.PositiveIntegerField(default=35, help_text="Euro cents per km.")
     fixed_cost_c = models.PositiveIntegerField(default=0, help_text="Euro cents per day used.")
+    max_reloads = models.PositiveSmallIntegerField(
+        "rechargements par jour", default=0,
+        help_text="Retours au dépôt permis pour recharger la chambre froide et repartir (boucles en plus de la première).")
+    reload_min = models.PositiveSmallIntegerField("durée d'un rechargement (min)", default=20)
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -144,6 +148,7 @@ class DeliveryTask(models.Model):
         HOME = "home", "Livraison à domicile"
         RELAY = "relay", "Dépôt en point relais"
         PICKUP_POINT = "pickup_point", "Point de retrait circuit court"
+        RETURN = "return", "Retour chez le commerçant"
 
     class Status(models.TextChoices):
         PLANNED = "planned", "Prévue"
@@ -167,6 +172,7 @@ class DeliveryTask(models.Model):
         NONE = "", "—"
         RELAY_TODAY = "relay_today", "Déposer au point relais ouvert le plus proche aujourd'hui"
         RETRY_NEXT = "retry_next", "Nouvel essai à la prochaine tournée"
+        CANCELLED = "cancelled", "Commande annulée : retour chez le commerçant"
 
     day = models.ForeignKey(DeliveryDay, on_delete=models.PROTECT, related_name="tasks")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -264,6 +270,9 @@ class Round(models.Model):
     cost_c = models.BigIntegerField(default=0)
     path = models.JSONField(default=list, help_text="[[lon, lat], ...] drawn on the overview map.")
     path_is_road = models.BooleanField(default=False)
+    reloads = models.JSONField(default=list, blank=True, help_text=(
+        '[{"after_sequence": 12, "arrival_s": ..., "start_s": ..., "departure_s": ...}, ...]: returns to the '
+        "depot to reload; the next loop starts with stop after_sequence + 1."))
 
     class Meta:
         verbose_name = "tournée"
@@ -304,6 +313,13 @@ class UnassignedTask(models.Model):
         verbose_name = "tâche non planifiée"
         verbose_name_plural = "tâches non planifiées"
 
+    @property
+    def reason_label(self) -> str:
+        """The reason as staff read it (:func:`delivery.reasons.reason_fr`)."""
+        from .reasons import reason_fr  # noqa: PLC0415 - one home for the planner's reasons
+
+        return reason_fr(self.reason)
+
 
 class StopEvent(models.Model):
     """What the driver reported at a stop; ``uuid`` comes from the phone so replays count once."""
@@ -328,6 +344,26 @@ class StopEvent(models.Model):
         verbose_name = "événement d'arrêt"
         verbose_name_plural = "événements d'arrêt"
         ordering = ["occurred_at"]
+
+
+class StopUndo(models.Model):
+    """The driver's "Annuler" of a mistaken tap (:mod:`delivery.undo`), accepted within ``UNDO_WINDOW``.
+
+    ``uuid`` comes from the phone so a replay counts once; ``told`` names whom a correction was
+    sent to when the undone failure had already been announced to the customer's contact.
+    """
+
+    uuid = models.UUIDField(unique=True)
+    event = models.OneToOneField(StopEvent, on_delete=models.CASCADE, related_name="undo")
+    occurred_at = models.DateTimeField(help_text="Time on the phone when the driver tapped Annuler.")
+    received_at = models.DateTimeField(auto_now_add=True)
+    told = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        """Django options."""
+
+        verbose_name = "annulation d'un geste du chauffeur"
+        verbose_name_plural = "annulations de gestes du chauffeur"
 
 
 class Notification(models.Model):

@@ -217,6 +217,8 @@ CELERY_BEAT_SCHEDULE["vendors-push-unsynced"] = {"task": "vendors.push_unsynced_
 # PrestaShop bridge: changed products, stock and sale decrements every 15 min; full re-read nightly.
 CELERY_BEAT_SCHEDULE["prestashop-sync"] = {"task": "prestashop.sync_all", "schedule": 900.0}
 CELERY_BEAT_SCHEDULE["prestashop-full-nightly"] = {"task": "prestashop.sync_all", "schedule": 86400.0, "kwargs": {"full": True}}
+# PrestaShop home orders in the 52 communes become van tasks on their commune's next open van day.
+CELERY_BEAT_SCHEDULE["prestashop-van-orders"] = {"task": "prestashop.pull_all_van_orders", "schedule": 900.0}
 # Delivery: once tomorrow's orders close (ORDER_CUTOFF), freeze its tasks and plan its rounds (once per day).
 # Operations: remind vendors of tomorrow's orders; refresh the indicators overnight.
 CELERY_BEAT_SCHEDULE["operations-remind-vendors"] = {"task": "operations.remind_vendors", "schedule": 3600.0}
@@ -273,10 +275,16 @@ PRIVACY_SIGN_IN_DAYS = int(os.environ.get("PRIVACY_SIGN_IN_DAYS", "30"))
 
 # Orders for a delivery day close at this local time the day before (HH:MM). The one cut-off of
 # the storefront, the short circuit's cycles, staff moves and the evening freeze: delivery/calendar.py.
-ORDER_CUTOFF = os.environ.get("ORDER_CUTOFF", "18:00")
+ORDER_CUTOFF = os.environ.get("ORDER_CUTOFF") or "18:00"  # the one default; delivery/calendar.py reads it
 
 # Road network: a GraphML or .osm/.pbf file; empty means the labelled straight-line model.
 ROAD_GRAPH_PATH = os.environ.get("ROAD_GRAPH_PATH", "")
+# This deployment's calibration of road travel times (measured rounds / planned), 1 = none.
+ROAD_TIME_FACTOR = float(os.environ.get("ROAD_TIME_FACTOR", "1"))
+# Road engine: "embedded" (our Dijkstra over ROAD_GRAPH_PATH, the default) or "osrm" (an OSRM
+# server at OSRM_URL, for region-sized graphs; see the optional osrm service in docker-compose.yml).
+ROUTING_ENGINE = os.environ.get("ROUTING_ENGINE", "embedded")
+OSRM_URL = os.environ.get("OSRM_URL", "http://osrm:5000")
 
 # Logs: JSON lines in production (LOG_FORMAT=json), plain text elsewhere. Error reporting goes
 # to SENTRY_DSN when it is set (off by default); see marketplace/core/observability.py.

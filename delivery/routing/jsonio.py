@@ -28,6 +28,7 @@ def model_to_json(model: DeliveryModel) -> str:
             "id": v.id, "name": v.name, "depot": v.depot_id, "capacity": load_to_dict(v.capacity),
             "shift": _win(v.shift), "fixed_cost_c": v.fixed_cost_c,
             "cost_per_km_c": v.cost_per_km_c, "cost_per_hour_c": v.cost_per_hour_c,
+            "max_reloads": v.max_reloads, "reload_s": v.reload_s,
             "break": None if v.break_ is None else {"window": _win(v.break_.window),
                                                     "duration_s": v.break_.duration_s},
         } for v in model.vehicles],
@@ -84,7 +85,8 @@ def _build(m: DeliveryModel, data: dict[str, Any]) -> DeliveryModel:
         m.add_vehicle(v["id"], v["name"], depots[v["depot"]], load_from_dict(v["capacity"]),
                       TimeWindow(*v["shift"]),
                       None if brk is None else Break(TimeWindow(*brk["window"]), brk["duration_s"]),
-                      v["fixed_cost_c"], v["cost_per_km_c"], v.get("cost_per_hour_c", 0))
+                      v["fixed_cost_c"], v["cost_per_km_c"], v.get("cost_per_hour_c", 0),
+                      v.get("max_reloads", 0), v.get("reload_s", 0))
     relays = {}
     for r in data["relays"]:
         relays[r["id"]] = m.add_relay_point(r["id"], r["name"], r["lon"], r["lat"],

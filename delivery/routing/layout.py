@@ -7,6 +7,10 @@ back). Legs sit at the depot, take no time, and may only be visited at the very 
 (load) or very end (unload) of a route, so "time in the van from departure" becomes an
 ordinary pickup-to-delivery limit that the search understands. Legs are used with a single
 depot; with several depots such stops keep a per-van constraint instead (``reified``).
+
+A van with ``max_reloads`` gets that many optional *reload* nodes at its depot, after the
+legs; each takes ``reload_s`` and empties/refills the compartments. Load legs may also come
+right after a reload, unload legs right before one, so time in the van counts per loop.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ class Node:
     service_s: int = 0
     windows: tuple[tuple[int, int], ...] = ((0, HORIZON_S),)
     penalty: int = 0  # internal cost of leaving the node out
-    leg: str = ""  # "", "load" or "unload"
+    leg: str = ""  # "", "load", "unload" or "reload"
+    vehicle: int = -1  # the only van that may visit it (reload nodes)
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,12 @@ def build_layout(problem: Problem, kept: Sequence[int]) -> Layout:
     pairs.sort(key=lambda pr: (pr.pickup, pr.delivery))
     depot_node = {d.id: k for k, d in enumerate(problem.depots)}
     starts = [depot_node[v.depot_id] for v in problem.vehicles]
+    for v_idx, v in enumerate(problem.vehicles):
+        depot = problem.depots[starts[v_idx]]
+        window = ((max(v.shift.start_s, depot.window.start_s),
+                   max(v.shift.start_s, depot.window.start_s, min(v.shift.end_s, depot.window.end_s))),)
+        nodes += [Node(starts[v_idx], -1, None, Load(), v.reload_s, window, 0, "reload", v_idx)
+                  for _ in range(v.max_reloads)]
     durations, distances = _matrices(problem, nodes)
     return Layout(nodes, starts, durations, distances, pairs, reified, legs_of)
 

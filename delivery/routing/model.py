@@ -75,14 +75,20 @@ class DeliveryModel:
         fixed_cost_c: int = 0,
         cost_per_km_c: int = 0,
         cost_per_hour_c: int = 0,
+        max_reloads: int = 0,
+        reload_s: int = 0,
     ) -> Vehicle:
         """Add one van based at ``depot``; costs are integer cents (per km, per hour, fixed).
+
+        ``max_reloads`` lets the van come back to the depot that many times (``reload_s``
+        seconds each) to start another loop with its compartments reloaded.
 
         Raises
         ------
         ValueError
-            If the id is already used, the depot was not added to this model, a cost is
-            negative, or the break cannot fit in the shift.
+            If the id is already used, the depot was not added to this model, a cost, the
+            number of reloads or the reload time is negative, or the break cannot fit in
+            the shift.
         """
         _unique(id, self.vehicles, "vehicle")
         if depot not in self.depots:
@@ -91,6 +97,9 @@ class DeliveryModel:
                              ("per hour", cost_per_hour_c)):
             if value < 0:
                 raise ValueError(f"vehicle {id!r}: {label} cost {value} c is negative")
+        if max_reloads < 0 or reload_s < 0:
+            raise ValueError(f"vehicle {id!r}: {max_reloads} reloads of {reload_s} s each: "
+                             "neither may be negative")
         if capacity.is_negative():
             raise ValueError(f"vehicle {id!r}: capacity {capacity} has a negative amount")
         if break_ is not None and (break_.window.start_s + break_.duration_s > shift.end_s
@@ -99,7 +108,8 @@ class DeliveryModel:
                              f"{break_.window.end_s} s, {break_.duration_s} s long) does not "
                              f"fit in the shift {shift.start_s}-{shift.end_s} s")
         vehicle = Vehicle(id, name, depot.id, capacity, shift, break_, int(fixed_cost_c),
-                          int(cost_per_km_c), int(cost_per_hour_c))
+                          int(cost_per_km_c), int(cost_per_hour_c), int(max_reloads),
+                          int(reload_s))
         self.vehicles.append(vehicle)
         return vehicle
 
@@ -301,8 +311,15 @@ class DeliveryModel:
         initial_routes: Mapping[str, Sequence[str]] | None = None,
         deterministic: bool = True,
         work_budget: int | None = None,
+        *,
+        warm_start: bool = True,
+        processes: int = 1,
     ) -> Any:
-        """Plan the day with OR-Tools; see :func:`delivery.routing.solver.solve`.
+        """Plan the day with the whole pipeline: PyVRP warm start, then OR-Tools.
+
+        See :func:`delivery.routing.pipeline.solve` (what the warm start relaxes, how the
+        time limit and work budgets are shared); ``warm_start=False`` runs OR-Tools alone.
+        The time limit counts from this call, travel matrices included.
 
         Returns
         -------
@@ -310,11 +327,12 @@ class DeliveryModel:
             Routes plus every stop not served, each with a reason.
         """
         started_at = time.monotonic()
-        from delivery.routing.solver import solve
+        from delivery.routing.pipeline import solve
 
         return solve(self.problem(), time_limit_s=time_limit_s, seed=seed,
                      initial_routes=initial_routes, deterministic=deterministic,
-                     started_at=started_at, work_budget=work_budget)
+                     started_at=started_at, work_budget=work_budget, warm_start=warm_start,
+                     processes=processes)
 
     # --------------------------------------------------------------------- json
     def to_json(self) -> str:

@@ -25,6 +25,7 @@ import osmium
 import osmnx as ox
 from scipy.spatial import cKDTree
 
+from delivery.routing.problem import UNREACHABLE
 from delivery.routing.roadgraph import PackedGraph
 from delivery.routing.straightline import EARTH_RADIUS_M  # one Earth radius for every distance
 
@@ -39,6 +40,19 @@ FRENCH_SPEEDS_KMH: dict[str, float] = {
 }
 #: Speed (km/h) for any other highway type without a maxspeed tag.
 FALLBACK_SPEED_KMH = 40.0
+#: A van drives below a tagged ``maxspeed``: traffic, bends, junctions.
+MAXSPEED_FACTOR = 0.9
+#: Seconds lost at a ``highway=traffic_signals`` node (OSRM's car profile counts 2 s too).
+SIGNAL_S = 2.0
+#: Seconds lost entering a junction (a node joining three roads or more): slowing down,
+#: turning, giving way. Node-based: it stands in for the turn penalties of an edge-based
+#: graph (OSRM's 0-7.5 s by turn angle, 20 s u-turns), which our node graph cannot tell apart.
+#: These three values put our times at a median 0.94 x OSRM's on Monaco and 0.96 x on
+#: Helsinki (benchmarks/matrix.py --ratios-only; 8 s / 4 s / 0.8 gave 1.02 and 1.31).
+JUNCTION_S = 3.0
+#: Version of the time model baked into ``travel_time``; cached graphs of another version
+#: get their travel times again.
+TIME_MODEL = "speeds x0.9 maxspeed + 2 s signals + 3 s junctions (v1)"
 #: Farthest a point may lie from its nearest road node, in metres.
 DEFAULT_MAX_SNAP_M = 1000.0
 
@@ -102,10 +116,15 @@ def _write_drivable_osm_xml(src: Path, dst: Path, network_type: str) -> int:
     of nodes that exist. Returns how many ways were written.
     """
     coords: dict[int, tuple[float, float]] = {}
+    signals: set[int] = set()
     pieces: list[tuple[int, dict[str, str], list[int]]] = []
     processor = (osmium.FileProcessor(str(src), osmium.osm.NODE | osmium.osm.WAY)
                  .with_locations().with_filter(osmium.filter.KeyFilter("highway")))
     for way in processor:
+        if isinstance(way, osmium.osm.Node):
+            if way.tags.get("highway") == "traffic_signals":
+                signals.add(way.id)
+            continue
         if not isinstance(way, osmium.osm.Way):
             continue
         tags = {tag.k: tag.v for tag in way.tags}
@@ -124,7 +143,8 @@ def _write_drivable_osm_xml(src: Path, dst: Path, network_type: str) -> int:
             run = []
     with osmium.SimpleWriter(str(dst), overwrite=True) as writer:
         for ref in sorted(coords):
-            writer.add_node(osmium.osm.mutable.Node(id=ref, location=coords[ref]))
+            tags = {"highway": "traffic_signals"} if ref in signals else {}
+            writer.add_node(osmium.osm.mutable.Node(id=ref, location=coords[ref], tags=tags))
         for way_id, tags, refs in pieces:
             writer.add_way(osmium.osm.mutable.Way(id=way_id, nodes=refs, tags=tags))
     return len(pieces)
@@ -162,16 +182,30 @@ def graph_from_osm_file(path: str | Path, *, network_type: str = "drive",
 
 
 def add_travel_times(G: nx.MultiDiGraph, *, hwy_speeds: Mapping[str, float] | None = None,
-                     fallback: float = FALLBACK_SPEED_KMH) -> nx.MultiDiGraph:
+                     fallback: float = FALLBACK_SPEED_KMH, maxspeed_factor: float = MAXSPEED_FACTOR,
+                     signal_s: float = SIGNAL_S, junction_s: float = JUNCTION_S) -> nx.MultiDiGraph:
     """Add ``speed_kph`` (km/h) and ``travel_time`` (seconds) to every edge of ``G``.
 
-    Speeds come from ``maxspeed`` tags where usable, else from ``hwy_speeds`` per highway
-    type (default :data:`FRENCH_SPEEDS_KMH`), else ``fallback``. Edges need ``length``
-    (metres) and ``highway``, as osmnx graphs have. Modifies and returns ``G``.
+    Speeds come from ``maxspeed`` tags where usable (times ``maxspeed_factor``), else from
+    ``hwy_speeds`` per highway type (default :data:`FRENCH_SPEEDS_KMH`, a van's averages),
+    else ``fallback``. An edge then costs its length at that speed, plus ``signal_s`` when it
+    ends at a traffic signal, else ``junction_s`` when it ends at a junction (three roads or
+    more meet). Edges need ``length`` (metres) and ``highway``, as osmnx graphs have.
+    Modifies and returns ``G``.
     """
     speeds = dict(FRENCH_SPEEDS_KMH if hwy_speeds is None else hwy_speeds)
     G = ox.add_edge_speeds(G, hwy_speeds=speeds, fallback=fallback)
-    return ox.add_edge_travel_times(G)
+    for _, _, data in G.edges(data=True):
+        if data.get("maxspeed") not in (None, "", "nan"):
+            data["speed_kph"] = float(data["speed_kph"]) * maxspeed_factor
+    G = ox.add_edge_travel_times(G)
+    for _, v, data in G.edges(data=True):
+        if G.nodes[v].get("highway") == "traffic_signals":
+            data["travel_time"] = float(data["travel_time"]) + signal_s
+        elif len(set(G.predecessors(v)) | set(G.successors(v))) >= 3:
+            data["travel_time"] = float(data["travel_time"]) + junction_s
+    G.graph["time_model"] = TIME_MODEL
+    return G
 
 
 def largest_strong_component(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -212,7 +246,8 @@ def load_graph(path: str | Path, *, cache: str | Path | None = None,
             if cache is not None:
                 Path(cache).parent.mkdir(parents=True, exist_ok=True)
                 ox.save_graphml(G, cache)
-    if any("travel_time" not in d for _, _, d in G.edges(data=True)):
+    if (G.graph.get("time_model") != TIME_MODEL
+            or any("travel_time" not in d for _, _, d in G.edges(data=True))):
         G = add_travel_times(G)
     return G
 
@@ -272,6 +307,9 @@ class RoadNetwork:
     workers
         Processes for Dijkstra on large matrices (forked; 1 = in-process, the safe default
         inside web servers and Celery workers).
+    time_factor
+        Per-deployment calibration: every travel time is multiplied by it (measured rounds
+        against planned ones); 1 by default. The label says so when it is not 1.
 
     Raises
     ------
@@ -280,12 +318,17 @@ class RoadNetwork:
     """
 
     def __init__(self, G: nx.MultiDiGraph, *, max_snap_m: float = DEFAULT_MAX_SNAP_M,
-                 label: str | None = None, workers: int = 1) -> None:
+                 label: str | None = None, workers: int = 1, time_factor: float = 1.0) -> None:
         if len(G) == 0:
             raise ValueError("the road graph has no node")
+        if not 0.2 <= time_factor <= 5.0:
+            raise ValueError(f"time factor {time_factor} is outside 0.2-5 (a calibration, not a unit change)")
         G = largest_strong_component(G)
         self.graph, self.max_snap_m = G, float(max_snap_m)
+        self.time_factor = float(time_factor)
         self.label = label or f"réseau routier OpenStreetMap ({G.graph.get('source', 'graphe')})"
+        if self.time_factor != 1.0:
+            self.label += f", temps × {self.time_factor:g} (calibrage local)".replace(".", ",")
         self.nodes: list[Any] = list(G.nodes)
         row = {node: i for i, node in enumerate(self.nodes)}
         self._lonlat = np.array([(G.nodes[n]["x"], G.nodes[n]["y"]) for n in self.nodes], float)
@@ -366,7 +409,11 @@ class RoadNetwork:
             If a point is off the network (see :meth:`snap`); ``names`` name the points.
         """
         rows, _ = self.snap(points, names=names)
-        return self.paths.matrices(rows)
+        durations, distances = self.paths.matrices(rows)
+        if self.time_factor != 1.0:  # the deployment's calibration against measured rounds
+            durations = np.where(durations >= UNREACHABLE, durations,
+                                 np.rint(durations * self.time_factor)).astype(durations.dtype)
+        return durations, distances
 
     # ---------------------------------------------------------------------- geometry
     def _edge_coords(self, a: int, b: int) -> list[tuple[float, float]]:

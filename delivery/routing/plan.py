@@ -9,6 +9,9 @@ from typing import Any
 from common import money
 from delivery.routing.problem import Compartment, Load, Quantity, UnassignedReason
 
+#: In an initial route (``solve(initial_routes=...)``), a return to the depot to reload.
+RELOAD = "@reload"
+
 
 @dataclass(frozen=True)
 class Visit:
@@ -25,12 +28,40 @@ class Visit:
 
 
 @dataclass(frozen=True)
+class Reload:
+    """A return to the depot between two loops, after the route's first ``after_visits`` visits.
+
+    The van unloads what it brought back (``unloaded``: pickups bound for the depot), loads
+    the depot goods of its next loop (``loaded``) and leaves holding ``load_after``.
+    """
+
+    after_visits: int
+    arrival_s: int
+    start_s: int
+    departure_s: int
+    unloaded: Load
+    loaded: Load
+    load_after: Load
+
+
+@dataclass(frozen=True)
+class Loop:
+    """One loop of a route: leaves the depot at ``departure_s`` with ``loaded`` put on there."""
+
+    number: int
+    departure_s: int
+    loaded: Load
+    visits: list[Visit]
+
+
+@dataclass(frozen=True)
 class Route:
     """One van's round: leaves the depot at ``start_s``, returns at ``end_s``.
 
     ``distance_m`` is driven distance (m), ``duration_s`` is ``end_s - start_s``, ``cost_c``
     is fixed + per-km + per-hour cost (integer cents, rounded half up). ``break_start_s`` is
-    when the driver's break starts, when the van has one.
+    when the driver's break starts, when the van has one. ``reloads`` are the van's returns to
+    the depot between loops (none for a single loop).
     """
 
     vehicle_id: str
@@ -42,10 +73,28 @@ class Route:
     cost_c: int
     start_load: Load = field(default_factory=Load)
     break_start_s: int | None = None
+    reloads: list[Reload] = field(default_factory=list)
 
     def stop_ids(self) -> list[str]:
         """Stop ids in visiting order."""
         return [v.stop_id for v in self.visits]
+
+    def loops(self) -> list[Loop]:
+        """The route cut at its reloads: each loop with what is loaded for it at the depot."""
+        cuts = [0] + [r.after_visits for r in self.reloads] + [len(self.visits)]
+        departs = [self.start_s] + [r.departure_s for r in self.reloads]
+        loaded = [self.start_load] + [r.loaded for r in self.reloads]
+        return [Loop(k + 1, departs[k], loaded[k], self.visits[cuts[k]:cuts[k + 1]])
+                for k in range(len(cuts) - 1)]
+
+    def sequence(self) -> list[str]:
+        """Stop ids in visiting order with :data:`RELOAD` where the van reloads (warm starts)."""
+        out, at = [], {r.after_visits for r in self.reloads}
+        for k, v in enumerate(self.visits):
+            if k in at:
+                out.append(RELOAD)
+            out.append(v.stop_id)
+        return out
 
 
 @dataclass(frozen=True)
@@ -97,7 +146,8 @@ class Plan:
         if self.travel_label:
             lines.append(f"Trajets : {self.travel_label}")
         for r in self.routes:
-            lines.append(f"- {r.vehicle_id} : {len(r.visits)} arrêt(s), {_clock(r.start_s)}–"
+            loops = f", {len(r.reloads) + 1} boucles" if r.reloads else ""
+            lines.append(f"- {r.vehicle_id} : {len(r.visits)} arrêt(s){loops}, {_clock(r.start_s)}–"
                          f"{_clock(r.end_s)}, {_km(r.distance_m)}, {_euros(r.cost_c)}")
         if self.unassigned:
             lines.append(f"Non desservis : {len(self.unassigned)}")
@@ -152,6 +202,10 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "vehicle_id": r.vehicle_id, "start_s": r.start_s, "end_s": r.end_s,
             "distance_m": r.distance_m, "duration_s": r.duration_s, "cost_c": r.cost_c,
             "start_load": load_to_dict(r.start_load), "break_start_s": r.break_start_s,
+            "reloads": [{"after_visits": x.after_visits, "arrival_s": x.arrival_s,
+                         "start_s": x.start_s, "departure_s": x.departure_s,
+                         "unloaded": load_to_dict(x.unloaded), "loaded": load_to_dict(x.loaded),
+                         "load_after": load_to_dict(x.load_after)} for x in r.reloads],
             "visits": [{"stop_id": v.stop_id, "arrival_s": v.arrival_s, "start_s": v.start_s,
                         "departure_s": v.departure_s, "load_after": load_to_dict(v.load_after)}
                        for v in r.visits],
@@ -171,6 +225,10 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
         start_load=load_from_dict(r.get("start_load", {})), break_start_s=r.get("break_start_s"),
         visits=[Visit(v["stop_id"], int(v["arrival_s"]), int(v["start_s"]), int(v["departure_s"]),
                       load_from_dict(v["load_after"])) for v in r["visits"]],
+        reloads=[Reload(int(x["after_visits"]), int(x["arrival_s"]), int(x["start_s"]),
+                        int(x["departure_s"]), load_from_dict(x["unloaded"]),
+                        load_from_dict(x["loaded"]), load_from_dict(x["load_after"]))
+                 for x in r.get("reloads", [])],
     ) for r in data["routes"]]
     unassigned = [Unassigned(u["stop_id"], UnassignedReason(u["reason"]), u["detail"])
                   for u in data["unassigned"]]

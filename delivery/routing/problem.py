@@ -163,6 +163,10 @@ class Vehicle:
 
     ``cost_per_km_c`` is charged per kilometre driven, ``cost_per_hour_c`` per hour between
     leaving and returning to the depot, ``fixed_cost_c`` once if the van is used at all.
+    The van may go back to its depot up to ``max_reloads`` times during its shift, each
+    time for ``reload_s`` seconds, to unload what it brought back and load its next loop:
+    capacities apply per loop, and goods loaded at the depot count their time in the van
+    from the departure of their own loop.
     """
 
     id: str
@@ -174,6 +178,8 @@ class Vehicle:
     fixed_cost_c: int = 0
     cost_per_km_c: int = 0
     cost_per_hour_c: int = 0
+    max_reloads: int = 0
+    reload_s: int = 0
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from ortools.util import optional_boolean_pb2
 from delivery.routing.assemble import SolvedRoute, build_plan
 from delivery.routing.diagnose import no_room, precheck
 from delivery.routing.layout import MILLI, Layout, Node, build_layout, signed_demand
-from delivery.routing.plan import Plan
+from delivery.routing.plan import RELOAD, Plan
 from delivery.routing.problem import HORIZON_S, Compartment, Problem, StopKind
 
 FSS = routing_enums_pb2.FirstSolutionStrategy
@@ -27,12 +27,25 @@ LSM = routing_enums_pb2.LocalSearchMetaheuristic
 BOOL_TRUE = optional_boolean_pb2.BOOL_TRUE
 
 #: First-solution strategies, tried in turn while cheap; the best start is improved by GLS.
-FIRST_SOLUTIONS = (FSS.LOCAL_CHEAPEST_INSERTION, FSS.SEQUENTIAL_CHEAPEST_INSERTION,
-                   FSS.PARALLEL_CHEAPEST_INSERTION)
+#: Parallel insertion first: on the Mormal day (150 stops, cold chain, 3 vans) it left 15 stops
+#: out in 3.6 s, local insertion 49 in 1.7 s, and sequential insertion placed none in 5.4 s
+#: (with 3 reloads per van: 13, 33 and none, in 6.8, 3.9 and 9.1 s), so the slowest and worst
+#: must not take the time of the best.
+FIRST_SOLUTIONS = (FSS.PARALLEL_CHEAPEST_INSERTION, FSS.LOCAL_CHEAPEST_INSERTION,
+                   FSS.SEQUENTIAL_CHEAPEST_INSERTION)
 #: Up to this many (solver nodes x vans), all FIRST_SOLUTIONS are tried, the best kept.
 SMALL_INSTANCE = 600
 #: Tried only when none of the above finds a solution (e.g. tight windows, fixed fleet).
 FALLBACK_SOLUTIONS = (FSS.PATH_CHEAPEST_ARC, FSS.SAVINGS, FSS.ALL_UNPERFORMED)
+
+#: Most feasibility trials spent repairing a warm start that breaks a real constraint (each
+#: reads a whole assignment: about 0.2 ms per solver node); a count, so runs stay reproducible.
+REPAIR_CHECKS = 60
+
+#: Above this share of stops taken out of a warm start, OR-Tools' own first solution is built
+#: too and the cheaper start kept (the cold chain broke 74-103 of 150 Mormal-day stops; breaks
+#: and relay hours alone about 5-16).
+REPAIR_COMPETE_SHARE = 0.05
 
 #: Deterministic work budget: search-limit checks allowed per second of time limit. OR-Tools
 #: checks its limits about once per explored neighbour; we count those checks (measured
@@ -152,14 +165,21 @@ def _build(problem: Problem, kept: Sequence[int]) -> _Built:
     # 5. dimensions: time, then one per used (compartment, measure)
     routing.AddDimension(time_cb, HORIZON_S, HORIZON_S, False, "time")
     time_dim = routing.GetDimensionOrDie("time")
+    reloads = [n for n, node in enumerate(nodes) if node.leg == "reload"]
     for c in Compartment:
         for measure in ("mass_g", "volume_ml"):
             demand = [signed_demand(n, c.value, measure) for n in nodes]
             if not any(demand):
                 continue
             caps = [getattr(v.capacity.get(c), measure) for v in vehicles]
+            for n in reloads:  # a reload may empty the van, then its slack refills it
+                demand[n] = -caps[nodes[n].vehicle]
             cb = routing.RegisterUnaryTransitVector(demand)
-            routing.AddDimensionWithVehicleCapacity(cb, 0, caps, False, f"{c.value}_{measure}")
+            name = f"{c.value}_{measure}"
+            routing.AddDimensionWithVehicleCapacity(cb, 2 * max(caps) if reloads else 0, caps,
+                                                    False, name)
+            if reloads:
+                _reload_slack(routing, routing.GetDimensionOrDie(name), nodes, index, caps)
     # 6. windows on the cumul vars (several windows: range, then remove the gaps)
     for n, node in enumerate(nodes):
         if index[n] >= 0:
@@ -180,10 +200,13 @@ def _build(problem: Problem, kept: Sequence[int]) -> _Built:
     for n in lay.reified:
         _cold_single(problem, routing, time_dim, index[n], problem.stops[nodes[n].stop])
     _pin_legs(routing, nodes, index)
-    # 8. disjunctions: every stop may be left out; mandatory ones at a prohibitive price
+    # 8. disjunctions: every stop may be left out; mandatory ones at a prohibitive price;
+    # reloads are free to skip and belong to one van
     for n, node in enumerate(nodes):
         if index[n] >= 0:
             routing.AddDisjunction([index[n]], node.penalty)
+            if node.leg == "reload":
+                routing.VehicleVar(index[n]).SetValues([-1, node.vehicle])
     return _Built(manager, routing, time_dim, lay, index, breaks, keep_alive)
 
 
@@ -213,14 +236,32 @@ def _vehicle_times(problem: Problem, routing: Any, time_dim: Any, manager: Any,
     return breaks
 
 
+def _reload_slack(routing: Any, dim: Any, nodes: Sequence[Node], index: Sequence[int],
+                  caps: Sequence[int]) -> None:
+    """Slack only at reloads: load after a reload is anything from empty to full."""
+    for n, node in enumerate(nodes):
+        if index[n] < 0:
+            continue
+        if node.leg == "reload":
+            dim.SlackVar(index[n]).SetRange(0, 2 * caps[node.vehicle])
+        else:
+            dim.SlackVar(index[n]).SetValue(0)
+    for v in range(routing.vehicles()):
+        dim.SlackVar(routing.Start(v)).SetValue(0)
+
+
 def _pin_legs(routing: Any, nodes: Sequence[Node], index: Sequence[int]) -> None:
-    """Load legs only right after the start (or another load leg), unload legs only last."""
+    """Pin depot legs to the ends of their loop.
+
+    Load legs only right after the start, a reload or another load leg; unload legs only
+    right before the end, a reload or another unload leg.
+    """
     real = [(index[n], node.leg) for n, node in enumerate(nodes) if index[n] >= 0]
     for leg_index, leg in real:
         for other, other_leg in real:
-            if leg == "load" and other_leg != "load":
+            if leg == "load" and other_leg not in ("load", "reload"):
                 routing.NextVar(other).RemoveValue(leg_index)
-            elif leg == "unload" and other_leg != "unload":
+            elif leg == "unload" and other_leg not in ("unload", "reload"):
                 routing.NextVar(leg_index).RemoveValue(other)
 
 
@@ -269,11 +310,16 @@ def _search(problem: Problem, built: _Built, deadline: float,
     routing, t_first = built.routing, time.monotonic()
     # 9. search parameters (the model is closed once, then solved from several starts)
     routing.CloseModelWithParameters(_params(FIRST_SOLUTIONS[0], 1.0, None, True))
-    start = None
+    start, repaired = None, False
     if initial_routes is not None:
-        start = _warm_start(problem, built, initial_routes, stats)
+        start, repaired = _warm_start(problem, built, initial_routes, stats)
     if start is None:
         start = _first_solution(built, deadline, stats)
+    elif repaired:  # a start missing many stops: our own first solution may be the better one
+        fresh = _first_solution(built, deadline, stats)
+        if fresh is not None and fresh.ObjectiveValue() < start.ObjectiveValue():
+            stats["warm_start"] += "; our first solution was cheaper and was kept instead"
+            start = fresh
     stats["first_phase_s"] = round(time.monotonic() - t_first, 3)
     remaining = deadline - time.monotonic()
     if start is None or remaining <= 0.01:
@@ -303,7 +349,7 @@ def _search(problem: Problem, built: _Built, deadline: float,
 def _first_solution(built: _Built, deadline: float, stats: dict[str, Any]) -> Any:
     """Cheapest start among the insertion heuristics; arc-based fallbacks if all fail.
 
-    Each strategy may use half the remaining time. After the first success, the other
+    The first strategy may use 90 % of the remaining time, the next ones half. After the first success, the other
     insertion strategies are tried only on small instances (solver nodes x vans <=
     :data:`SMALL_INSTANCE`, a rule that does not depend on the clock); fallbacks only when
     nothing was found.
@@ -313,7 +359,9 @@ def _first_solution(built: _Built, deadline: float, stats: dict[str, Any]) -> An
     for strategy in FIRST_SOLUTIONS + FALLBACK_SOLUTIONS:
         if best is not None and (strategy in FALLBACK_SOLUTIONS or not small):
             break
-        share = (deadline - time.monotonic()) * 0.5
+        # the first strategy (the best on our days) may use nearly all the time: starving
+        # it under load left 115 of 150 stops out; the others get half of what is left
+        share = (deadline - time.monotonic()) * (0.9 if best is None else 0.5)
         if share <= 0.01:
             break
         found = routing.SolveWithParameters(_params(strategy, share, 1, False))
@@ -325,48 +373,166 @@ def _first_solution(built: _Built, deadline: float, stats: dict[str, Any]) -> An
 
 
 def _warm_start(problem: Problem, built: _Built, initial: Mapping[str, Sequence[str]],
-                stats: dict[str, Any]) -> Any:
-    """The assignment of ``initial`` (depot legs added) if feasible, else None."""
+                stats: dict[str, Any]) -> tuple[Any, bool]:
+    """The assignment of ``initial`` (depot legs added), repaired if it breaks a constraint.
+
+    :data:`~delivery.routing.plan.RELOAD` in a route is a return to the depot (ignored past
+    the van's ``max_reloads``). Routes that break a real constraint (a warm start from the
+    relaxation may) keep, in their order, a feasible selection of their stops
+    (:func:`_repair_route`, at most :data:`REPAIR_CHECKS` feasibility reads in all); the
+    others are left unperformed. Returns the assignment (None when nothing usable is left)
+    and whether it was repaired.
+    """
     vehicle_of = {v.id: k for k, v in enumerate(problem.vehicles)}
     nodes = built.layout.nodes
     node_of = {problem.stops[node.stop].id: n for n, node in enumerate(nodes) if node.stop >= 0}
-    routes: list[list[int]] = [[] for _ in problem.vehicles]
+    reload_nodes: dict[int, list[int]] = {}
+    for n, node in enumerate(nodes):
+        if node.leg == "reload":
+            reload_nodes.setdefault(node.vehicle, []).append(n)
+    orders: list[list[int]] = [[] for _ in problem.vehicles]
     skipped = 0
     for vehicle_id, stop_ids in initial.items():
-        known = [node_of[s] for s in stop_ids if s in node_of]
-        skipped += len(stop_ids) - len(known)
         if vehicle_id not in vehicle_of:
-            skipped += len(known)
+            skipped += sum(1 for s in stop_ids if s != RELOAD)
             continue
-        legs = [g for n in known for g in built.layout.legs_of.get(nodes[n].stop, [])]
-        ordered = ([g for g in legs if nodes[g].leg == "load"] + known
-                   + [g for g in legs if nodes[g].leg == "unload"])
-        routes[vehicle_of[vehicle_id]] = [built.index[n] for n in ordered]
+        v = vehicle_of[vehicle_id]
+        spare = list(reload_nodes.get(v, []))
+        for s in stop_ids:
+            if s == RELOAD:
+                if spare and orders[v] and nodes[orders[v][-1]].leg != "reload":
+                    orders[v].append(spare.pop(0))
+            elif s in node_of:
+                orders[v].append(node_of[s])
+            else:
+                skipped += 1
+    routes = [_with_legs(built, order) for order in orders]
     assignment = built.routing.ReadAssignmentFromRoutes(routes, True)
+    dropped, trials = 0, [REPAIR_CHECKS]
+    if assignment is None:
+        broken = []
+        for v, order in enumerate(orders):
+            alone: list[list[int]] = [[] for _ in orders]
+            alone[v] = routes[v]
+            if order and built.routing.ReadAssignmentFromRoutes(alone, True) is None:
+                broken.append(v)
+        cold = any(problem.max_in_van_for(problem.stops[nodes[n].stop].load) is not None
+                   for o in orders for n in o if nodes[n].stop >= 0)
+        if cold and 2 * sum(len(orders[v]) for v in broken) > sum(len(o) for o in orders):
+            # routes from a relaxation without the cold chain: what repair kept (26-80 of 150
+            # Mormal-day stops) never beat our own first solution, which needs the time
+            stats["warm_start"] = (f"rejected: {len(broken)} of {sum(1 for o in orders if o)} "
+                                   "route(s) break a real constraint, solved from scratch")
+            return None, False
+        for v in broken:
+            kept = _repair_route(built, v, orders[v], trials)
+            dropped += sum(1 for n in orders[v] if nodes[n].stop >= 0) - sum(
+                1 for n in kept if nodes[n].stop >= 0)
+            routes[v] = _with_legs(built, kept)
+        if any(routes):
+            assignment = built.routing.ReadAssignmentFromRoutes(routes, True)
     if assignment is None:
         stats["warm_start"] = "rejected: routes infeasible, solved from scratch"
-        return None
+        return None, False
     stats["warm_start"] = f"used ({skipped} unknown or pre-rejected stop(s) skipped)"
-    return built.routing.solver().Assignment(assignment)
+    if dropped:
+        stats["warm_start"] = (f"used after repair ({dropped} stop(s) breaking a constraint "
+                               f"taken out, {skipped} unknown or pre-rejected skipped)")
+    # a few stops out are re-inserted by the search; more, and our own start competes
+    return built.routing.solver().Assignment(assignment), dropped > REPAIR_COMPETE_SHARE * max(1, len(node_of))
+
+
+def _with_legs(built: _Built, order: Sequence[int]) -> list[int]:
+    """Routing indices of a van visiting solver nodes ``order``, its depot legs added.
+
+    Each loop (cut at reload nodes) gets its load legs first and its unload legs last.
+    """
+    nodes, full, loop = built.layout.nodes, [], []  # type: ignore[var-annotated]
+
+    def close(loop: list[int]) -> list[int]:
+        legs = [g for n in loop for g in built.layout.legs_of.get(nodes[n].stop, [])]
+        return ([g for g in legs if nodes[g].leg == "load"] + loop
+                + [g for g in legs if nodes[g].leg == "unload"])
+
+    for n in order:
+        if nodes[n].leg == "reload":
+            full += close(loop) + [n]
+            loop = []
+        else:
+            loop.append(n)
+    full += close(loop)
+    return [built.index[n] for n in full]
+
+
+def _repair_route(built: _Built, vehicle: int, order: Sequence[int], trials: list[int]
+                  ) -> list[int]:
+    """A feasible sub-sequence of ``order`` for ``vehicle`` alone, found by bisection.
+
+    The longest feasible prefix is kept, the stop that ends it is taken out (with its
+    shipment partner), and the search goes on after it. Each feasibility read takes one from
+    ``trials[0]``; when none is left, the route keeps the prefix found so far.
+    """
+    nodes, partner = built.layout.nodes, {}
+    for pair in built.layout.pairs:  # shipments (depot legs follow their stop by themselves)
+        if nodes[pair.pickup].stop >= 0 and nodes[pair.delivery].stop >= 0:
+            partner[pair.pickup], partner[pair.delivery] = pair.delivery, pair.pickup
+    n_vehicles = built.routing.vehicles()
+
+    def feasible(seq: Sequence[int]) -> bool:
+        trials[0] -= 1
+        routes: list[list[int]] = [[] for _ in range(n_vehicles)]
+        routes[vehicle] = _with_legs(built, _complete(seq))
+        return built.routing.ReadAssignmentFromRoutes(routes, True) is not None
+
+    def _complete(seq: Sequence[int]) -> list[int]:  # no shipment side without the other
+        chosen = set(seq)
+        return [m for m in seq if m not in partner or partner[m] in chosen]
+
+    rest, kept = list(order), list[int]()
+    while rest and trials[0] > 0:
+        if feasible(kept + rest):
+            return _complete(kept + rest)
+        lo, hi = 0, len(rest)  # kept + rest[:lo] feasible, kept + rest[:hi] not
+        while hi - lo > 1 and trials[0] > 0:
+            mid = (lo + hi) // 2
+            if feasible(kept + rest[:mid]):
+                lo = mid
+            else:
+                hi = mid
+        if hi - lo > 1:
+            break
+        bad = rest[lo]
+        kept += rest[:lo]
+        rest = [m for m in rest[lo + 1:] if m != partner.get(bad)]
+    return _complete(kept)
 
 
 def _extract(problem: Problem, built: _Built, solution: Any) -> list[SolvedRoute]:
-    """Read visiting orders, service starts and break starts from a solution.
+    """Read visiting orders, service starts, reloads and break starts from a solution.
 
-    The van leaves the depot when its last load leg is done (or at its start time).
+    The van leaves the depot when its last load leg is done (or at its start time); a
+    reload starts so that it ends when the last goods of its loop are on board.
     """
     routing, time_dim, out = built.routing, built.time_dim, []
     for v in range(routing.vehicles()):
         depart = solution.Value(time_dim.CumulVar(routing.Start(v)))
         index = solution.Value(routing.NextVar(routing.Start(v)))
-        stops, starts = [], []
+        stops, starts, reloads = [], [], []
         while not routing.IsEnd(index):
             node = built.layout.nodes[built.manager.IndexToNode(index)]
             if node.stop >= 0:
                 stops.append(node.stop)
                 starts.append(solution.Value(time_dim.CumulVar(index)))
-            elif node.leg == "load":
+            elif node.leg == "reload":
+                reloads.append((len(stops), solution.Value(time_dim.CumulVar(index))))
+            elif node.leg == "load" and not stops and not reloads:
                 depart = max(depart, solution.Value(time_dim.CumulVar(index)))
+            elif node.leg == "load" and reloads and reloads[-1][0] == len(stops):
+                # goods go on board at the end of the reload: it ends when the last is loaded
+                count, at = reloads[-1]
+                reload_s = problem.vehicles[v].reload_s
+                loaded_at = solution.Value(time_dim.CumulVar(index))
+                reloads[-1] = (count, max(at, loaded_at - reload_s))
             index = solution.Value(routing.NextVar(index))
         if not stops:
             continue
@@ -374,6 +540,10 @@ def _extract(problem: Problem, built: _Built, solution: Any) -> list[SolvedRoute
         break_start = None
         if brk is not None and solution.PerformedValue(brk):
             break_start = solution.StartValue(brk)
+        # a reload before the first stop, after the last, or twice in a row changes nothing
+        cuts = {count: at for count, at in reloads if 0 < count < len(stops)}
+        reloads = sorted(cuts.items())
         out.append(SolvedRoute(v, tuple(stops), tuple(starts), depart,
-                               solution.Value(time_dim.CumulVar(routing.End(v))), break_start))
+                               solution.Value(time_dim.CumulVar(routing.End(v))), break_start,
+                               tuple(reloads)))
     return out

@@ -2,7 +2,8 @@
 
 PyVRP expresses capacities (one load dimension per compartment and unit), one time window per
 stop, service times, shifts, fixed and per-distance costs, optional stops with prizes, and paired
-pickup-and-delivery shipments. It cannot express breaks, several windows per stop, the
+pickup-and-delivery shipments, and reloads at the depot (PyVRP's reload depots, the depot's
+service time being the longest reload time of its vans). It cannot express breaks, several windows per stop, the
 time-in-van limit per temperature class, or the shared relay fridges, so those are relaxed:
 breaks are ignored, several windows become their envelope, and the cold-chain and fridge limits
 are dropped. The routes found are only a starting point: the OR-Tools model, which carries all
@@ -13,6 +14,7 @@ This module never imports Django nor OR-Tools.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import pickle
@@ -20,11 +22,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
+from delivery.routing.plan import RELOAD
 from delivery.routing.problem import HORIZON_S, UNREACHABLE, Compartment, Problem, StopKind
 
 __all__ = ["Relaxation", "WarmStart", "relax", "solve_relaxation", "warm_start"]
@@ -54,6 +58,11 @@ class WarmStart:
     seeds_returned : tuple of int
         From :func:`warm_start`: the seeds whose runs came back within the budget (feasible
         or not), among which this one was the cheapest feasible.
+    iterations : int
+        PyVRP iterations run.
+    stopped_by : str
+        ``"iterations"`` when the deterministic iteration budget ended the run, ``"time"``
+        when the wall clock did.
     """
 
     routes: dict[str, list[str]]
@@ -61,6 +70,8 @@ class WarmStart:
     feasible: bool
     seed: int
     seeds_returned: tuple[int, ...] = ()
+    iterations: int = 0
+    stopped_by: str = "time"
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,6 +93,8 @@ class Relaxation:
     #: Vehicle groups: (vehicle ids, depot index, capacity dims, early, late, fixed, per m, per s)
     vehicle_groups: list[tuple[list[str], int, list[int], int, int, int, int, int]]
     stop_ids: list[str]  # by location index minus number of depots
+    #: Per vehicle group: (max reloads at its depot, seconds per reload)
+    group_reloads: list[tuple[int, int]] = dataclasses.field(default_factory=list)
 
 
 def _dims(load) -> list[int]:
@@ -97,8 +110,11 @@ def _envelope(windows, opening) -> tuple[int, int]:
     return min(a for a, _ in spans), max(b for _, b in spans)
 
 
-def relax(problem: Problem) -> Relaxation:
+def relax(problem: Problem, stops: Sequence[int] | None = None) -> Relaxation:
     """Build the PyVRP-expressible relaxation of ``problem``.
+
+    ``stops`` restricts it to those stop indices (both sides of a shipment, or neither),
+    e.g. the stops :func:`~delivery.routing.diagnose.precheck` kept; default all.
 
     Raises
     ------
@@ -124,7 +140,9 @@ def relax(problem: Problem) -> Relaxation:
     clients: list = []
     shipments: list = []
     sides: dict[str, dict[StopKind, tuple]] = {}
-    for i, stop in enumerate(problem.stops):
+    chosen = range(len(problem.stops)) if stops is None else sorted(stops)
+    for i in chosen:
+        stop = problem.stops[i]
         opening = relays.get(stop.relay_id, ()) if stop.relay_id is not None else ()
         early, late = _envelope(stop.windows, opening)
         if stop.shipment_id is not None:
@@ -152,6 +170,7 @@ def relax(problem: Problem) -> Relaxation:
         key = (
             depots[v.depot_id], tuple(dims(v.capacity)), early, max(early, late),
             v.fixed_cost_c * COST_SCALE, v.cost_per_km_c, round(v.cost_per_hour_c * COST_SCALE / 3600),
+            v.max_reloads, v.reload_s,
         )
         groups.setdefault(key, []).append(v.id)
     return Relaxation(
@@ -161,8 +180,9 @@ def relax(problem: Problem) -> Relaxation:
         depot_windows=[(d.window.start_s, d.window.end_s) for d in problem.depots],
         clients=clients,
         shipments=shipments,
-        vehicle_groups=[(ids, k[0], list(k[1]), *k[2:]) for k, ids in groups.items()],
+        vehicle_groups=[(ids, k[0], list(k[1]), *k[2:7]) for k, ids in groups.items()],
         stop_ids=[s.id for s in problem.stops],
+        group_reloads=[(k[7], k[8]) for k in groups],
     )
 
 
@@ -215,18 +235,26 @@ def _pyvrp_data(r: Relaxation):
         )
         for pl, dl, amount, pw, dw, p in r.shipments
     ]
+    reloads = r.group_reloads or [(0, 0)] * len(r.vehicle_groups)
     vehicle_types = [
         VehicleType(
             num_available=len(ids), capacity=cap, start_depot=depot, end_depot=depot,
             fixed_cost=fixed // g, tw_early=early * k, tw_late=late * k,
             unit_distance_cost=per_m // g, unit_duration_cost=round(per_s / g / k),
+            reload_depots=[depot] if n_reloads else [], max_reloads=n_reloads,
         )
-        for ids, depot, cap, early, late, fixed, per_m, per_s in r.vehicle_groups
+        for (ids, depot, cap, early, late, fixed, per_m, per_s), (n_reloads, _) in zip(
+            r.vehicle_groups, reloads, strict=True)
     ]
+    reload_s = [0] * len(r.depot_windows)  # PyVRP's reload time belongs to the depot
+    for group, (n_reloads, seconds) in zip(r.vehicle_groups, reloads, strict=True):
+        if n_reloads:
+            reload_s[group[1]] = max(reload_s[group[1]], seconds)
     return ProblemData(
         locations=[Location(x=float(x), y=float(y)) for x, y in r.coords],
         clients=clients,
-        depots=[Depot(location=i, tw_early=a * k, tw_late=b * k) for i, (a, b) in enumerate(r.depot_windows)],
+        depots=[Depot(location=i, tw_early=a * k, tw_late=b * k, service_duration=reload_s[i] * k)
+                for i, (a, b) in enumerate(r.depot_windows)],
         vehicle_types=vehicle_types,
         distance_matrices=[r.distances],  # type: ignore[list-item]
         duration_matrices=[r.durations * k],  # type: ignore[list-item]
@@ -234,8 +262,14 @@ def _pyvrp_data(r: Relaxation):
     )
 
 
-def solve_relaxation(relaxation: Relaxation, deadline: float, seed: int = 1) -> WarmStart | None:
+def solve_relaxation(
+    relaxation: Relaxation, deadline: float, seed: int = 1, iterations: int | None = None
+) -> WarmStart | None:
     """Run PyVRP on ``relaxation`` until the wall-clock ``deadline`` (``time.time()`` seconds).
+
+    With ``iterations``, the run also stops after that many PyVRP iterations: the same
+    relaxation, seed and budget then give the same routes, unless the deadline (a safety
+    cap) comes first; :attr:`WarmStart.stopped_by` says which.
 
     Returns
     -------
@@ -251,17 +285,27 @@ def solve_relaxation(relaxation: Relaxation, deadline: float, seed: int = 1) -> 
     if stop_at - time.time() <= 0.05:
         return None
 
-    def out_of_time(best_cost: float) -> bool:  # wall clock, so PyVRP's set-up counts too
+    done, stopped_by = [0], ["time"]
+
+    def stop(best_cost: float) -> bool:  # called once per iteration; wall clock counts set-up
+        if iterations is not None and done[0] >= iterations:
+            stopped_by[0] = "iterations"
+            return True
+        done[0] += 1
         return time.time() >= stop_at
 
-    best = solve(data, stop=out_of_time, seed=seed, collect_stats=False, display=False).best
+    best = solve(data, stop=stop, seed=seed, collect_stats=False, display=False).best
     offset = len(relaxation.depot_windows)
     spare = [list(ids) for ids, *_ in relaxation.vehicle_groups]
     routes: dict[str, list[str]] = {}
     clients, shipments = data.clients(), data.shipments()  # each call copies the whole list
     for route in best.routes():
-        visits = []
+        visits: list[str] = []
         for act in route:
+            if act.is_depot():
+                if visits and visits[-1] != RELOAD:  # a reload (start and end are skipped)
+                    visits.append(RELOAD)
+                continue
             if act.is_client():
                 loc = clients[act.idx].location
             elif act.is_pickup():
@@ -271,14 +315,24 @@ def solve_relaxation(relaxation: Relaxation, deadline: float, seed: int = 1) -> 
             else:
                 continue
             visits.append(relaxation.stop_ids[loc - offset])
+        while visits and visits[-1] == RELOAD:
+            visits.pop()
         if visits:
             routes[spare[route.vehicle_type()].pop(0)] = visits
     cost = int(best.distance_cost() + best.duration_cost() + best.fixed_vehicle_cost() + best.uncollected_prizes())
-    return WarmStart(routes=routes, cost=cost, feasible=best.is_feasible(), seed=seed)
+    return WarmStart(routes=routes, cost=cost, feasible=best.is_feasible(), seed=seed,
+                     iterations=done[0] - 1 if stopped_by[0] == "time" else done[0],
+                     stopped_by=stopped_by[0])
 
 
 def warm_start(
-    problem: Problem, time_limit_s: float, *, seeds: tuple[int, ...] = (1,), processes: int = 1
+    problem: Problem,
+    time_limit_s: float,
+    *,
+    seeds: tuple[int, ...] = (1,),
+    processes: int = 1,
+    iterations: int | None = None,
+    stops: Sequence[int] | None = None,
 ) -> WarmStart | None:
     """Solve the relaxation of ``problem`` with PyVRP and return its best feasible routes.
 
@@ -294,19 +348,26 @@ def warm_start(
         Runs at the same time. Above 1, extra seeds run in worker processes
         (``python -m delivery.routing.warmstart IN OUT``) while the first runs here, so two seeds on
         two cores cost the time of one. With 1, only the first seed runs, with the whole budget.
+    iterations : int, optional
+        PyVRP iterations per run (a deterministic budget); the wall clock stays a safety cap.
+    stops : sequence of int, optional
+        Stop indices to route (see :func:`relax`); default all.
 
     Returns
     -------
     WarmStart or None
-        None when no run found routes feasible for the relaxation.
+        The cheapest routes feasible for the relaxation; when no run found any (say the vans
+        cannot serve every mandatory stop), the cheapest infeasible ones, with ``feasible``
+        False: OR-Tools then takes out what breaks a constraint. None when no run returned.
     """
     deadline = time.time() + time_limit_s
-    relaxation = relax(problem)
+    relaxation = relax(problem, stops)
     results: list[WarmStart] = []
     with tempfile.TemporaryDirectory(prefix="warmstart-") as tmp:
-        workers = [_start_worker(relaxation, deadline, seed, Path(tmp)) for seed in seeds[1:processes]]
+        workers = [_start_worker(relaxation, deadline, seed, iterations, Path(tmp))
+                   for seed in seeds[1:processes]]
         try:
-            own = solve_relaxation(relaxation, deadline, seeds[0])
+            own = solve_relaxation(relaxation, deadline, seeds[0], iterations)
             if own is not None:
                 results.append(own)
             for worker, out in workers:
@@ -318,7 +379,7 @@ def warm_start(
                 if worker.poll() is None:
                     worker.kill()
                     worker.wait()
-    feasible = [r for r in results if r.feasible]
+    feasible = [r for r in results if r.feasible] or [r for r in results if r.routes]
     if not feasible:
         return None
     best = min(feasible, key=lambda r: (r.cost, r.seed))
@@ -326,10 +387,12 @@ def warm_start(
 
 
 def _start_worker(
-    relaxation: Relaxation, deadline: float, seed: int, tmp: Path
+    relaxation: Relaxation, deadline: float, seed: int, iterations: int | None, tmp: Path
 ) -> tuple[subprocess.Popen, Path]:
     inp, out = tmp / f"in-{seed}.pickle", tmp / f"out-{seed}.pickle"
-    inp.write_bytes(pickle.dumps((relaxation, deadline, seed)))
+    # The deadline travels on the system-wide monotonic clock: a test that shifts this process's
+    # wall clock (time-machine) must not hand the worker a deadline weeks away.
+    inp.write_bytes(pickle.dumps((relaxation, time.monotonic() + (deadline - time.time()), seed, iterations)))
     root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
     proc = subprocess.Popen(
@@ -352,8 +415,9 @@ def _collect_worker(proc: subprocess.Popen, out: Path, deadline: float) -> WarmS
 
 def _worker_main(inp: str, out: str) -> None:
     """Entry point of a worker process: pickled arguments in ``inp``, result written to ``out``."""
-    relaxation, deadline, seed = pickle.loads(Path(inp).read_bytes())
-    Path(out).write_bytes(pickle.dumps(solve_relaxation(relaxation, deadline, seed)))
+    relaxation, monotonic_deadline, seed, iterations = pickle.loads(Path(inp).read_bytes())
+    deadline = time.time() + (monotonic_deadline - time.monotonic())
+    Path(out).write_bytes(pickle.dumps(solve_relaxation(relaxation, deadline, seed, iterations)))
 
 
 if __name__ == "__main__":

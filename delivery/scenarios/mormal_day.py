@@ -103,13 +103,18 @@ def _compartment(rng: random.Random) -> Compartment:
     return rng.choices(list(Compartment), weights=(50, 35, 15))[0]
 
 
+#: Time (s) a van spends at the depot cold room to unload and reload for its next loop.
+RELOAD_S = 20 * 60
+
+
 def mormal_day(*, stops: int = 150, vans: int = 3, seed: int = 1,
-               travel: TravelModel | None = None) -> DeliveryModel:
+               travel: TravelModel | None = None, reloads: int = 0) -> DeliveryModel:
     """Build the delivery model of one generated day (nothing is solved yet).
 
     About 40 % of ``stops`` are vendor pickups, each paired with a home or relay delivery
     (another 40 %); the rest are parcels loaded at the depot. Chilled and frozen pairs stay
     within :data:`COLD_REACH_M`. ``travel`` defaults to the labelled straight-line model.
+    Each van may go back to the depot ``reloads`` times (:data:`RELOAD_S` each) for a new loop.
 
     Raises
     ------
@@ -120,6 +125,8 @@ def mormal_day(*, stops: int = 150, vans: int = 3, seed: int = 1,
         raise ValueError(f"a Mormal day needs at least 10 stops, got {stops}")
     if not 1 <= vans <= 12:
         raise ValueError(f"a Mormal day runs 1 to 12 vans, got {vans}")
+    if reloads < 0:
+        raise ValueError(f"reloads per van cannot be negative, got {reloads}")
     rng = random.Random(seed)
     communes = read_communes()
     by_name = {c.name: c for c in communes}
@@ -140,6 +147,7 @@ def mormal_day(*, stops: int = 150, vans: int = 3, seed: int = 1,
             shift=TimeWindow(start, end),
             break_=Break(TimeWindow(start + 4 * H, start + 5 * H + 1800), 1800),
             fixed_cost_c=3_000, cost_per_km_c=35, cost_per_hour_c=2_200,
+            max_reloads=reloads, reload_s=RELOAD_S,
         )
     relays: dict[str, RelayPoint] = {}
     for name in RELAY_COMMUNES:

@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass, field
 
 from common import money
+from delivery import coldchain
 
-COMPARTMENT_LABELS = {"ambient": "Ambiant", "chilled": "Frais", "frozen": "Surgelé"}
+COMPARTMENT_LABELS = {c: coldchain.SHORT_LABELS[c] for c in coldchain.COMPARTMENTS}
 COMPARTMENT_MARKS = {"ambient": "", "chilled": "❄ FRAIS", "frozen": "❄❄ SURGELÉ"}
 PAYMENT_LABELS = {"cash": "Espèces", "cheque": "Chèque", "voucher": "Bon d'achat"}
 
@@ -28,6 +29,17 @@ class GoodsLine:
     mass_g: int
     volume_ml: int
     from_depot: bool = True
+
+
+@dataclass(frozen=True)
+class ParcelLine:
+    """One order's parcel at a door shared by several (one stop per door): who, crates, money."""
+
+    task_id: int
+    name: str
+    crates: tuple[str, ...]
+    payment_method: str = ""
+    payment_cents: int = 0
 
 
 @dataclass(frozen=True)
@@ -50,11 +62,37 @@ class StopSheet:
     doorstep_notes: str = ""
     phone_view_url: str = ""
     status: str = "planned"
+    #: Several orders at one door: every parcel with its amount (empty for a stop of one task).
+    parcels: tuple[ParcelLine, ...] = ()
 
     @property
     def is_collect(self) -> bool:
         """Whether goods come on board here."""
         return any(g.action == "collect" for g in self.goods)
+
+
+@dataclass(frozen=True)
+class ReloadSheet:
+    """A return to the depot between two loops, after stop ``after_sequence``."""
+
+    after_sequence: int
+    arrival_s: int
+    start_s: int
+    departure_s: int
+
+
+@dataclass(frozen=True)
+class LoopSheet:
+    """One loop of the round: leaves the depot at ``departure_s`` and serves ``stops``."""
+
+    number: int
+    departure_s: int
+    stops: tuple["StopSheet", ...]
+    reload: ReloadSheet | None = None  # the reload it starts with (None for the first loop)
+
+    def loading_plan(self) -> dict[str, list[tuple[str, "StopSheet"]]]:
+        """Crates loaded at the depot for this loop, per compartment, in REVERSE stop order."""
+        return _loading_plan(self.stops)
 
 
 @dataclass(frozen=True)
@@ -78,19 +116,41 @@ class RouteSheet:
     phone_round_url: str = ""
     unassigned_count: int = 0
     extra: dict = field(default_factory=dict)
+    reloads: tuple[ReloadSheet, ...] = ()
+
+    def loops(self) -> list[LoopSheet]:
+        """The round cut where the van goes back to the depot to reload (one loop without)."""
+        loops, current, number = [], [], 1
+        pending = sorted(self.reloads, key=lambda r: r.after_sequence)
+        departure, reload = self.departure_s, None
+        for stop in self.stops:
+            while pending and stop.sequence > pending[0].after_sequence:
+                if current:
+                    loops.append(LoopSheet(number, departure, tuple(current), reload))
+                    number, current = number + 1, []
+                reload = pending.pop(0)
+                departure = reload.departure_s
+            current.append(stop)
+        loops.append(LoopSheet(number, departure, tuple(current), reload))
+        return loops
 
     def loading_plan(self) -> dict[str, list[tuple[str, StopSheet]]]:
-        """Crates loaded at the depot, per compartment, in REVERSE stop order.
+        """Crates loaded at the depot for the first loop, per compartment, in REVERSE stop order.
 
-        The last stop's crates go in first, so what comes off first is loaded last.
+        The last stop's crates go in first, so what comes off first is loaded last. Later
+        loops have their own (:meth:`LoopSheet.loading_plan`).
         """
-        plan: dict[str, list[tuple[str, StopSheet]]] = {c: [] for c in COMPARTMENT_LABELS}
-        for stop in reversed(self.stops):
-            for line in stop.goods:
-                if line.action == "deliver" and line.from_depot:
-                    for crate in line.crates:
-                        plan[line.compartment].append((crate, stop))
-        return plan
+        return self.loops()[0].loading_plan()
+
+
+def _loading_plan(stops) -> dict[str, list[tuple[str, StopSheet]]]:
+    plan: dict[str, list[tuple[str, StopSheet]]] = {c: [] for c in COMPARTMENT_LABELS}
+    for stop in reversed(stops):
+        for line in stop.goods:
+            if line.action == "deliver" and line.from_depot:
+                for crate in line.crates:
+                    plan[line.compartment].append((crate, stop))
+    return plan
 
 
 #: A word holding three digits or more: a key-box, door or gate code typed into the notes.

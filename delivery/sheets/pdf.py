@@ -92,6 +92,14 @@ def _stop_html(stop: StopSheet) -> str:
     if stop.payment_method:
         label = PAYMENT_LABELS.get(stop.payment_method, stop.payment_method)
         pay = f'<div class="pay">À ENCAISSER : {escape(label)} {euros(stop.payment_cents)}</div>'
+    if stop.parcels:  # one stop per door: list every order's parcel and its amount
+        rows = "".join(
+            f"<li>{escape(p.name)} — caisses {escape(', '.join(p.crates) or 'sans caisse')} — "
+            + (f"<b>à encaisser : {escape(PAYMENT_LABELS.get(p.payment_method, p.payment_method))} "
+               f"{euros(p.payment_cents)}</b>" if p.payment_method else "rien à encaisser") + "</li>"
+            for p in stop.parcels)
+        total = f" — {euros(stop.payment_cents)} au total" if stop.payment_cents else ""
+        pay = f'<div class="pay">{len(stop.parcels)} COLIS À CETTE PORTE{total}</div><ul class="goods">{rows}</ul>'
     notes = (f'<div class="notes">Consignes : {escape(notes_for_paper(stop.doorstep_notes))}</div>'
              if stop.doorstep_notes else "")
     qr = ""
@@ -121,16 +129,30 @@ def _stop_html(stop: StopSheet) -> str:
 
 
 def _loading_html(sheet: RouteSheet) -> str:
-    """The loading plan: one row per compartment, crates in reverse stop order."""
-    plan = sheet.loading_plan()
-    rows = []
-    for compartment, label in COMPARTMENT_LABELS.items():
-        items = plan[compartment]
-        cell = " ; ".join(f"{escape(crate)} (arrêt {stop.sequence})" for crate, stop in items) or "—"
-        rows.append(f"<tr><th>{label}</th><td>{cell}</td></tr>")
-    return ('<h2>Plan de chargement</h2><p>Charger dans cet ordre : la caisse du dernier arrêt d\'abord, '
-            'celle du premier arrêt en dernier (près de la porte).</p>'
-            f"<table>{''.join(rows)}</table>")
+    """The loading plan of each loop: one row per compartment, crates in reverse stop order."""
+    loops = sheet.loops()
+    parts = ['<h2>Plan de chargement</h2><p>Charger dans cet ordre : la caisse du dernier arrêt d\'abord, '
+             'celle du premier arrêt en dernier (près de la porte).</p>']
+    for loop in loops:
+        plan = loop.loading_plan()
+        rows = []
+        for compartment, label in COMPARTMENT_LABELS.items():
+            items = plan[compartment]
+            cell = " ; ".join(f"{escape(crate)} (arrêt {stop.sequence})" for crate, stop in items) or "—"
+            rows.append(f"<tr><th>{label}</th><td>{cell}</td></tr>")
+        if len(loops) > 1:
+            parts.append(f"<h3>{escape(_loop_title(loop))}</h3>")
+        parts.append(f"<table>{''.join(rows)}</table>")
+    return "".join(parts)
+
+
+def _loop_title(loop) -> str:
+    """``Boucle 2 — rechargement au dépôt 11h40, départ 12h00 (arrêts 9 à 15)``."""
+    first, last = loop.stops[0].sequence if loop.stops else 0, loop.stops[-1].sequence if loop.stops else 0
+    if loop.reload is None:
+        return f"Boucle {loop.number} — départ {hm(loop.departure_s)} (arrêts {first} à {last})"
+    return (f"Boucle {loop.number} — rechargement au dépôt {hm(loop.reload.start_s)}, départ "
+            f"{hm(loop.departure_s)} (arrêts {first} à {last})")
 
 
 def _summary_html(sheet: RouteSheet, large_print: bool) -> str:
@@ -139,6 +161,9 @@ def _summary_html(sheet: RouteSheet, large_print: bool) -> str:
              ("Départ", f"{hm(sheet.departure_s)} de {sheet.depot_name}"), ("Retour prévu", hm(sheet.return_s)),
              ("Distance totale", km(sheet.distance_m)), ("Durée totale", duration(sheet.duration_s)),
              ("Arrêts", str(len(sheet.stops))), ("Temps de trajet", sheet.travel_label)]
+    if sheet.reloads:
+        items.append(("Boucles", f"{len(sheet.loops())} (rechargements au dépôt : "
+                      + ", ".join(hm(r.start_s) for r in sheet.reloads) + ")"))
     cells = [f'<td class="label">{label}</td><td>{escape(value)}</td>' for label, value in items]
     per_row = 1 if large_print else 2
     rows = ["".join(cells[i:i + per_row]) for i in range(0, len(cells), per_row)]
@@ -156,7 +181,12 @@ def route_sheet_html(sheet: RouteSheet, *, large_print: bool = False) -> str:
     if sheet.unassigned_count:
         unassigned = (f'<div class="warning">{sheet.unassigned_count} tâche(s) du jour non planifiée(s) : '
                       "voir l'équipe.</div>")
-    stops = "".join(_stop_html(s) for s in sheet.stops) or "<p>Aucun arrêt pour cette tournée.</p>"
+    loops = sheet.loops()
+    if len(loops) > 1:  # each loop under its own heading, the reload between them
+        stops = "".join(f'<h3 class="loop">{escape(_loop_title(loop))}</h3>' + "".join(_stop_html(s) for s in loop.stops)
+                        for loop in loops)
+    else:
+        stops = "".join(_stop_html(s) for s in sheet.stops) or "<p>Aucun arrêt pour cette tournée.</p>"
     title = "Feuille de route (gros caractères)" if large_print else "Feuille de route"
     return f"""<!doctype html><html lang="fr"><head><meta charset="utf-8"><style>{css}</style>
 <title>{title} {escape(sheet.van_name)} {escape(sheet.date_label)}</title></head><body>

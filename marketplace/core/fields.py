@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db import models
+
+from .error_codes import InputErrorCode, error
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
@@ -22,8 +23,7 @@ def normalise_decimal(text: str) -> str:
     """
     text = _SPACES.sub("", str(text)).removesuffix("€").removesuffix("EUR").removesuffix("%")
     if ("," in text and "." in text) or text.count(",") > 1 or text.count(".") > 1:
-        raise ValidationError("Écrivez le nombre avec une seule virgule et sans point pour les milliers, "
-                              "par exemple 1234,50.", code="ambiguous")
+        raise error(InputErrorCode.AMBIGUOUS_NUMBER)
     return text.replace(",", ".")
 
 

@@ -105,8 +105,8 @@ class WarehousePort(Protocol):
     def get(self, warehouse_id: str) -> Warehouse | None:
         """Return the warehouse, or None when the id is unknown."""
 
-    def find(self, ids: Sequence[str] = ()) -> list[Warehouse]:
-        """Return the given warehouses (all of them when ``ids`` is empty)."""
+    def find(self, ids: Sequence[str] = (), slugs: Sequence[str] = ()) -> list[Warehouse]:
+        """Return the warehouses with the given ids or slugs (all of them when both are empty)."""
 
 
 @runtime_checkable

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.cache import cache
 
 from common import money
+from delivery import coldchain
 from marketplace.saleor import port
 from marketplace.vendors.models import Vendor
 
@@ -20,7 +21,7 @@ PAGE_SIZE = 24
 #: Browsing pages reuse Saleor's answers this long (seconds); stock is checked again at checkout.
 CATALOGUE_TTL_S = 30
 
-TEMPERATURE_LABELS = {"chilled": "Frais", "frozen": "Surgelé", "ambient": ""}
+TEMPERATURE_LABELS = {c: coldchain.SHORT_LABELS[c] for c in (coldchain.CHILLED, coldchain.FROZEN)}  # ambient: no badge
 ORIGIN_LABELS = {"farm": "De la ferme", "shop": "De la boutique"}
 UNIT_LABELS = {"kg": "kg", "unit": "pièce", "l": "litre"}
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("commande/paiement/", checkout.payment, name="payment"),
     path("commandes/", orders.mine, name="orders"),
     path("commandes/<int:pk>/", orders.detail, name="order"),
+    path("commandes/<int:pk>/annuler/", orders.cancel, name="order_cancel"),
     path("pour-un-proche/", behalf.start, name="behalf"),
     path("pour-un-proche/fin/", behalf.stop, name="behalf_stop"),
     path("mes-donnees/", my_data.page, name="my_data"),

@@ -11,6 +11,8 @@ from django.forms import inlineformset_factory
 
 from common.money import format_eur, format_number
 from marketplace.core.fields import DecimalTextField, MoneyField
+from marketplace.vendors.error_codes import VendorErrorCode as Code
+from marketplace.vendors.error_codes import error
 
 from .models import Product, ProductImage, ProductVariant, Vendor, VendorMembership
 from .models.vendor import WEEKDAYS_FR
@@ -39,7 +41,7 @@ def parse_hours(text: str) -> list[list[str]]:
             continue
         match = _INTERVAL.match(part)
         if not match:
-            raise ValidationError("« %(part)s » : écrivez les horaires comme 09:00-12:00.", params={"part": part})
+            raise error(Code.HOURS_TEXT, part=part)
         h1, m1, h2, m2 = match.groups()
         intervals.append([f"{int(h1):02d}:{m1}", f"{int(h2):02d}:{m2}"])
     return intervals
@@ -124,7 +126,7 @@ class AcceptInvitationForm(forms.Form):
         """Both passwords must match."""
         p1, p2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
         if p1 and p2 and p1 != p2:
-            raise ValidationError("Les deux mots de passe ne sont pas identiques.", code="password_mismatch")
+            raise error(Code.PASSWORD_MISMATCH)
         return p2
 
 
@@ -185,7 +187,7 @@ class VariantForm(forms.ModelForm):
         """Django options."""
 
         model = ProductVariant
-        fields = ["price", "stock", "name", "unit_quantity", "weight_kg", "sku"]
+        fields = ["price", "stock", "name", "unit_quantity", "weight_kg", "volume_ml", "sku"]
         field_classes = {"price": MoneyField, "unit_quantity": DecimalTextField, "weight_kg": DecimalTextField}
         labels = {"price": "Prix de vente (€)", "stock": "Nombre à vendre", "name": "Format",
                   "unit_quantity": "Quantité vendue", "weight_kg": "Poids (kg, facultatif)",
@@ -204,6 +206,7 @@ class VariantForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sku"].required = False
+        self.fields["price"].required = True  # only an import may leave it unknown
         self.fields["name"].required = False
 
     def clean_name(self):
@@ -218,10 +221,8 @@ class VariantForm(forms.ModelForm):
             factor = format_number(max(new / old, old / new), 0)
             way = "plus cher" if new > old else "moins cher"
             self.fields["confirm_price"].widget = forms.CheckboxInput()
-            self.add_error("price", ValidationError(
-                "Le prix passe de %(old)s à %(new)s : %(factor)s fois %(way)s. Vérifiez la virgule ; si le "
-                "prix est juste, cochez « Oui, ce nouveau prix est juste » et enregistrez.",
-                code="price_jump", params={"old": format_eur(old), "new": format_eur(new), "factor": factor, "way": way}))
+            self.add_error("price", error(Code.PRICE_JUMP, old=format_eur(old), new=format_eur(new),
+                                          factor=factor, way=way))
         return data
 
     def validate_unique(self):
@@ -257,5 +258,5 @@ class ImageForm(forms.ModelForm):
         """Require a file or a URL."""
         data = super().clean()
         if not data.get("image") and not data.get("url"):
-            raise ValidationError("Choisissez un fichier ou indiquez l'adresse web d'une photo.", code="no_image")
+            raise error(Code.NO_IMAGE)
         return data

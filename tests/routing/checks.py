@@ -9,8 +9,9 @@ def held_seconds(model: DeliveryModel, plan: Plan, stop_id: str) -> int:
     problem = model.problem()
     stop = next(s for s in problem.stops if s.id == stop_id)
     route, visit = plan.visit_of(stop_id)
-    if stop.shipment_id is None:
-        return visit.departure_s - route.start_s
+    if stop.shipment_id is None:  # loaded at the depot for this visit's loop
+        loop = next(lp for lp in route.loops() if visit in lp.visits)
+        return visit.departure_s - loop.departure_s
     pickup = next(s for s in problem.stops if s.shipment_id == stop.shipment_id and s.kind == StopKind.PICKUP)
     _, p_visit = plan.visit_of(pickup.id)
     return visit.departure_s - p_visit.start_s
@@ -35,9 +36,28 @@ def assert_feasible(model: DeliveryModel, plan: Plan) -> None:
         assert load.fits(van.capacity), "over capacity at departure"
         prev, prev_dep = depot_k, r.start_s
         busy = []
-        for v in r.visits:
+        reloads = {x.after_visits: x for x in r.reloads}
+        assert len(reloads) == len(r.reloads) <= van.max_reloads, "too many reloads"
+        loops = r.loops()
+        for k, v in enumerate(r.visits):
             s = stops[v.stop_id]
             node = nd + index[s.id]
+            if k in reloads:  # back to the depot: unload what came back, load the next loop
+                x = reloads[k]
+                brk = van.break_.duration_s if van.break_ and r.break_start_s is not None and prev_dep <= r.break_start_s < x.start_s else 0
+                assert x.start_s >= prev_dep + problem.durations_s[prev][depot_k] + brk, "reload reached too early"
+                assert depot.window.start_s <= x.start_s and x.departure_s == x.start_s + van.reload_s
+                loop = next(lp for lp in loops if lp.visits and lp.visits[0] is v)
+                depot_goods = Load()
+                for w in loop.visits:
+                    t = stops[w.stop_id]
+                    if t.kind == StopKind.DELIVERY and t.shipment_id is None:
+                        depot_goods = depot_goods + t.load
+                assert x.loaded == depot_goods, "the loop's depot parcels are not what is loaded"
+                load = load - x.unloaded + x.loaded
+                assert x.load_after == load and load.fits(van.capacity), "over capacity after a reload"
+                busy.append((x.start_s, x.departure_s))
+                prev, prev_dep = depot_k, x.departure_s
             brk = van.break_.duration_s if van.break_ and r.break_start_s is not None and prev_dep <= r.break_start_s < v.start_s else 0
             assert v.start_s >= prev_dep + problem.durations_s[prev][node] + brk, f"{s.id} reached too early"
             assert any(w.start_s <= v.start_s <= w.end_s for w in effective_windows(problem, s)), f"{s.id} outside its windows"
@@ -73,7 +93,9 @@ def assert_feasible(model: DeliveryModel, plan: Plan) -> None:
             assert held_seconds(model, plan, s.id) <= min(used), f"cold chain broken for {s.id}"
         if used and s.kind == StopKind.PICKUP and s.shipment_id is None:
             route, visit = plan.visit_of(s.id)
-            assert route.end_s - visit.start_s <= min(used), f"cold chain broken for {s.id}"
+            back = next((x.arrival_s for x in route.reloads
+                         if x.after_visits > route.visits.index(visit)), route.end_s)
+            assert back - visit.start_s <= min(used), f"cold chain broken for {s.id}"
     for relay in problem.relays:
         cold = sum(stops[v.stop_id].load.cold_volume_ml() for r in plan.routes for v in r.visits
                    if stops[v.stop_id].relay_id == relay.id and stops[v.stop_id].kind == StopKind.DELIVERY)

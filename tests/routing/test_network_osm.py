@@ -87,8 +87,10 @@ def test_helsinki_matrices_match_networkx_dijkstra(helsinki):
             expected = times[helsinki.nodes[rows[j]]]
             assert abs(durations[i, j] - expected) <= 1 + 0.005 * expected
             length = nx.path_weight(G, paths[helsinki.nodes[rows[j]]], "length")
-            if abs(durations[i, j] - expected) < 0.5:  # same fastest path up to ties
-                assert abs(distances[i, j] - length) <= 1 + 0.01 * length
+            if abs(durations[i, j] - expected) < 0.5:  # same fastest path up to ties: the
+                # constant junction and signal seconds make exact ties between routes a few
+                # metres apart more common
+                assert abs(distances[i, j] - length) <= 1 + 0.03 * length
     assert (durations[~np.eye(25, dtype=bool)] > 0).all()
 
 
@@ -115,6 +117,16 @@ def test_monaco_drives_between_landmarks_in_believable_times(monaco):
     assert ((durations[off] >= 30) & (durations[off] <= 720)).all()
     assert ((distances[off] >= crow[off]) & (distances[off] <= 4 * crow[off])).all()
     assert monaco.label.startswith("réseau routier OpenStreetMap (monaco.osm.pbf)")
+
+
+def test_monaco_traffic_signals_reach_the_graph_and_slow_the_way_in(monaco):
+    from delivery.routing.network import SIGNAL_S, TIME_MODEL
+
+    G = monaco.graph
+    signals = [n for n, d in G.nodes(data=True) if d.get("highway") == "traffic_signals"]
+    assert len(signals) >= 10 and G.graph["time_model"] == TIME_MODEL
+    into = [d for _, v, d in G.edges(data=True) if v == signals[0]]
+    assert into and all(d["travel_time"] >= SIGNAL_S + d["length"] / (d["speed_kph"] / 3.6) - 1e-6 for d in into)
 
 
 def test_monaco_point_in_the_sea_is_refused_by_name(monaco):

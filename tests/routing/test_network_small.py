@@ -8,6 +8,8 @@ import pytest
 
 from delivery.routing.network import (
     FRENCH_SPEEDS_KMH,
+    MAXSPEED_FACTOR,
+    TIME_MODEL,
     RoadNetwork,
     SnapError,
     add_travel_times,
@@ -173,9 +175,46 @@ def test_speeds_come_from_maxspeed_else_french_defaults():
     G.add_edge(1, 0, length=1000.0, highway="residential", maxspeed="50")
     # when speeds and travel times are added
     add_travel_times(G)
-    # then the untagged one uses the French default and the tagged one its limit
+    # then the untagged one uses the French van average, the tagged one 80 % of its limit
     assert math.isclose(G.edges[0, 1, 0]["travel_time"], 1000 / (FRENCH_SPEEDS_KMH["residential"] / 3.6), rel_tol=1e-3)
-    assert math.isclose(G.edges[1, 0, 0]["travel_time"], 72.0, rel_tol=1e-3)
+    assert math.isclose(G.edges[1, 0, 0]["travel_time"], 1000 / (50 * MAXSPEED_FACTOR / 3.6), rel_tol=1e-3)
+
+
+def test_traffic_signals_and_junctions_cost_time_on_the_way_in():
+    # given a street 0-1-2 with a traffic signal at 1, and a side street 3 joining at 2
+    G = nx.MultiDiGraph(crs="epsg:4326")
+    for n in range(4):
+        G.add_node(n, x=place(n)[0], y=place(n)[1])
+    G.nodes[1]["highway"] = "traffic_signals"
+    for a, b in ((0, 1), (1, 2), (2, 3)):
+        G.add_edge(a, b, length=1000.0, highway="residential")
+        G.add_edge(b, a, length=1000.0, highway="residential")
+    # when travel times are added
+    add_travel_times(G, junction_s=5.0, signal_s=9.0)
+    plain = 1000 / (FRENCH_SPEEDS_KMH["residential"] / 3.6)
+    # then entering the signal costs 9 s more, entering the junction 5 s (node 2 has three
+    # neighbours: 1, 3 and... only two here, so no junction), and plain nodes nothing
+    assert math.isclose(G.edges[0, 1, 0]["travel_time"], plain + 9.0, rel_tol=1e-6)
+    assert math.isclose(G.edges[2, 1, 0]["travel_time"], plain + 9.0, rel_tol=1e-6)
+    assert math.isclose(G.edges[1, 2, 0]["travel_time"], plain, rel_tol=1e-6)
+    G.add_node(4, x=place(4)[0], y=place(4)[1])
+    G.add_edge(2, 4, length=500.0, highway="residential")
+    G.add_edge(4, 2, length=500.0, highway="residential")
+    add_travel_times(G, junction_s=5.0, signal_s=9.0)
+    assert math.isclose(G.edges[1, 2, 0]["travel_time"], plain + 5.0, rel_tol=1e-6)
+    assert G.graph["time_model"] == TIME_MODEL
+
+
+def test_the_deployment_calibration_scales_every_travel_time_and_says_so():
+    G = road_graph((0, 1, 1000, 100, False), (1, 2, 1000, 50, False))
+    plain = RoadNetwork(G).matrices([place(0), place(2)])
+    tuned = RoadNetwork(G, time_factor=1.2)
+    durations, distances = tuned.matrices([place(0), place(2)])
+    assert durations.tolist() == [[0, 180], [180, 0]] and plain[0][0, 1] == 150
+    assert (distances == plain[1]).all()
+    assert "temps × 1,2 (calibrage local)" in tuned.label
+    with pytest.raises(ValueError, match="time factor"):
+        RoadNetwork(G, time_factor=60)
 
 
 def test_graphs_without_travel_times_are_refused():

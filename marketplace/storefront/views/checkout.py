@@ -49,8 +49,9 @@ def delivery(request):
     facts = actions.cart_facts(checkout)
     return render(request, "storefront/delivery.html", {
         "checkout": checkout, "person": person, "consent": consent,
-        "collect": offers.click_and_collect_options(facts), "relays": offers.relay_options(facts),
-        "homes": offers.home_options(person.commune), "facts": facts,
+        "collect": offers.click_and_collect_options(facts),
+        "relays": offers.relay_options(facts) if facts.van_may_carry else [],
+        "homes": offers.home_options(person.commune) if facts.van_may_carry else [], "facts": facts,
         "chosen": checkout.metadata.get("mormal.delivery", ""),
     })
 
@@ -66,7 +67,7 @@ def payment(request):
         return redirect("storefront:delivery")
     person, consent, channel = session.beneficiary(request)
     mode = checkout.metadata["mormal.mode"]
-    choices = [ShopOrder.Payment.CARD] + ([] if mode == "collect" else
+    choices = [ShopOrder.Payment.CARD] + ([] if mode != "home" else  # a relay point cannot take money
                                           [ShopOrder.Payment.CASH, ShopOrder.Payment.CHEQUE, ShopOrder.Payment.VOUCHER])
     if request.method == "POST":
         try:

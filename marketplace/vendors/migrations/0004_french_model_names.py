@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('vendors', '0002_sync_state'),
+        ('vendors', '0003_prestashop_goods_unknown_facts'),
     ]
 
     operations = [

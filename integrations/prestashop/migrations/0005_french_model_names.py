@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('prestashop', '0002_source_key_typed_in_admin_only'),
+        ('prestashop', '0004_source_orders_pulled_until'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('storefront', '0003_servicearea_to_delivery'),
+        ('storefront', '0004_cancellation'),
     ]
 
     operations = [

@@ -1,0 +1,131 @@
+"""Travel times from an OSRM server (``ROUTING_ENGINE=osrm``): matrices from /table, lines from /route.
+
+For a region-sized road graph (the whole Grand Hainaut, thousands of stops) an existing engine
+with contraction hierarchies or multi-level Dijkstra answers matrices far faster than our
+per-source Dijkstra (:mod:`delivery.routing.network`, which stays the embedded default). This
+adapter speaks OSRM's HTTP API (v5) with the standard library only; it never imports Django.
+
+    travel = OsrmTravel("http://osrm:5000")
+    durations_s, distances_m = travel.matrices([(3.79, 50.30), (3.67, 50.21)])
+    line = travel.path_geometry([(3.79, 50.30), (3.67, 50.21)])   # [(lon, lat), ...]
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+
+import numpy as np
+
+from delivery.routing.problem import UNREACHABLE
+
+#: Points per /table request: OSRM's default ``--max-table-size`` is 100; a deployment's own
+#: server is started with a larger one (docker-compose: 10 000), so blocks of this many sources
+#: and destinations keep each URL and answer reasonable.
+TABLE_BLOCK = 500
+
+
+class OsrmError(ValueError):
+    """The OSRM server could not be reached or refused a request (its message is kept).
+
+    A ``ValueError`` like every planning input problem, so the day planner reports it on the
+    day (and draws straight lines when only a route line is missing) instead of crashing.
+    """
+
+
+class OsrmTravel:
+    """Integer travel matrices and route lines from an OSRM server.
+
+    Parameters
+    ----------
+    base_url
+        Server root, e.g. ``http://osrm:5000``.
+    profile
+        OSRM profile segment of the URL (``driving`` for the car profile).
+    timeout_s
+        Seconds allowed per HTTP request.
+    block
+        Sources and destinations per /table request (:data:`TABLE_BLOCK`).
+    """
+
+    def __init__(self, base_url: str, *, profile: str = "driving", timeout_s: float = 60.0,
+                 block: int = TABLE_BLOCK) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            raise ValueError(f"OSRM URL must start with http:// or https://, got {base_url!r}")
+        self.base_url = base_url.rstrip("/")
+        self.profile = profile
+        self.timeout_s = float(timeout_s)
+        self.block = max(1, int(block))
+        self.label = f"réseau routier OpenStreetMap (serveur OSRM {self.base_url})"
+
+    # ------------------------------------------------------------------------ http
+    def _get(self, service: str, points: Sequence[tuple[float, float]], query: str) -> dict:
+        coords = ";".join(f"{lon:.6f},{lat:.6f}" for lon, lat in points)
+        url = f"{self.base_url}/{service}/v1/{self.profile}/{coords}?{query}"
+        try:
+            with urllib.request.urlopen(url, timeout=self.timeout_s) as response:  # noqa: S310 - configured URL
+                data = json.loads(response.read())
+        except urllib.error.HTTPError as exc:  # OSRM explains refusals in its JSON body
+            body = exc.read().decode("utf-8", "replace")
+            raise OsrmError(f"OSRM {service} refused the request ({exc.code}): {body[:300]}") from exc
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise OsrmError(f"OSRM server {self.base_url} unreachable: {exc}") from exc
+        if data.get("code") != "Ok":
+            raise OsrmError(f"OSRM {service}: {data.get('code')} {data.get('message', '')}".strip())
+        return data
+
+    # -------------------------------------------------------------------- matrices
+    def matrices(self, points: Sequence[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
+        """Integer ``(durations_s, distances_m)`` between ``(lon, lat)`` points (OSRM /table).
+
+        Seconds are rounded up, metres to nearest; a pair OSRM finds no route for gets
+        :data:`~delivery.routing.problem.UNREACHABLE` in both.
+
+        Raises
+        ------
+        OsrmError
+            When the server is unreachable or refuses the request.
+        """
+        n = len(points)
+        durations = np.zeros((n, n), np.int64)
+        distances = np.zeros((n, n), np.int64)
+        for a in range(0, n, self.block):
+            sources = list(range(a, min(n, a + self.block)))
+            for b in range(0, n, self.block):
+                targets = list(range(b, min(n, b + self.block)))
+                chosen = sorted(set(sources) | set(targets))
+                if len(chosen) < 2:  # one point alone: zero to itself (OSRM wants two)
+                    continue
+                at = {p: k for k, p in enumerate(chosen)}
+                query = ("annotations=duration,distance&sources="
+                         + ";".join(str(at[p]) for p in sources)
+                         + "&destinations=" + ";".join(str(at[p]) for p in targets))
+                data = self._get("table", [points[p] for p in chosen], query)
+                for i, p in enumerate(sources):
+                    for j, q in enumerate(targets):
+                        d, m = data["durations"][i][j], data["distances"][i][j]
+                        if p == q:
+                            continue
+                        if d is None or m is None:
+                            durations[p, q] = distances[p, q] = UNREACHABLE
+                        else:
+                            durations[p, q] = math.ceil(d)
+                            distances[p, q] = round(m)
+        return durations, distances
+
+    # -------------------------------------------------------------------- geometry
+    def path_geometry(self, points: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+        """The road line through ``points`` in order, as ``(lon, lat)`` (OSRM /route).
+
+        Raises
+        ------
+        OsrmError
+            When the server is unreachable or finds no route.
+        """
+        if len(points) < 2:
+            return [tuple(p) for p in points]  # type: ignore[misc]
+        data = self._get("route", points, "overview=full&geometries=geojson&steps=false")
+        return [(float(x), float(y)) for x, y in data["routes"][0]["geometry"]["coordinates"]]

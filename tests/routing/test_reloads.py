@@ -1,0 +1,81 @@
+"""One van, several loops: reloads at the depot reset the compartments and the cold-chain clock."""
+
+from delivery.routing import Compartment, DeliveryModel, Load, Plan, TimeWindow
+from delivery.routing.plan import RELOAD
+from delivery.routing.solver import solve as or_tools_solve
+from tests.routing.checks import assert_feasible, held_seconds
+from tests.routing.conftest import H, finish
+
+
+def one_van_day(reloads: int, parcels: int = 8, room_for: int = 4) -> DeliveryModel:
+    """``parcels`` chilled deliveries of 10 kg; the van's chilled compartment holds ``room_for``."""
+    m = DeliveryModel()
+    depot = m.add_depot("depot", "Dépôt", 0.0, 0.0, TimeWindow(6 * H, 20 * H))
+    m.add_vehicle("van", "Camion frigorifique", depot,
+                  Load.of(Compartment.CHILLED, 10_000 * room_for, 20_000 * room_for),
+                  TimeWindow(7 * H, 18 * H), cost_per_km_c=35, max_reloads=reloads, reload_s=1200)
+    for k in range(parcels):
+        m.add_stop(f"c{k}", f"Client {k}", 3.0 + k % 4, 2.0 * (k // 4), service_s=300,
+                   load=Load.of(Compartment.CHILLED, 10_000, 20_000))
+    return finish(m)
+
+
+def test_without_reloads_the_compartment_caps_the_day():
+    plan = one_van_day(reloads=0).solve(time_limit_s=1, seed=1)
+    assert len(plan.routes[0].visits) == 4
+    assert {u.reason.value for u in plan.unassigned} == {"NO_ROOM"} and len(plan.unassigned) == 4
+
+
+def test_one_reload_serves_a_second_loop_with_the_compartment_refilled():
+    # given one van whose chilled compartment holds 4 of the 8 parcels, allowed one reload
+    model = one_van_day(reloads=1)
+    # when planned
+    plan = model.solve(time_limit_s=2, seed=1)
+    # then every parcel is served in two loops of at most 4, each loaded at the depot
+    assert not plan.unassigned
+    route = plan.routes[0]
+    assert len(route.reloads) == 1
+    loops = route.loops()
+    assert [len(lp.visits) for lp in loops] == [4, 4]
+    assert all(lp.loaded == Load.of(Compartment.CHILLED, 40_000, 80_000) for lp in loops)
+    assert route.reloads[0].departure_s - route.reloads[0].start_s == 1200
+    assert_feasible(model, plan)
+
+
+def test_time_in_the_van_counts_from_the_departure_of_each_loop():
+    # given chilled parcels (1 h in the van at most) wanted at 8-9 h and at 15-16 h
+    m = DeliveryModel()
+    depot = m.add_depot("depot", "Dépôt", 0.0, 0.0, TimeWindow(6 * H, 20 * H))
+    m.add_vehicle("van", "Camion", depot, Load.of(Compartment.CHILLED, 10**6, 10**6),
+                  TimeWindow(7 * H, 18 * H), cost_per_km_c=35, max_reloads=2, reload_s=900)
+    m.set_max_in_van(Compartment.CHILLED, H)
+    for k, start in enumerate((8 * H, 8 * H, 15 * H, 15 * H)):
+        m.add_stop(f"c{k}", f"Client {k}", 2.0 + k, 1.0, service_s=300,
+                   windows=(TimeWindow(start, start + H),),
+                   load=Load.of(Compartment.CHILLED, 2_000, 4_000))
+    finish(m)
+    # when planned with reloads allowed, and without
+    plan = m.solve(time_limit_s=2, seed=1)
+    single = DeliveryModel.from_json(m.to_json())
+    single.vehicles = [v.__class__(**{**v.__dict__, "max_reloads": 0}) for v in single.vehicles]
+    # then a second loop starts in the afternoon and every parcel stays under an hour aboard
+    assert not plan.unassigned
+    assert len(plan.routes[0].reloads) == 1
+    assert all(held_seconds(m, plan, f"c{k}") <= H for k in range(4))
+    assert_feasible(m, plan)
+    # while one loop cannot keep both the morning and the afternoon parcels cold
+    assert len(single.solve(time_limit_s=2, seed=1).unassigned) == 2
+
+
+def test_reloads_survive_json_and_read_back_as_a_warm_start():
+    model = one_van_day(reloads=1)
+    plan = model.solve(time_limit_s=2, seed=1)
+    again = Plan.from_json(plan.to_json())
+    assert again == plan and again.routes[0].reloads == plan.routes[0].reloads
+    sequence = plan.routes[0].sequence()
+    assert sequence.count(RELOAD) == 1
+    replay = or_tools_solve(model.problem(), time_limit_s=1, seed=1,
+                            initial_routes={"van": sequence})
+    assert replay.solver_stats["warm_start"].startswith("used (")
+    assert not replay.unassigned
+    assert "2 boucles" in plan.summary()
