@@ -1,4 +1,4 @@
-"""French proper names in a sentence: "Mairie du Quesnoy", "Mairie d'Englefontaine", "Articles d'Au Fournil".
+"""French proper names in a sentence: "Mairie du Quesnoy", "Mairie d'Englefontaine", "boulanger au Quesnoy".
 
 Pure Python. The preposition *de* before a name follows French usage: it elides before a vowel
 (*d'Englefontaine*, *d'Au Fournil du Quesnoy*) and contracts with a leading article *Le* or
@@ -26,3 +26,17 @@ def de(name: str) -> str:
     if name[:1] in VOWELS and not name.startswith(("L'", "L’")):
         return "d'" + name
     return "de " + name
+
+
+def a(name: str) -> str:
+    """``"à"`` and a place name as French writes them: ``"Le Quesnoy"`` -> ``"au Quesnoy"``.
+
+    ``"Bavay"`` -> ``"à Bavay"``, ``"Les Jardins"`` -> ``"aux Jardins"``, ``"La Flamengrie"``
+    -> ``"à La Flamengrie"``.
+    """
+    name = " ".join(str(name).split())
+    if name.startswith("Le "):
+        return "au " + name[3:]
+    if name.startswith("Les "):
+        return "aux " + name[4:]
+    return "à " + name

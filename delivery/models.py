@@ -30,6 +30,12 @@ class Depot(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    class Meta:
+        """Django options."""
+
+        verbose_name = "dépôt"
+        verbose_name_plural = "dépôts"
+
 
 class Van(models.Model):
     """A refrigerated van: capacity per compartment (kg and litres) and running costs."""
@@ -51,6 +57,8 @@ class Van(models.Model):
     active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = "camionnette"
+        verbose_name_plural = "camionnettes"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -74,6 +82,8 @@ class ServiceArea(models.Model):
     communes = models.ManyToManyField("territory.Commune", related_name="service_areas")
 
     class Meta:
+        verbose_name = "secteur de tournée"
+        verbose_name_plural = "secteurs de tournée"
         db_table = "storefront_servicearea"
         ordering = ["weekday", "name"]
 
@@ -98,6 +108,8 @@ class DeliveryDay(models.Model):
     solve_time_limit_s = models.PositiveIntegerField(default=10)
 
     class Meta:
+        verbose_name = "jour de livraison"
+        verbose_name_plural = "jours de livraison"
         ordering = ["date"]
 
     def __str__(self) -> str:
@@ -115,6 +127,8 @@ class Shift(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
 
     class Meta:
+        verbose_name = "service de chauffeur"
+        verbose_name_plural = "services de chauffeur"
         constraints = [models.UniqueConstraint(fields=["day", "van"], name="delivery_one_shift_per_van_day")]
         ordering = ["day", "van__name"]
 
@@ -205,6 +219,8 @@ class DeliveryTask(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = "tâche de livraison"
+        verbose_name_plural = "tâches de livraison"
         ordering = ["day", "pk"]
         indexes = [models.Index(fields=["day", "status"])]
 
@@ -235,6 +251,8 @@ class StoredPlan(models.Model):
     summary = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = "plan enregistré"
+        verbose_name_plural = "plans enregistrés"
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["day"], condition=models.Q(is_current=True),
                                                name="delivery_one_current_plan_per_day")]
@@ -257,6 +275,8 @@ class Round(models.Model):
         "depot to reload; the next loop starts with stop after_sequence + 1."))
 
     class Meta:
+        verbose_name = "tournée"
+        verbose_name_plural = "tournées"
         ordering = ["shift__van__name"]
 
 
@@ -273,6 +293,8 @@ class RoundStop(models.Model):
     fixed = models.BooleanField(default=False, help_text="Already served when this plan was made.")
 
     class Meta:
+        verbose_name = "arrêt de tournée"
+        verbose_name_plural = "arrêts de tournée"
         ordering = ["round", "sequence"]
         constraints = [models.UniqueConstraint(fields=["round", "sequence"], name="delivery_unique_sequence")]
 
@@ -284,6 +306,12 @@ class UnassignedTask(models.Model):
     task = models.ForeignKey(DeliveryTask, on_delete=models.CASCADE, related_name="unassigned_in")
     reason = models.CharField(max_length=40)
     detail = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        """Django options."""
+
+        verbose_name = "tâche non planifiée"
+        verbose_name_plural = "tâches non planifiées"
 
     @property
     def reason_label(self) -> str:
@@ -313,6 +341,8 @@ class StopEvent(models.Model):
     proof = models.FileField(upload_to="delivery/proofs/%Y/%m/", blank=True)
 
     class Meta:
+        verbose_name = "événement d'arrêt"
+        verbose_name_plural = "événements d'arrêt"
         ordering = ["occurred_at"]
 
 
@@ -329,6 +359,12 @@ class StopUndo(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
     told = models.CharField(max_length=200, blank=True)
 
+    class Meta:
+        """Django options."""
+
+        verbose_name = "annulation d'un geste du chauffeur"
+        verbose_name_plural = "annulations de gestes du chauffeur"
+
 
 class Notification(models.Model):
     """A message sent to a customer's contact (failed delivery), kept for the staff's record."""
@@ -339,3 +375,9 @@ class Notification(models.Model):
     body = models.TextField()
     sent_at = models.DateTimeField(auto_now_add=True)
     ok = models.BooleanField(default=True)
+
+    class Meta:
+        """Django options."""
+
+        verbose_name = "notification"
+        verbose_name_plural = "notifications"

@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 
+from marketplace.core.fields import FRENCH_DECIMALS
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError
 
@@ -26,6 +27,7 @@ class CycleProducerInline(admin.TabularInline):
     model = CycleProducer
     extra = 0
     readonly_fields = ["minimum_met"]
+    formfield_overrides = FRENCH_DECIMALS
 
 
 class CycleProductInline(admin.TabularInline):
@@ -50,6 +52,7 @@ class OrderCycleAdmin(admin.ModelAdmin):
     list_display = ["name", "opens_at", "closes_at", "closed_at"]
     readonly_fields = ["closed_at", "close_report", "baskets_applied_at", "copied_from"]
     inlines = [CycleProducerInline, CycleProductInline, CyclePickupInline]
+    formfield_overrides = FRENCH_DECIMALS
 
 
 @admin.register(PickupPoint)

@@ -36,6 +36,7 @@ class PickupPoint(models.Model):
     saleor_warehouse_id = models.CharField(max_length=100, blank=True)
 
     class Meta:
+        verbose_name_plural = "points de retrait"
         ordering = ["commune__name", "name"]
         verbose_name = "point de retrait"
 
@@ -66,6 +67,7 @@ class OrderCycle(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = "cycles de commande"
         ordering = ["-opens_at"]
         verbose_name = "cycle de commande"
         constraints = [models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="cycle_closes_after_opening")]
@@ -100,6 +102,8 @@ class CycleProducer(models.Model):
     minimum_met = models.BooleanField(null=True, blank=True, help_text="Set at closing.")
 
     class Meta:
+        verbose_name = "producteur du cycle"
+        verbose_name_plural = "producteurs du cycle"
         ordering = ["vendor__name"]
         constraints = [models.UniqueConstraint(fields=["cycle", "vendor"], name="cycle_producer_once")]
 
@@ -119,6 +123,8 @@ class CycleProduct(models.Model):
     max_quantity = models.PositiveIntegerField("quantité maximale", null=True, blank=True)
 
     class Meta:
+        verbose_name = "produit du cycle"
+        verbose_name_plural = "produits du cycle"
         ordering = ["variant__product__vendor__name", "variant__product__name", "variant__price"]
         constraints = [models.UniqueConstraint(fields=["cycle", "variant"], name="cycle_product_once")]
 
@@ -139,6 +145,8 @@ class CyclePickup(models.Model):
     ready_on = models.DateField("prêt le")
 
     class Meta:
+        verbose_name = "retrait du cycle"
+        verbose_name_plural = "retraits du cycle"
         ordering = ["ready_on", "point__name"]
         constraints = [models.UniqueConstraint(fields=["cycle", "point"], name="cycle_pickup_once")]
 
@@ -164,6 +172,8 @@ class PickupSlot(models.Model):
     capacity = models.PositiveSmallIntegerField("commandes au plus", default=10)
 
     class Meta:
+        verbose_name = "créneau de retrait"
+        verbose_name_plural = "créneaux de retrait"
         ordering = ["date", "starts"]
         constraints = [models.CheckConstraint(condition=Q(ends__gt=models.F("starts")), name="slot_ends_after_start")]
 
@@ -185,6 +195,8 @@ class StandingBasket(models.Model):
     stopped_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "panier régulier"
+        verbose_name_plural = "paniers réguliers"
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -197,6 +209,12 @@ class StandingBasketItem(models.Model):
     basket = models.ForeignKey(StandingBasket, on_delete=models.CASCADE, related_name="items")
     variant = models.ForeignKey(ProductVariant, on_delete=models.CASCADE, related_name="+")
     quantity = models.PositiveSmallIntegerField()
+
+    class Meta:
+        """Django options."""
+
+        verbose_name = "article de panier régulier"
+        verbose_name_plural = "articles de panier régulier"
 
 
 class CycleOrder(models.Model):
@@ -231,6 +249,8 @@ class CycleOrder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "commande du cycle"
+        verbose_name_plural = "commandes du cycle"
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["cycle", "standing_basket"], name="one_order_per_basket_and_cycle",
@@ -271,6 +291,8 @@ class CycleOrderLine(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
 
     class Meta:
+        verbose_name = "ligne de commande du cycle"
+        verbose_name_plural = "lignes de commande du cycle"
         ordering = ["vendor__name", "product_name", "variant_name"]
 
     def __str__(self) -> str:

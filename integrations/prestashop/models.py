@@ -89,6 +89,9 @@ class VendorLink(models.Model):
     class Meta:
         """Django options."""
 
+        verbose_name = "lien vendeur PrestaShop"
+        verbose_name_plural = "liens vendeurs PrestaShop"
+
         constraints = [models.UniqueConstraint(fields=["source", "vendor_ref"], name="prestashop_vendorlink_unique")]
 
     def __str__(self) -> str:
@@ -122,6 +125,9 @@ class IdMapping(models.Model):
 
     class Meta:
         """Django options."""
+
+        verbose_name = "correspondance d'identifiants"
+        verbose_name_plural = "correspondances d'identifiants"
 
         constraints = [
             models.UniqueConstraint(fields=["source", "resource", "ps_id"], name="prestashop_idmapping_unique"),
@@ -173,6 +179,9 @@ class SyncRun(models.Model):
     class Meta:
         """Django options."""
 
+        verbose_name = "synchronisation"
+        verbose_name_plural = "synchronisations"
+
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
@@ -206,6 +215,9 @@ class StockDecrement(models.Model):
 
     class Meta:
         """Django options."""
+
+        verbose_name = "baisse de stock"
+        verbose_name_plural = "baisses de stock"
 
         constraints = [models.UniqueConstraint(fields=["source", "sale_key"], name="prestashop_decrement_unique")]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.db import models
 
 from .error_codes import InputErrorCode, error
 
@@ -63,3 +64,8 @@ class MoneyField(DecimalTextField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("decimal_places", 2)
         super().__init__(*args, **kwargs)
+
+
+#: ``formfield_overrides`` for admin pages with decimals (prices, fees, rates): text with a decimal
+#: comma instead of ``type=number``.
+FRENCH_DECIMALS = {models.DecimalField: {"form_class": DecimalTextField}}

@@ -27,6 +27,8 @@ class SaleFact(models.Model):
     synthetic = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = "vente (indicateurs)"
+        verbose_name_plural = "ventes (indicateurs)"
         constraints = [models.UniqueConstraint(fields=["order_ref", "vendor"], name="indicators_one_sale_per_vendor_share")]
 
 
@@ -43,6 +45,12 @@ class DeliveryFact(models.Model):
     isolated = models.BooleanField(default=False)
     synthetic = models.BooleanField(default=False)
 
+    class Meta:
+        """Django options."""
+
+        verbose_name = "remise (indicateurs)"
+        verbose_name_plural = "remises (indicateurs)"
+
 
 class RoundFact(models.Model):
     """A van round as planned for a day (the current plan wins)."""
@@ -55,6 +63,12 @@ class RoundFact(models.Model):
     deliveries = models.PositiveIntegerField()
     synthetic = models.BooleanField(default=False)
 
+    class Meta:
+        """Django options."""
+
+        verbose_name = "tournée (indicateurs)"
+        verbose_name_plural = "tournées (indicateurs)"
+
 
 class DeclaredRevenue(models.Model):
     """A vendor's whole turnover for a month, as the vendor declared it (to compute our share)."""
@@ -64,4 +78,6 @@ class DeclaredRevenue(models.Model):
     revenue_cents = models.PositiveBigIntegerField()
 
     class Meta:
+        verbose_name = "chiffre d'affaires déclaré"
+        verbose_name_plural = "chiffres d'affaires déclarés"
         constraints = [models.UniqueConstraint(fields=["vendor", "month"], name="indicators_one_declaration_per_month")]

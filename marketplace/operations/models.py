@@ -18,6 +18,8 @@ class DeadLetter(models.Model):
     resolved_by = models.CharField(max_length=150, blank=True)
 
     class Meta:
+        verbose_name = "tâche en échec"
+        verbose_name_plural = "tâches en échec"
         ordering = ["-failed_at"]
 
     def __str__(self) -> str:
@@ -33,4 +35,6 @@ class VendorReminder(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "rappel vendeur"
+        verbose_name_plural = "rappels vendeurs"
         constraints = [models.UniqueConstraint(fields=["vendor", "date"], name="operations_one_reminder_per_day")]

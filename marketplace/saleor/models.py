@@ -45,6 +45,8 @@ class WebhookEvent(models.Model):
     redeliveries = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = "événement Saleor reçu"
+        verbose_name_plural = "événements Saleor reçus"
         constraints = [
             models.UniqueConstraint(
                 fields=["saleor_api_url", "event_type", "delivery_key"], name="saleor_webhook_once"
@@ -66,6 +68,8 @@ class WebhookHandling(models.Model):
     last_error = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = "traitement d'événement Saleor"
+        verbose_name_plural = "traitements d'événements Saleor"
         constraints = [
             models.UniqueConstraint(fields=["event", "handler_name"], name="saleor_handler_once")
         ]
@@ -93,6 +97,8 @@ class StandInDocument(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = "document du substitut Saleor"
+        verbose_name_plural = "documents du substitut Saleor"
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="standin_kind_key")]
         indexes = [
             models.Index(fields=["kind", "created_at"]),

@@ -24,6 +24,8 @@ class SlotPattern(models.Model):
     price_cents = models.PositiveIntegerField(default=300, help_text="Delivery fee, euro cents.")
 
     class Meta:
+        verbose_name = "modèle de créneau"
+        verbose_name_plural = "modèles de créneau"
         ordering = ["area", "start_s"]
 
     def __str__(self) -> str:
@@ -38,6 +40,8 @@ class Slot(models.Model):
     capacity = models.PositiveSmallIntegerField()
 
     class Meta:
+        verbose_name = "créneau de livraison"
+        verbose_name_plural = "créneaux de livraison"
         ordering = ["date", "pattern__start_s"]
         constraints = [models.UniqueConstraint(fields=["pattern", "date"], name="storefront_one_slot_per_day")]
 
@@ -67,6 +71,8 @@ class Reservation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "réservation"
+        verbose_name_plural = "réservations"
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(slot__isnull=False, relay_point__isnull=True)
@@ -90,6 +96,8 @@ class Representative(models.Model):
     active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = "proche autorisé"
+        verbose_name_plural = "proches autorisés"
         constraints = [models.UniqueConstraint(fields=["person", "user"], name="storefront_one_representation")]
 
 
@@ -106,6 +114,12 @@ class Consent(models.Model):
     method = models.CharField(max_length=20, choices=Method.choices)
     statement = models.CharField(max_length=255, help_text="What the person agreed to, in their words.")
     given_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        """Django options."""
+
+        verbose_name = "consentement"
+        verbose_name_plural = "consentements"
 
 
 class ShopOrder(models.Model):
@@ -147,6 +161,8 @@ class ShopOrder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "commande boutique"
+        verbose_name_plural = "commandes boutique"
         ordering = ["-created_at"]
 
     @property

@@ -17,6 +17,8 @@ class Commune(models.Model):
     town_hall_lat = models.FloatField(help_text="Town hall latitude, WGS84 degrees.")
 
     class Meta:
+        verbose_name = "commune"
+        verbose_name_plural = "communes"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -53,6 +55,8 @@ class RelayPoint(models.Model):
     saleor_warehouse_id = models.CharField(max_length=100, blank=True)
 
     class Meta:
+        verbose_name = "point relais"
+        verbose_name_plural = "points relais"
         ordering = ["commune__name", "name"]
 
     def __str__(self) -> str:
@@ -82,3 +86,9 @@ class Shopper(models.Model):
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.username
+
+    class Meta:
+        """Django options."""
+
+        verbose_name = "client"
+        verbose_name_plural = "clients"

@@ -2,6 +2,8 @@
 
 from django.contrib import admin, messages
 
+from marketplace.core.fields import FRENCH_DECIMALS
+
 from . import actions
 from .models import (
     Invitation,
@@ -32,6 +34,7 @@ class VendorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("saleor_warehouse_id",)
     inlines = [MembershipInline]
+    formfield_overrides = FRENCH_DECIMALS
 
     def save_model(self, request, obj, form, change):
         """Save through :func:`register_vendor`, so the Saleor warehouse follows."""
@@ -45,6 +48,7 @@ class VariantInline(admin.TabularInline):
     model = ProductVariant
     extra = 0
     readonly_fields = ("saleor_variant_id",)
+    formfield_overrides = FRENCH_DECIMALS
 
 
 @admin.register(Product)

@@ -131,14 +131,42 @@ class AcceptInvitationForm(forms.Form):
 
 
 class ProductForm(forms.ModelForm):
-    """A product's description and marks (temperature, origin, unit, VAT)."""
+    """A product's description and marks (temperature, origin, unit, VAT), and its first photo.
+
+    Words a shop owner uses: "Rayon", "Prix par", "Vient de"; the photo can be taken with the
+    phone's camera right here (``capture``), before the first save. A producer's products
+    come from the farm unless said otherwise; a new product goes on the shelf of the vendor's
+    last one.
+    """
+
+    photo = forms.ImageField(
+        label="Photo du produit", required=False,
+        help_text="Touchez pour prendre une photo avec le téléphone, ou choisissez-en une.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
 
     class Meta:
         """Django options."""
 
         model = Product
-        fields = ["name", "description", "category", "temperature", "origin", "unit", "vat_rate", "published"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        fields = ["name", "category", "photo", "description", "temperature", "origin", "unit", "vat_rate", "published"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {"name": "Nom du produit", "category": "Rayon", "description": "Description (facultatif)",
+                  "temperature": "Conservation", "origin": "Vient de", "unit": "Prix par",
+                  "vat_rate": "Taux de TVA", "published": "En vente dans la boutique en ligne"}
+        help_texts = {"name": "Ex. Baguette de tradition, Maroilles AOP.",
+                      "unit": "Pour afficher le prix au kilo, au litre ou à la pièce.",
+                      "vat_rate": "5,5 % pour presque toute l'alimentation ; demandez à votre comptable en cas de doute."}
+
+    def __init__(self, *args, vendor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk and vendor is not None:  # the instance's model defaults would win otherwise
+            self.initial["origin"] = (Product.Origin.FARM if vendor.kind == vendor.Kind.PRODUCER
+                                      else Product.Origin.SHOP)
+            last = vendor.products.order_by("-pk").values_list("category", flat=True).first()
+            if last:
+                self.initial["category"] = last
+        if self.instance.pk:
+            self.fields["photo"].label = "Ajouter une photo"
 
 
 class VariantForm(forms.ModelForm):
@@ -159,17 +187,31 @@ class VariantForm(forms.ModelForm):
         """Django options."""
 
         model = ProductVariant
-        fields = ["name", "sku", "price", "unit_quantity", "stock", "weight_kg", "volume_ml"]
+        fields = ["price", "stock", "name", "unit_quantity", "weight_kg", "volume_ml", "sku"]
         field_classes = {"price": MoneyField, "unit_quantity": DecimalTextField, "weight_kg": DecimalTextField}
+        labels = {"price": "Prix de vente (€)", "stock": "Nombre à vendre", "name": "Format",
+                  "unit_quantity": "Quantité vendue", "weight_kg": "Poids (kg, facultatif)",
+                  "sku": "Code article (facultatif)"}
         help_texts = {
-            "sku": "Laissez vide pour une référence automatique.",
-            "unit_quantity": "Ex. 0,25 pour 250 g si le prix est au kg.",
+            "price": "Le prix payé par le client, TVA comprise. Ex. 6,50.",
+            "stock": "Combien vous en avez à vendre maintenant.",
+            "name": "Ex. 250 g, la pièce, le pot de 500 g. Laissez vide si le produit n'a qu'un format.",
+            "unit_quantity": "Sert au prix au kilo : 0,25 pour 250 g. Laissez 1 pour une pièce.",
+            "sku": "Votre propre code, si vous en avez un ; sinon il est créé pour vous.",
         }
+
+    #: The name of the only format of a one-size product (the storefront hides it).
+    SINGLE = "Format unique"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sku"].required = False
         self.fields["price"].required = True  # only an import may leave it unknown
+        self.fields["name"].required = False
+
+    def clean_name(self):
+        """A product sold in one format needs no format name."""
+        return self.cleaned_data.get("name") or self.SINGLE
 
     def clean(self):
         """Ask for confirmation of a price changed ×10 or more (either way)."""
@@ -192,6 +234,10 @@ class VariantForm(forms.ModelForm):
 
 
 VariantFormSet = inlineformset_factory(
+    Product, ProductVariant, form=VariantForm, extra=0, min_num=1, validate_min=True, can_delete=False,
+)
+#: The same with one blank format more ("Ajouter un autre format").
+VariantFormSetPlusOne = inlineformset_factory(
     Product, ProductVariant, form=VariantForm, extra=1, min_num=1, validate_min=True, can_delete=False,
 )
 

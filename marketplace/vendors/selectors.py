@@ -6,8 +6,13 @@ simply not found (HTTP 404), whatever the page.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+
+from marketplace.saleor import port
+from marketplace.saleor.errors import SaleorError
 
 from .models import (
     Product,
@@ -111,6 +116,53 @@ def orders_to_prepare(vendor: Vendor) -> QuerySet[VendorOrder]:
     )
 
 
-def low_stock(vendor: Vendor, threshold: int = 3) -> QuerySet[ProductVariant]:
-    """The vendor's published variants with ``threshold`` items or fewer left."""
-    return variants_of(vendor).filter(product__published=True, stock__lte=threshold)
+@dataclass(frozen=True)
+class LiveStock:
+    """Saleor's stock of one variant in the vendor's warehouse, as the shop sells it now.
+
+    ``on_hand`` is what Saleor counts in the warehouse; ``allocated`` the part already promised
+    to orders not yet handed over; ``for_sale`` what shoppers can still buy.
+    """
+
+    on_hand: int
+    allocated: int
+
+    @property
+    def for_sale(self) -> int:
+        """What shoppers can still buy."""
+        return max(0, self.on_hand - self.allocated)
+
+
+def live_stock(vendor: Vendor, saleor: port.SaleorPort | None = None) -> dict[str, LiveStock] | None:
+    """Saleor's live stock of the vendor's variants in its warehouse, by Saleor variant id.
+
+    None when Saleor cannot be reached (the pages then say so and show our last known stock).
+    """
+    saleor = saleor or port.get_saleor()
+    found: dict[str, LiveStock] = {}
+    after = None
+    try:
+        while True:
+            page = saleor.catalogue.list_products(port.ProductQuery(
+                vendor_slugs=(vendor.slug,), only_published=False, first=100, after=after))
+            for product in page.products:
+                for variant in product.variants:
+                    level = next((s for s in variant.stocks if s.warehouse_id == vendor.saleor_warehouse_id), None)
+                    found[variant.id] = LiveStock(level.quantity if level else 0, level.quantity_allocated if level else 0)
+            if not page.has_next_page:
+                return found
+            after = page.end_cursor
+    except SaleorError:
+        return None
+
+
+def low_stock(vendor: Vendor, threshold: int = 3, live: dict[str, LiveStock] | None = None) -> list[ProductVariant]:
+    """The vendor's published variants with ``threshold`` items or fewer left for sale.
+
+    With Saleor's ``live`` stock, what shoppers can still buy counts (60 baguettes with 4
+    promised to orders leave 56); without it, our last known stock.
+    """
+    variants = list(variants_of(vendor).filter(product__published=True))
+    if live is None:
+        return [v for v in variants if v.stock <= threshold]
+    return [v for v in variants if v.saleor_variant_id in live and live[v.saleor_variant_id].for_sale <= threshold]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from common.names import de
+from common.names import a, de
 
 
 @pytest.mark.parametrize(("name", "phrase"), [
@@ -13,3 +13,8 @@ from common.names import de
 ])
 def test_de_before_a_name(name, phrase):
     assert de(name) == phrase
+
+
+def test_a_before_a_place():
+    assert [a(n) for n in ("Le Quesnoy", "Bavay", "La Flamengrie", "Les Jardins")] == [
+        "au Quesnoy", "à Bavay", "à La Flamengrie", "aux Jardins"]

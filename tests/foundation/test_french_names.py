@@ -31,3 +31,15 @@ def test_template_filter_writes_de_the_french_way():
     template = engines["django"].from_string("Articles {{ v|de }} · Commerces {{ c|de }}")
     assert template.render({"v": "Au Fournil du Quesnoy", "c": "Le Quesnoy"}) == (
         "Articles d&#x27;Au Fournil du Quesnoy · Commerces du Quesnoy")
+
+
+def test_admin_names_every_model_in_french(admin_client):
+    from django.apps import apps
+    from django.utils.text import camel_case_to_spaces
+
+    ours = [m for m in apps.get_models() if m.__module__.split(".")[0] in {"marketplace", "delivery", "shortcircuit", "integrations"}]
+    english = [m._meta.label for m in ours if str(m._meta.verbose_name) == camel_case_to_spaces(m.__name__)
+               and m.__name__.lower() not in {"commune", "invitation", "notification"}]  # the same word in French
+    assert not english, f"models named in English in the admin: {english}"
+    body = admin_client.get("/admin/").content.decode()
+    assert "Points relais" in body and "Camionnettes" in body and "Relay points" not in body

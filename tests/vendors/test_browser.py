@@ -34,7 +34,7 @@ def test_a_vendor_works_from_a_phone_and_every_page_passes_axe(page, live_server
 
     # set the stock with the keyboard-labelled field
     page.goto(base + "/vendeur/stock/")
-    page.get_by_label("Stock de Maroilles AOP, Le Quart (180 g)").fill("7")
+    page.get_by_label("En rayon : Maroilles AOP, Le Quart (180 g)").fill("7")
     page.get_by_role("button", name="Enregistrer le stock").click()
     page.wait_for_selector(".messages")
     assert ProductVariant.objects.get(pk=variant.pk).stock == 7

@@ -66,3 +66,13 @@ def test_a_price_ten_times_higher_needs_confirmation(client, maroilles, make_mem
 def test_normalise_decimal():
     assert normalise_decimal("1\u202f234,50\u00a0€") == "1234.50"
     assert normalise_decimal("0.25") == "0.25"
+
+
+def test_admin_prices_are_text_with_a_decimal_comma(admin_client, maroilles, make_product):
+    product = make_product(maroilles, "Tomme", variants=(("300 g", "7.20", "0.3", 14),))
+    body = admin_client.get(f"/admin/vendors/product/{product.pk}/change/").content.decode()
+    price = re.search(r'<input[^>]*name="variants-0-price"[^>]*>', body).group(0)
+    assert 'type="text"' in price and 'value="7,20"' in price
+    commission = re.search(r'<input[^>]*name="commission_rate"[^>]*>',
+                           admin_client.get(f"/admin/vendors/vendor/{maroilles.pk}/change/").content.decode()).group(0)
+    assert 'type="number"' not in commission

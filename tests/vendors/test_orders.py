@@ -168,3 +168,17 @@ def test_pick_list_html_and_pdf_list_frozen_first_and_only_this_vendor(client, t
     assert response["Content-Type"] == "application/pdf"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Commande 1042" in text and "Jeanne Dupont" in text and "Surgelé" in text and "Baguette" not in text
+
+
+def test_pick_list_pdf_column_headings_are_whole_words(client, maroilles, make_member, make_product):
+    # given an order for an article whose long name and generated code squeeze the other columns
+    name = "Maroilles AOP affiné cinq semaines en cave naturelle, croûte lavée à la bière de l'Avesnois, format familial"
+    variant = make_product(maroilles, name, variants=(("coupé à la demande, environ 750 grammes", "15.90", "0.75", 9),)
+                           ).variants.get()
+    actions.record_order(order_of([(variant, 2, maroilles.saleor_warehouse_id)], number="3001"))
+    client.login(username=make_member(maroilles, "fromager").username, password=PASSWORD)
+    pdf = client.get(reverse("vendors:pick_list_pdf")).content
+    lines = [line.strip() for page in PdfReader(io.BytesIO(pdf)).pages for line in page.extract_text().splitlines()]
+    # then each heading reads as a whole word, never "Conserva" / "tion" or "Quanti" / "té"
+    words = {w for line in lines for w in line.split()}
+    assert {"Conservation", "Quantité", "Article", "Code", "Prêt"} <= words, sorted(words)[:60]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import template
 
 from common import money
-from common.names import de
+from common.names import a, de
 
 register = template.Library()
 
@@ -56,3 +56,9 @@ def nombre(value, decimals: int = 0) -> str:
 def de_filter(name) -> str:
     """``{{ commune.name|de }}`` -> ``du Quesnoy``, ``d'Englefontaine`` (see :func:`common.names.de`)."""
     return de(str(name)) if not _blank(name) else ""
+
+
+@register.filter(name="a")
+def a_filter(name) -> str:
+    """``{{ commune.name|a }}`` -> ``au Quesnoy``, ``à Bavay`` (see :func:`common.names.a`)."""
+    return a(str(name)) if not _blank(name) else ""

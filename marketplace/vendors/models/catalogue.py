@@ -86,6 +86,9 @@ class Product(models.Model):
     class Meta:
         """Django options."""
 
+        verbose_name = "produit"
+        verbose_name_plural = "produits"
+
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -129,6 +132,9 @@ class ProductVariant(models.Model):
     class Meta:
         """Django options."""
 
+        verbose_name = "format de produit"
+        verbose_name_plural = "formats de produit"
+
         ordering = ["product__name", "price"]
 
     def __str__(self) -> str:
@@ -159,6 +165,9 @@ class ProductImage(models.Model):
 
     class Meta:
         """Django options."""
+
+        verbose_name = "photo de produit"
+        verbose_name_plural = "photos de produit"
 
         ordering = ["position", "id"]
         constraints = [

@@ -43,6 +43,9 @@ class VendorOrder(models.Model):
     class Meta:
         """Django options."""
 
+        verbose_name = "commande vendeur"
+        verbose_name_plural = "commandes vendeurs"
+
         ordering = ["-placed_at"]
         constraints = [
             models.UniqueConstraint(fields=["vendor", "saleor_order_id"], name="vendor_order_once_per_vendor"),
@@ -76,6 +79,9 @@ class VendorOrderLine(models.Model):
 
     class Meta:
         """Django options."""
+
+        verbose_name = "ligne de commande vendeur"
+        verbose_name_plural = "lignes de commande vendeur"
 
         ordering = ["product_name", "variant_name"]
         constraints = [

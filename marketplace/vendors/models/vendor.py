@@ -57,6 +57,9 @@ class Vendor(models.Model):
     class Meta:
         """Django options."""
 
+        verbose_name = "vendeur"
+        verbose_name_plural = "vendeurs"
+
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -109,6 +112,12 @@ class VendorMembership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} @ {self.vendor} ({self.get_role_display()})"
 
+    class Meta:
+        """Django options."""
+
+        verbose_name = "membre d'un vendeur"
+        verbose_name_plural = "membres des vendeurs"
+
 
 class Invitation(models.Model):
     """An emailed invitation to join a vendor; only the SHA-256 of its secret token is stored."""
@@ -125,6 +134,9 @@ class Invitation(models.Model):
 
     class Meta:
         """Django options."""
+
+        verbose_name = "invitation"
+        verbose_name_plural = "invitations"
 
         ordering = ["-created_at"]
 

@@ -15,10 +15,12 @@ def dashboard(request):
     """Orders to prepare, low stock and products waiting to reach Saleor."""
     vendor = request.vendor
     to_prepare = selectors.orders_of(vendor, VendorOrder.Status.NEW)
+    live = selectors.live_stock(vendor)
+    low = [(v, live.get(v.saleor_variant_id) if live else None) for v in selectors.low_stock(vendor, live=live)[:20]]
     return render(request, "vendors/dashboard.html", {
         "vendor": vendor,
         "to_prepare": to_prepare[:10], "to_prepare_count": to_prepare.count(),
-        "low_stock": selectors.low_stock(vendor)[:20],
+        "low_stock": low, "live_unavailable": live is None,
         "unsynced": selectors.products_of(vendor).exclude(sync_error=""),
         "product_count": selectors.products_of(vendor).count(),
     })

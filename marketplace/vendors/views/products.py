@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import actions, selectors
-from ..forms import ImageForm, ProductForm, VariantFormSet
+from ..forms import ImageForm, ProductForm, VariantFormSet, VariantFormSetPlusOne
 from ..models import Product, ProductImage
 from .access import vendor_required
 
@@ -37,8 +37,10 @@ def product_edit(request, product_pk):
 
 
 def _edit(request, product):
-    form = ProductForm(request.POST or None, instance=product, prefix="p")
-    formset = VariantFormSet(request.POST or None, instance=product, prefix="v")
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = ProductForm(data, files, instance=product, prefix="p", vendor=request.vendor)
+    formset_class = VariantFormSetPlusOne if request.GET.get("autre_format") else VariantFormSet
+    formset = formset_class(data, instance=product, prefix="v")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         product = form.save(commit=False)
         variants = [f.save(commit=False) for f in formset.forms if f.has_changed() or f.instance.pk]
@@ -47,12 +49,34 @@ def _edit(request, product):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            photo = form.cleaned_data.get("photo")
+            if photo:  # taken on this form: kept even if Saleor is down (sent again with the product)
+                pictured = actions.add_image(product, ProductImage(image=photo, alt=product.name))
+                if outcome.synced:
+                    outcome = pictured if not pictured.synced else actions.SyncOutcome(
+                        True, "Produit enregistré avec sa photo et publié dans la boutique en ligne.")
             _notify(request, outcome)
+            if "encore" in request.POST:
+                return redirect("vendors:product_create")
             return redirect("vendors:product_edit", product_pk=product.pk)
     return render(request, "vendors/product_form.html", {
         "form": form, "formset": formset, "product": product if product.pk else None,
-        "image_form": ImageForm(prefix="img"),
+        "image_form": ImageForm(prefix="img"), "errors": _error_summary(form, formset),
     })
+
+
+def _error_summary(form, formset) -> list[tuple[str, str, str]]:
+    """Every error of the page as (field id, field label, message), for the summary at its top."""
+    found = []
+    for f in [form, *formset.forms]:
+        if not f.is_bound:
+            continue
+        for name, messages_ in f.errors.items():
+            field = f[name] if name != "__all__" else None
+            for message in messages_:
+                found.append((field.id_for_label if field else "", field.label if field else "", message))
+    found += [("", "", message) for message in formset.non_form_errors()]
+    return found
 
 
 @vendor_required
@@ -102,8 +126,10 @@ def stock(request):
             _notify(request, actions.update_stock(request.vendor, quantities))
             return redirect("vendors:stock")
         messages.error(request, "Rien n'a été enregistré : corrigez les quantités signalées.")
-    rows = [(v, errors.get(v.pk), request.POST.get(f"stock-{v.pk}", v.stock)) for v in variants]
-    return render(request, "vendors/stock.html", {"rows": rows})
+    live = selectors.live_stock(request.vendor)
+    rows = [(v, errors.get(v.pk), request.POST.get(f"stock-{v.pk}", v.stock),
+             live.get(v.saleor_variant_id) if live else None) for v in variants]
+    return render(request, "vendors/stock.html", {"rows": rows, "live_unavailable": live is None})
 
 
 def product_image_file(request, image_pk):
