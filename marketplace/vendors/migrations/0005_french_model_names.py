@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('vendors', '0003_prestashop_goods_unknown_facts'),
+        ('vendors', '0004_vendororder_refunded_at'),
     ]
 
     operations = [
