@@ -199,8 +199,12 @@ class CheckoutPort(Protocol):
     def shipping_methods(self, checkout_id: str) -> list[ShippingMethod]:
         """Shipping methods offered (zone methods plus app methods from the sync webhook)."""
 
-    def set_delivery_method(self, checkout_id: str, delivery_method_id: str) -> Checkout:
-        """Choose a collection-point warehouse id or a shipping method id."""
+    def set_delivery_method(self, checkout_id: str, delivery_method_id: str | None) -> Checkout:
+        """Choose a collection-point warehouse id or a shipping method id; ``None`` removes the choice.
+
+        Saleor refuses a new shipping address (``SHIPPING_CHANGE_FORBIDDEN``) while a collection
+        point is chosen: remove it first.
+        """
 
     def update_metadata(self, checkout_id: str, items: Mapping[str, str]) -> None:
         """Set (merge) public metadata on the checkout; Saleor copies it onto the order."""

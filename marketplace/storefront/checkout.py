@@ -189,6 +189,8 @@ def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor:
         if not slot.pattern.area.communes.filter(pk=shopper.commune_id).exists():
             raise StorefrontError(Code.SLOT_NOT_SERVED)
         reservations.reserve_slot(checkout.id, slot.pk)
+        if checkout.delivery is not None:  # a shop or relay chosen before: Saleor keeps its address until removed
+            _or_release(checkout.id, saleor.checkout.set_delivery_method, checkout.id, None)
         _or_release(checkout.id, saleor.checkout.set_shipping_address, checkout.id, address)
         methods = _or_release(checkout.id, saleor.checkout.shipping_methods, checkout.id)
         method = next((m for m in methods if _offer_key_matches(m, key)), None)

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from delivery.models import DeliveryTask
 from marketplace.payments.demo_card import ACCEPTED_CARD
+from marketplace.saleor.errors import SaleorValidationError
 from marketplace.storefront import cash_on_delivery, checkout, offers, van_tasks
 from marketplace.storefront.error_codes import StorefrontErrorCode as Code
 from marketplace.storefront.errors import StorefrontError
@@ -83,6 +84,27 @@ def test_relay_order_is_planned_at_the_relay_point(two_vendors, saleor, calendar
     deliveries = DeliveryTask.objects.filter(source__startswith=f"order:{record.saleor_order_id}:", kind="relay")
     assert deliveries.count() == 1
     assert deliveries.get().relay_point == relay and deliveries.get().payment_method == ""
+
+
+def test_a_shopper_who_chose_a_relay_can_still_switch_to_home_delivery(two_vendors, saleor, calendar_for,
+                                                                       make_shopper, relay):
+    # Saleor 3.23 refuses a shipping address (SHIPPING_CHANGE_FORBIDDEN) while a collection point
+    # is chosen (seen live): the stand-in answers the same, so the switch must remove it first
+    calendar_for("Jolimetz")
+    shopper = make_shopper("gisele")
+    cart = _cart(saleor, two_vendors["bread"])
+    option = next(o for o in offers.relay_options(checkout.cart_facts(cart)) if o.key.startswith(f"relay:{relay.pk}:"))
+    checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, option.key, saleor)
+    with pytest.raises(SaleorValidationError) as forbidden:
+        saleor.checkout.set_shipping_address(cart.id, saleor.checkout.get(cart.id).shipping_address)
+    assert "SHIPPING_CHANGE_FORBIDDEN" in forbidden.value.codes
+    # when she changes her mind for the first home slot
+    slot = offers.home_options(shopper.commune)[0]
+    checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, slot.key, saleor)
+    # then the checkout is delivered home, to her address, not to the relay's
+    after = saleor.checkout.get(cart.id)
+    assert after.delivery is not None and after.metadata["mormal.mode"] == "home"
+    assert after.shipping_address is not None and after.shipping_address.postal_code in shopper.commune.postal_codes.split()
 
 
 def test_webhook_redelivery_creates_tasks_once(two_vendors, saleor, calendar_for, make_shopper,

@@ -112,8 +112,8 @@ class CheckoutCalls:
         )
         return [p.shipping_method(d) for d in payload["deliveries"] if d.get("shippingMethod")]
 
-    def set_delivery_method(self, checkout_id: str, delivery_method_id: str) -> Checkout:
-        """Choose a collection-point warehouse id or a delivery id from :meth:`shipping_methods`."""
+    def set_delivery_method(self, checkout_id: str, delivery_method_id: str | None) -> Checkout:
+        """Choose a collection-point warehouse id or a delivery id from :meth:`shipping_methods`; ``None`` removes it."""
         return self._checkout(
             "checkout_delivery_method_update",
             "checkoutDeliveryMethodUpdate",

@@ -334,6 +334,12 @@ def m_checkout_shipping_address_update(
     ctx: Context, id: str, shippingAddress: Json, **_: Any
 ) -> Json:
     doc = _load(ctx, id)
+    if (doc.get("deliveryMethod") or {}).get("type") == "warehouse":  # as Saleor 3.23 answers
+        raise UserError(
+            "SHIPPING_CHANGE_FORBIDDEN",
+            "Can't change shipping address manually. For click and collect delivery, address is set to a warehouse address.",
+            "shippingAddress",
+        )
     doc["shippingAddress"] = clean_address(shippingAddress, "shippingAddress")
     return _save(ctx, doc)
 
