@@ -90,11 +90,15 @@ INSTALLED_APPS = [
     "delivery",
     "integrations.prestashop",
     "marketplace.storefront",
+    # before allauth: its account templates are overridden by ours (French, the site's layout)
+    "marketplace.shoppers",
     "marketplace.indicators",
     "marketplace.operations",
     "marketplace.privacy",
     "shortcircuit",
     "axes",
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # last: turns a refused sign-in into the French lock-out page
     "axes.middleware.AxesMiddleware",
@@ -125,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.core.context.platform",
+                "marketplace.storefront.context.cart",
             ],
         },
     },
@@ -163,7 +169,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGIN_URL = "/comptes/connexion/"
 # Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account
 # from one address, that pair is refused for AXES_COOLOFF_MINUTES; a success resets the count.
-AUTHENTICATION_BACKENDS = ["marketplace.core.throttling.SignInThrottle", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["marketplace.core.throttling.SignInThrottle", "django.contrib.auth.backends.ModelBackend",
+                           "allauth.account.auth_backends.AuthenticationBackend"]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -178,6 +185,22 @@ if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False):
     AXES_IPWARE_PROXY_COUNT = 1
     AXES_IPWARE_PROXY_ORDER = "right-most"
 LOGIN_REDIRECT_URL = "/"
+
+# Shoppers' own accounts (django-allauth, under /compte/): sign up with an e-mail and a password,
+# confirmed by a link sent by e-mail; sign in with the e-mail (or the username of accounts made
+# by staff, the seed or an invitation, which count as confirmed). French URLs: marketplace/shoppers/urls.py.
+ACCOUNT_ADAPTER = "marketplace.shoppers.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = True  # one tap on the link in the e-mail is enough
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True  # one address per account: a new one replaces the old once confirmed
+ACCOUNT_LOGOUT_REDIRECT_URL = "/boutique/"
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Marché du Pays de Mormal] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if LOCAL_RUN else "https"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)

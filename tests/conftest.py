@@ -18,7 +18,6 @@ import pytest
 # the settings, so the choice is imported from there rather than read from the environment.
 from marketplace.settings_test import TEST_REDIS_URL
 
-
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 

@@ -1,8 +1,10 @@
 """Checkout: choose how to receive the order, then pay or choose to pay on delivery."""
 
+import functools
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError, SaleorValidationError
@@ -11,6 +13,31 @@ from .. import checkout as actions
 from .. import offers, session
 from ..errors import StorefrontError
 from ..models import ShopOrder
+
+
+def shopper_or_wall(view):
+    """Let in a signed-in shopper or a started guest; show anyone else why they must say who they are."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated or session.guest(request) is not None:
+            return view(request, *args, **kwargs)
+        return render(request, "storefront/who.html", {"next": request.get_full_path()})
+
+    return wrapped
+
+
+@require_POST
+def guest(request):
+    """Start ordering without an account: e-mail and phone, for click & collect and relay points."""
+    try:
+        person = actions.start_guest(request.POST.get("email", ""), request.POST.get("telephone", ""))
+    except StorefrontError as exc:
+        return render(request, "storefront/who.html", {"next": request.POST.get("next", ""), "guest_error": exc.message,
+                                                       "email": request.POST.get("email", ""),
+                                                       "telephone": request.POST.get("telephone", "")}, status=400)
+    request.session[session.GUEST_KEY] = person.pk
+    return redirect("storefront:delivery")
 
 
 def _cart_or_redirect(request, saleor):
@@ -36,7 +63,7 @@ def refusal_message(exc: SaleorValidationError) -> str:
     return f"La boutique en ligne a refusé cette étape : {exc}"
 
 
-@login_required
+@shopper_or_wall
 def delivery(request):
     """List the ways to receive this cart; POST holds the chosen one."""
     saleor = port.get_saleor()
@@ -56,15 +83,20 @@ def delivery(request):
         else:
             return redirect("storefront:payment")
     facts = actions.cart_facts(checkout)
+    home_refusal = ""
+    try:
+        actions.check_home_address(person)
+    except StorefrontError as exc:
+        home_refusal = exc.message
     return render(request, "storefront/delivery.html", {
-        "checkout": checkout, "person": person, "consent": consent,
+        "checkout": checkout, "person": person, "consent": consent, "is_guest": session.is_guest(person),
         "collect": offers.click_and_collect_options(facts), "relays": offers.relay_options(facts),
-        "homes": offers.home_options(person.commune), "facts": facts,
-        "chosen": checkout.metadata.get("mormal.delivery", ""),
+        "homes": [] if home_refusal else offers.home_options(person.commune), "home_refusal": home_refusal,
+        "facts": facts, "chosen": checkout.metadata.get("mormal.delivery", ""),
     })
 
 
-@login_required
+@shopper_or_wall
 def payment(request):
     """Choose card (test gateway) or pay on delivery, then place the order."""
     saleor = port.get_saleor()
@@ -79,7 +111,8 @@ def payment(request):
                                           [ShopOrder.Payment.CASH, ShopOrder.Payment.CHEQUE, ShopOrder.Payment.VOUCHER])
     if request.method == "POST":
         try:
-            record = actions.place_order(checkout.id, person, request.user, request.POST.get("paiement", ""), saleor,
+            placed_by = request.user if request.user.is_authenticated else person.user  # a guest places her own
+            record = actions.place_order(checkout.id, person, placed_by, request.POST.get("paiement", ""), saleor,
                                          channel=channel, consent=consent)
         except StorefrontError as exc:
             messages.error(request, exc.message)
@@ -90,7 +123,11 @@ def payment(request):
         else:
             session.set_cart_id(request, None)
             session.stop_acting(request)
-            return redirect("storefront:order", pk=record.pk)
+            if session.is_guest(person):
+                request.session.pop(session.GUEST_KEY, None)
+            messages.success(request, f"Merci ! Votre commande n° {record.number} est enregistrée"
+                             + (" et payée." if record.payment == ShopOrder.Payment.CARD else "."))
+            return redirect(actions.order_path(record))
     return render(request, "storefront/payment.html", {
         "checkout": checkout, "person": person, "choices": choices, "mode": mode,
         "delivery_label": checkout.delivery.name if checkout.delivery else ""})

@@ -1,6 +1,7 @@
 """After the order: confirmation and status (prepared per vendor, on the van, delivered)."""
 
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
@@ -8,7 +9,7 @@ from django.shortcuts import render
 from delivery.models import DeliveryTask
 from marketplace.vendors.models import Vendor, VendorOrder
 
-from ..checkout import delivery_details
+from ..checkout import ORDER_LINK_SALT, delivery_details
 from ..models import ShopOrder
 
 
@@ -39,16 +40,32 @@ def progress(record: ShopOrder) -> list[dict]:
     return steps
 
 
-@login_required
-def detail(request, pk):
-    """Confirmation and status page of one order."""
-    record = _visible_orders(request.user).filter(pk=pk).first()
-    if record is None:
-        raise Http404("Commande introuvable")
+def _page(request, record: ShopOrder):
     return render(request, "storefront/order.html", {"order": record, "details": delivery_details(record), "steps": progress(record)})
 
 
-@login_required
+@login_required(login_url="account_login")
+def detail(request, number):
+    """Confirmation and status page of one order, by the number it shows; others' orders are 404."""
+    record = _visible_orders(request.user).filter(number=number).first()
+    if record is None:
+        raise Http404("Commande introuvable")
+    return _page(request, record)
+
+
+def by_link(request, signed):
+    """A guest's order page, by the signed link of the confirmation e-mail (nobody can guess it)."""
+    try:
+        pk = signing.loads(signed, salt=ORDER_LINK_SALT)
+    except signing.BadSignature as exc:
+        raise Http404("Commande introuvable") from exc
+    record = ShopOrder.objects.select_related("shopper__user", "relay_point", "slot__pattern").filter(pk=pk).first()
+    if record is None:
+        raise Http404("Commande introuvable")
+    return _page(request, record)
+
+
+@login_required(login_url="account_login")
 def mine(request):
     """The orders the user placed or received."""
     return render(request, "storefront/orders.html", {"orders": _visible_orders(request.user).filter(
