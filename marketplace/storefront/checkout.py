@@ -23,6 +23,7 @@ from common import money
 from delivery import calendar
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError
+from marketplace.shoppers import customers
 from marketplace.territory.models import RelayPoint, Shopper
 from marketplace.vendors.models import Vendor
 
@@ -231,8 +232,9 @@ def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor:
     check_still_open(choice, now)
     if choice.mode == "home":
         check_home_address(shopper)
+    checkout = customers.attach_checkout(checkout, shopper, saleor)  # the order will be the person's in Saleor
     email = shopper.contact_address or f"client{shopper.pk}@mormal.invalid"
-    if checkout.email is None or checkout.email != email:
+    if checkout.customer_id is None and checkout.email != email:
         saleor.checkout.set_email(checkout.id, email)
     saleor.checkout.set_billing_address(checkout.id, billing_address(shopper, choice))
     if choice.mode == "collect":
