@@ -294,6 +294,13 @@ PRIVACY_SIGN_IN_DAYS = int(os.environ.get("PRIVACY_SIGN_IN_DAYS", "30"))
 # the storefront, the short circuit's cycles, staff moves and the evening freeze: delivery/calendar.py.
 ORDER_CUTOFF = os.environ.get("ORDER_CUTOFF", "18:00")
 
+# Geocoding of addresses (marketplace/territory/geocoding.py): the Base Adresse Nationale search
+# endpoint in production, e.g. https://data.geopf.fr/geocodage/search ; empty (demo, tests) places
+# an address at its commune's town hall, labelled "position approximative (mairie)".
+GEOCODER_URL = os.environ.get("GEOCODER_URL", "")
+GEOCODER_TIMEOUT_S = float(os.environ.get("GEOCODER_TIMEOUT_S", "3"))
+GEOCODER_CACHE_S = int(os.environ.get("GEOCODER_CACHE_S", str(30 * 24 * 3600)))
+
 # Road network: a GraphML or .osm/.pbf file; empty means the labelled straight-line model.
 ROAD_GRAPH_PATH = os.environ.get("ROAD_GRAPH_PATH", "")
 

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from marketplace.territory import geocoding
+
 from .models import (
     CycleOrder,
     CycleOrderLine,
@@ -53,7 +55,13 @@ class PickupPointAdmin(admin.ModelAdmin):
     """Pickup points."""
 
     list_display = ["name", "commune", "holds_chilled", "holds_frozen", "active"]
-    readonly_fields = ["saleor_warehouse_id"]
+    readonly_fields = ["saleor_warehouse_id", "lon", "lat"]  # the position comes from the address
+
+    def save_model(self, request, obj, form, change):
+        """Place the pickup point from its address and commune (nobody types coordinates)."""
+        if not change or {"address", "commune"} & set(form.changed_data) or obj.lon is None:
+            geocoding.place(obj)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(PickupSlot)

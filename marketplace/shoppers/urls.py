@@ -11,6 +11,9 @@ from . import views
 
 urlpatterns = [
     path("", views.account, name="shopper_account"),
+    path("adresses/", views.address_list, name="shopper_addresses"),
+    path("adresses/<int:pk>/choisir/", views.address_choose, name="shopper_address_choose"),
+    path("adresses/<int:pk>/supprimer/", views.address_remove, name="shopper_address_remove"),
     path("connexion/", allauth_views.login, name="account_login"),
     path("deconnexion/", allauth_views.logout, name="account_logout"),
     path("inactif/", allauth_views.account_inactive, name="account_inactive"),

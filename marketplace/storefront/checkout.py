@@ -37,8 +37,10 @@ PAY_ON_DELIVERY = {ShopOrder.Payment.CASH, ShopOrder.Payment.CHEQUE, ShopOrder.P
 
 def shopper_address(shopper: Shopper) -> port.Address:
     """The shopper's home address in Saleor's shape (the chosen saved address, in the territory)."""
+    postcode = next((w for w in shopper.address.split(",", 1)[-1].split() if w.isdigit() and len(w) == 5),
+                    shopper.commune.main_postal_code)  # Orée de Mormal has two: the one typed
     return port.Address(
-        street_address_1=shopper.address.split(",")[0][:255], postal_code=shopper.commune.main_postal_code,
+        street_address_1=shopper.address.split(",")[0][:255], postal_code=postcode,
         city=shopper.commune.name.upper(), country="FR", first_name=shopper.user.first_name,
         last_name=shopper.user.last_name, phone="",
     )

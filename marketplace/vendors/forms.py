@@ -9,6 +9,8 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
+from marketplace.territory import geocoding
+
 from .models import Product, ProductImage, ProductVariant, Vendor, VendorMembership
 from .models.vendor import WEEKDAYS_FR
 from .validators import validate_opening_hours
@@ -87,7 +89,17 @@ class VendorStaffForm(OpeningHoursMixin):
 
         model = Vendor
         fields = ["name", "slug", "kind", "legal_name", "siret", "vat_number", "description", "email", "phone",
-                  "address", "commune", "lon", "lat", "accepts_click_and_collect", "commission_rate", "active"]
+                  "address", "commune", "accepts_click_and_collect", "commission_rate", "active"]
+
+    def clean(self):
+        """Also place the shop on the map from its address and commune (nobody types coordinates)."""
+        data = super().clean()
+        if self.instance.lon is None or {"address", "commune"} & set(self.changed_data):
+            self.instance.commune = data.get("commune") or getattr(self.instance, "commune", None)
+            self.instance.address = data.get("address") or self.instance.address
+            if self.instance.commune is not None:
+                geocoding.place(self.instance)
+        return data
 
 
 class ShopForm(OpeningHoursMixin):
