@@ -44,7 +44,7 @@ def ensure_customer(shopper: Shopper, saleor: port.SaleorPort) -> str | None:
     except SaleorValidationError as exc:
         if "UNIQUE" not in exc.codes:
             raise
-        customer = saleor.customers.get(external_reference=reference) or saleor.customers.get(email=user.email)
+        customer = saleor.customers.get(email=user.email) or saleor.customers.get(external_reference=reference)
         if customer is None:
             raise
     Shopper.objects.filter(pk=shopper.pk).update(saleor_customer_id=customer.id)

@@ -13,6 +13,7 @@ from .. import checkout as actions
 from .. import offers, session
 from ..errors import StorefrontError
 from ..models import ShopOrder
+from . import orders
 
 
 def shopper_or_wall(view):
@@ -125,8 +126,7 @@ def payment(request):
             session.stop_acting(request)
             if session.is_guest(person):
                 request.session.pop(session.GUEST_KEY, None)
-            messages.success(request, f"Merci ! Votre commande n° {record.number} est enregistrée"
-                             + (" et payée." if record.payment == ShopOrder.Payment.CARD else "."))
+            request.session[orders.JUST_PLACED_KEY] = record.number  # the order page says thank you
             return redirect(actions.order_path(record))
     return render(request, "storefront/payment.html", {
         "checkout": checkout, "person": person, "choices": choices, "mode": mode,
