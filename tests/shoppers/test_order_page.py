@@ -32,7 +32,7 @@ def test_order_page_after_a_two_vendor_home_order(client, two_vendors, calendar_
     assert "1 × Maroilles AOP" in page and "2 × Pain de campagne" in page
     assert "Sous-total Fromagerie Test : 12,50 €" in page and "Sous-total Boulangerie Test : 6,40 €" in page
     assert "Livraison : 3,00" in page
-    assert "Livraison à domicile — Livraison à domicile le" in page and "entre 9h et 12h" in page
+    assert "Réception : livraison à domicile" in page and "Livraison à domicile le" in page and "entre 9h et 12h" in page
     assert "À payer à la livraison : espèces à la livraison." in page
     assert "Préparée par Fromagerie Test" in page and "Dans la camionnette" in page
     # and the confirmation is said once, not on every later visit
