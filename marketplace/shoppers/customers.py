@@ -91,3 +91,19 @@ def on_confirmed(shopper: Shopper) -> None:
         ensure_customer(shopper, port.get_saleor())
     except SaleorError as exc:
         log.warning("Saleor customer for shopper %s not created yet (%s); retried at checkout", shopper.pk, exc)
+
+
+def forget_customer(shopper: Shopper, saleor: port.SaleorPort) -> None:
+    """After an erasure: the Saleor customer keeps no name or e-mail, and can no longer be used.
+
+    Orders stay in Saleor (the accounts need them), owned by an anonymous, inactive customer.
+
+    Raises
+    ------
+    SaleorError
+        When Saleor refuses or cannot be reached.
+    """
+    if not shopper.saleor_customer_id:
+        return
+    saleor.customers.update(shopper.saleor_customer_id, email=f"efface-{shopper.user_id}@mormal.invalid",
+                            first_name="", last_name="", is_active=False)
