@@ -15,7 +15,7 @@ from django.core import mail
 
 from marketplace.storefront.models import ShopOrder
 from marketplace.territory.models import Shopper
-from tests.browser import chromium_page
+from tests.browser import chromium_page, serious_violations
 
 SHOTS = Path(os.environ.get("MORMAL_SCREENSHOTS", "/tmp/shoppers"))
 PASSWORD = "Campagne-Mormal-59"
@@ -33,11 +33,17 @@ class Walk:
     """The page, its screenshots, and the pages that scroll sideways."""
 
     def __init__(self, page):
-        self.page, self.overflow, self.n = page, [], 0
+        self.page, self.overflow, self.n, self.axe, self.loads = page, [], 0, [], 0
         SHOTS.mkdir(parents=True, exist_ok=True)
+        page.on("load", lambda _page: self.count())
 
-    def look(self, name: str) -> None:
+    def count(self) -> None:
+        self.loads += 1
+
+    def look(self, name: str, axe: bool = True) -> None:
         self.n += 1
+        if axe:
+            self.axe.extend({"page": name, **v} for v in serious_violations(self.page))
         self.page.screenshot(path=str(SHOTS / f"{self.n:02d}-{name}.png"), full_page=True)
         width = self.page.evaluate("document.documentElement.scrollWidth")
         if width > 390:
@@ -105,6 +111,7 @@ def test_first_order_on_a_phone_from_sign_up_to_sign_out(phone, live_server, two
     assert f"Merci ! Votre commande n° {record.number} est enregistrée." in text
     assert "Fromagerie Test" in text and "Boulangerie Test" in text and "Livraison à domicile" in text
     walk.look("commande")
+    loads_to_order = walk.loads  # from the first product page, sign-up, e-mail link and address included
     shopper = Shopper.objects.get(user__email="odette.leroy@exemple.fr")
     assert record.shopper == shopper and record.mode == "home" and shopper.saleor_customer_id
 
@@ -135,3 +142,6 @@ def test_first_order_on_a_phone_from_sign_up_to_sign_out(phone, live_server, two
     walk.look("deconnectee")
 
     assert walk.overflow == [], f"pages that scroll sideways on a 390 px phone: {walk.overflow}"
+    assert walk.axe == [], f"serious or critical accessibility problems: {walk.axe}"
+    print(f"page loads: {loads_to_order} from the first product page to the order page "
+          f"(sign-up, e-mail link and address included), {walk.loads} in the whole walk")
