@@ -178,6 +178,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # failures only: no record of who signed in when
 AXES_LOCKOUT_CALLABLE = "marketplace.core.throttling.locked_out"
+AXES_USERNAME_CALLABLE = "marketplace.core.throttling.username_of"  # username or e-mail, from either sign-in form
 # Behind the compose stack's Caddy the visitor's address is the last X-Forwarded-For entry
 # (Caddy replaces what the visitor sent); without a proxy it is the connection's address.
 if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False):

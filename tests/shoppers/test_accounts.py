@@ -3,6 +3,7 @@
 Real allauth views over the test client, the locmem outbox read back for the links.
 """
 
+import html
 import re
 
 from allauth.account.models import EmailAddress
@@ -120,3 +121,19 @@ def test_account_page_links_every_action_and_delete_my_account(client, make_shop
                  "/boutique/commandes/", "/boutique/pour-un-proche/"):
         assert f'href="{link}"' in page, link
     assert "supprimer mon compte" in page.lower()
+
+
+def test_shoppers_sign_in_is_throttled_per_account_like_the_others(client, make_shopper, settings):
+    make_shopper("marcel"), make_shopper("hugo")
+
+    def sign_in(login, password):
+        return client.post("/compte/connexion/", {"login": login, "password": password}, REMOTE_ADDR="203.0.113.7")
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in("marcel@exemple.fr", "devine")
+    response = sign_in("marcel@exemple.fr", "mot-de-passe-2026")  # the right password, too late
+    assert "_auth_user_id" not in client.session
+    body = html.unescape(response.content.decode())
+    assert "Connexion bloquée pour un moment" in body or "Trop de tentatives" in body, body[-3000:]
+    # another shopper at the same town-hall computer is not locked out
+    assert sign_in("hugo@exemple.fr", "mot-de-passe-2026").status_code == 302
