@@ -90,13 +90,30 @@ def per_unit(price: Amount, quantity: Amount) -> Decimal | None:
     return round_cents(to_decimal(price) / quantity)
 
 
-def format_eur(value: Amount) -> str:
-    """An amount in euros the French way: ``Decimal("1234.5")`` -> ``"1 234,50 €"``."""
-    amount = round_cents(value)
-    sign = "-" if amount < 0 else ""
-    units, cents = divmod(abs(int(amount * 100)), 100)
-    grouped = f"{units:,}".replace(",", "\u202f")
-    return f"{sign}{grouped},{cents:02d} €"
+#: CLDR's French grouping separator: a narrow no-break space (never a comma, never a line break).
+THOUSANDS = "\u202f"
+
+
+def format_number(value: Amount, decimals: int = 0) -> str:
+    """Any number the French way, rounded half-up: ``10147.524, 2`` -> ``"10 147,52"`` (narrow spaces).
+
+    The one French number format of the project: pages and PDFs (template filters ``nombre``,
+    ``eur``, ``euros``) and chart axes all go through it, so nothing shows ``6,410,83`` (a
+    comma-grouped number with a decimal comma) or ``1e7``. CSV files use :func:`decimal_comma`.
+    """
+    number = to_decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    sign = "-" if number < 0 else ""
+    whole, _, fraction = f"{abs(number):f}".partition(".")
+    grouped = f"{int(whole):,}".replace(",", THOUSANDS)
+    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+
+
+def format_eur(value: Amount, decimals: int = 2) -> str:
+    """An amount in euros the French way: ``Decimal("1234.5")`` -> ``"1 234,50 €"``.
+
+    ``decimals=0`` rounds to the euro (large figures on the indicators: ``"14 000 000 €"``).
+    """
+    return f"{format_number(value, decimals)} €"
 
 
 def format_cents(cents: int) -> str:

@@ -11,11 +11,12 @@ import logging
 import uuid as uuidlib
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from .error_codes import DeliveryErrorCode as Code
+from .error_codes import error
 from .models import COMPARTMENTS, DeliveryDay, DeliveryTask, Shift, StopEvent
 
 log = logging.getLogger(__name__)
@@ -56,25 +57,25 @@ class TaskSpec:
 
 def _check_spec(spec: TaskSpec) -> None:
     """Raise ``ValidationError`` naming the source when a spec cannot become a task."""
-    where = f"task {spec.source!r}"
+    where = repr(spec.source)
     if not spec.source:
-        raise ValidationError("a task needs a non-empty source", code="source_missing")
+        raise error(Code.SOURCE_MISSING)
     if spec.kind not in DeliveryTask.Kind.values:
-        raise ValidationError(f"{where}: unknown kind {spec.kind!r}", code="bad_kind")
+        raise error(Code.BAD_KIND, source=where, kind=spec.kind)
     if not (-180 <= spec.lon <= 180 and -90 <= spec.lat <= 90):
-        raise ValidationError(f"{where}: coordinates ({spec.lon}, {spec.lat}) out of range", code="bad_coordinates")
+        raise error(Code.BAD_COORDINATES, source=where, lon=spec.lon, lat=spec.lat)
     if not spec.windows:
-        raise ValidationError(f"{where}: at least one time window is needed", code="no_window")
+        raise error(Code.NO_WINDOW, source=where)
     for start, end in spec.windows:
         if not (0 <= start <= end <= 2 * 86400):
-            raise ValidationError(f"{where}: bad time window ({start}, {end}) seconds", code="bad_window")
+            raise error(Code.BAD_WINDOW, source=where, start=start, end=end)
     for name, (grams, ml) in spec.loads.items():
         if name not in COMPARTMENTS or grams < 0 or ml < 0:
-            raise ValidationError(f"{where}: bad load {name!r}={grams, ml}", code="bad_load")
+            raise error(Code.BAD_LOAD, source=where, compartment=name, load=(grams, ml))
     if spec.kind == DeliveryTask.Kind.RELAY and spec.relay_point_id is None:
-        raise ValidationError(f"{where}: a relay delivery needs relay_point_id", code="relay_missing")
+        raise error(Code.RELAY_MISSING, source=where)
     if spec.payment_method not in DeliveryTask.Payment.values:
-        raise ValidationError(f"{where}: unknown payment method {spec.payment_method!r}", code="bad_payment")
+        raise error(Code.BAD_PAYMENT, source=where, payment=spec.payment_method)
 
 
 def _fields(spec: TaskSpec) -> dict:
@@ -121,7 +122,7 @@ def upsert_tasks(day: DeliveryDay, tasks: list[TaskSpec]) -> list[DeliveryTask]:
         existing = DeliveryTask.objects.select_for_update().filter(source=spec.source).first()
         if existing is None:
             if day.frozen_at and not spec.urgent:
-                raise ValidationError(f"task {spec.source!r}: day {day} is closed to new tasks", code="day_frozen")
+                raise error(Code.DAY_FROZEN, source=repr(spec.source), day=day.date)
             result.append(DeliveryTask.objects.create(day=day, source=spec.source, **_fields(spec)))
             urgent_added |= spec.urgent
             continue
@@ -129,7 +130,7 @@ def upsert_tasks(day: DeliveryDay, tasks: list[TaskSpec]) -> list[DeliveryTask]:
             result.append(existing)  # the staff's decision wins over a replayed source
             continue
         if existing.day_id != day.pk:
-            raise ValidationError(f"task {spec.source!r} already belongs to day {existing.day}", code="other_day")
+            raise error(Code.OTHER_DAY, source=repr(spec.source), day=existing.day.date)
         if existing.status == DeliveryTask.Status.PLANNED:
             for name, value in _fields(spec).items():
                 setattr(existing, name, value)
@@ -164,13 +165,13 @@ def _decode_proof(data_url: str, event_uuid: str) -> ContentFile | None:
     header, _, payload = data_url.partition(",")
     kinds = {"data:image/jpeg;base64": "jpg", "data:image/png;base64": "png", "data:image/webp;base64": "webp"}
     if header not in kinds:
-        raise ValidationError(f"event {event_uuid}: proof must be a JPEG, PNG or WebP data URL", code="bad_proof")
+        raise error(Code.BAD_PROOF, why="photo JPEG, PNG ou WebP attendue")
     try:
         raw = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise ValidationError(f"event {event_uuid}: proof is not valid base64", code="bad_proof") from exc
+        raise error(Code.BAD_PROOF, why="base64 illisible") from exc
     if len(raw) > MAX_PROOF_BYTES:
-        raise ValidationError(f"event {event_uuid}: proof larger than {MAX_PROOF_BYTES} bytes", code="bad_proof")
+        raise error(Code.BAD_PROOF, why=f"plus de {MAX_PROOF_BYTES} octets")
     return ContentFile(raw, name=f"{event_uuid}.{kinds[header]}")
 
 
@@ -189,19 +190,20 @@ def record_event(shift: Shift, spec: EventSpec) -> tuple[StopEvent, bool]:
     try:
         event_uuid = uuidlib.UUID(str(spec.uuid))
     except ValueError as exc:
-        raise ValidationError(f"event id {spec.uuid!r} is not a UUID", code="bad_uuid") from exc
+        raise error(Code.BAD_UUID, uuid=spec.uuid) from exc
     if spec.kind not in StopEvent.Kind.values:
-        raise ValidationError(f"event {event_uuid}: unknown kind {spec.kind!r}", code="bad_kind")
+        raise error(Code.BAD_EVENT_KIND, kind=spec.kind)
     if spec.kind == StopEvent.Kind.FAILED and spec.reason not in DeliveryTask.FailReason.values:
-        raise ValidationError(f"event {event_uuid}: unknown failure reason {spec.reason!r}", code="bad_reason")
+        raise error(Code.BAD_REASON, reason=spec.reason)
     proof = _decode_proof(spec.proof_data_url, str(event_uuid))
     with transaction.atomic():
         in_rounds = DeliveryTask.objects.filter(pk=spec.task_id, day_id=shift.day_id,
                                                 round_stops__round__shift=shift).values("pk")
         task = DeliveryTask.objects.select_for_update().filter(pk__in=in_rounds).first()
         if task is None:
-            raise ValidationError(f"event {event_uuid}: task {spec.task_id} is not a stop of this round",
-                                  code="bad_task")
+            raise error(Code.BAD_TASK)
+        if task.status == DeliveryTask.Status.CANCELLED:
+            raise error(Code.CANCELLED, name=task.name)
         event, created = StopEvent.objects.get_or_create(uuid=event_uuid, defaults={
             "shift": shift, "task": task, "kind": spec.kind, "reason": spec.reason if spec.kind == "failed" else "",
             "note": spec.note[:300], "occurred_at": spec.occurred_at, "lon": spec.lon, "lat": spec.lat,
@@ -210,7 +212,7 @@ def record_event(shift: Shift, spec: EventSpec) -> tuple[StopEvent, bool]:
             return event, False
         if proof is not None:
             event.proof.save(proof.name, proof, save=True)
-        latest = task.events.order_by("-occurred_at", "-received_at").first()
+        latest = task.events.filter(undo__isnull=True).order_by("-occurred_at", "-received_at").first()  # undone taps do not count
         if latest.pk == event.pk:
             task.status = spec.kind
             task.fail_reason = event.reason
@@ -218,11 +220,47 @@ def record_event(shift: Shift, spec: EventSpec) -> tuple[StopEvent, bool]:
             if event.proof:
                 task.proof = event.proof.name
             task.save(update_fields=["status", "fail_reason", "done_at", "proof", "updated_at"])
+    mates = _door_mates(shift, task) if created else []
+    for mate in mates:  # one stop per door: one tap, one signature for every parcel at it
+        _record_for_mate(shift, mate, event)
     if created and spec.kind == StopEvent.Kind.FAILED:
-        from .failures import on_failed  # noqa: PLC0415 - avoid an import cycle with planning
+        from .failures import notify_contact, on_failed  # noqa: PLC0415 - avoid an import cycle with planning
 
-        on_failed(task)
+        on_failed(task)  # re-plans the van once for the whole door
+        for mate in mates:
+            notify_contact(mate)
     return event, created
+
+
+def _door_mates(shift: Shift, task: DeliveryTask) -> list[DeliveryTask]:
+    """The other parcels of ``task``'s door in the shift's current round (see :mod:`delivery.doors`)."""
+    from . import doors  # noqa: PLC0415
+    from .models import RoundStop  # noqa: PLC0415
+
+    if doors.door_key(task) is None:
+        return []
+    stops = list(RoundStop.objects.filter(round__shift=shift, round__plan__is_current=True)
+                 .exclude(task__status=DeliveryTask.Status.CANCELLED).select_related("task").order_by("sequence"))
+    for group in doors.consecutive(stops):
+        ids = [s.task_id for s in group]
+        if task.pk in ids and len(ids) > 1:
+            return [s.task for s in group if s.task_id != task.pk]
+    return []
+
+
+def _record_for_mate(shift: Shift, mate: DeliveryTask, event: StopEvent) -> None:
+    """Store ``event`` for a door-mate too (its own UUID derived from the event's, so replays count once)."""
+    mate_uuid = uuidlib.uuid5(event.uuid, str(mate.pk))
+    with transaction.atomic():
+        locked = DeliveryTask.objects.select_for_update().get(pk=mate.pk)
+        copy, created = StopEvent.objects.get_or_create(uuid=mate_uuid, defaults={
+            "shift": shift, "task": locked, "kind": event.kind, "reason": event.reason, "note": event.note,
+            "occurred_at": event.occurred_at, "lon": event.lon, "lat": event.lat, "proof": event.proof.name or ""})
+        latest = locked.events.order_by("-occurred_at", "-received_at").first()
+        if created and latest.pk == copy.pk:
+            locked.status, locked.fail_reason, locked.done_at = event.kind, event.reason, event.occurred_at
+            locked.proof = event.proof.name or locked.proof
+            locked.save(update_fields=["status", "fail_reason", "done_at", "proof", "updated_at"])
 
 
 def now_seconds(at: dt.datetime | None = None) -> int:

@@ -31,7 +31,6 @@ from .models import ServiceArea
 VAN_WEEKDAYS = frozenset({1, 2, 3, 4, 5, 6})
 #: How many days ahead the storefront offers delivery days.
 HORIZON_DAYS = 14
-DEFAULT_CUTOFF = "18:00"
 
 
 # ------------------------------------------------------------------------------ the cut-off
@@ -45,7 +44,7 @@ def cutoff_time() -> dt.time:
     ImproperlyConfigured
         When the setting is not ``"HH:MM"`` with a real hour and minute.
     """
-    raw = str(getattr(settings, "ORDER_CUTOFF", DEFAULT_CUTOFF) or DEFAULT_CUTOFF)
+    raw = str(settings.ORDER_CUTOFF)  # one default, in settings.py
     try:
         hour, minute = (int(part) for part in raw.split(":"))
         return dt.time(hour, minute)

@@ -10,8 +10,13 @@ planner (max time in van). Pure Python: no Django, so the routing side may impor
 - **Time in van:** chilled goods at most 2 h from collection to delivery, frozen at most 1 h.
 - **Waiting:** a relay point has a fridge, never a freezer: frozen goods never wait there. A
   short-circuit pickup point keeps chilled goods only with a fridge, frozen only with a freezer.
+- **Relay points:** besides frozen goods, a parcel with money to collect on delivery (cash,
+  cheque, voucher) never waits at a relay point: nobody there takes money. Every move to a relay
+  (checkout, failed-delivery choice, staff move) asks :func:`relay_refusal`.
 - **Room:** an item weighs its variant's weight, else its unit quantity for goods sold by the kg
   or litre, else ``DEFAULT_ITEM_G``; it takes its known volume, else ``ML_PER_KG`` per kilogram.
+- **Before delivery:** goods whose class or mass nobody stated (PrestaShop goods without the
+  features) cannot be sold for delivery until the vendor states them (:func:`missing_for_delivery`).
 """
 
 from __future__ import annotations
@@ -72,6 +77,23 @@ def may_wait_in_relay_fridge_all(loads) -> bool:
     return all(may_wait_in_relay_fridge(c) for c, (grams, ml) in dict(loads).items() if grams or ml)
 
 
+#: Why a parcel may not wait at a relay point (codes of :func:`relay_refusal`).
+RELAY_FROZEN, RELAY_MONEY = "relay_frozen", "relay_money"
+
+
+def relay_refusal(loads, money_cents: int = 0) -> str:
+    """Why a parcel may not be left at a relay point: ``relay_frozen``, ``relay_money``, or "" when it may.
+
+    ``loads`` is ``{class: (grams, ml)}``; ``money_cents`` what is still to collect on delivery.
+    Fridge room that day is the caller's second question (it needs the day's bookings).
+    """
+    if not may_wait_in_relay_fridge_all(loads):
+        return RELAY_FROZEN
+    if money_cents:
+        return RELAY_MONEY
+    return ""
+
+
 def may_wait_at(temperature: str | None, *, fridge: bool, freezer: bool) -> bool:
     """Whether goods of this class may wait at a place with (or without) a fridge and a freezer."""
     return {CHILLED: fridge, FROZEN: freezer}.get(compartment_for(temperature), True)
@@ -84,6 +106,26 @@ def item_mass_g(weight_kg: Decimal | float | None, unit: str = "", unit_quantity
     if unit in ("kg", "l") and unit_quantity:
         return max(1, int(Decimal(str(unit_quantity)) * 1000))
     return DEFAULT_ITEM_G
+
+
+#: What must be stated about goods before they can be sold for delivery, and its French words.
+DELIVERY_FACTS = {"temperature": "conservation (ambiant, frais ou surgelé)", "weight": "poids d'un article"}
+
+
+def missing_for_delivery(temperature: str | None, unit: str, weights_kg, *, weight_required: bool = True) -> list[str]:
+    """What nobody stated yet that the van needs: ``"temperature"``, ``"weight"`` (keys of ``DELIVERY_FACTS``).
+
+    Goods may ride the van only once their class is stated (an unknown class is never taken for
+    ambient). When ``weight_required`` (goods whose mass came from elsewhere, e.g. PrestaShop),
+    each item's mass must be known too: its weight, or its quantity when sold by the kg or litre
+    (:func:`item_mass_g`), never the ``DEFAULT_ITEM_G`` guess. A vendor's own product leaves the
+    weight optional (their form says the default applies). ``weights_kg`` holds each variant's
+    weight (``None`` if unknown).
+    """
+    missing = [] if is_known(temperature) else ["temperature"]
+    if weight_required and unit not in ("kg", "l") and any(not w for w in weights_kg):
+        missing.append("weight")
+    return missing
 
 
 def volume_ml(mass_g: int, known_ml: int | None = None) -> int:

@@ -16,7 +16,7 @@ from delivery.routing.model import DeliveryModel
 from delivery.routing.problem import Compartment, Load, Quantity, StopKind, TimeWindow
 from marketplace.territory.hours import opening_intervals
 
-from . import coldchain
+from . import coldchain, doors
 from .models import (
     COMPARTMENTS,
     DeliveryDay,
@@ -96,6 +96,7 @@ class ModelBuilder:
         self.relays: dict[int, object] = {}
         self.tasks: dict[str, DeliveryTask] = {}
         self.shifts: dict[str, Shift] = {}
+        self.door_size: dict[int, int] = {}  # task id -> parcels at its door (one stop per door)
         for compartment, seconds in MAX_IN_VAN_S.items():
             self.model.set_max_in_van(compartment, seconds)
 
@@ -131,7 +132,7 @@ class ModelBuilder:
             windows = [w for w in (TimeWindow(w.start_s, min(w.end_s, latest_s)) if w.start_s <= latest_s else None
                                    for w in windows) if w] or [TimeWindow(0, 0)]
         return {"id": f"task-{task.pk}", "name": task.name, "lon": task.lon, "lat": task.lat,
-                "windows": windows, "service_s": task.service_s,
+                "windows": windows, "service_s": doors.shared_service_s(task.service_s, self.door_size.get(task.pk, 1)),
                 "relay": self.relay(task) if task.kind == DeliveryTask.Kind.RELAY else None}
 
     def add_tasks(self, tasks: list[DeliveryTask], not_before_s: int = 0, penalty_c: int | None = None,
@@ -142,6 +143,7 @@ class ModelBuilder:
         collect is done, so it becomes a single delivery whose window ends at the cold-chain limit.
         """
         on_board = on_board or {}
+        self.door_size.update(doors.door_sizes(tasks))
         by_key: dict[str, list[DeliveryTask]] = {}
         for task in tasks:
             if task.shipment_key and task.pk not in on_board:
@@ -217,16 +219,66 @@ def route_path(travel, points: list[tuple[float, float]]) -> tuple[list[list[flo
     return [list(p) for p in points], False
 
 
+def _copy_round(rnd: Round, plan: StoredPlan) -> Round:
+    """Copy ``rnd`` stop for stop into ``plan`` (a van a re-plan leaves alone)."""
+    stops = list(rnd.stops.order_by("sequence"))
+    copy = Round.objects.create(plan=plan, shift=rnd.shift, start_s=rnd.start_s, end_s=rnd.end_s,
+                                distance_m=rnd.distance_m, duration_s=rnd.duration_s, cost_c=rnd.cost_c,
+                                path=rnd.path, path_is_road=rnd.path_is_road)
+    RoundStop.objects.bulk_create([RoundStop(round=copy, sequence=s.sequence, task_id=s.task_id, arrival_s=s.arrival_s,
+                                             start_s=s.start_s, departure_s=s.departure_s, load_after=s.load_after,
+                                             fixed=s.fixed) for s in stops])
+    return copy
+
+
+def _account_for_everything(day: DeliveryDay, previous: StoredPlan | None, stored: StoredPlan) -> list[UnassignedTask]:
+    """Make sure no planned task of the day vanished from the new plan; tell staff of stops it left out.
+
+    A planned task that the previous plan held (in a round or left out) and the new one neither
+    routes nor lists is listed unassigned (``NO_ROOM``). Stops newly left out by a re-plan (in a
+    round before, or new since: a follow-up, an urgent order) are e-mailed to staff with their
+    French reason and what to do. Returns the newly left-out rows.
+    """
+    from .notify import tell_staff  # noqa: PLC0415
+    from .reasons import advice_fr, reason_fr  # noqa: PLC0415
+
+    planned = DeliveryTask.Status.PLANNED
+    in_new = set(RoundStop.objects.filter(round__plan=stored).values_list("task_id", flat=True))
+    in_new |= set(stored.unassigned.values_list("task_id", flat=True))
+    if previous is not None:
+        before = set(RoundStop.objects.filter(round__plan=previous).values_list("task_id", flat=True))
+        before |= set(previous.unassigned.values_list("task_id", flat=True))
+        lost = DeliveryTask.objects.filter(pk__in=before - in_new, status=planned, day=day)
+        UnassignedTask.objects.bulk_create([UnassignedTask(
+            plan=stored, task=t, reason="NO_ROOM", detail="absent du nouveau calcul") for t in lost])
+        known = set(previous.unassigned.values_list("task_id", flat=True))
+        left_out = list(stored.unassigned.filter(task__status=planned).exclude(task_id__in=known).select_related("task"))
+    else:
+        left_out = []  # a first plan's left-out stops are on the planning page; nothing changed for anyone
+    if left_out:
+        lines = [f"- {u.task.name} ({u.task.address}) : {reason_fr(u.reason)}. {advice_fr(u.reason)}" for u in left_out]
+        tell_staff(f"Tournées du {day.date:%d/%m/%Y} : {len(left_out)} arrêt(s) ne tiennent plus",
+                   f"Le nouveau calcul ({stored.reason}) n'a pas pu garder ces arrêts dans une tournée :\n"
+                   + "\n".join(lines) + "\nIls sont listés sur la page de planification du jour.")
+    return left_out
+
+
 @transaction.atomic
 def store_plan(day: DeliveryDay, shifts: dict[str, Shift], tasks: dict[str, DeliveryTask], plan, travel,
-               reason: str = "initial", fixed: dict[str, list[RoundStop]] | None = None) -> StoredPlan:
+               reason: str = "initial", fixed: dict[str, list[RoundStop]] | None = None,
+               kept: list[Round] | None = None,
+               left_out: list[tuple[DeliveryTask, str, str]] | None = None) -> StoredPlan:
     """Save ``plan`` as the day's current plan with its rounds, stops and unassigned tasks.
 
     ``shifts`` and ``tasks`` map the plan's vehicle and stop ids back to rows; ``fixed`` maps a
-    vehicle id to stops already served (kept first, in their order).
+    vehicle id to stops already served (kept first, in their order); ``kept`` rounds of the
+    previous plan are copied unchanged (vans a re-plan leaves alone); ``left_out`` lists tasks
+    offered to no van, as ``(task, reason code, detail)``. No planned task the
+    previous plan held goes missing, and staff are told of stops that lost their round.
     """
     fixed = fixed or {}
     DeliveryDay.objects.select_for_update().get(pk=day.pk)
+    previous = StoredPlan.objects.filter(day=day, is_current=True).first()
     StoredPlan.objects.filter(day=day, is_current=True).update(is_current=False)
     stored = StoredPlan.objects.create(
         day=day, reason=reason, plan_json=json.loads(plan.to_json()), travel_label=plan.travel_label,
@@ -237,7 +289,7 @@ def store_plan(day: DeliveryDay, shifts: dict[str, Shift], tasks: dict[str, Deli
         if route is None and not served:
             continue
         depot = shift.van.depot
-        visits = route.visits if route else []
+        visits = doors.gather(route.visits, tasks, task_load, route.break_start_s) if route else []
         points = [(depot.lon, depot.lat)] + [(s.task.lon, s.task.lat) for s in served]
         points += [(tasks[v.stop_id].lon, tasks[v.stop_id].lat) for v in visits]
         points.append((depot.lon, depot.lat))
@@ -264,9 +316,14 @@ def store_plan(day: DeliveryDay, shifts: dict[str, Shift], tasks: dict[str, Deli
             RoundStop.objects.create(round=rnd, sequence=seq, task=tasks[visit.stop_id],
                                      arrival_s=visit.arrival_s, start_s=visit.start_s,
                                      departure_s=visit.departure_s, load_after=load)
+    for rnd in kept or []:
+        _copy_round(rnd, stored)
     for item in plan.unassigned:
         UnassignedTask.objects.create(plan=stored, task=tasks[item.stop_id], reason=str(item.reason.value),
                                       detail=item.detail[:400])
+    UnassignedTask.objects.bulk_create([UnassignedTask(plan=stored, task=t, reason=code, detail=detail[:400])
+                                        for t, code, detail in left_out or []])
+    _account_for_everything(day, previous, stored)
     day.status = DeliveryDay.Status.PLANNED
     day.planning_error = ""
     day.save(update_fields=["status", "planning_error"])
@@ -291,7 +348,7 @@ def plan_day(day: DeliveryDay, *, time_limit_s: float | None = None, seed: int =
     report("solve")
     limit = time_limit_s or day.solve_time_limit_s
     plan = builder.model.solve(time_limit_s=limit, seed=seed)
-    if plan.solver_stats.get("status") == "no solution":  # nothing found in time (busy machine)
+    if str(plan.solver_stats.get("status", "")).startswith("no solution"):  # nothing found in time (busy machine)
         log.warning("day %s: no first solution in %s s, solving again with %s s", day, limit, 3 * limit)
         plan = builder.model.solve(time_limit_s=3 * limit, seed=seed)
     report("store")

@@ -10,15 +10,16 @@
 import datetime as dt
 import logging
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from marketplace.territory.models import RelayPoint
 
-from . import calendar, coldchain
+from . import calendar
 from .day_planning import relay_opening
-from .models import COMPARTMENTS, DeliveryDay, DeliveryTask, Notification
+from .error_codes import DeliveryErrorCode as Code
+from .error_codes import error
+from .models import COMPARTMENTS, DeliveryDay, DeliveryTask, Notification, RoundStop
 from .notify import Message, get_notifier
 from .routing.straightline import great_circle_m
 
@@ -52,12 +53,30 @@ def notify_contact(task: DeliveryTask) -> Notification | None:
     return Notification.objects.create(task=task, channel=channel, recipient=recipient, body=message.body, ok=ok)
 
 
+def carrying_shift_ids(task: DeliveryTask) -> list[int]:
+    """The shift(s) whose current round holds ``task``: the van that has its goods."""
+    return sorted(set(RoundStop.objects.filter(task=task, round__plan__is_current=True)
+                      .values_list("round__shift_id", flat=True)))
+
+
+def stop_label(task: DeliveryTask) -> str:
+    """« arrêt n° 4 (Jeanne Dupont) » as the driver and staff read it (its door's number in the current round)."""
+    from .selectors import door_stops  # noqa: PLC0415 - selectors import the sheets
+
+    stop = RoundStop.objects.filter(task=task, round__plan__is_current=True).select_related("round").first()
+    number = next((s.number for s in door_stops(stop.round) if task in s.parcels), None) if stop else None
+    return f"arrêt n° {number} ({task.name})" if number else f"arrêt de {task.name}"
+
+
 def on_failed(task: DeliveryTask) -> None:
-    """Run steps 1 and 2 of the protocol after the driver reported ``task`` failed."""
+    """Run steps 1 and 2 of the protocol after the driver reported ``task`` failed.
+
+    Only the failed van's remaining stops are re-planned; the other vans keep their rounds.
+    """
     notify_contact(task)
     from .tasks import schedule_replan  # noqa: PLC0415 - tasks imports planning, which imports this app
 
-    schedule_replan(task.day_id, reason=f"échec arrêt {task.pk}")
+    schedule_replan(task.day_id, reason=f"échec {stop_label(task)}"[:120], only_shifts=carrying_shift_ids(task) or None)
 
 
 def nearest_open_relay(task: DeliveryTask, after_s: int) -> tuple[RelayPoint, list[list[int]]] | None:
@@ -119,31 +138,33 @@ def resolve_failed(task: DeliveryTask, choice: str, staff_name: str, now_s: int)
     Raises
     ------
     ValidationError
-        When the task has not failed, is a collect, was already resolved another way, carries
-        frozen goods to a relay point (``relay_frozen``), or no relay point is open with fridge
-        room for the rest of the day.
+        When the task has not failed, is a collect, was already resolved another way, would take
+        frozen goods (``relay_frozen``) or money to collect (``relay_money``) to a relay point,
+        or no relay point is open with fridge room for the rest of the day (``no_relay``).
+        The relay follow-up keeps the shipment key, so the re-plan holds it to the cold chain's
+        time-in-van limit from the collect.
     """
     task = DeliveryTask.objects.select_for_update().get(pk=task.pk)
     if task.status != DeliveryTask.Status.FAILED or task.is_collect:
-        raise ValidationError(f"task {task.pk} is not a failed delivery", code="not_failed")
+        raise error(Code.NOT_FAILED, name=task.name)
     if choice not in (DeliveryTask.Resolution.RELAY_TODAY, DeliveryTask.Resolution.RETRY_NEXT):
-        raise ValidationError(f"unknown choice {choice!r}", code="bad_choice")
+        raise error(Code.BAD_CHOICE, choice=choice)
     if task.resolution:
         if task.resolution != choice:
-            raise ValidationError(f"task {task.pk} was already resolved as {task.resolution}", code="resolved")
+            raise error(Code.RESOLVED, name=task.name, resolution=task.get_resolution_display())
         return task.follow_up
     if choice == DeliveryTask.Resolution.RELAY_TODAY:
-        if not coldchain.may_wait_in_relay_fridge_all(task.loads()):
-            raise ValidationError(f"« {task.name} » contient des surgelés : un point relais n'a pas de congélateur. "
-                                  "Choisissez un nouveau passage.", code="relay_frozen")
+        from .moves import check_may_wait_at_relay  # noqa: PLC0415 - moves imports this app's planning
+
+        check_may_wait_at_relay(task)  # frozen goods, or money to collect: staff must choose another way
         found = nearest_open_relay(task, now_s)
         if found is None:
-            raise ValidationError("no relay point is open for the rest of the day", code="no_relay")
+            raise error(Code.NO_RELAY)
         relay, windows = found
         follow = DeliveryTask.objects.create(
             day=task.day, kind=DeliveryTask.Kind.RELAY, source=f"{task.source}:relais", relay_point=relay,
             address=f"{relay.name}, {relay.address}", lon=relay.lon, lat=relay.lat, windows=windows,
-            urgent=True, **_copy_fields(task))
+            urgent=True, shipment_key=task.shipment_key, **_copy_fields(task))
     else:
         day = next_delivery_day(task.day.date)
         follow = DeliveryTask.objects.create(
@@ -155,5 +176,6 @@ def resolve_failed(task: DeliveryTask, choice: str, staff_name: str, now_s: int)
     if choice == DeliveryTask.Resolution.RELAY_TODAY:
         from .tasks import schedule_replan  # noqa: PLC0415
 
-        schedule_replan(task.day_id, reason=f"dépôt en relais de l'arrêt {task.pk}")
+        schedule_replan(task.day_id, reason=f"dépôt en relais, {stop_label(task)}"[:120],
+                        only_shifts=carrying_shift_ids(task) or None)
     return follow

@@ -44,35 +44,53 @@ def _failed_on_board(served: list[RoundStop], day: DeliveryDay) -> Load:
 
 
 def replan_remaining(day: DeliveryDay, now_s: int, *, reason: str = "replan", travel=None,
-                     time_limit_s: float | None = None, seed: int = 1) -> StoredPlan:
+                     time_limit_s: float | None = None, seed: int = 1,
+                     only_shifts: list[int] | None = None) -> StoredPlan:
     """Re-optimise what is left of the day from each van's current position and time.
 
     Stops already served (delivered or failed) stay first and fixed; each van re-orders its own
     remaining stops, starting at its last served stop at ``now_s`` (or at its depot when it has
     not left yet). Goods already on board stay with their van: deliveries whose collect is done
     become single deliveries due before the cold-chain limit, and goods of failed deliveries
-    reduce the room left. Tasks in no round (urgent orders, follow-ups, earlier unassigned) are
-    offered to the vans in turn; whatever no van can take comes back unassigned with a reason.
+    reduce the room left. Cancelled stops leave the round. Tasks in no round (urgent orders,
+    follow-ups, earlier unassigned) are offered to the re-planned vans in turn.
+
+    ``only_shifts`` (shift ids): only these vans are re-planned (a failure re-plans the failed
+    van); every other van's round is copied stop for stop. Nothing is dropped silently: a stop
+    no van takes is stored unassigned with its reason (a stop offered to no van keeps the reason
+    it had), and staff are told of stops that lost their round (:func:`store_plan`).
 
     Raises
     ------
     ValueError
         When the day cannot be modelled (no van).
     """
-    from delivery.routing.plan import Plan, Unassigned  # noqa: PLC0415
+    from delivery.routing.plan import Plan  # noqa: PLC0415
 
     current = day.plans.filter(is_current=True).first()
     if current is None:
         return plan_day(day, travel=travel)
     travel = travel or travel_model()
     rounds = {r.shift_id: r for r in current.rounds.prefetch_related("stops__task__follow_up")}
-    planned = DeliveryTask.Status.PLANNED
+    planned, cancelled = DeliveryTask.Status.PLANNED, DeliveryTask.Status.CANCELLED
     in_rounds = {s.task_id for r in rounds.values() for s in r.stops.all()}
     pending = list(day.tasks.filter(status=planned).exclude(pk__in=in_rounds).select_related("relay_point"))
-    shifts, tasks, fixed, routes, reasons = {}, {}, {}, [], {}
-    for shift in ensure_shifts(day):
+    earlier = {u.task_id: (u.reason, u.detail) for u in current.unassigned.all()}
+    chosen = set(only_shifts) if only_shifts else None
+    shifts, tasks, fixed, routes, reasons, kept = {}, {}, {}, [], {}, []
+    all_shifts = ensure_shifts(day)
+    for shift in all_shifts:  # goods on board follow their van, whichever vans are re-planned
         rnd = rounds.get(shift.pk)
-        stops = list(rnd.stops.select_related("task__relay_point")) if rnd else []
+        carried = {s.task.follow_up_id for s in (rnd.stops.all() if rnd else []) if s.task.follow_up_id}
+        if chosen is not None and shift.pk not in chosen:
+            pending = [t for t in pending if t.pk not in carried]
+    for shift in all_shifts:
+        rnd = rounds.get(shift.pk)
+        if chosen is not None and shift.pk not in chosen:
+            if rnd is not None:
+                kept.append(rnd)
+            continue
+        stops = [s for s in (rnd.stops.select_related("task__relay_point") if rnd else []) if s.task.status != cancelled]
         served = [s for s in stops if s.task.status != planned]
         own = [s.task for s in stops if s.task.status == planned]
         carried = {s.task.follow_up_id for s in served if s.task.follow_up_id}  # goods stay in this van
@@ -112,25 +130,20 @@ def replan_remaining(day: DeliveryDay, now_s: int, *, reason: str = "replan", tr
                 builder.model.set_travel(travel)
             limit = time_limit_s or min(day.solve_time_limit_s, 10)
             plan = builder.model.solve(time_limit_s=limit, seed=seed)
-            if plan.solver_stats.get("status") == "no solution":  # nothing found in time: once more
+            if str(plan.solver_stats.get("status", "")).startswith("no solution"):  # nothing in time: once more
                 plan = builder.model.solve(time_limit_s=3 * limit, seed=seed)
             routes += plan.routes
             taken = {v.stop_id for r in plan.routes for v in r.visits}
             pending = [t for t in pending if f"task-{t.pk}" not in taken]
             for item in plan.unassigned:
                 reasons[item.stop_id] = item
-    left = {f"task-{t.pk}" for t in pending} | {k for k in reasons if k not in
-                                                  {v.stop_id for r in routes for v in r.visits}}
-    unassigned = [reasons[k] if k in reasons else Unassigned(k, _no_van_reason(), "aucune camionnette disponible")
-                  for k in sorted(left)]
-    for t in pending:
-        tasks.setdefault(f"task-{t.pk}", t)
+    routed = {v.stop_id for r in routes for v in r.visits}
+    unassigned = [item for key, item in sorted(reasons.items()) if key not in routed]
+    listed = {u.stop_id for u in unassigned}
+    left_out = [(t, *earlier.get(t.pk, ("NOT_PLANNED", "pas encore proposé à une camionnette")))
+                for t in pending if f"task-{t.pk}" not in listed]
     merged = Plan(routes=routes, unassigned=unassigned, cost_c=sum(r.cost_c for r in routes),
                   travel_label=getattr(travel, "label", ""), solver_stats={"replan_at_s": now_s})
-    return store_plan(day, shifts, tasks, merged, travel, reason=reason, fixed=fixed)
+    return store_plan(day, shifts, tasks, merged, travel, reason=reason, fixed=fixed, kept=kept, left_out=left_out)
 
 
-def _no_van_reason():
-    from delivery.routing.problem import UnassignedReason  # noqa: PLC0415
-
-    return UnassignedReason.NO_ROOM

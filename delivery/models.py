@@ -130,6 +130,7 @@ class DeliveryTask(models.Model):
         HOME = "home", "Livraison à domicile"
         RELAY = "relay", "Dépôt en point relais"
         PICKUP_POINT = "pickup_point", "Point de retrait circuit court"
+        RETURN = "return", "Retour chez le commerçant"
 
     class Status(models.TextChoices):
         PLANNED = "planned", "Prévue"
@@ -153,6 +154,7 @@ class DeliveryTask(models.Model):
         NONE = "", "—"
         RELAY_TODAY = "relay_today", "Déposer au point relais ouvert le plus proche aujourd'hui"
         RETRY_NEXT = "retry_next", "Nouvel essai à la prochaine tournée"
+        CANCELLED = "cancelled", "Commande annulée : retour chez le commerçant"
 
     day = models.ForeignKey(DeliveryDay, on_delete=models.PROTECT, related_name="tasks")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -276,6 +278,13 @@ class UnassignedTask(models.Model):
     reason = models.CharField(max_length=40)
     detail = models.CharField(max_length=400, blank=True)
 
+    @property
+    def reason_label(self) -> str:
+        """The reason as staff read it (:func:`delivery.reasons.reason_fr`)."""
+        from .reasons import reason_fr  # noqa: PLC0415 - one home for the planner's reasons
+
+        return reason_fr(self.reason)
+
 
 class StopEvent(models.Model):
     """What the driver reported at a stop; ``uuid`` comes from the phone so replays count once."""
@@ -298,6 +307,20 @@ class StopEvent(models.Model):
 
     class Meta:
         ordering = ["occurred_at"]
+
+
+class StopUndo(models.Model):
+    """The driver's "Annuler" of a mistaken tap (:mod:`delivery.undo`), accepted within ``UNDO_WINDOW``.
+
+    ``uuid`` comes from the phone so a replay counts once; ``told`` names whom a correction was
+    sent to when the undone failure had already been announced to the customer's contact.
+    """
+
+    uuid = models.UUIDField(unique=True)
+    event = models.OneToOneField(StopEvent, on_delete=models.CASCADE, related_name="undo")
+    occurred_at = models.DateTimeField(help_text="Time on the phone when the driver tapped Annuler.")
+    received_at = models.DateTimeField(auto_now_add=True)
+    told = models.CharField(max_length=200, blank=True)
 
 
 class Notification(models.Model):

@@ -14,11 +14,14 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import formats
 
+from common import money
 from marketplace.territory.models import RelayPoint
 
 from . import calendar, coldchain
 from .actions import get_or_create_day
 from .day_planning import relay_opening
+from .error_codes import DeliveryErrorCode as Code
+from .error_codes import error, message
 from .models import DeliveryTask, RoundStop
 
 log = logging.getLogger(__name__)
@@ -42,13 +45,11 @@ def _check_movable(group: list[DeliveryTask]) -> None:
     """Refuse tasks already served or cancelled, and stops in a round of their day's current plan."""
     for t in group:
         if t.status != DeliveryTask.Status.PLANNED:
-            raise ValidationError(f"« {t.name} » est déjà {t.get_status_display().lower()} : elle ne peut plus "
-                                  "être déplacée.", code="not_planned")
+            raise error(Code.NOT_PLANNED, name=t.name, status=t.get_status_display().lower())
     in_round = RoundStop.objects.filter(task__in=group, round__plan__is_current=True,
                                         round__plan__day_id=group[0].day_id).select_related("task").first()
     if in_round is not None:
-        raise ValidationError(f"« {in_round.task.name} » fait partie d'une tournée du plan actuel ; seuls les "
-                              "arrêts non planifiés se déplacent ici.", code="in_round")
+        raise error(Code.IN_ROUND, name=in_round.task.name)
 
 
 def relay_windows(relay: RelayPoint, date: dt.date) -> list[list[int]]:
@@ -75,22 +76,42 @@ def relay_fridge_used_ml(relay: RelayPoint, date: dt.date, exclude_task_ids: tup
     return in_tasks + max(0, relay_used_ml(relay, date) - covered)
 
 
+def relay_refusal_message(task: DeliveryTask) -> str:
+    """Why ``task``'s parcel may not wait at any relay point, in French for staff ("" when it may)."""
+    code = coldchain.relay_refusal(task.loads(), task.payment_cents if task.payment_method else 0)
+    if code == coldchain.RELAY_FROZEN:
+        return message(Code.RELAY_FROZEN, name=task.name)
+    if code == coldchain.RELAY_MONEY:
+        return message(Code.RELAY_MONEY, name=task.name, amount=money.format_cents(task.payment_cents),
+                       method=task.get_payment_method_display())
+    return ""
+
+
+def check_may_wait_at_relay(task: DeliveryTask) -> None:
+    """Raise ``ValidationError`` (``RELAY_FROZEN`` / ``RELAY_MONEY``) when the parcel may not wait at a relay."""
+    text = relay_refusal_message(task)
+    if text:
+        raise ValidationError(text, code=Code(coldchain.relay_refusal(task.loads(), task.payment_cents)))
+
+
+def relay_has_room(relay: RelayPoint, date: dt.date, task: DeliveryTask) -> int:
+    """Free fridge room (ml) at ``relay`` on ``date`` for ``task`` (its own booking not counted)."""
+    return relay.fridge_capacity_l * 1000 - relay_fridge_used_ml(relay, date, exclude_task_ids=(task.pk,))
+
+
 def _check_relay(relay: RelayPoint, date: dt.date, task: DeliveryTask) -> list[list[int]]:
     """Opening windows of ``relay`` on ``date`` if it can take ``task``'s goods, else ``ValidationError``."""
     if not relay.active:
-        raise ValidationError(f"Le point relais {relay.name} n'est plus actif.", code="relay_inactive")
+        raise error(Code.RELAY_INACTIVE, relay=relay.name)
     windows = relay_windows(relay, date)
     if not windows:
-        raise ValidationError(f"Le point relais {relay.name} est fermé le {_date_label(date)}.", code="relay_closed")
-    if not coldchain.may_wait_in_relay_fridge_all(task.loads()):
-        raise ValidationError(f"« {task.name} » contient des surgelés : un point relais n'a pas de congélateur.",
-                              code="relay_frozen")
+        raise error(Code.RELAY_CLOSED, relay=relay.name, date=_date_label(date))
+    check_may_wait_at_relay(task)
     if task.chilled_ml:
-        free = relay.fridge_capacity_l * 1000 - relay_fridge_used_ml(relay, date, exclude_task_ids=(task.pk,))
+        free = relay_has_room(relay, date, task)
         if task.chilled_ml > free:
-            raise ValidationError(
-                f"Le réfrigérateur de {relay.name} est plein le {_date_label(date)} : il reste "
-                f"{max(free, 0) / 1000:.1f} L, il en faut {task.chilled_ml / 1000:.1f} L.", code="relay_full")
+            raise error(Code.RELAY_FULL, relay=relay.name, date=_date_label(date), free_l=money.format_number(max(free, 0) / 1000, 1),
+                        needed_l=money.format_number(task.chilled_ml / 1000, 1))
     return windows
 
 
@@ -125,11 +146,10 @@ def move_to_day(task: DeliveryTask, date: dt.date, today: dt.date) -> tuple[list
     if all(t.day.date == date for t in group):
         return group, False
     if date < today:
-        raise ValidationError(f"Le {_date_label(date)} est déjà passé : choisissez aujourd'hui ou une date à venir.",
-                              code="past_date")
+        raise error(Code.PAST_DATE, date=_date_label(date))
     if not calendar.van_runs_on(date):
-        raise ValidationError(f"La camionnette ne roule pas le {_date_label(date)} ({calendar.closed_reason(date)}) : "
-                              f"choisissez par exemple le {_date_label(calendar.next_van_day(date))}.", code="no_van")
+        raise error(Code.NO_VAN, date=_date_label(date), why=calendar.closed_reason(date),
+                    next=_date_label(calendar.next_van_day(date)))
     _check_movable(group)
     new_windows = {}
     for t in group:
@@ -170,10 +190,10 @@ def move_to_relay(task: DeliveryTask, relay_id: int) -> tuple[DeliveryTask, bool
     if delivery is not None and delivery.kind == DeliveryTask.Kind.RELAY and delivery.relay_point_id == relay_id:
         return delivery, False
     if delivery is None or delivery.kind != DeliveryTask.Kind.HOME:
-        raise ValidationError(f"« {task.name} » n'est pas une livraison à domicile.", code="not_home")
+        raise error(Code.NOT_HOME, name=task.name)
     relay = RelayPoint.objects.select_for_update().filter(pk=relay_id).first()
     if relay is None:
-        raise ValidationError(f"Point relais inconnu (n° {relay_id}).", code="unknown_relay")
+        raise error(Code.UNKNOWN_RELAY, relay_id=relay_id)
     _check_movable(group)
     windows = _check_relay(relay, delivery.day.date, delivery)
     log.info("task %s: home delivery (%s) becomes a drop at relay %s", delivery.pk, delivery.address, relay.pk)

@@ -75,3 +75,21 @@ def get_notifier() -> Notifier:
     """The configured notifier instance."""
     path = getattr(settings, "DELIVERY_NOTIFIER", "delivery.notify.LoggingNotifier")
     return import_string(path)()
+
+
+def tell_staff(subject: str, body: str) -> list[str]:
+    """E-mail every active staff member who has an address (and log it); return the addresses.
+
+    Used when a plan leaves out a stop that was in a round: nobody learns it from the map alone.
+    """
+    from django.contrib.auth import get_user_model  # noqa: PLC0415 - keep this module import-light
+
+    emails = sorted({e for e in get_user_model().objects.filter(is_staff=True, is_active=True)
+                     .exclude(email="").values_list("email", flat=True)})
+    log.warning("STAFF %s — %s", subject, body)
+    if emails:
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, emails)
+        except Exception as exc:  # SMTP errors vary by backend; the log line above keeps the message
+            log.error("staff e-mail %r failed: %s", subject, exc)
+    return emails

@@ -22,7 +22,7 @@ MORNING, AFTERNOON, DAY = (9 * H, 12 * H), (14 * H, 17 * H), (9 * H, 17 * H)
 # pair's windows sit close together: (collect window, delivery window).
 PAIR_WINDOWS = [((8 * H + 1800, 11 * H), (9 * H + 1800, 12 * H + 1800)), ((13 * H, 15 * H), (14 * H, 17 * H))]
 FALLBACK_VENDORS = [("Ferme du Pont des Loups", "Saint-Waast"), ("Fromagerie de Maroilles", "Maroilles"),
-                    ("Boucherie Carlier", "Bavay"), ("Boulangerie du Quesnoy", "Quesnoy"),
+                    ("Boucherie Carlier", "Bavay"), ("Boulangerie du Quesnoy", "Le Quesnoy"),
                     ("Les Vergers de Mormal", "Locquignol")]
 DRIVERS = ["Bernard (bénévole)", "Sophie"]
 
@@ -102,7 +102,7 @@ def build_specs(date: dt.date, rng: random.Random) -> list[TaskSpec]:
 
 def run(stdout) -> None:
     """Seed the depot, the vans and today's (or Monday's) planned day; idempotent."""
-    quesnoy = Commune.objects.get(name="Quesnoy")
+    quesnoy = Commune.objects.get(name="Le Quesnoy")
     depot, _ = Depot.objects.get_or_create(
         name="Dépôt communautaire du Quesnoy",
         defaults={"address": f"Zone d'activités, {quesnoy.main_postal_code} Le Quesnoy",

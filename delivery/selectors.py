@@ -8,8 +8,9 @@ from collections.abc import Callable
 
 from django.utils import formats
 
+from . import doors
 from .models import DeliveryDay, DeliveryTask, Round, Shift, StoredPlan
-from .sheets.data import GoodsLine, RouteSheet, StopSheet
+from .sheets.data import GoodsLine, ParcelLine, RouteSheet, StopSheet
 
 
 def current_plan(day: DeliveryDay) -> StoredPlan | None:
@@ -21,6 +22,12 @@ def current_round(shift: Shift) -> Round | None:
     """The shift's round in the day's current plan, or None when its van stays home."""
     return (Round.objects.filter(shift=shift, plan__is_current=True)
             .select_related("shift__van__depot", "shift__day", "plan").first())
+
+
+def stop_numbers(shift: Shift) -> dict[int, int]:
+    """``{task_id: stop number}`` of the shift's round in the current plan (the numbers the driver sees)."""
+    rnd = current_round(shift)
+    return {t.pk: door.number for door in door_stops(rnd) for t in door.parcels} if rnd else {}
 
 
 def _goods(task: DeliveryTask, collected_on_board: set[str]) -> tuple[GoodsLine, ...]:
@@ -46,26 +53,64 @@ def _window_served(windows: list, start_s: int) -> tuple[int, int]:
 
 
 def round_stops(rnd: Round) -> list:
-    """The round's stops in sequence with their tasks (one query)."""
-    return list(rnd.stops.select_related("task__relay_point").order_by("sequence"))
+    """The round's stops in sequence with their tasks (one query); cancelled orders' stops are left out."""
+    return list(rnd.stops.select_related("task__relay_point").exclude(task__status=DeliveryTask.Status.CANCELLED)
+                .order_by("sequence"))
+
+
+def door_stops(rnd: Round) -> list:
+    """The round's stops as the driver sees them: one per door (:mod:`delivery.doors`), numbered 1, 2, ...
+
+    Each item is the door's first ``RoundStop`` with ``number`` (the stop number everywhere
+    the driver and staff read it), ``parcels`` (the door's tasks) and ``stops`` (its round stops).
+    """
+    out = []
+    for number, group in enumerate(doors.consecutive(round_stops(rnd)), start=1):
+        head = group[0]
+        head.number, head.parcels, head.stops = number, [s.task for s in group], group
+        out.append(head)
+    return out
+
+
+def _door_status(tasks: list[DeliveryTask]) -> str:
+    """A door is to do while one of its parcels is; else it shows its first parcel's outcome."""
+    planned = DeliveryTask.Status.PLANNED
+    return planned if any(t.status == planned for t in tasks) else tasks[0].status
+
+
+def _parcels(tasks: list[DeliveryTask]) -> tuple[ParcelLine, ...]:
+    if len(tasks) < 2:
+        return ()
+    return tuple(ParcelLine(t.pk, t.name, tuple(str(c.get("number", "")) for c in t.crates), t.payment_method,
+                            t.payment_cents) for t in tasks)
+
+
+def _door_sheet(number: int, stops: list, collects: set[str], stop_url) -> StopSheet:
+    """One stop of the sheet for a door (one task, or several orders at the same door)."""
+    head, tasks = stops[0], [s.task for s in stops]
+    task = head.task
+    goods = tuple(line for t in tasks for line in _goods(t, collects))
+    paying = [t for t in tasks if t.payment_method]
+    return StopSheet(
+        sequence=number, task_id=task.pk, kind_label=task.get_kind_display(), name=task.name,
+        address=task.address, phone=task.phone, lon=task.lon, lat=task.lat, arrival_s=head.arrival_s,
+        window=_window_served(task.windows, head.start_s), goods=goods,
+        payment_method=paying[0].payment_method if paying else "",
+        payment_cents=sum(t.payment_cents for t in paying), doorstep_notes=task.doorstep_notes,
+        phone_view_url=stop_url(task.pk) if stop_url else "", status=_door_status(tasks), parcels=_parcels(tasks),
+    )
 
 
 def sheet_for_round(rnd: Round, stop_url: Callable[[int | None], str] | None = None) -> RouteSheet:
-    """Plain data for the printed sheet and the GPX of ``rnd``.
+    """Plain data for the printed sheet and the GPX of ``rnd``: one stop per door, numbered from 1.
 
     ``stop_url(task_id)`` gives the phone view link of a stop (``None``: the whole round).
     """
     shift, depot, plan = rnd.shift, rnd.shift.van.depot, rnd.plan
     stops = round_stops(rnd)
     collects = {s.task.shipment_key for s in stops if s.task.is_collect and s.task.shipment_key}
-    window_of = {s.pk: _window_served(s.task.windows, s.start_s) for s in stops}
-    sheets = tuple(StopSheet(
-        sequence=s.sequence, task_id=s.task.pk, kind_label=s.task.get_kind_display(), name=s.task.name,
-        address=s.task.address, phone=s.task.phone, lon=s.task.lon, lat=s.task.lat, arrival_s=s.arrival_s,
-        window=window_of[s.pk], goods=_goods(s.task, collects), payment_method=s.task.payment_method,
-        payment_cents=s.task.payment_cents, doorstep_notes=s.task.doorstep_notes,
-        phone_view_url=stop_url(s.task.pk) if stop_url else "", status=s.task.status,
-    ) for s in stops)
+    sheets = tuple(_door_sheet(number, group, collects, stop_url)
+                   for number, group in enumerate(doors.consecutive(stops), start=1))
     return RouteSheet(
         date_label=formats.date_format(shift.day.date, "l j F Y"), van_name=shift.van.name,
         driver_name=shift.driver_name, depot_name=depot.name, depot_lon=depot.lon, depot_lat=depot.lat,
@@ -90,6 +135,7 @@ def driver_stops(rnd: Round) -> list[dict]:
     items = []
     for stop in sheet.stops:
         items.append({
+            "task_ids": [p.task_id for p in stop.parcels] or [stop.task_id], "parcels": stop.parcels,
             "task_id": stop.task_id, "sequence": stop.sequence, "status": stop.status, "name": stop.name,
             "address": stop.address, "phone": stop.phone, "notes": stop.doorstep_notes,
             "access_codes": codes.get(stop.task_id, ""),

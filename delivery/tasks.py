@@ -46,8 +46,11 @@ def plan_day(self, day_id: int) -> dict:
 
 @shared_task(bind=True, name="delivery.replan_day", autoretry_for=(OperationalError,), max_retries=3,
              retry_backoff=True, retry_jitter=False)
-def replan_day(self, day_id: int, now_s: int, reason: str = "replan") -> dict:
-    """Re-optimise the rest of day ``day_id`` from the vans' positions at ``now_s``."""
+def replan_day(self, day_id: int, now_s: int, reason: str = "replan", only_shifts: list[int] | None = None) -> dict:
+    """Re-optimise the rest of day ``day_id`` from the vans' positions at ``now_s``.
+
+    ``only_shifts``: re-plan only these vans' rounds; the others are kept stop for stop.
+    """
     from .midday_replanning import replan_remaining  # noqa: PLC0415
 
     day = DeliveryDay.objects.filter(pk=day_id).first()
@@ -55,7 +58,7 @@ def replan_day(self, day_id: int, now_s: int, reason: str = "replan") -> dict:
         return {"day": day_id, "status": "missing"}
     _progress(self, "replanning", day=day_id)
     try:
-        stored = replan_remaining(day, now_s, reason=reason)
+        stored = replan_remaining(day, now_s, reason=reason, only_shifts=only_shifts)
     except ValueError as exc:
         log.error("re-planning day %s failed: %s", day, exc)
         return {"day": day_id, "status": "replan_failed", "error": str(exc)}
@@ -73,13 +76,33 @@ def schedule_plan(day: DeliveryDay) -> str:
     return task_id
 
 
-def schedule_replan(day_id: int, reason: str = "replan", now_s: int | None = None) -> str:
-    """Queue :func:`replan_day` for now (or ``now_s``) once the transaction commits; return its task id."""
+def schedule_plan_once(day: DeliveryDay, *, force: bool = False) -> str | None:
+    """Queue a plan of ``day`` unless one is already running; return its task id, or None when refused.
+
+    The check and the claim are one UPDATE (``status`` goes to ``planning`` only from another
+    status), so two staff pressing "plan" at once queue one run. ``force`` takes over a run
+    known to be stale (its worker died).
+    """
+    claimed = DeliveryDay.objects.filter(pk=day.pk)
+    if not force:
+        claimed = claimed.exclude(status=DeliveryDay.Status.PLANNING)
+    if not claimed.update(status=DeliveryDay.Status.PLANNING, planning_error=""):
+        return None
+    return schedule_plan(day)
+
+
+def schedule_replan(day_id: int, reason: str = "replan", now_s: int | None = None,
+                    only_shifts: list[int] | None = None) -> str:
+    """Queue :func:`replan_day` for now (or ``now_s``) once the transaction commits; return its task id.
+
+    ``only_shifts`` limits the re-plan to these vans (a failure re-plans the failed van only).
+    """
     from .actions import day_now_seconds  # noqa: PLC0415
 
     at = now_s if now_s is not None else day_now_seconds(DeliveryDay.objects.get(pk=day_id))
     task_id = uuid()
-    transaction.on_commit(lambda: replan_day.apply_async((day_id, at, reason), task_id=task_id))
+    shifts = sorted(only_shifts) if only_shifts else None
+    transaction.on_commit(lambda: replan_day.apply_async((day_id, at, reason, shifts), task_id=task_id))
     return task_id
 
 

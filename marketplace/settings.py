@@ -59,6 +59,7 @@ SHOW_DEMO_ACCOUNTS = env_bool("MORMAL_DEMO", False)
 
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+CSRF_FAILURE_VIEW = "marketplace.core.views.csrf_failure"  # French, in the layout
 # Behind the compose stack's caddy, the only way in, X-Forwarded-Proto says whether the visitor
 # used https: without it every POST from an https page fails Django's origin check, and the
 # driver's links and QR codes would say http://.
@@ -111,6 +112,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "marketplace.core.middleware.RefuseNulBytes",  # a NUL in a query value was a 500 (PostgreSQL)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # last: turns a refused sign-in into the French lock-out page
     "axes.middleware.AxesMiddleware",
@@ -132,6 +134,8 @@ TEMPLATES = [
                 "marketplace.core.context.platform",
                 "marketplace.storefront.context.cart",
             ],
+            # |eur, |euros, |nombre: French numbers in every template without {% load %}
+            "builtins": ["marketplace.core.templatetags.french"],
         },
     },
 ]
@@ -237,6 +241,8 @@ CELERY_BEAT_SCHEDULE["vendors-push-unsynced"] = {"task": "vendors.push_unsynced_
 # PrestaShop bridge: changed products, stock and sale decrements every 15 min; full re-read nightly.
 CELERY_BEAT_SCHEDULE["prestashop-sync"] = {"task": "prestashop.sync_all", "schedule": 900.0}
 CELERY_BEAT_SCHEDULE["prestashop-full-nightly"] = {"task": "prestashop.sync_all", "schedule": 86400.0, "kwargs": {"full": True}}
+# PrestaShop home orders in the 52 communes become van tasks on their commune's next open van day.
+CELERY_BEAT_SCHEDULE["prestashop-van-orders"] = {"task": "prestashop.pull_all_van_orders", "schedule": 900.0}
 # Delivery: once tomorrow's orders close (ORDER_CUTOFF), freeze its tasks and plan its rounds (once per day).
 # Operations: remind vendors of tomorrow's orders; refresh the indicators overnight.
 CELERY_BEAT_SCHEDULE["operations-remind-vendors"] = {"task": "operations.remind_vendors", "schedule": 3600.0}
@@ -293,7 +299,7 @@ PRIVACY_SIGN_IN_DAYS = int(os.environ.get("PRIVACY_SIGN_IN_DAYS", "30"))
 
 # Orders for a delivery day close at this local time the day before (HH:MM). The one cut-off of
 # the storefront, the short circuit's cycles, staff moves and the evening freeze: delivery/calendar.py.
-ORDER_CUTOFF = os.environ.get("ORDER_CUTOFF", "18:00")
+ORDER_CUTOFF = os.environ.get("ORDER_CUTOFF") or "18:00"  # the one default; delivery/calendar.py reads it
 
 # Geocoding of addresses (marketplace/territory/geocoding.py): the Base Adresse Nationale search
 # endpoint in production, e.g. https://data.geopf.fr/geocodage/search ; empty (demo, tests) places

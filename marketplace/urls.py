@@ -19,3 +19,8 @@ urlpatterns = [
     path("pilotage/", include("marketplace.operations.urls")),
     path("circuit-court/", include("shortcircuit.urls")),
 ]
+
+handler400 = "marketplace.core.views.bad_request"
+handler403 = "marketplace.core.views.permission_denied"
+handler404 = "marketplace.core.views.page_not_found"
+handler500 = "marketplace.core.views.server_error"

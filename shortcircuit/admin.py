@@ -1,9 +1,12 @@
 """Admin screens where the team creates cycles, pickup points and slots."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from marketplace.saleor import port
+from marketplace.saleor.errors import SaleorError
 from marketplace.territory import geocoding
 
+from .actions import saleor_sync
 from .models import (
     CycleOrder,
     CycleOrderLine,
@@ -62,6 +65,20 @@ class PickupPointAdmin(admin.ModelAdmin):
         if not change or {"address", "commune"} & set(form.changed_data) or obj.lon is None:
             geocoding.place(obj)
         super().save_model(request, obj, form, change)
+    actions = ["push_to_saleor"]
+
+    @admin.action(description="Mettre à jour dans Saleor (point de retrait, actif ou non)")
+    def push_to_saleor(self, request, queryset):
+        """Create or update each selected point's collection-point warehouse (inactive: hidden at checkout)."""
+        saleor, count = port.get_saleor(), 0
+        try:
+            for point in queryset.select_related("commune"):
+                saleor_sync.sync_pickup_point(point, saleor)
+                count += 1
+        except SaleorError as exc:
+            self.message_user(request, f"Envoi interrompu après {count} point(s) : {exc}", messages.ERROR)
+        else:
+            self.message_user(request, f"{count} point(s) de retrait à jour dans Saleor.", messages.SUCCESS)
 
 
 @admin.register(PickupSlot)

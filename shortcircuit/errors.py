@@ -1,23 +1,20 @@
-"""Refusals of the short-circuit channel: a code for programs, one French sentence for people."""
+"""The short circuit's refusal: a :class:`ShortCircuitErrorCode` and its French sentence (``error_codes``)."""
 
-CYCLE_NOT_OPEN = "cycle_not_open"
-CYCLE_CLOSED = "cycle_closed"
-EMPTY_ORDER = "empty_order"
-NOT_IN_CYCLE = "not_in_cycle"
-LIMIT_REACHED = "limit_reached"
-SLOT_FULL = "slot_full"
-SLOT_UNKNOWN = "slot_unknown"
-POINT_NOT_CHILLED = "point_not_chilled"
-NO_HOME_DELIVERY = "no_home_delivery"
-NO_ADDRESS = "no_address"
-COLLECTOR_UNKNOWN = "collector_unknown"
-SALEOR_FAILED = "saleor_failed"
+from .error_codes import ShortCircuitErrorCode, message
 
 
 class ShortCircuitError(Exception):
-    """An order or cycle operation was refused; ``str(error)`` is meant for the customer."""
+    """An order or cycle operation was refused; ``str(error)`` is meant for the customer.
 
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.message = message
+    Parameters
+    ----------
+    code
+        Why; the sentence comes from :data:`error_codes.MESSAGES`.
+    **params
+        The values the sentence names.
+    """
+
+    def __init__(self, code: ShortCircuitErrorCode, **params: object):
+        self.message = message(code, **params)
         self.code = code
+        super().__init__(self.message)

@@ -25,7 +25,7 @@ from .models import CyclePickup, CycleProducer, CycleProduct, OrderCycle, Pickup
 POINTS = [
     # name, commune, address, chilled, frozen
     ("Halle fermière de Bavay", "Bavay", "Place du Général de Gaulle, 59570 Bavay", True, True),
-    ("Tiers-lieu La Fabrique, Le Quesnoy", "Quesnoy", "12 rue Thiers, 59530 Le Quesnoy", True, False),
+    ("Tiers-lieu La Fabrique, Le Quesnoy", "Le Quesnoy", "12 rue Thiers, 59530 Le Quesnoy", True, False),
 ]
 SLOTS = [(dt.time(10), dt.time(12), 6), (dt.time(17), dt.time(19), 8)]
 # (customer login, {product index: quantity}, point index or None for home, share name, collector login)

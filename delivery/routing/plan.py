@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from common import money
 from delivery.routing.problem import Compartment, Load, Quantity, UnassignedReason
 
 
@@ -178,11 +179,11 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
 
 
 def _km(metres: int) -> str:
-    return f"{metres / 1000:.1f} km".replace(".", ",")
+    return f"{money.format_number(metres / 1000, 1)} km"
 
 
 def _euros(cents: int) -> str:
-    return f"{cents / 100:.2f} €".replace(".", ",")
+    return money.format_cents(cents)
 
 
 def _clock(seconds: int) -> str:

@@ -19,6 +19,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.names import de
 from delivery import coldchain
 from delivery.routing.model import DeliveryModel, TravelModel
 from delivery.routing.problem import Break, Compartment, Load, RelayPoint, TimeWindow
@@ -31,8 +32,8 @@ COMMUNES_CSV = (Path(__file__).resolve().parents[2] / "marketplace" / "territory
 MAX_IN_VAN_S = {Compartment(c): seconds for c, seconds in coldchain.MAX_IN_VAN_S.items()}
 #: Farthest (straight line, metres) a chilled / frozen parcel travels from vendor to customer.
 COLD_REACH_M = {Compartment.CHILLED: 15_000, Compartment.FROZEN: 8_000}
-DEPOT_COMMUNE = "Quesnoy"  # Le Quesnoy, seat of the Communauté de communes
-RELAY_COMMUNES = ("Quesnoy", "Landrecies", "Bavay", "Gommegnies", "Poix-du-Nord",
+DEPOT_COMMUNE = "Le Quesnoy"  # seat of the Communauté de communes
+RELAY_COMMUNES = ("Le Quesnoy", "Landrecies", "Bavay", "Gommegnies", "Poix-du-Nord",
                   "Maroilles", "Englefontaine", "Jenlain")
 RELAY_OPENING = (TimeWindow(9 * H, 12 * H), TimeWindow(14 * H, 17 * H))
 HOME_SLOTS = ((8 * H, 12 * H), (9 * H, 13 * H), (10 * H, 14 * H), (13 * H, 17 * H),
@@ -144,7 +145,7 @@ def mormal_day(*, stops: int = 150, vans: int = 3, seed: int = 1,
     for name in RELAY_COMMUNES:
         c = by_name[name]
         relays[name] = model.add_relay_point(
-            f"relais-{c.insee}", f"Mairie de {'Le Quesnoy' if name == 'Quesnoy' else name}",
+            f"relais-{c.insee}", f"Mairie {de(name)}",
             c.town_hall_lon, c.town_hall_lat, RELAY_OPENING,
             fridge_volume_ml=rng.choice((60_000, 80_000, 120_000)))
     vendors = []

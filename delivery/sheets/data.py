@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass, field
 
 from common import money
+from delivery import coldchain
 
-COMPARTMENT_LABELS = {"ambient": "Ambiant", "chilled": "Frais", "frozen": "Surgelé"}
+COMPARTMENT_LABELS = {c: coldchain.SHORT_LABELS[c] for c in coldchain.COMPARTMENTS}
 COMPARTMENT_MARKS = {"ambient": "", "chilled": "❄ FRAIS", "frozen": "❄❄ SURGELÉ"}
 PAYMENT_LABELS = {"cash": "Espèces", "cheque": "Chèque", "voucher": "Bon d'achat"}
 
@@ -28,6 +29,17 @@ class GoodsLine:
     mass_g: int
     volume_ml: int
     from_depot: bool = True
+
+
+@dataclass(frozen=True)
+class ParcelLine:
+    """One order's parcel at a door shared by several (one stop per door): who, crates, money."""
+
+    task_id: int
+    name: str
+    crates: tuple[str, ...]
+    payment_method: str = ""
+    payment_cents: int = 0
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,8 @@ class StopSheet:
     doorstep_notes: str = ""
     phone_view_url: str = ""
     status: str = "planned"
+    #: Several orders at one door: every parcel with its amount (empty for a stop of one task).
+    parcels: tuple[ParcelLine, ...] = ()
 
     @property
     def is_collect(self) -> bool:
@@ -121,7 +135,7 @@ def duration(seconds: int) -> str:
 
 def km(metres: int) -> str:
     """Format metres as kilometres with a French decimal comma (``42,3 km``)."""
-    return f"{metres / 1000:.1f} km".replace(".", ",")
+    return f"{money.format_number(metres / 1000, 1)} km"
 
 
 def euros(cents: int) -> str:
@@ -131,7 +145,7 @@ def euros(cents: int) -> str:
 
 def kg(grams: int) -> str:
     """Format grams as ``1,2 kg``."""
-    return f"{grams / 1000:.1f} kg".replace(".", ",")
+    return f"{money.format_number(grams / 1000, 1)} kg"
 
 
 def geo_link(lon: float, lat: float) -> str:

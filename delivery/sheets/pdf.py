@@ -9,6 +9,8 @@ import qrcode
 import qrcode.constants
 from weasyprint import HTML
 
+from common import money
+
 from .data import (
     COMPARTMENT_LABELS,
     COMPARTMENT_MARKS,
@@ -79,7 +81,7 @@ def _goods_html(stop: StopSheet) -> str:
         cold = f' <span class="cold">{escape(mark)}</span>' if mark else ""
         origin = "" if line.action == "collect" or line.from_depot else " (collecté en route)"
         rows.append(f"<li><b>{verb}</b>{cold} — caisses {escape(crates)} — {kg(line.mass_g)}, "
-                    f"{line.volume_ml / 1000:.0f} L{origin}</li>".replace(".0 L", " L"))
+                    f"{money.format_number(line.volume_ml / 1000)} L{origin}</li>")
     return f'<ul class="goods">{"".join(rows)}</ul>' if rows else ""
 
 
@@ -90,6 +92,14 @@ def _stop_html(stop: StopSheet) -> str:
     if stop.payment_method:
         label = PAYMENT_LABELS.get(stop.payment_method, stop.payment_method)
         pay = f'<div class="pay">À ENCAISSER : {escape(label)} {euros(stop.payment_cents)}</div>'
+    if stop.parcels:  # one stop per door: list every order's parcel and its amount
+        rows = "".join(
+            f"<li>{escape(p.name)} — caisses {escape(', '.join(p.crates) or 'sans caisse')} — "
+            + (f"<b>à encaisser : {escape(PAYMENT_LABELS.get(p.payment_method, p.payment_method))} "
+               f"{euros(p.payment_cents)}</b>" if p.payment_method else "rien à encaisser") + "</li>"
+            for p in stop.parcels)
+        total = f" — {euros(stop.payment_cents)} au total" if stop.payment_cents else ""
+        pay = f'<div class="pay">{len(stop.parcels)} COLIS À CETTE PORTE{total}</div><ul class="goods">{rows}</ul>'
     notes = (f'<div class="notes">Consignes : {escape(notes_for_paper(stop.doorstep_notes))}</div>'
              if stop.doorstep_notes else "")
     qr = ""

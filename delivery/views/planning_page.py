@@ -24,25 +24,29 @@ from django.views.decorators.http import require_POST
 
 from marketplace.territory.models import Commune, RelayPoint
 
+from .. import calendar
 from ..actions import day_now_seconds
-from ..models import DeliveryDay, DeliveryTask
-from ..moves import move_to_day, move_to_relay, relay_fridge_used_ml, relay_windows
-from ..selectors import current_plan, round_stops
-from ..sheets.data import duration, hm, km
-from ..tasks import schedule_plan, schedule_replan
+from ..models import DeliveryDay, DeliveryTask, RoundStop
+from ..moves import (
+    move_to_day,
+    move_to_relay,
+    relay_fridge_used_ml,
+    relay_refusal_message,
+    relay_windows,
+)
+from ..reasons import advice_fr, reason_fr
+from ..selectors import current_plan, door_stops
+from ..sheets.data import duration, euros, hm, km
+from ..tasks import schedule_plan_once, schedule_replan
 
 SESSION_KEY = "delivery_planning_runs"
+#: A run still "planning" after this long is taken as dead (its worker stopped): a new one may start.
+STALE_RUN_S = 30 * 60
+#: How many van days the "move to another date" list offers.
+MOVE_DAYS = 12
 CACHE_TTL_S = 6 * 3600
 #: Colours of the rounds on the map (contrast >= 4.5:1 on white for the legend text).
 ROUND_COLOURS = ("#0b5d1e", "#0a4a8a", "#8a1c00", "#5b2a86", "#7a4d00", "#00606b")
-REASONS_FR = {
-    "WINDOW_IMPOSSIBLE": "Créneau horaire impossible à tenir",
-    "OVER_CAPACITY": "Trop volumineux pour la camionnette",
-    "UNREACHABLE": "Adresse injoignable par la route",
-    "COLD_CHAIN": "Chaîne du froid : trajet trop long",
-    "RELAY_FULL": "Réfrigérateur du point relais plein",
-    "NO_ROOM": "Plus de place dans les tournées de ce jour",
-}
 #: Progress bar position (percent) reached when the task reports each step.
 STEP_PERCENT = {"queued": 5, "started": 10, "solving": 10, "replanning": 40, "model": 20, "solve": 30, "store": 95}
 STEP_LABEL = {
@@ -133,8 +137,9 @@ def map_data(day: DeliveryDay, plan, unassigned: list[dict]) -> dict:
         rounds.append({
             "van": rnd.shift.van.name, "colour": ROUND_COLOURS[i % len(ROUND_COLOURS)], "road": rnd.path_is_road,
             "path": [_point(lon, lat) for lon, lat in rnd.path],
-            "stops": [{"seq": s.sequence, "name": s.task.name, "kind": s.task.get_kind_display(),
-                       "arrival": hm(s.arrival_s), "at": _point(s.task.lon, s.task.lat)} for s in round_stops(rnd)],
+            "stops": [{"seq": s.number, "name": " + ".join(dict.fromkeys(t.name for t in s.parcels)),
+                       "kind": s.task.get_kind_display(), "arrival": hm(s.arrival_s),
+                       "at": _point(s.task.lon, s.task.lat)} for s in door_stops(rnd)],
         })
     return {
         "rounds": rounds, "depots": list(depots.values()),
@@ -147,22 +152,35 @@ def map_data(day: DeliveryDay, plan, unassigned: list[dict]) -> dict:
     }
 
 
-def unassigned_items(day: DeliveryDay, plan) -> list[dict]:
-    """Left-out stops of the current plan still on this day, one item per shipment (delivery side shown)."""
-    if plan is None:
-        return []
-    rows = (plan.unassigned.filter(task__day=day, task__status=DeliveryTask.Status.PLANNED)
-            .select_related("task__relay_point").order_by("task__pk"))
+def unassigned_items(day: DeliveryDay, plan, relays: list[dict] | None = None) -> list[dict]:
+    """Every planned task of the day that is in no round of the current plan, one item per shipment.
+
+    The page is the truth: a task the plan left out shows the plan's reason, a task that came
+    after the plan (or a day not planned yet) shows ``NOT_PLANNED``; every kind is listed
+    (home, relay, pickup point, collect, return). Each item has the French reason and what to do.
+    Relay points are offered only for parcels that may wait there (no frozen goods, no money to
+    collect: :func:`delivery.moves.relay_refusal_message` says why not) and only those whose
+    fridge has room for the parcel's chilled goods that day (``relays``: :func:`relay_choices`).
+    """
+    relays = relays or []
+    routed = set(RoundStop.objects.filter(round__plan=plan).values_list("task_id", flat=True)) if plan else set()
+    why = {u.task_id: (u.reason, u.detail) for u in plan.unassigned.all()} if plan else {}
+    rows = (day.tasks.filter(status=DeliveryTask.Status.PLANNED).exclude(pk__in=routed)
+            .select_related("relay_point").order_by("pk"))
     items: dict[str, dict] = {}
-    for row in rows:
-        key = row.task.shipment_key or f"task-{row.task.pk}"
-        item = items.setdefault(key, {"tasks": [], "reason": row.reason, "detail": row.detail,
-                                      "reason_label": REASONS_FR.get(row.reason, row.reason)})
-        item["tasks"].append(row.task)
+    for task in rows:
+        reason, detail = why.get(task.pk, ("NOT_PLANNED", ""))
+        key = task.shipment_key or f"task-{task.pk}"
+        item = items.setdefault(key, {"tasks": [], "reason": reason, "detail": detail,
+                                      "reason_label": reason_fr(reason), "advice": advice_fr(reason)})
+        item["tasks"].append(task)
     for item in items.values():
         item["task"] = next((t for t in item["tasks"] if not t.is_collect), item["tasks"][0])
         item["collect"] = next((t for t in item["tasks"] if t.is_collect and t is not item["task"]), None)
-        item["can_go_to_relay"] = item["task"].kind == DeliveryTask.Kind.HOME
+        delivery = item["task"]
+        item["relay_refusal"] = relay_refusal_message(delivery) if delivery.kind == DeliveryTask.Kind.HOME else ""
+        item["can_go_to_relay"] = delivery.kind == DeliveryTask.Kind.HOME and not item["relay_refusal"]
+        item["relays"] = [r for r in relays if r["free_ml"] >= delivery.chilled_ml] if item["can_go_to_relay"] else []
     return list(items.values())
 
 
@@ -174,7 +192,18 @@ def relay_choices(date: dt.date) -> list[dict]:
         if windows:
             free_l = max(0, relay.fridge_capacity_l * 1000 - relay_fridge_used_ml(relay, date)) // 1000
             hours = ", ".join(f"{hm(a)}–{hm(b)}" for a, b in windows)
-            out.append({"pk": relay.pk, "label": f"{relay.name} — {hours}, frigo : {free_l} L libres"})
+            out.append({"pk": relay.pk, "label": f"{relay.name} — {hours}, frigo : {free_l} L libres",
+                        "free_ml": free_l * 1000})
+    return out
+
+
+def move_days(day: DeliveryDay, today: dt.date, count: int = MOVE_DAYS) -> list[dt.date]:
+    """The van days a left-out stop may move to: from today on, the page's own day excluded (service days only)."""
+    out, date = [], today - dt.timedelta(days=1)
+    while len(out) < count:
+        date = calendar.next_van_day(date)
+        if date != day.date:
+            out.append(date)
     return out
 
 
@@ -185,23 +214,25 @@ def planning(request, day_id: int):
     """The planning page of one day."""
     day = get_object_or_404(DeliveryDay, pk=day_id)
     plan = current_plan(day)
-    unassigned = unassigned_items(day, plan)
+    relays = relay_choices(day.date)
+    unassigned = unassigned_items(day, plan, relays)
     rounds = []
     for rnd in plan.rounds.select_related("shift__van") if plan else []:
-        rounds.append({"round": rnd, "stops": round_stops(rnd), "start": hm(rnd.start_s), "end": hm(rnd.end_s),
+        rounds.append({"round": rnd, "stops": door_stops(rnd), "start": hm(rnd.start_s), "end": hm(rnd.end_s),
                        "km": km(rnd.distance_m), "duration": duration(rnd.duration_s)})
     for i, r in enumerate(rounds):
         r["colour"] = ROUND_COLOURS[i % len(ROUND_COLOURS)]
         for stop in r["stops"]:
             stop.arrival_label = hm(stop.arrival_s)
-    in_plan = {s.task_id for r in rounds for s in r["stops"]} | {t.pk for u in unassigned for t in u["tasks"]}
-    waiting = day.tasks.filter(status=DeliveryTask.Status.PLANNED).exclude(pk__in=in_plan).count() if plan else 0
+            stop.parcel_lines = [f"{t.name} (à encaisser : {t.get_payment_method_display()} {euros(t.payment_cents)})"
+                                 if t.payment_method else t.name for t in stop.parcels]
+    waiting = sum(len(u["tasks"]) for u in unassigned if u["reason"] == "NOT_PLANNED") if plan else 0
     progress = run_progress(day, last_run(request, day))
     return render(request, "delivery/planning.html", {
         "day": day, "plan": plan, "rounds": rounds, "unassigned": unassigned, "waiting": waiting,
         "progress": progress, "running": not progress["done"] and progress["state"] not in {"NONE"},
-        "map_data": map_data(day, plan, unassigned), "relays": relay_choices(day.date),
-        "today": timezone.localdate(), "tiles_url": getattr(settings, "MAP_TILES_URL", ""),
+        "map_data": map_data(day, plan, unassigned), "relays": relays,
+        "today": timezone.localdate(), "move_days": move_days(day, timezone.localdate()), "tiles_url": getattr(settings, "MAP_TILES_URL", ""),
         "is_today": day.date == timezone.localdate(),
     })
 
@@ -218,15 +249,28 @@ def launch(request, day_id: int):
     if mode == "rest" and current_plan(day) is None:
         messages.error(request, "Il n'y a pas encore de plan à reprendre : lancez d'abord une planification.")
         return redirect("delivery:planning", day_id=day.pk)
+    previous = run_progress(day, last_run(request, day))
+    stale = previous["state"] != "NONE" and (previous["done"] or _older_than(last_run(request, day), STALE_RUN_S))
     with transaction.atomic():
         if mode == "full":
-            task_id = schedule_plan(day)
+            task_id = schedule_plan_once(day, force=stale)
+            if task_id is None:
+                messages.error(request, "Un calcul des tournées est déjà en cours pour cette journée : attendez sa fin "
+                                        "(la barre d'avancement ci-dessous), puis relancez si besoin.")
+                return redirect("delivery:planning", day_id=day.pk)
         else:
             task_id = schedule_replan(day.pk, reason="re-planification demandée par l'équipe",
                                       now_s=day_now_seconds(day))
     remember_run(request, day, task_id, mode)
     messages.info(request, "Calcul des tournées lancé.")
     return redirect("delivery:planning", day_id=day.pk)
+
+
+def _older_than(run: dict | None, seconds: int) -> bool:
+    """Whether the run was queued more than ``seconds`` ago (a worker that died leaves it hanging)."""
+    if not run:
+        return False
+    return (timezone.now() - dt.datetime.fromisoformat(run["queued_at"])).total_seconds() > seconds
 
 
 @staff_member_required

@@ -10,12 +10,14 @@ from django.views.decorators.http import require_POST
 from ..actions import day_now_seconds
 from ..failures import resolve_failed
 from ..models import DeliveryDay, DeliveryTask, Round
-from ..selectors import current_plan, failed_needing_choice, round_stops, sheet_for_round
+from ..moves import relay_refusal_message
+from ..selectors import current_plan, door_stops, failed_needing_choice, sheet_for_round
 from ..sheets.data import duration, hm, km
 from ..sheets.gpx import route_gpx
 from ..sheets.pdf import render_route_sheet
-from ..tasks import schedule_plan, schedule_replan
+from ..tasks import schedule_plan_once, schedule_replan
 from .access import link_expiry, phone_path
+from .planning_page import unassigned_items
 
 
 @staff_member_required
@@ -23,6 +25,10 @@ def day_list(request):
     """All delivery days, most recent first."""
     days = DeliveryDay.objects.order_by("-date")[:60]
     return render(request, "delivery/day_list.html", {"days": days})
+
+
+#: What staff may choose for a failed delivery (a cancelled order resolves itself).
+STAFF_CHOICES = (DeliveryTask.Resolution.RELAY_TODAY, DeliveryTask.Resolution.RETRY_NEXT)
 
 
 @staff_member_required
@@ -33,7 +39,7 @@ def day_detail(request, day_id: int):
     rounds = []
     if plan:
         for rnd in plan.rounds.select_related("shift__van"):
-            stops = round_stops(rnd)
+            stops = door_stops(rnd)
             for stop in stops:
                 stop.arrival_label = hm(stop.arrival_s)
             rounds.append({
@@ -41,10 +47,13 @@ def day_detail(request, day_id: int):
                 "expires": link_expiry(rnd.shift), "start": hm(rnd.start_s), "end": hm(rnd.end_s),
                 "km": km(rnd.distance_m), "duration": duration(rnd.duration_s),
             })
+    failed = failed_needing_choice(day)
+    for task in failed:  # frozen goods or money to collect: no relay button, the reason instead
+        task.relay_refusal = relay_refusal_message(task)
     return render(request, "delivery/day_detail.html", {
-        "day": day, "plan": plan, "rounds": rounds, "failed": failed_needing_choice(day),
-        "unassigned": plan.unassigned.select_related("task") if plan else [],
-        "resolutions": [c for c in DeliveryTask.Resolution.choices if c[0]],
+        "day": day, "plan": plan, "rounds": rounds, "failed": failed,
+        "unassigned": unassigned_items(day, plan),  # the same list as the planning page
+        "resolutions": [c for c in DeliveryTask.Resolution.choices if c[0] in STAFF_CHOICES],
     })
 
 
@@ -53,7 +62,9 @@ def day_detail(request, day_id: int):
 def day_plan(request, day_id: int):
     """Queue a full re-plan of the day (Celery, after commit)."""
     day = get_object_or_404(DeliveryDay, pk=day_id)
-    schedule_plan(day)
+    if schedule_plan_once(day) is None:
+        messages.error(request, "Un calcul des tournées est déjà en cours pour cette journée : attendez sa fin.")
+        return redirect("delivery:day", day_id=day.pk)
     messages.info(request, "Calcul des tournées lancé ; rechargez la page dans quelques secondes.")
     return redirect("delivery:day", day_id=day.pk)
 

@@ -1,9 +1,16 @@
-"""Command line: ``python -m integrations.prestashop pull-catalogue --url URL --key KEY --out FILE.json``.
+"""Command line: ``python -m integrations.prestashop pull-catalogue --url URL --key KEY [--language-id N] --out FILE.json``.
 
 Runs without Django or a database: the client reads the shop and the mapping normalises it.
-Exit status: 0 on success (even with skipped records, listed in the file and on stderr),
-2 when the key is refused (the message names PrestaShop's code), 3 when the shop cannot be
-read, 64 on bad arguments.
+Nothing is written unless the whole read succeeded. Exit status (:data:`EXIT`):
+
+- 0: done (skipped records and products to review are listed in the file and on stderr);
+- 2: the key was refused (the message names PrestaShop's code, or says there was none);
+- 3: the shop did not answer, or kept answering an HTTP error;
+- 4: what answered is not the PrestaShop Webservice (an empty body, an HTML page, a JSON scalar,
+  XML without the ``prestashop`` root), or its answer could not be parsed;
+- 5: the French language cannot be known (``languages`` not readable: give ``--language-id``),
+  or the id given is another language;
+- 64: bad arguments.
 """
 
 from __future__ import annotations
@@ -16,8 +23,18 @@ import sys
 from pathlib import Path
 
 from .client import PrestaShopClient
-from .errors import PrestaShopAuthError, PrestaShopError
+from .errors import (
+    LanguageNotFrench,
+    LanguageUnknown,
+    MalformedResponse,
+    NotPrestaShopAnswer,
+    PrestaShopAuthError,
+    PrestaShopError,
+)
 from .pull import pull_catalogue
+
+#: Exit status of each outcome (documented in the README).
+EXIT = {"done": 0, "key_refused": 2, "unreadable": 3, "not_prestashop": 4, "language": 5, "usage": 64}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     pull.add_argument("--key", default=os.environ.get("PRESTASHOP_KEY", ""),
                       help="Webservice key (default: $PRESTASHOP_KEY)")
     pull.add_argument("--out", required=True, type=Path, help="output JSON file ('-' for stdout)")
+    pull.add_argument("--language-id", type=int, default=None, metavar="N",
+                      help="id of the French language on the shop; needed when the key may not read "
+                           "'languages' (checked against the shop when it may)")
     pull.add_argument("--format", choices=["XML", "JSON"], default="XML", help="read format (default XML)")
     pull.add_argument("--vendor-by", choices=["manufacturer", "supplier", "shop"], default="manufacturer",
                       help="what a vendor is on the shop (default: manufacturer, else the shop)")
@@ -51,16 +71,23 @@ def main(argv: list[str] | None = None) -> int:
         client = PrestaShopClient(args.url, args.key, output_format=args.format, timeout=args.timeout, auth=args.auth)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 64
+        return EXIT["usage"]
     try:
         with client:
-            catalogue = pull_catalogue(client, page_size=args.page_size, vendor_mode=args.vendor_by, since=args.since)
+            catalogue = pull_catalogue(client, page_size=args.page_size, vendor_mode=args.vendor_by, since=args.since,
+                                       french_id=args.language_id)
     except PrestaShopAuthError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT["key_refused"]
+    except (LanguageUnknown, LanguageNotFrench) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT["language"]
+    except (NotPrestaShopAnswer, MalformedResponse) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT["not_prestashop"]
     except PrestaShopError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 3
+        return EXIT["unreadable"]
     text = json.dumps(catalogue.to_json(), ensure_ascii=False, indent=2)
     if str(args.out) == "-":
         sys.stdout.write(text + "\n")
@@ -71,10 +98,14 @@ def main(argv: list[str] | None = None) -> int:
         tmp.replace(args.out)
     for item in catalogue.skipped:
         print(f"skipped {item.resource} {item.ps_id}: {item.reason}", file=sys.stderr)
+    for product in catalogue.products:
+        for review in product.review:
+            print(f"to review: product {product.ps_id} ({review.code}): {review.reason}", file=sys.stderr)
     totals = catalogue.to_json()["totals"]
-    print(f"{totals['products']} products, {totals['variants']} variants, {totals['vendors']} vendors, "
-          f"{totals['skipped']} skipped, {catalogue.request_count} requests", file=sys.stderr)
-    return 0
+    print(f"{totals['products']} products ({totals['review']} to review, unpublished), {totals['variants']} variants, "
+          f"{totals['vendors']} vendors, {totals['skipped']} skipped, {catalogue.request_count} requests",
+          file=sys.stderr)
+    return EXIT["done"]
 
 
 if __name__ == "__main__":

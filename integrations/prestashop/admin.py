@@ -1,6 +1,7 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from .errors import PrestaShopError, staff_message
 from .models import IdMapping, PrestaShopSource, StockDecrement, SyncRun, VendorLink
 
 
@@ -53,14 +54,40 @@ class PrestaShopSourceAdmin(admin.ModelAdmin):
     form = PrestaShopSourceForm
     list_display = ("name", "url", "vendor_mode", "ps_version", "last_date_upd", "active")
     inlines = [VendorLinkInline]
+    actions = ["check_connection"]
+
+    @admin.action(description="Vérifier la connexion (Webservice, clé, langue française)")
+    def check_connection(self, request, queryset) -> None:
+        """Ask each shop its Webservice root and languages; say in French what works or what to fix."""
+        from .actions import check_source
+
+        for source in queryset:
+            try:
+                version, french_id, found_from = check_source(source)
+            except PrestaShopError as exc:
+                self.message_user(request, f"{source.name} : {staff_message(exc)}", messages.ERROR)
+            except ValueError as exc:
+                self.message_user(request, f"{source.name} : {exc}", messages.ERROR)
+            else:
+                how = "lue dans la boutique" if found_from == "iso_code" else "indiquée sur cette fiche"
+                french = (f"français = langue n° {french_id} ({how})" if french_id is not None
+                          else "aucune langue française dans la boutique : chaque produit restera à revoir")
+                self.message_user(request, f"{source.name} : connexion correcte, PrestaShop {version or '?'}, {french}.",
+                                  messages.SUCCESS)
 
 
 @admin.register(SyncRun)
 class SyncRunAdmin(admin.ModelAdmin):
     """Runs, with counts, skipped records and the resume cursor."""
 
-    list_display = ("source", "kind", "status", "pages", "created", "updated", "unchanged", "requests", "started_at")
+    list_display = ("source", "kind", "status", "pages", "created", "updated", "unchanged", "to_review", "requests",
+                    "started_at")
     list_filter = ("kind", "status")
+
+    @admin.display(description="à revoir")
+    def to_review(self, run: SyncRun) -> int:
+        """Products imported unpublished, waiting for a person (the list is on the run's page)."""
+        return len({item["ps_id"] for item in run.review})
 
 
 admin.site.register(IdMapping)

@@ -11,9 +11,39 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
-CATALOGUE_SCHEMA_VERSION = 1
+CATALOGUE_SCHEMA_VERSION = 2
+
+
+class ReviewCode(StrEnum):
+    """Why an imported product waits, unpublished, for a person to look at it."""
+
+    NO_FRENCH_NAME = "no_french_name"
+    TAX_RATE_UNKNOWN = "tax_rate_unknown"
+
+
+#: What staff and the vendor read for each code (one place; the JSON carries both).
+REVIEW_REASONS = {
+    ReviewCode.NO_FRENCH_NAME: "Pas de nom en français sur la boutique PrestaShop : saisissez le nom français "
+                               "avant la mise en vente (jamais affiché dans une autre langue).",
+    ReviewCode.TAX_RATE_UNKNOWN: "Taux de TVA inconnu : {detail}. Le prix TTC n'est pas calculé tant que le taux "
+                                 "n'est pas connu.",
+}
+
+
+@dataclass(frozen=True)
+class Review:
+    """One reason a product is imported unpublished, with the French sentence people read."""
+
+    code: ReviewCode
+    reason: str
+
+    @classmethod
+    def of(cls, code: ReviewCode, detail: str = "") -> Review:
+        """The review item for ``code``, its sentence filled with ``detail``."""
+        return cls(code, REVIEW_REASONS[code].format(detail=detail))
 
 
 @dataclass(frozen=True)
@@ -61,16 +91,26 @@ class Variant:
     quantity: int | None
     ps_stock_available_id: int | None
     is_default: bool
+    weight_kg: Decimal | None = None
+    volume_ml: int | None = None
+    unit_quantity: Decimal = Decimal(1)
 
 
 @dataclass(frozen=True)
 class Product:
-    """A PrestaShop product with its variants and everything the marketplace shows."""
+    """A PrestaShop product with its variants and everything the marketplace shows.
+
+    ``name`` is the French name, ``None`` when the shop has none (``names`` keeps every
+    language read). ``review`` lists why the product must wait unpublished for a person.
+    ``temperature`` (a :mod:`delivery.coldchain` class, ``unknown`` when no feature states it),
+    ``unit`` and each variant's ``weight_kg``/``volume_ml`` come from PrestaShop's features;
+    ``to_fill`` lists what the vendor must state before it can be sold for delivery.
+    """
 
     ps_id: int
     external_reference: str
     vendor_ref: str
-    name: str
+    name: str | None
     names: dict[str, str]
     description: str
     category_ps_id: int | None
@@ -79,6 +119,15 @@ class Product:
     active: bool
     date_upd: str
     variants: list[Variant]
+    review: list[Review] = field(default_factory=list)
+    temperature: str = "unknown"
+    unit: str = "unit"
+    to_fill: list[str] = field(default_factory=list)
+
+    @property
+    def sellable(self) -> bool:
+        """Whether nothing stops the product from being published (its shop's ``active`` aside)."""
+        return not self.review
 
     def content_hash(self) -> str:
         """SHA-256 of the product's content, without ``date_upd`` and stock quantities.
@@ -111,6 +160,8 @@ class Catalogue:
     fetched_at: str
     ps_version: str | None
     languages: dict[str, str] = field(default_factory=dict)
+    french_language_id: int | None = None
+    french_language_from: str = ""
     vendors: list[Vendor] = field(default_factory=list)
     categories: list[Category] = field(default_factory=list)
     products: list[Product] = field(default_factory=list)
@@ -124,17 +175,22 @@ class Catalogue:
             "source": {"url": self.source_url, "prestashop_version": self.ps_version,
                        "fetched_at": self.fetched_at, "request_count": self.request_count},
             "languages": self.languages,
+            "french_language": {"id": self.french_language_id, "from": self.french_language_from},
             "vendors": [asdict(v) for v in self.vendors],
             "categories": [asdict(c) for c in self.categories],
             "products": [asdict(p) for p in self.products],
             "skipped": [asdict(s) for s in self.skipped],
+            "review": [{"ps_id": p.ps_id, "code": r.code, "reason": r.reason} for p in self.products for r in p.review],
             "totals": {"vendors": len(self.vendors), "products": len(self.products),
                        "variants": sum(len(p.variants) for p in self.products),
-                       "skipped": len(self.skipped)},
+                       "skipped": len(self.skipped),
+                       "review": sum(1 for p in self.products if p.review)},
         })
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, StrEnum):
+        return str(value)
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dict):

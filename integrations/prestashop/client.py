@@ -16,10 +16,19 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .codec import Decoded, decode_json, decode_xml, encode_record
+from .codec import (
+    Decoded,
+    decode_json,
+    decode_xml,
+    describe_body,
+    encode_record,
+    looks_like_html,
+    parse_xml,
+)
 from .errors import (
     ApiErrorItem,
     MalformedResponse,
+    NotPrestaShopAnswer,
     PrestaShopAuthError,
     PrestaShopError,
     PrestaShopTransportError,
@@ -170,7 +179,7 @@ class PrestaShopClient:
                     status, data = response.status_code, b"".join(chunks)
             except httpx.TransportError as exc:
                 failure: PrestaShopError = PrestaShopTransportError(
-                    None, [ApiErrorItem(None, f"{type(exc).__name__}: {exc}")], safe_url
+                    None, [ApiErrorItem(None, f"{type(exc).__name__}: {exc}")], safe_url, reason=self._why(exc)
                 )
             else:
                 if status < 500:
@@ -188,20 +197,42 @@ class PrestaShopClient:
             delay = min(delay * 2, 30.0)
         raise AssertionError("unreachable")
 
-    def _decode(self, data: bytes, *, many: bool, url: str) -> Decoded:
+    def _why(self, exc: httpx.TransportError) -> str:
+        """The network failure in a few words (named in the error: "did not answer (connection refused)")."""
+        words = str(exc).lower()
+        if isinstance(exc, httpx.TimeoutException):
+            return f"no answer within {self._http.timeout.read or self._http.timeout.connect} s"
+        if isinstance(exc, httpx.ConnectError) and "refused" in words:
+            return "connection refused"
+        if isinstance(exc, httpx.ConnectError) and ("name or service" in words or "nodename" in words
+                                                    or "getaddrinfo" in words or "name resolution" in words):
+            return "host name not found"
+        return f"connection failed: {type(exc).__name__}: {exc}"
+
+    def _decode(self, data: bytes, *, many: bool, url: str, status: int | None = 200) -> Decoded:
+        """Decode an answer: XML when it starts with ``<``, else JSON when JSON was asked for or it parses.
+
+        Raises
+        ------
+        NotPrestaShopAnswer
+            For an empty body, an HTML page, a JSON scalar, XML without the ``prestashop`` root.
+        MalformedResponse
+            When XML or JSON could not be parsed.
+        """
         stripped = data.lstrip()
-        if stripped[:1] in (b"{", b"["):
-            return decode_json(data, many=many, url=url)
-        return decode_xml(data, many=many, url=url)
+        if stripped[:1] == b"<" or not stripped:
+            return decode_xml(data, many=many, url=url, status=status)
+        if self.output_format == "JSON" or stripped[:1] in (b"{", b"["):
+            return decode_json(data, many=many, url=url, status=status)
+        raise NotPrestaShopAnswer(status, describe_body(data), url)
 
     def _error(self, status: int, data: bytes, url: str) -> PrestaShopError:
         try:
-            errors = self._decode(data, many=False, url=url).errors
-        except MalformedResponse:
+            errors = self._decode(data, many=False, url=url, status=status).errors
+        except (MalformedResponse, NotPrestaShopAnswer):
             errors = []
         if not errors:
-            snippet = data[:200].decode("utf-8", "replace").strip()
-            errors = [ApiErrorItem(None, snippet or "empty body")]
+            errors = [ApiErrorItem(None, describe_body(data))]
         cls = PrestaShopAuthError if status == 401 else PrestaShopError
         return cls(status, errors, url)
 
@@ -215,7 +246,9 @@ class PrestaShopClient:
         status, data, url = self._send(method, path, params, body)
         if status not in expect:
             raise self._error(status, data, url)
-        decoded = self._decode(data, many=many, url=url)
+        if method == "DELETE" and not data.strip():
+            return Decoded()
+        decoded = self._decode(data, many=many, url=url, status=status)
         if decoded.errors:
             raise PrestaShopError(status, decoded.errors, url)
         return decoded
@@ -309,16 +342,32 @@ class PrestaShopClient:
         return records[0] if records else {}
 
     def probe(self) -> str | None:
-        """``GET /api/``: check the key and learn the version before any real work.
+        """``GET /api/``: check that this is a Webservice root, the key, and learn the version.
+
+        A real root answers ``<prestashop><api shopName="…">`` with the resources the key may
+        use; anything else (an HTML page, an empty 200, another XML) is not a PrestaShop shop.
 
         Raises
         ------
         PrestaShopAuthError
             When the key is refused, naming PrestaShop's code (16, 17, 18, 20 or 21).
+        NotPrestaShopAnswer
+            When the answer is not a Webservice root; the message says what came back.
         """
         status, data, url = self._send("GET", "", {}, None)
         if status >= 400:
             raise self._error(status, data, url)
+        if looks_like_html(data) or data.lstrip()[:1] != b"<":
+            raise NotPrestaShopAnswer(status, describe_body(data), url)
+        try:
+            root = parse_xml(data, url)
+        except MalformedResponse as exc:
+            raise NotPrestaShopAnswer(status, f"{describe_body(data)}, {exc.errors[0].message}", url) from exc
+        if root.tag != "prestashop":
+            raise NotPrestaShopAnswer(status, f"XML whose root is <{root.tag}>, not <prestashop>", url)
+        if root.find("api") is None:
+            raise NotPrestaShopAnswer(status, f"<prestashop> XML without the Webservice root's <api> element "
+                                              f"({describe_body(data)})", url)
         return self.version
 
     def detect_version(self) -> str | None:

@@ -23,7 +23,7 @@ from xml.etree.ElementTree import Element, ParseError, SubElement, tostring
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from .errors import ApiErrorItem, MalformedResponse
+from .errors import ApiErrorItem, MalformedResponse, NotPrestaShopAnswer
 
 XLINK_NS = "http://www.w3.org/1999/xlink"
 
@@ -72,16 +72,55 @@ class Decoded:
     errors: list[ApiErrorItem] = field(default_factory=list)
 
 
+# ------------------------------------------------------------------------------ what came back
+
+
+def _snippet(body: bytes, size: int = 60) -> str:
+    text = " ".join(body[:400].decode("utf-8", "replace").split())
+    return text[:size] + ("…" if len(text) > size else "")
+
+
+def looks_like_html(body: bytes) -> bool:
+    """Whether a body is a web page (``<!DOCTYPE html>``, ``<html>``), the usual answer of a wrong URL."""
+    head = body.lstrip()[:200].lower()
+    return head.startswith((b"<!doctype html", b"<html")) or (head.startswith(b"<?xml") and b"<html" in head)
+
+
+def describe_body(body: bytes) -> str:
+    """What a body is, in words, for an error message: ``"an empty body"``, ``"an HTML page ('…')"``."""
+    stripped = body.strip()
+    if not stripped:
+        return "an empty body"
+    if looks_like_html(stripped):
+        return f"an HTML page ({_snippet(stripped)!r})"
+    if stripped[:1] == b"<":
+        return f"XML ({_snippet(stripped)!r})"
+    try:
+        value = json.loads(stripped)
+    except (ValueError, RecursionError):
+        return f"text that is neither XML nor JSON ({_snippet(stripped)!r})"
+    kind = {bool: "a JSON boolean", int: "a JSON number", float: "a JSON number", str: "a JSON string",
+            list: "a JSON list", dict: "a JSON object", type(None): "JSON null"}[type(value)]
+    return f"{kind} ({_snippet(stripped)})"
+
+
 # ---------------------------------------------------------------------------------------- XML
 
 
-def _parse_xml(body: bytes, url: str) -> Element:
+def parse_xml(body: bytes, url: str) -> Element:
+    """Parse XML safely (no DTD, entity or external reference).
+
+    Raises
+    ------
+    MalformedResponse
+        On a syntax error or anything unsafe.
+    """
     try:
         return SafeET.fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise MalformedResponse(f"refused unsafe XML ({type(exc).__name__}: {exc})", url) from exc
     except (ParseError, ValueError) as exc:
-        raise MalformedResponse(f"XML could not be parsed ({exc})", url) from exc
+        raise MalformedResponse(f"the XML could not be parsed ({exc})", url) from exc
 
 
 def _value(el: Element) -> Any:
@@ -113,7 +152,7 @@ def _xml_errors(root: Element) -> list[ApiErrorItem]:
     return items
 
 
-def decode_xml(body: bytes, *, many: bool, url: str = "") -> Decoded:
+def decode_xml(body: bytes, *, many: bool, url: str = "", status: int | None = 200) -> Decoded:
     """Decode an XML body into records or errors.
 
     Parameters
@@ -128,12 +167,16 @@ def decode_xml(body: bytes, *, many: bool, url: str = "") -> Decoded:
 
     Raises
     ------
+    NotPrestaShopAnswer
+        For an empty body, an HTML page, or XML whose root is not ``<prestashop>``.
     MalformedResponse
         On a syntax error, a DTD, an entity declaration or an external reference.
     """
-    if not body.strip():
-        return Decoded()
-    root = _parse_xml(body, url)
+    if not body.strip() or looks_like_html(body):
+        raise NotPrestaShopAnswer(status, describe_body(body), url)
+    root = parse_xml(body, url)
+    if root.tag != "prestashop":
+        raise NotPrestaShopAnswer(status, f"XML whose root is <{root.tag}>, not <prestashop>", url)
     if root.find("errors") is not None:
         return Decoded(errors=_xml_errors(root))
     container = next(iter(root), None)
@@ -147,24 +190,27 @@ def decode_xml(body: bytes, *, many: bool, url: str = "") -> Decoded:
 # --------------------------------------------------------------------------------------- JSON
 
 
-def decode_json(body: bytes, *, many: bool, url: str = "") -> Decoded:
+def decode_json(body: bytes, *, many: bool, url: str = "", status: int | None = 200) -> Decoded:
     """Decode a JSON body (``output_format=JSON``), including the ``[]`` empty-list quirk.
 
     Raises
     ------
+    NotPrestaShopAnswer
+        For an empty body, or JSON that is not an object (a number, a string, ``true``…).
     MalformedResponse
-        When the body is not JSON or not shaped like a Webservice answer.
+        When the body is not JSON ("the JSON could not be parsed") or not shaped like a
+        Webservice answer.
     """
     if not body.strip():
-        return Decoded()
+        raise NotPrestaShopAnswer(status, describe_body(body), url)
     try:
         data = json.loads(body)
     except (ValueError, RecursionError) as exc:
-        raise MalformedResponse(f"JSON could not be parsed ({exc})", url) from exc
+        raise MalformedResponse(f"the JSON could not be parsed ({exc})", url, status) from exc
     if data == [] or data == {}:  # PrestaShop's empty list (issues #10172, #22760)
         return Decoded()
     if not isinstance(data, dict):
-        raise MalformedResponse(f"unexpected JSON top-level {type(data).__name__}", url)
+        raise NotPrestaShopAnswer(status, describe_body(body), url)
     if "errors" in data:
         items = [
             ApiErrorItem(int(e["code"]) if str(e.get("code", "")).isdigit() else None, str(e.get("message", "")))

@@ -4,7 +4,7 @@ The rules are written down in ``docs/prestashop-mapping.md``. In short: a produc
 combinations become one product with variants (a product without combinations gets one
 variant, combination id 0); the variant price is the product's tax-excluded price plus the
 combination's impact, and the tax-included price applies the French rate of the product's tax
-rules group; names are taken in French first; images become public URLs; stock comes from the
+rules group; names are taken in French only (a product without a French name is flagged for review); images become public URLs; stock comes from the
 ``stock_availables`` row of each (product, combination) pair.
 
 Every function raises :class:`MappingError` (a ``ValueError``) with one plain sentence naming
@@ -21,10 +21,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from common import money
+from delivery import coldchain
 
-from .catalogue import Category, Price, Product, Variant, Vendor
+from .catalogue import Category, Price, Product, Review, ReviewCode, Variant, Vendor
 
-PREFERRED_LANGUAGES = ("fr", "en")
 VENDOR_MODES = ("manufacturer", "supplier", "shop")
 CENT = money.CENT
 ROOT_CATEGORY_IDS = {1, 2}  # "Racine" and "Accueil" in every PrestaShop install
@@ -88,12 +88,15 @@ def plain_text(markup: str) -> str:
 
 # ------------------------------------------------------------------------------- languages
 
+FRENCH = "fr"
+
 
 def translations(value: Any, languages: Mapping[str, str]) -> dict[str, str]:
-    """A multilingual field as ``{iso_code: text}``, French first, then English, then others.
+    """A multilingual field as ``{iso_code: text}``, French first, then the others by language id.
 
-    Unknown language ids are kept as ``"lang-<id>"``; a plain string (JSON with one language)
-    is returned under ``"und"``.
+    ``languages`` maps the shop's language ids to ISO codes (see :func:`~.pull.read_languages`);
+    an id it does not know is kept as ``"lang-<id>"`` and is never taken for French. A plain
+    string (JSON with one language) is returned under ``"und"``: its language is not known.
     """
     if isinstance(value, list):
         found = {}
@@ -104,14 +107,12 @@ def translations(value: Any, languages: Mapping[str, str]) -> dict[str, str]:
             found[languages.get(lang_id) or f"lang-{lang_id}"] = text(item.get("value"))
     else:
         found = {"und": text(value)} if text(value) else {}
-    order = {code: i for i, code in enumerate(PREFERRED_LANGUAGES)}
-    return dict(sorted(((k, v) for k, v in found.items() if v), key=lambda kv: order.get(kv[0], len(order))))
+    return dict(sorted(((k, v) for k, v in found.items() if v), key=lambda kv: kv[0] != FRENCH))
 
 
-def first_text(value: Any, languages: Mapping[str, str]) -> str:
-    """The French text of a multilingual field, or the best other language, or ``""``."""
-    names = translations(value, languages)
-    return next(iter(names.values()), "")
+def french_text(value: Any, languages: Mapping[str, str]) -> str:
+    """The French text of a multilingual field, or ``""``: never another language in its place."""
+    return translations(value, languages).get(FRENCH, "")
 
 
 # ---------------------------------------------------------------------------- reference data
@@ -120,14 +121,16 @@ def first_text(value: Any, languages: Mapping[str, str]) -> str:
 def tax_rates_by_group(tax_rules: Iterable[dict], taxes: Iterable[dict], country_id: int | None) -> dict[int, Decimal]:
     """Rate (%) of each tax rules group for one country (France for this bridge).
 
-    A group with no rule for the country maps to no rate. Rules with a state or zip range
-    (``id_state`` not 0) are ignored: France has no state-level VAT.
+    A group with no rule for the country maps to no rate, and so does a tax without a rate:
+    an unknown rate stays unknown, never 0 %. Rules with a state or zip range (``id_state``
+    not 0) are ignored: France has no state-level VAT.
     """
-    rate_of = {}
+    rate_of: dict[int, Decimal] = {}
     for tax in taxes:
         tax_id = as_int(tax.get("id"), "tax id")
-        if text(tax.get("active", "1")) in ("1", "") and tax_id is not None:
-            rate_of[tax_id] = as_decimal(tax.get("rate"), f"rate of tax {tax_id}", Decimal(0))
+        rate = as_decimal(tax.get("rate"), f"rate of tax {tax_id}", None)
+        if text(tax.get("active", "1")) in ("1", "") and tax_id is not None and rate is not None:
+            rate_of[tax_id] = rate
     rates: dict[int, Decimal] = {}
     for rule in tax_rules:
         if country_id is not None and as_int(rule.get("id_country"), "tax rule country") != country_id:
@@ -146,7 +149,7 @@ def map_vendor(kind: str, raw: Mapping[str, Any], languages: Mapping[str, str]) 
     ps_id = as_int(raw.get("id"), f"{kind} id")
     if ps_id is None:
         raise MappingError(f"{kind} record has no id: {dict(raw)!r:.120}")
-    name = text(raw.get("name")) or first_text(raw.get("name"), languages) or f"{kind.capitalize()} {ps_id}"
+    name = text(raw.get("name")) or french_text(raw.get("name"), languages) or f"{kind.capitalize()} {ps_id}"
     return Vendor(ref=f"{kind}:{ps_id}", kind=kind, ps_id=ps_id, name=name)
 
 
@@ -156,8 +159,67 @@ def map_category(raw: Mapping[str, Any], languages: Mapping[str, str]) -> Catego
     if ps_id is None:
         raise MappingError("category record has no id")
     parent = as_int(raw.get("id_parent"), f"parent of category {ps_id}", None)
-    return Category(ps_id=ps_id, name=first_text(raw.get("name"), languages) or f"Catégorie {ps_id}",
+    return Category(ps_id=ps_id, name=french_text(raw.get("name"), languages) or f"Catégorie {ps_id}",
                     parent_ps_id=parent or None)
+
+
+# ------------------------------------------------------------------------------------- goods
+
+#: What a feature's French name says it holds (folded words), and what its value means.
+FEATURE_KINDS = (
+    ("temperature", ("conservation", "temperature", "stockage")),
+    ("weight", ("poids", "masse")),
+    ("volume", ("contenance", "volume")),
+    ("unit", ("unite de vente", "vendu au", "vendu a", "unite")),
+)
+TEMPERATURE_WORDS = (
+    (coldchain.FROZEN, ("surgel", "congel", "-18")),
+    (coldchain.CHILLED, ("frais", "refriger", "0-4", "0 a 4", "froid", "4 c")),
+    (coldchain.AMBIENT, ("ambiant", "sec", "hors froid", "temperature ambiante")),
+)
+QUANTITY = re.compile(r"(\d+(?:[.,]\d+)?)\s*(kg|kilo|g|gr|l|litre|cl|ml)\b")
+TO_KG = {"kg": Decimal(1), "kilo": Decimal(1), "g": Decimal("0.001"), "gr": Decimal("0.001")}
+TO_ML = {"l": Decimal(1000), "litre": Decimal(1000), "cl": Decimal(10), "ml": Decimal(1)}
+
+
+def feature_kind(name: str) -> str | None:
+    """``"temperature"``, ``"weight"``, ``"volume"`` or ``"unit"`` for a feature's French name; else None."""
+    folded = _fold(name)
+    return next((kind for kind, words in FEATURE_KINDS if any(w in folded for w in words)), None)
+
+
+def temperature_of(value: str) -> str:
+    """The cold-chain class a feature value states (``"Frais (0-4 °C)"`` -> chilled), else ``unknown``."""
+    folded = _fold(value).replace("°", "").replace("–", "-")
+    return next((cls for cls, words in TEMPERATURE_WORDS if any(w in folded for w in words)), coldchain.UNKNOWN)
+
+
+def weight_kg_of(value: str) -> Decimal | None:
+    """Kilograms in ``"250 g"``, ``"1,5 kg"``; None when the text holds no mass."""
+    match = QUANTITY.search(_fold(value))
+    if not match or match.group(2) not in TO_KG:
+        return None
+    return (Decimal(match.group(1).replace(",", ".")) * TO_KG[match.group(2)]).normalize()
+
+
+def volume_ml_of(value: str) -> int | None:
+    """Millilitres in ``"75 cl"``, ``"1 l"``; None when the text holds no volume."""
+    match = QUANTITY.search(_fold(value))
+    if not match or match.group(2) not in TO_ML:
+        return None
+    return int(Decimal(match.group(1).replace(",", ".")) * TO_ML[match.group(2)])
+
+
+def unit_of(value: str) -> str | None:
+    """``"kg"``, ``"l"`` or ``"unit"`` for a unit text (PrestaShop's ``unity``, ``"€/kg"``, ``"le litre"``)."""
+    folded = _fold(value)
+    if re.search(r"\bkg\b|kilo", folded):
+        return "kg"
+    if re.search(r"\bl\b|litre", folded):
+        return "l"
+    if re.search(r"piece|unite|\bpc\b", folded):
+        return "unit"
+    return None
 
 
 # ----------------------------------------------------------------------------------- products
@@ -173,6 +235,8 @@ class ShopContext:
     tax_rates: dict[int, Decimal] = field(default_factory=dict)
     categories: dict[int, Category] = field(default_factory=dict)
     option_values: dict[int, tuple[str, str]] = field(default_factory=dict)
+    features: dict[int, str] = field(default_factory=dict)  # feature id -> French name
+    feature_values: dict[int, str] = field(default_factory=dict)  # feature value id -> French value
     vendor_mode: str = "manufacturer"
     default_shop_id: int = 1
 
@@ -233,29 +297,41 @@ def map_product(
     ctx : ShopContext
         Languages, tax rates, categories and option values of the shop.
 
+    A product without a French name is mapped all the same, with ``name`` ``None`` and a
+    :class:`~.catalogue.Review` saying so: it is imported unpublished, never shown in another
+    language. So is a product whose French VAT rate is unknown (no tax rules group, or a group
+    without a French rule): ``tax_rate`` and ``incl_tax`` are ``None``, never a guess.
+
     Raises
     ------
     MappingError
-        If the id, the price, a combination's impact or a quantity is not a number, or the
-        product has no name in any language.
+        If the id, the price, a combination's impact or a quantity is not a number.
     """
     ps_id = as_int(raw.get("id"), "product id")
     if ps_id is None:
         raise MappingError("product record has no id")
     names = translations(raw.get("name"), ctx.languages)
-    if not names:
-        raise MappingError(f"product {ps_id} has no name in any language")
+    review = []
+    french_name = names.get(FRENCH) or None
+    if french_name is None:
+        review.append(Review.of(ReviewCode.NO_FRENCH_NAME))
     base_price = as_decimal(raw.get("price"), f"price of product {ps_id}", None)
     if base_price is None or base_price < 0:
         raise MappingError(f"price of product {ps_id} is {text(raw.get('price'))!r}; a price >= 0 is required")
     group = as_int(raw.get("id_tax_rules_group"), f"tax group of product {ps_id}", 0)
-    rate = ctx.tax_rates.get(group) if group else Decimal(0)
+    rate = ctx.tax_rates.get(group) if group else None
+    if rate is None:
+        review.append(Review.of(ReviewCode.TAX_RATE_UNKNOWN, detail=(
+            f"le groupe de règles de taxe n° {group} n'a pas de taux pour la France (ou la clé ne peut pas le lire)"
+            if group else "le produit n'a pas de groupe de règles de taxe sur PrestaShop")))
     stock_by_attr: dict[int, tuple[int | None, int | None]] = {}
     for row in stocks:
         attr = as_int(row.get("id_product_attribute"), f"stock row of product {ps_id}", 0) or 0
         stock_by_attr[attr] = (as_int(row.get("id"), "stock_available id"),
                                as_int(row.get("quantity"), f"quantity of product {ps_id}/{attr}"))
     reference = text(raw.get("reference"))
+    goods = read_goods(raw, ctx, ps_id)
+    base_weight = as_decimal(raw.get("weight"), f"weight of product {ps_id}", Decimal(0)) or Decimal(0)
     variants = []
     default_comb = as_int(raw.get("id_default_combination") or raw.get("cache_default_attribute"), "default combination", 0)
     for comb in sorted(combinations, key=lambda c: as_int(c.get("id"), "combination id") or 0):
@@ -263,13 +339,16 @@ def map_product(
         if not comb_id:
             raise MappingError(f"a combination of product {ps_id} has no id")
         impact = as_decimal(comb.get("price"), f"price impact of combination {comb_id}", Decimal(0))
-        attributes = {}
+        attributes: dict[str, str] = {}
         for value in _associations(comb, "product_option_values"):
             value_id = as_int(value.get("id"), "option value id")
             if value_id in ctx.option_values:
                 group_name, value_name = ctx.option_values[value_id]
                 attributes[group_name] = value_name
         stock_id, quantity = stock_by_attr.get(comb_id, (None, None))
+        comb_weight = base_weight + (as_decimal(comb.get("weight"), f"weight of combination {comb_id}", Decimal(0))
+                                     or Decimal(0))
+        option_weight = next((weight_kg_of(v) for g, v in attributes.items() if feature_kind(g) == "weight"), None)
         variants.append(Variant(
             ps_combination_id=comb_id,
             external_reference=f"{ctx.source_key}:{ps_id}:{comb_id}",
@@ -281,24 +360,31 @@ def map_product(
             quantity=quantity,
             ps_stock_available_id=stock_id,
             is_default=text(comb.get("default_on")) == "1" or comb_id == default_comb,
+            weight_kg=(comb_weight.normalize() if comb_weight > 0 else option_weight or goods.weight_kg),
+            volume_ml=next((volume_ml_of(v) for g, v in attributes.items() if feature_kind(g) == "volume"), None)
+            or goods.volume_ml,
+            unit_quantity=goods.unit_quantity,
         ))
     if not variants:
         stock_id, quantity = stock_by_attr.get(0, (None, None))
         variants.append(Variant(
             ps_combination_id=0, external_reference=f"{ctx.source_key}:{ps_id}:0", reference=reference,
-            ean13=text(raw.get("ean13")), name=names[next(iter(names))], attributes={},
+            ean13=text(raw.get("ean13")), name=french_name or f"Produit {ps_id}", attributes={},
             price=_price(base_price, rate), quantity=quantity, ps_stock_available_id=stock_id, is_default=True,
+            weight_kg=base_weight.normalize() if base_weight > 0 else goods.weight_kg, volume_ml=goods.volume_ml,
+            unit_quantity=goods.unit_quantity,
         ))
-    rewrite = first_text(raw.get("link_rewrite"), ctx.languages) or f"product-{ps_id}"
+    rewrite = french_text(raw.get("link_rewrite"), ctx.languages) or f"product-{ps_id}"
     images = [f"{ctx.shop_url}{image_id}-large_default/{rewrite}.jpg"
               for image_id in (as_int(i.get("id"), "image id") for i in _associations(raw, "images")) if image_id]
     category_id = as_int(raw.get("id_category_default"), f"category of product {ps_id}", None)
-    description = first_text(raw.get("description_short"), ctx.languages) or first_text(raw.get("description"), ctx.languages)
+    description = (french_text(raw.get("description_short"), ctx.languages)
+                   or french_text(raw.get("description"), ctx.languages))
     return Product(
         ps_id=ps_id,
         external_reference=f"{ctx.source_key}:{ps_id}",
         vendor_ref=vendor_ref(raw, ctx.vendor_mode, ctx.default_shop_id),
-        name=next(iter(names.values())),
+        name=french_name,
         names=names,
         description=plain_text(description),
         category_ps_id=category_id or None,
@@ -307,7 +393,50 @@ def map_product(
         active=text(raw.get("active")) != "0",
         date_upd=text(raw.get("date_upd")),
         variants=variants,
+        review=review,
+        temperature=goods.temperature,
+        unit=goods.unit,
+        to_fill=goods_to_fill(goods.temperature, goods.unit, variants),
     )
+
+
+@dataclass(frozen=True)
+class _Goods:
+    temperature: str
+    unit: str
+    unit_quantity: Decimal
+    weight_kg: Decimal | None
+    volume_ml: int | None
+
+
+def read_goods(raw: Mapping[str, Any], ctx: ShopContext, ps_id: int) -> _Goods:
+    """Temperature class, price unit, weight and volume stated by a product's features (and ``unity``).
+
+    A PrestaShop price is for one item, so the unit is ``unit`` (a piece) unless ``unity`` or a
+    feature says kg or litre; then the item holds ``unit_price_ratio`` of them (price / unit price).
+    What no feature states stays unknown: the temperature is ``unknown``, the weight ``None``.
+    """
+    temperature, weight, volume, unit = coldchain.UNKNOWN, None, None, unit_of(text(raw.get("unity")))
+    for item in _associations(raw, "product_features"):
+        kind = feature_kind(ctx.features.get(as_int(item.get("id"), "feature id") or 0, ""))
+        value = ctx.feature_values.get(as_int(item.get("id_feature_value"), "feature value id") or 0, "")
+        if kind == "temperature" and temperature == coldchain.UNKNOWN:
+            temperature = temperature_of(value)
+        elif kind == "weight" and weight is None:
+            weight = weight_kg_of(value)
+        elif kind == "volume" and volume is None:
+            volume = volume_ml_of(value)
+        elif kind == "unit" and unit is None:
+            unit = unit_of(value)
+    unit = unit or "unit"
+    ratio = as_decimal(raw.get("unit_price_ratio"), f"unit price ratio of product {ps_id}", None)
+    per_item = ratio.quantize(Decimal("0.001")) if unit != "unit" and ratio and ratio > 0 else Decimal(1)
+    return _Goods(temperature, unit, per_item, weight, volume)
+
+
+def goods_to_fill(temperature: str, unit: str, variants: Iterable[Variant]) -> list[str]:
+    """What is missing before the product can be sold for delivery (the cold chain's one rule)."""
+    return coldchain.missing_for_delivery(temperature, unit, [v.weight_kg for v in variants])
 
 
 # ------------------------------------------------------------------------------------ shelves

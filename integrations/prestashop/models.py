@@ -34,9 +34,20 @@ class PrestaShopSource(models.Model):
         "vendors.Vendor", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="Vendeur des produits dont le fabricant n'est pas relié.",
     )
+    french_language_id = models.PositiveIntegerField(
+        "identifiant de la langue française", null=True, blank=True,
+        help_text="À renseigner seulement si la clé Webservice ne peut pas lire les langues de la boutique "
+                  "(ressource « languages ») : l'identifiant de la langue française dans PrestaShop "
+                  "(International > Localisation > Langues). Sans lui, la synchronisation refuse de "
+                  "deviner la langue des noms.",
+    )
     active = models.BooleanField(default=True)
     ps_version = models.CharField(max_length=20, blank=True)
     last_date_upd = models.CharField(max_length=19, blank=True, help_text="Plus grand date_upd importé (heure boutique).")
+    orders_pulled_until = models.CharField(
+        max_length=19, blank=True,
+        help_text="Date de la dernière commande à livrer lue (heure boutique) : la relève suivante repart de là.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -148,6 +159,10 @@ class SyncRun(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     skipped = models.JSONField(default=list, blank=True)
+    review = models.JSONField(
+        default=list, blank=True,
+        help_text="Produits importés hors vente, à revoir : identifiant PrestaShop, code et raison.",
+    )
     max_date_upd = models.CharField(max_length=19, blank=True)
     requests = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)

@@ -7,10 +7,12 @@ import logging
 
 from celery import shared_task
 
-from .errors import PrestaShopAuthError, PrestaShopError
+from .errors import LanguageNotFrench, LanguageUnknown, PrestaShopAuthError, PrestaShopError
 
 log = logging.getLogger(__name__)
-RETRY = {"autoretry_for": (PrestaShopError,), "dont_autoretry_for": (PrestaShopAuthError,),
+#: A refused key or an unknown French language is a setting to fix, not a hiccup: never retried.
+RETRY = {"autoretry_for": (PrestaShopError,),
+         "dont_autoretry_for": (PrestaShopAuthError, LanguageUnknown, LanguageNotFrench),
          "max_retries": 3, "retry_backoff": 60, "retry_jitter": True}
 
 
@@ -80,11 +82,33 @@ def sync_all(full: bool = False) -> int:
 
 
 @shared_task(name="prestashop.pull_van_orders", **RETRY)
-def pull_van_orders_task(source_id: int, day: str, since: str) -> int:
-    """Turn the source's home-delivery orders in the area into van tasks for ``day`` (ISO date)."""
-    from .actions import plan_prestashop_orders
+def pull_van_orders_task(source_id: int, now_iso: str | None = None) -> dict:
+    """Turn the source's new home-delivery orders in the area into van tasks (idempotent).
+
+    ``now_iso`` is the instant to act at (ISO 8601 with offset); beat's fan-out passes its own.
+    """
+    from django.utils import timezone
+
+    from .actions import pull_van_orders
 
     source = _source(source_id)
     if source is None:
-        return 0
-    return len(plan_prestashop_orders(source, dt.date.fromisoformat(day), since=since))
+        return {"status": "no-source"}
+    now = dt.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
+    outcome = pull_van_orders(source, now=now)
+    return {"planned": outcome.planned, "already_planned": outcome.already_planned,
+            "refused": [{"ps_id": s.ps_id, "reason": s.reason} for s in outcome.refused]}
+
+
+@shared_task(name="prestashop.pull_all_van_orders")
+def pull_all_van_orders(now_iso: str | None = None) -> int:
+    """Beat entry point: queue the van-order pull of every active source; returns how many sources."""
+    from django.utils import timezone
+
+    from .models import PrestaShopSource
+
+    now_iso = now_iso or timezone.now().isoformat()
+    ids = list(PrestaShopSource.objects.filter(active=True).values_list("pk", flat=True))
+    for source_id in ids:
+        pull_van_orders_task.delay(source_id, now_iso)
+    return len(ids)

@@ -7,14 +7,36 @@ import io
 
 import matplotlib
 
+from common import money
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.category import StrCategoryFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+# Text stays text in the SVG (not outlines): screen readers, search and tests can read the axes.
+matplotlib.rcParams["svg.fonttype"] = "none"
 
 GREEN, BLUE, ORANGE, GREY, PURPLE = "#0b5d1e", "#0a4a8a", "#c75000", "#6b6b6b", "#5b3a8f"
 MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 
 
+def french_tick(value: float, _position=None) -> str:
+    """An axis graduation the French way (``2 500 000``, ``2,5``): never ``1e7`` nor ``2,500,000``."""
+    for decimals in (0, 1, 2):
+        if abs(value * 10**decimals - round(value * 10**decimals)) < 1e-6:
+            return money.format_number(value, decimals)
+    return money.format_number(value, 2)
+
+
+FRENCH_TICKS = FuncFormatter(french_tick)
+
+
 def _svg(fig) -> str:
+    for ax in fig.get_axes():  # every value axis of every chart, in one place
+        for axis in (ax.xaxis, ax.yaxis):
+            if not isinstance(axis.get_major_formatter(), StrCategoryFormatter):
+                axis.set_major_formatter(FRENCH_TICKS)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight")
     plt.close(fig)

@@ -62,7 +62,7 @@ def refresh_deliveries() -> int:
     """Upsert a delivery fact per done or failed delivery stop; return how many were written."""
     orders = {o.saleor_order_id: o for o in ShopOrder.objects.select_related("shopper")}
     count = 0
-    tasks = DeliveryTask.objects.exclude(kind=DeliveryTask.Kind.COLLECT).filter(
+    tasks = DeliveryTask.objects.exclude(kind__in=[DeliveryTask.Kind.COLLECT, DeliveryTask.Kind.RETURN]).filter(
         status__in=[DeliveryTask.Status.DELIVERED, DeliveryTask.Status.FAILED]).select_related("day", "relay_point")
     for task in tasks:
         order_id = task.source.split(":")[1] if task.source.startswith("order:") else ""
@@ -83,7 +83,7 @@ def refresh_rounds() -> int:
     count = 0
     rounds = Round.objects.filter(plan__is_current=True).select_related("plan__day", "shift__van")
     for rnd in rounds:
-        deliveries = rnd.stops.exclude(task__kind=DeliveryTask.Kind.COLLECT).count()
+        deliveries = rnd.stops.exclude(task__kind__in=[DeliveryTask.Kind.COLLECT, DeliveryTask.Kind.RETURN]).count()
         RoundFact.objects.update_or_create(round_ref=f"{rnd.plan.day.date}:{rnd.shift.van.name}", defaults={
             "date": rnd.plan.day.date, "van": rnd.shift.van.name, "km": rnd.distance_m / 1000,
             "hours": rnd.duration_s / 3600, "deliveries": deliveries, "synthetic": False,

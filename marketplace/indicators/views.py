@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -16,6 +16,12 @@ from marketplace.territory.models import Commune
 from . import charts, facts, figures
 
 REFRESH_EVERY_S = 300
+#: No activity can predate the platform; a year before this, or after the current one, is a bad address.
+FIRST_YEAR = 2020
+
+
+def _known_year(year: int) -> bool:
+    return FIRST_YEAR <= year <= timezone.localdate().year
 
 
 def _period(request) -> figures.Period:
@@ -27,6 +33,8 @@ def _period(request) -> figures.Period:
             month = None
     except ValueError:
         year, month = today.year, None
+    if not _known_year(year):
+        year = today.year
     commune = Commune.objects.filter(insee=request.GET.get("commune", "")).first()
     return figures.Period(year, month, commune)
 
@@ -59,6 +67,8 @@ def annual_report(request, year: int):
     """The annual activity report as a PDF (A4, French)."""
     from weasyprint import HTML
 
+    if not _known_year(year):
+        raise Http404(f"no activity report for {year}")
     context = _context(figures.Period(year))
     context["generated"] = dt.datetime.now()
     html = render_to_string("indicators/report.html", context, request=request)

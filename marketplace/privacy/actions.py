@@ -8,6 +8,7 @@ README's "Personal data" section; the rules of what is erased live with the data
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from common import money
 from delivery import retention
 from delivery.models import DeliveryTask
 from marketplace.saleor.webhooks import forget_order_payloads, forget_payloads
@@ -29,7 +31,7 @@ from shortcircuit.models import CycleOrder, StandingBasket
 ERASED_CUSTOMER = "Client effacé"
 
 
-class ErasureErrorCode:
+class ErasureErrorCode(enum.StrEnum):
     """Why an erasure cannot happen now (codes of the ``ValidationError``)."""
 
     ORDER_IN_PROGRESS = "order_in_progress"
@@ -90,14 +92,15 @@ def export_shopper_data(user) -> dict[str, Any]:
         "profil_de_livraison": None,
         "commandes": [{"numero": o.number, "passee_le": o.created_at.isoformat(), "pour_le": o.date.isoformat(),
                        "mode": o.get_mode_display(), "paiement": o.get_payment_display(),
-                       "total_euros": f"{o.total_cents / 100:.2f}", "canal": o.get_channel_display(),
+                       "total_euros": str(money.from_cents(o.total_cents)), "canal": o.get_channel_display(),
                        "pour_moi": bool(shopper and o.shopper_id == shopper.pk)} for o in orders],
         "livraisons": [{"jour": t.day.date.isoformat(), "type": t.get_kind_display(), "nom": t.name,
                         "adresse": t.address, "telephone": t.phone, "consignes": t.doorstep_notes,
                         "codes_d_acces": t.access_codes, "statut": t.get_status_display(),
                         "faite_le": t.done_at.isoformat() if t.done_at else None,
-                        "a_encaisser_euros": f"{t.payment_cents / 100:.2f}" if t.payment_cents else None}
-                       for t in _order_tasks(order_ids).exclude(kind=DeliveryTask.Kind.COLLECT).select_related("day")],
+                        "a_encaisser_euros": str(money.from_cents(t.payment_cents)) if t.payment_cents else None}
+                       for t in _order_tasks(order_ids).exclude(kind__in=[DeliveryTask.Kind.COLLECT, DeliveryTask.Kind.RETURN])
+                       .select_related("day")],
         "consentements": [],
         "personnes_pouvant_commander_pour_moi": [],
         "commandes_circuit_court": [{"cycle": str(c.cycle), "mode": c.get_mode_display(),
@@ -166,8 +169,11 @@ def erase_shopper(user, now: dt.datetime) -> None:
 
 
 def _open_order(orders, now: dt.datetime) -> ShopOrder | None:
-    """The first order still to be delivered or collected: its day is not past, or a van stop is planned."""
-    for order in orders.order_by("date"):
+    """The first order still to be delivered or collected: its day is not past, or a van stop is planned.
+
+    A cancelled order is not (its goods going back to the vendor are not the shopper's).
+    """
+    for order in orders.filter(cancelled_at__isnull=True).order_by("date"):
         if order.date >= now.date() or _order_tasks([order.saleor_order_id]).filter(
                 status=DeliveryTask.Status.PLANNED).exists():
             return order

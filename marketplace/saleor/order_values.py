@@ -37,6 +37,10 @@ class CheckoutLine:
     quantity: int
     unit_price: Money
     total_price: Money
+    #: What Saleor can still sell of the variant (stock less allocations), this line not counted.
+    quantity_available: int | None = None
+    #: The variant's ``quantityLimitPerCustomer`` (None: the shop-wide limit applies).
+    quantity_limit: int | None = None
 
 
 @dataclass(frozen=True)

@@ -156,6 +156,7 @@ def variant(node: Json, channel_slug: str) -> Variant:
         ),
         quantity_available=node.get("quantityAvailable") or 0,
         metadata=metadata(node),
+        quantity_limit=node.get("quantityLimitPerCustomer"),
     )
 
 
@@ -247,6 +248,8 @@ def checkout(node: Json) -> Checkout:
             quantity=ln["quantity"],
             unit_price=money(ln["unitPrice"]["gross"]),
             total_price=money(ln["totalPrice"]["gross"]),
+            quantity_available=ln["variant"].get("quantityAvailable"),
+            quantity_limit=ln["variant"].get("quantityLimitPerCustomer"),
         )
         for ln in node.get("lines") or []
     )

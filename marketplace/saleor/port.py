@@ -89,6 +89,9 @@ class SetupPort(Protocol):
     def unpaid_orders_fulfillable(self) -> bool:
         """Whether Saleor lets vendors fulfil orders that are only authorised (pay on delivery)."""
 
+    def checkout_line_limit(self) -> int | None:
+        """Saleor's shop-wide most of one variant per checkout line (50 unless changed)."""
+
 
 @runtime_checkable
 class WarehousePort(Protocol):
@@ -103,8 +106,8 @@ class WarehousePort(Protocol):
     def get(self, warehouse_id: str) -> Warehouse | None:
         """Return the warehouse, or None when the id is unknown."""
 
-    def find(self, ids: Sequence[str] = ()) -> list[Warehouse]:
-        """Return the given warehouses (all of them when ``ids`` is empty)."""
+    def find(self, ids: Sequence[str] = (), slugs: Sequence[str] = ()) -> list[Warehouse]:
+        """Return the warehouses with the given ids or slugs (all of them when both are empty)."""
 
 
 @runtime_checkable

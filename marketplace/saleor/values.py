@@ -160,10 +160,14 @@ class StockLevel:
 
 @dataclass(frozen=True)
 class VariantInput:
-    """Fields to create or update a variant; ``stocks`` replaces stock per listed warehouse."""
+    """Fields to create or update a variant; ``stocks`` replaces stock per listed warehouse.
+
+    ``price`` ``None`` leaves the variant without a price in the channel: it cannot be bought
+    (an imported product whose VAT rate is unknown waits unpriced, never at a guessed price).
+    """
 
     sku: str
-    price: Decimal
+    price: Decimal | None
     name: str = ""
     weight_kg: Decimal | None = None
     track_inventory: bool = True
@@ -186,6 +190,9 @@ class Variant:
     stocks: tuple[StockLevel, ...]
     quantity_available: int
     metadata: Mapping[str, str]
+    #: Saleor's ``quantityLimitPerCustomer``: the most of this variant one checkout line may
+    #: hold (None: the shop-wide ``limitQuantityPerCheckout`` applies).
+    quantity_limit: int | None = None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.cache import cache
 
 from common import money
+from delivery import coldchain
 from marketplace.saleor import port
 from marketplace.vendors.models import Vendor
 
@@ -20,7 +21,7 @@ PAGE_SIZE = 24
 #: Browsing pages reuse Saleor's answers this long (seconds); stock is checked again at checkout.
 CATALOGUE_TTL_S = 30
 
-TEMPERATURE_LABELS = {"chilled": "Frais", "frozen": "Surgelé", "ambient": ""}
+TEMPERATURE_LABELS = {c: coldchain.SHORT_LABELS[c] for c in (coldchain.CHILLED, coldchain.FROZEN)}  # ambient: no badge
 ORIGIN_LABELS = {"farm": "De la ferme", "shop": "De la boutique"}
 UNIT_LABELS = {"kg": "kg", "unit": "pièce", "l": "litre"}
 
@@ -35,6 +36,8 @@ class Offer:
     unit_price: Decimal | None
     unit_label: str
     available: int
+    #: The most a shopper may put in the cart: the stock on sale, capped by Saleor's per-line limit.
+    max_quantity: int = 0
 
 
 @dataclass(frozen=True)
@@ -64,20 +67,43 @@ class ProductView:
         return min(prices) if prices else None
 
 
-def _offer(variant: port.Variant, unit: str) -> Offer:
+def line_limit(saleor: port.SaleorPort | None = None) -> int | None:
+    """Saleor's shop-wide most of one variant per checkout line (cached ten minutes)."""
+    found = cache.get("storefront:line-limit")
+    if found is None:
+        limit = (saleor or port.get_saleor()).setup.checkout_line_limit()
+        found = {"limit": limit}
+        cache.set("storefront:line-limit", found, 600)
+    return found["limit"]
+
+
+def max_quantity(available: int | None, variant_limit: int | None, shop_limit: int | None) -> int:
+    """The most of a variant one cart line may hold: what is on sale, within Saleor's limit.
+
+    Saleor's rule: the variant's ``quantityLimitPerCustomer`` when set, else the shop's
+    ``limitQuantityPerCheckout``; None for either bound means no bound from it.
+    """
+    limit = variant_limit or shop_limit
+    bounds = [b for b in (available, limit) if b is not None]
+    return max(0, min(bounds)) if bounds else 0
+
+
+def _offer(variant: port.Variant, unit: str, shop_limit: int | None) -> Offer:
     price = variant.price.amount if variant.price else Decimal("0")
     try:
         quantity = Decimal(variant.metadata.get("mormal.unit_quantity", "1"))
     except ArithmeticError:
         quantity = Decimal("1")
     unit_price = money.per_unit(price, quantity)
-    return Offer(variant.id, variant.name, price, unit_price, UNIT_LABELS.get(unit, unit), variant.quantity_available)
+    return Offer(variant.id, variant.name, price, unit_price, UNIT_LABELS.get(unit, unit), variant.quantity_available,
+                 max_quantity(variant.quantity_available, variant.quantity_limit, shop_limit))
 
 
 def _views(products: tuple[port.Product, ...] | list[port.Product]) -> list[ProductView]:
     slugs = {p.vendor_slug for p in products if p.vendor_slug}
     vendors = {v.slug: v for v in Vendor.objects.filter(slug__in=slugs).select_related("commune")}
     views = []
+    shop_limit = line_limit() if products else None
     for p in products:
         temperature = p.attributes.get("temperature", "ambient")
         unit = p.attributes.get("unit", p.metadata.get("mormal.unit", "unit"))
@@ -85,7 +111,7 @@ def _views(products: tuple[port.Product, ...] | list[port.Product]) -> list[Prod
             id=p.id, slug=p.slug, name=p.name, description=p.description, image_url=p.thumbnail_url,
             temperature=temperature, temperature_label=TEMPERATURE_LABELS.get(temperature, ""),
             origin_label=ORIGIN_LABELS.get(p.attributes.get("origin", ""), ""),
-            vendor=vendors.get(p.vendor_slug or ""), offers=tuple(_offer(v, unit) for v in p.variants),
+            vendor=vendors.get(p.vendor_slug or ""), offers=tuple(_offer(v, unit, shop_limit) for v in p.variants),
         ))
     return views
 

@@ -27,7 +27,8 @@ from marketplace.shoppers import customers
 from marketplace.territory.models import RelayPoint, Shopper
 from marketplace.vendors.models import Vendor
 
-from . import errors, offers, reservations
+from . import offers, reservations
+from .error_codes import StorefrontErrorCode as Code
 from .errors import StorefrontError
 from .loads import line_facts
 from .models import Consent, ShopOrder, Slot
@@ -70,13 +71,9 @@ def check_home_address(shopper: Shopper) -> None:
         ``home_no_address`` or ``home_outside_territory``.
     """
     if not shopper.address:
-        raise StorefrontError("Pour la livraison à domicile, ajoutez d'abord votre adresse.",
-                              code=errors.HOME_NO_ADDRESS)
+        raise StorefrontError(Code.HOME_NO_ADDRESS)
     if shopper.commune_id is None:
-        raise StorefrontError(
-            f"La camionnette ne livre à domicile que dans les 52 communes du Pays de Mormal : "
-            f"{shopper.address} est en dehors. Vous pouvez retirer votre commande en boutique "
-            "ou dans un point relais.", code=errors.HOME_OUTSIDE_TERRITORY)
+        raise StorefrontError(Code.HOME_OUTSIDE_TERRITORY, address=shopper.address)
 
 
 def start_guest(email: str, phone: str) -> Shopper:
@@ -99,10 +96,9 @@ def start_guest(email: str, phone: str) -> Shopper:
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise StorefrontError("Cette adresse e-mail n'est pas valable : vérifiez-la.", code=errors.GUEST_INVALID) from exc
+        raise StorefrontError(Code.GUEST_BAD_EMAIL) from exc
     if not 9 <= len(digits) <= 15:
-        raise StorefrontError("Ce numéro de téléphone n'est pas valable : 10 chiffres, par exemple 03 27 12 34 56.",
-                              code=errors.GUEST_INVALID)
+        raise StorefrontError(Code.GUEST_BAD_PHONE)
     user = get_user_model()(username=f"{GUEST_USERNAME_PREFIX}{uuid.uuid4().hex[:16]}")
     user.set_unusable_password()
     user.save()
@@ -123,7 +119,7 @@ def add_to_cart(checkout_id: str | None, variant_id: str, quantity: int, saleor:
         ``empty_cart`` for a quantity below 1.
     """
     if quantity < 1:
-        raise StorefrontError("La quantité doit être au moins 1.", code=errors.EMPTY_CART)
+        raise StorefrontError(Code.BAD_QUANTITY)
     line = port.CheckoutLineInput(variant_id=variant_id, quantity=quantity)
     checkout = saleor.checkout.get(checkout_id) if checkout_id else None
     if checkout is None:
@@ -184,7 +180,7 @@ def parse_choice(key: str) -> Choice:
             return Choice("home", key, slot.date, slot_id=slot.pk)
     except (ValueError, Slot.DoesNotExist):
         pass
-    raise StorefrontError("Ce mode de livraison n'existe pas ou plus.", code=errors.NO_DELIVERY)
+    raise StorefrontError(Code.NO_DELIVERY)
 
 
 def _or_release(checkout_id: str, call, *args):
@@ -207,13 +203,11 @@ def check_still_open(choice: Choice, now: dt.datetime) -> None:
     """
     if not calendar.is_open_for_orders(choice.date, now):
         cutoff = timezone.localtime(calendar.order_cutoff(choice.date))
-        raise StorefrontError(
-            f"Les commandes pour le {choice.date:%d/%m/%Y} sont closes depuis le {cutoff:%d/%m à %H:%M}. "
-            "Choisissez un autre jour.", code=errors.DAY_CLOSED)
+        raise StorefrontError(Code.DAY_CLOSED, date=choice.date, cutoff=cutoff)
     if choice.mode == "relay":
         relay = RelayPoint.objects.select_related("commune").filter(pk=choice.relay_id, active=True).first()
         if relay is None or not calendar.serves(relay.commune, choice.date):
-            raise StorefrontError("Ce mode de livraison n'existe pas ou plus.", code=errors.NO_DELIVERY)
+            raise StorefrontError(Code.NO_DELIVERY)
 
 
 def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor: port.SaleorPort,
@@ -228,7 +222,7 @@ def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor:
     """
     now = now or timezone.now()
     if not checkout.lines:
-        raise StorefrontError("Votre panier est vide.", code=errors.EMPTY_CART)
+        raise StorefrontError(Code.EMPTY_CART)
     facts = cart_facts(checkout)
     choice = parse_choice(key)
     check_still_open(choice, now)
@@ -241,28 +235,29 @@ def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor:
     saleor.checkout.set_billing_address(checkout.id, billing_address(shopper, choice))
     if choice.mode == "collect":
         if key not in {o.key for o in offers.click_and_collect_options(facts, now)}:
-            raise StorefrontError("Le retrait en boutique n'est possible que pour un seul commerçant qui l'accepte.",
-                                  code=errors.COLLECT_NOT_OFFERED)
+            raise StorefrontError(Code.COLLECT_NOT_OFFERED)
         reservations.release(checkout.id)
         vendor = Vendor.objects.get(slug=choice.vendor_slug)
         saleor.checkout.set_delivery_method(checkout.id, vendor.saleor_warehouse_id)
+    elif not facts.van_may_carry:
+        raise StorefrontError(Code.VAN_FACTS_MISSING, goods=facts.not_for_the_van_text())
     elif choice.mode == "relay":
         if not facts.may_wait_at_a_relay:
-            raise StorefrontError("Les surgelés ne peuvent pas attendre en point relais.", code=errors.RELAY_FROZEN)
+            raise StorefrontError(Code.RELAY_FROZEN)
         relay = RelayPoint.objects.get(pk=choice.relay_id)
         reservations.reserve_relay(checkout.id, relay.pk, choice.date, facts.chilled_ml)
         _or_release(checkout.id, saleor.checkout.set_delivery_method, checkout.id, relay.saleor_warehouse_id)
     else:
         slot = Slot.objects.select_related("pattern__area").get(pk=choice.slot_id)
         if not slot.pattern.area.communes.filter(pk=shopper.commune_id).exists():
-            raise StorefrontError("Ce créneau ne dessert pas votre commune.", code=errors.SLOT_NOT_SERVED)
+            raise StorefrontError(Code.SLOT_NOT_SERVED)
         reservations.reserve_slot(checkout.id, slot.pk)
         _or_release(checkout.id, saleor.checkout.set_shipping_address, checkout.id, shopper_address(shopper))
         methods = _or_release(checkout.id, saleor.checkout.shipping_methods, checkout.id)
         method = next((m for m in methods if _offer_key_matches(m, key)), None)
         if method is None:
             reservations.release(checkout.id)
-            raise StorefrontError("Ce créneau n'est plus proposé.", code=errors.SLOT_FULL)
+            raise StorefrontError(Code.SLOT_NOT_OFFERED)
         _or_release(checkout.id, saleor.checkout.set_delivery_method, checkout.id, method.id)
     saleor.checkout.update_metadata(checkout.id, {**choice.metadata(), "mormal.shopper": str(shopper.pk)})
     return choice
@@ -284,17 +279,16 @@ def place_order(checkout_id: str, shopper: Shopper, placed_by, payment: str, sal
     now = now or timezone.now()
     checkout = saleor.checkout.get(checkout_id)
     if checkout is None or not checkout.lines:
-        raise StorefrontError("Votre panier est vide.", code=errors.EMPTY_CART)
+        raise StorefrontError(Code.EMPTY_CART)
     mode = checkout.metadata.get("mormal.mode")
     if checkout.delivery is None or mode is None:
-        raise StorefrontError("Choisissez d'abord comment recevoir votre commande.", code=errors.NO_DELIVERY)
+        raise StorefrontError(Code.DELIVERY_NOT_CHOSEN)
     if payment not in ShopOrder.Payment.values:
-        raise StorefrontError("Moyen de paiement inconnu.", code=errors.PAYMENT_NOT_ALLOWED)
-    if payment in PAY_ON_DELIVERY and mode == "collect":
-        raise StorefrontError("Le paiement à la livraison est réservé à la livraison et aux points relais.",
-                              code=errors.PAYMENT_NOT_ALLOWED)
+        raise StorefrontError(Code.PAYMENT_UNKNOWN)
+    if payment in PAY_ON_DELIVERY and mode != "home":  # nobody takes money at a shop counter for us, or at a relay
+        raise StorefrontError(Code.PAYMENT_NOT_ALLOWED)
     if placed_by.pk != shopper.user_id and consent is None:
-        raise StorefrontError("Le consentement de la personne doit être enregistré.", code=errors.NO_CONSENT)
+        raise StorefrontError(Code.NO_CONSENT)
     choice = parse_choice(checkout.metadata["mormal.delivery"])
     check_still_open(choice, now)
     reference = f"mormal-{uuid.uuid4().hex[:12]}"

@@ -24,20 +24,24 @@ class LineFacts:
     quantity: int
     mass_g: int
     volume_ml: int
+    product_name: str = ""
+    missing: tuple[str, ...] = ()  # what the vendor must state before the van may carry it (French)
 
 
 def line_facts(lines: Iterable[tuple[str | None, str, int]]) -> list[LineFacts]:
     """Facts for ``(vendor_slug, saleor_variant_id, quantity)`` lines of a cart or an order.
 
-    Class, weight and volume come from the vendor's catalogue row of the variant; a class nobody
-    stated, or a variant we do not know (created directly in the Saleor Dashboard), rides chilled
-    with the default mass (:func:`delivery.coldchain.compartment_for`, ``item_mass_g``).
+    Class, weight and volume come from the vendor's catalogue row of the variant, the one place
+    every product lives, vendors' own and PrestaShop's alike. A class nobody stated, or a variant
+    we do not know (created directly in the Saleor Dashboard), rides chilled with the default
+    mass (:func:`delivery.coldchain.compartment_for`, ``item_mass_g``); ``missing`` says what the
+    vendor has not stated yet (such goods are not offered for delivery).
     """
     lines = list(lines)
     known = {
         v.saleor_variant_id: v
         for v in ProductVariant.objects.filter(saleor_variant_id__in={vid for _, vid, _ in lines if vid})
-        .select_related("product__vendor")
+        .select_related("product__vendor").prefetch_related("product__variants")
     }
     facts = []
     for vendor_slug, variant_id, quantity in lines:
@@ -47,7 +51,10 @@ def line_facts(lines: Iterable[tuple[str | None, str, int]]) -> list[LineFacts]:
                   if variant else coldchain.DEFAULT_ITEM_G)
         slug = vendor_slug or (variant.product.vendor.slug if variant else "")
         mass = unit_g * quantity
-        facts.append(LineFacts(slug, temperature, quantity, mass, coldchain.volume_ml(mass)))
+        known_ml = variant.volume_ml * quantity if variant and variant.volume_ml else None
+        missing = tuple(variant.product.missing_for_delivery()) if variant else ()
+        facts.append(LineFacts(slug, temperature, quantity, mass, coldchain.volume_ml(mass, known_ml),
+                               variant.product.name if variant and missing else "", missing))
     return facts
 
 

@@ -140,6 +140,7 @@ class ShopOrder(models.Model):
     total_cents = models.PositiveIntegerField()
     transaction_id = models.CharField(max_length=120, blank=True, help_text="Saleor transaction of the payment.")
     collected_at = models.DateTimeField(null=True, blank=True, help_text="Pay on delivery: when Saleor was told the money was collected.")
+    cancelled_at = models.DateTimeField(null=True, blank=True, help_text="When the order was cancelled (ORDER_CANCELLED or staff).")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -50,15 +50,28 @@ class CartFacts:
     vendor_slugs: tuple[str, ...]
     chilled_ml: int
     frozen_ml: int
+    #: Products the van may not carry yet, with what their vendor must state (French).
+    not_for_the_van: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @classmethod
     def from_lines(cls, facts: list[LineFacts]) -> CartFacts:
         """Sum line facts."""
         return cls(
             vendor_slugs=tuple(sorted({f.vendor_slug for f in facts if f.vendor_slug})),
-            chilled_ml=sum(f.volume_ml for f in facts if f.temperature == "chilled"),
-            frozen_ml=sum(f.volume_ml for f in facts if f.temperature == "frozen"),
+            chilled_ml=sum(f.volume_ml for f in facts if f.temperature == coldchain.CHILLED),
+            frozen_ml=sum(f.volume_ml for f in facts if f.temperature == coldchain.FROZEN),
+            not_for_the_van=tuple(sorted({(f.product_name, f.missing) for f in facts if f.missing})),
         )
+
+    @property
+    def van_may_carry(self) -> bool:
+        """Whether every product's cold-chain class and mass are stated (:func:`delivery.coldchain.missing_for_delivery`)."""
+        return not self.not_for_the_van
+
+    def not_for_the_van_text(self) -> str:
+        """Why the van cannot carry this cart yet, in French (empty when it can)."""
+        return "; ".join(f"« {name} » : {', '.join(missing)} à préciser par le commerçant"
+                         for name, missing in self.not_for_the_van)
 
     @property
     def may_wait_at_a_relay(self) -> bool:

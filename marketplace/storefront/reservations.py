@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from marketplace.territory.models import RelayPoint
 
-from . import errors
+from .error_codes import StorefrontErrorCode as Code
 from .errors import StorefrontError
 from .models import Reservation, Slot
 
@@ -55,8 +55,7 @@ def reserve_slot(checkout_id: str, slot_id: int, now: dt.datetime | None = None)
     slot = Slot.objects.select_for_update().select_related("pattern").get(pk=slot_id)
     now = now or timezone.now()
     if slot_taken(slot, now, exclude_checkout=checkout_id) >= slot.capacity:
-        raise StorefrontError(
-            f"Le créneau du {slot.date:%d/%m} est complet. Merci d'en choisir un autre.", code=errors.SLOT_FULL)
+        raise StorefrontError(Code.SLOT_FULL, date=slot.date)
     reservation, _ = Reservation.objects.update_or_create(
         checkout_id=checkout_id,
         defaults={"slot": slot, "relay_point": None, "date": slot.date, "chilled_ml": 0, "expires_at": now + HOLD, "order_id": ""},
@@ -79,8 +78,7 @@ def reserve_relay(
     now = now or timezone.now()
     free = relay.fridge_capacity_l * 1000 - relay_used_ml(relay, date, now, exclude_checkout=checkout_id)
     if chilled_ml > free:
-        raise StorefrontError(
-            f"Le réfrigérateur de {relay.name} est plein pour le {date:%d/%m}.", code=errors.RELAY_FULL)
+        raise StorefrontError(Code.RELAY_FULL, relay=relay.name, date=date)
     reservation, _ = Reservation.objects.update_or_create(
         checkout_id=checkout_id,
         defaults={"slot": None, "relay_point": relay, "date": date, "chilled_ml": chilled_ml,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("commande/paiement/", checkout.payment, name="payment"),
     path("commandes/", orders.mine, name="orders"),
     path("commandes/suivi/<str:signed>/", orders.by_link, name="order_link"),
+    path("commandes/<int:pk>/annuler/", orders.cancel, name="order_cancel"),
     path("commandes/<str:number>/", orders.detail, name="order"),
     path("pour-un-proche/", behalf.start, name="behalf"),
     path("pour-un-proche/fin/", behalf.stop, name="behalf_stop"),

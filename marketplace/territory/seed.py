@@ -4,12 +4,14 @@ import random
 
 from django.contrib.auth import get_user_model
 
+from common.names import de
+
 from .actions import load_communes
 from .models import Commune, RelayPoint, Shopper
 
 # Town halls that act as relay points in the demo, with their chilled fridge size (litres).
 RELAY_TOWN_HALLS = {
-    "Quesnoy": 120, "Bavay": 120, "Landrecies": 100, "Locquignol": 60, "Poix-du-Nord": 80,
+    "Le Quesnoy": 120, "Bavay": 120, "Landrecies": 100, "Locquignol": 60, "Poix-du-Nord": 80,
     "Englefontaine": 60, "Jolimetz": 40, "Villereau": 40, "Gommegnies": 60, "Maroilles": 80,
     "Orée de Mormal": 100, "Preux-au-Bois": 40,
 }
@@ -36,14 +38,17 @@ def run(stdout) -> None:
     n = load_communes()
     for name, fridge in RELAY_TOWN_HALLS.items():
         commune = Commune.objects.get(name=name)
-        RelayPoint.objects.get_or_create(
-            name=f"Mairie de {name}",
+        point, created = RelayPoint.objects.get_or_create(
+            kind=RelayPoint.Kind.TOWN_HALL, commune=commune,
             defaults={
-                "kind": RelayPoint.Kind.TOWN_HALL, "commune": commune, "address": f"Mairie, {commune.main_postal_code} {name}",
+                "name": f"Mairie {de(name)}", "address": f"Mairie, {commune.main_postal_code} {name}",
                 "lon": commune.town_hall_lon, "lat": commune.town_hall_lat, "opening_hours": TOWN_HALL_HOURS,
                 "fridge_capacity_l": fridge,
             },
         )
+        if not created and point.name != f"Mairie {de(name)}":  # an older seed wrote "Mairie de Quesnoy"
+            point.name = f"Mairie {de(name)}"
+            point.save(update_fields=["name"])
     User = get_user_model()
     staff, created = User.objects.get_or_create(username="equipe", defaults={"first_name": "Équipe", "last_name": "CCPM",
                                                                              "email": "equipe@mormal.local", "is_staff": True, "is_superuser": True})
@@ -68,6 +73,6 @@ def run(stdout) -> None:
             "commune": commune, "lon": lon, "lat": lat, "doorstep_notes": (notes := rng.choice(NOTES)),
             "access_codes": "boîte à clés 1944" if "boîte" in notes else "",
             "is_senior": senior, "is_isolated": senior and rng.random() < 0.5,
-            "contact_name": "CCAS de " + commune.name if senior else "", "contact_phone": "03 27 00 00 00" if senior else "",
+            "contact_name": f"CCAS {de(commune.name)}" if senior else "", "contact_phone": "03 27 00 00 00" if senior else "",
         })
     stdout.write(f"territory: {n} communes, {RelayPoint.objects.count()} relay points, {Shopper.objects.count()} shoppers")

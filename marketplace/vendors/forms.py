@@ -9,7 +9,11 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
+from common.money import format_eur, format_number
+from marketplace.core.fields import DecimalTextField, MoneyField
 from marketplace.territory import geocoding
+from marketplace.vendors.error_codes import VendorErrorCode as Code
+from marketplace.vendors.error_codes import error
 
 from .models import Product, ProductImage, ProductVariant, Vendor, VendorMembership
 from .models.vendor import WEEKDAYS_FR
@@ -38,7 +42,7 @@ def parse_hours(text: str) -> list[list[str]]:
             continue
         match = _INTERVAL.match(part)
         if not match:
-            raise ValidationError("« %(part)s » : écrivez les horaires comme 09:00-12:00.", params={"part": part})
+            raise error(Code.HOURS_TEXT, part=part)
         h1, m1, h2, m2 = match.groups()
         intervals.append([f"{int(h1):02d}:{m1}", f"{int(h2):02d}:{m2}"])
     return intervals
@@ -90,6 +94,7 @@ class VendorStaffForm(OpeningHoursMixin):
         model = Vendor
         fields = ["name", "slug", "kind", "legal_name", "siret", "vat_number", "description", "email", "phone",
                   "address", "commune", "accepts_click_and_collect", "commission_rate", "active"]
+        field_classes = {"commission_rate": DecimalTextField}
 
     def clean(self):
         """Also place the shop on the map from its address and commune (nobody types coordinates)."""
@@ -132,7 +137,7 @@ class AcceptInvitationForm(forms.Form):
         """Both passwords must match."""
         p1, p2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
         if p1 and p2 and p1 != p2:
-            raise ValidationError("Les deux mots de passe ne sont pas identiques.", code="password_mismatch")
+            raise error(Code.PASSWORD_MISMATCH)
         return p2
 
 
@@ -148,13 +153,25 @@ class ProductForm(forms.ModelForm):
 
 
 class VariantForm(forms.ModelForm):
-    """One variant: name, TTC price, quantity per item (for the unit price), stock."""
+    """One variant: name, TTC price, quantity per item (for the unit price), stock.
+
+    The price reads "6,50" and "6.50" alike (:class:`~marketplace.core.fields.MoneyField`). A
+    saved price changed ten times up or down (6,50 € typed 65 or 0,65) is refused until the
+    person ticks "Oui, ce nouveau prix est juste": a misplaced comma must not reach shoppers.
+    """
+
+    #: Ratio from which a price change asks for confirmation.
+    PRICE_JUMP = 10
+
+    confirm_price = forms.BooleanField(required=False, widget=forms.HiddenInput,
+                                       label="Oui, ce nouveau prix est juste")
 
     class Meta:
         """Django options."""
 
         model = ProductVariant
-        fields = ["name", "sku", "price", "unit_quantity", "stock", "weight_kg"]
+        fields = ["name", "sku", "price", "unit_quantity", "stock", "weight_kg", "volume_ml"]
+        field_classes = {"price": MoneyField, "unit_quantity": DecimalTextField, "weight_kg": DecimalTextField}
         help_texts = {
             "sku": "Laissez vide pour une référence automatique.",
             "unit_quantity": "Ex. 0,25 pour 250 g si le prix est au kg.",
@@ -163,6 +180,19 @@ class VariantForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sku"].required = False
+        self.fields["price"].required = True  # only an import may leave it unknown
+
+    def clean(self):
+        """Ask for confirmation of a price changed ×10 or more (either way)."""
+        data = super().clean()
+        old, new = (self.instance.price if self.instance.pk else None), data.get("price")
+        if old and new and max(new / old, old / new) >= self.PRICE_JUMP and not data.get("confirm_price"):
+            factor = format_number(max(new / old, old / new), 0)
+            way = "plus cher" if new > old else "moins cher"
+            self.fields["confirm_price"].widget = forms.CheckboxInput()
+            self.add_error("price", error(Code.PRICE_JUMP, old=format_eur(old), new=format_eur(new),
+                                          factor=factor, way=way))
+        return data
 
     def validate_unique(self):
         """Report a taken SKU without saying which vendor uses it."""
@@ -193,5 +223,5 @@ class ImageForm(forms.ModelForm):
         """Require a file or a URL."""
         data = super().clean()
         if not data.get("image") and not data.get("url"):
-            raise ValidationError("Choisissez un fichier ou indiquez l'adresse web d'une photo.", code="no_image")
+            raise error(Code.NO_IMAGE)
         return data

@@ -13,7 +13,7 @@ _FARM_HOURS = {"3": [["16:00", "19:00"]], "5": [["16:00", "19:00"]], "6": [["09:
 VENDORS = [
     {
         "slug": "fournil-du-quesnoy", "login": "boulangerie", "name": "Au Fournil du Quesnoy", "kind": "merchant",
-        "legal_name": "SARL Fournil du Quesnoy", "commune": "Quesnoy", "address": "12 rue Casimir Fournier",
+        "legal_name": "SARL Fournil du Quesnoy", "commune": "Le Quesnoy", "address": "12 rue Casimir Fournier",
         "hours": _BAKERY_HOURS, "collect": True, "commission": "8.00", "siren": "812345678",
         "products": [
             ("Baguette de tradition", "boulangerie", "ambient", "shop", "unit", "5.50", [("La baguette (250 g)", "1.30", "1", 60)], "Farine Label Rouge, levain, cuite au four à sole."),

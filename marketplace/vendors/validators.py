@@ -6,7 +6,8 @@ names the bad value, so forms and the admin show it next to the field.
 
 import re
 
-from django.core.exceptions import ValidationError
+from marketplace.vendors.error_codes import VendorErrorCode as Code
+from marketplace.vendors.error_codes import error
 
 # La Poste's establishments share this SIREN and follow a different checksum rule.
 LA_POSTE_SIREN = "356000000"
@@ -35,18 +36,12 @@ def validate_siret(value: str) -> None:
         Code ``siret_format`` when it is not 14 digits, ``siret_checksum`` when the key is wrong.
     """
     if not re.fullmatch(r"\d{14}", value or ""):
-        raise ValidationError(
-            "Le SIRET « %(value)s » doit comporter exactement 14 chiffres.",
-            code="siret_format", params={"value": value},
-        )
+        raise error(Code.SIRET_FORMAT, value=value)
     ok = luhn_ok(value)
     if not ok and value.startswith(LA_POSTE_SIREN):
         ok = sum(int(c) for c in value) % 5 == 0
     if not ok:
-        raise ValidationError(
-            "Le SIRET « %(value)s » n'est pas valide (clé de contrôle incorrecte).",
-            code="siret_checksum", params={"value": value},
-        )
+        raise error(Code.SIRET_CHECKSUM, value=value)
 
 
 def vat_key(siren: str) -> int:
@@ -63,15 +58,9 @@ def validate_vat_number(value: str) -> None:
         Code ``vat_format`` for a malformed number, ``vat_checksum`` for a wrong key.
     """
     if not re.fullmatch(r"FR\d{11}", value or ""):
-        raise ValidationError(
-            "Le numéro de TVA « %(value)s » doit avoir la forme FR suivi de 11 chiffres.",
-            code="vat_format", params={"value": value},
-        )
+        raise error(Code.VAT_FORMAT, value=value)
     if int(value[2:4]) != vat_key(value[4:]):
-        raise ValidationError(
-            "Le numéro de TVA « %(value)s » n'est pas valide (clé incorrecte pour ce SIREN).",
-            code="vat_checksum", params={"value": value},
-        )
+        raise error(Code.VAT_CHECKSUM, value=value)
 
 
 def validate_opening_hours(value: object) -> None:
@@ -85,27 +74,18 @@ def validate_opening_hours(value: object) -> None:
         Code ``hours_format`` naming the weekday or interval at fault.
     """
     if not isinstance(value, dict):
-        raise ValidationError("Les horaires doivent être un objet par jour de semaine.", code="hours_format")
+        raise error(Code.HOURS_NOT_A_WEEK)
     for day, intervals in value.items():
         if day not in {str(d) for d in range(1, 8)}:
-            raise ValidationError(
-                "Jour « %(day)s » inconnu : utilisez 1 (lundi) à 7 (dimanche).",
-                code="hours_format", params={"day": day},
-            )
+            raise error(Code.HOURS_UNKNOWN_DAY, day=day)
         if not isinstance(intervals, list):
-            raise ValidationError("Les horaires du jour %(day)s doivent être une liste.", code="hours_format", params={"day": day})
+            raise error(Code.HOURS_NOT_A_LIST, day=day)
         previous_end = ""
         for interval in intervals:
             if (not isinstance(interval, list | tuple) or len(interval) != 2
                     or not all(isinstance(t, str) and _HHMM.match(t) for t in interval)):
-                raise ValidationError(
-                    "Créneau %(interval)s du jour %(day)s invalide : attendu [\"HH:MM\", \"HH:MM\"].",
-                    code="hours_format", params={"interval": interval, "day": day},
-                )
+                raise error(Code.HOURS_BAD_INTERVAL, interval=interval, day=day)
             start, end = interval
             if not start < end or start < previous_end:
-                raise ValidationError(
-                    "Créneau %(start)s–%(end)s du jour %(day)s : les créneaux doivent être croissants et disjoints.",
-                    code="hours_format", params={"start": start, "end": end, "day": day},
-                )
+                raise error(Code.HOURS_OVERLAP, start=start, end=end, day=day)
             previous_end = end

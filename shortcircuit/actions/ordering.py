@@ -25,7 +25,8 @@ from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError
 from marketplace.territory.models import Shopper
 
-from .. import errors
+from ..error_codes import ShortCircuitErrorCode as Code
+from ..error_codes import message
 from ..errors import ShortCircuitError
 from ..models import (
     CycleOrder,
@@ -60,23 +61,22 @@ def local(moment: dt.datetime) -> str:
 
 def closed_message(cycle: OrderCycle) -> str:
     """The refusal shown for an order at or after the closing minute."""
-    return (f"Les commandes du cycle « {cycle.name} » sont closes depuis le {local(cycle.closes_at)} : "
-            "votre commande n'a pas été enregistrée. Rendez-vous au prochain cycle.")
+    return message(Code.CYCLE_CLOSED, cycle=cycle.name, closes=local(cycle.closes_at))
 
 
 def _lock_cycle_shared(cycle_id: int) -> OrderCycle:
     """The cycle row under ``FOR SHARE``: concurrent orders pass, the closing (FOR UPDATE) waits."""
     rows = list(OrderCycle.objects.raw("SELECT * FROM shortcircuit_ordercycle WHERE id = %s FOR SHARE", [cycle_id]))
     if not rows:
-        raise ShortCircuitError("Ce cycle de commande n'existe pas.", errors.CYCLE_NOT_OPEN)
+        raise ShortCircuitError(Code.CYCLE_UNKNOWN)
     return rows[0]
 
 
 def _check_clock(cycle: OrderCycle, now: dt.datetime, early_ok: bool) -> None:
     if cycle.closed_at is not None or now >= cycle.closes_at:
-        raise ShortCircuitError(closed_message(cycle), errors.CYCLE_CLOSED)
+        raise ShortCircuitError(Code.CYCLE_CLOSED, cycle=cycle.name, closes=local(cycle.closes_at))
     if now < cycle.opens_at and not early_ok:
-        raise ShortCircuitError(f"Le cycle « {cycle.name} » ouvre le {local(cycle.opens_at)}.", errors.CYCLE_NOT_OPEN)
+        raise ShortCircuitError(Code.CYCLE_NOT_OPEN, cycle=cycle.name, opens=local(cycle.opens_at))
 
 
 def _products(cycle: OrderCycle, quantities: Mapping[int, int]) -> list[CycleProduct]:
@@ -85,14 +85,13 @@ def _products(cycle: OrderCycle, quantities: Mapping[int, int]) -> list[CyclePro
         .filter(cycle=cycle, pk__in=list(quantities)).order_by("pk")
     )
     if len(products) != len(quantities):
-        raise ShortCircuitError("Un des produits demandés n'est pas proposé dans ce cycle.", errors.NOT_IN_CYCLE)
+        raise ShortCircuitError(Code.NOT_IN_CYCLE)
     sold = sold_quantities(p.pk for p in products)
     for product in products:
         if product.max_quantity is not None:
             left = product.max_quantity - sold.get(product.pk, 0)
             if quantities[product.pk] > left:
-                raise ShortCircuitError(
-                    f"Il ne reste que {max(left, 0)} « {product.variant} » dans ce cycle.", errors.LIMIT_REACHED)
+                raise ShortCircuitError(Code.LIMIT_REACHED, left=max(left, 0), variant=product.variant)
     return products
 
 
@@ -100,16 +99,15 @@ def _slot(cycle: OrderCycle, slot_id: int | None, temperatures: set[str]) -> Pic
     slot = (PickupSlot.objects.select_for_update(of=("self",)).select_related("pickup__point")
             .filter(pk=slot_id or 0, pickup__cycle=cycle).first())
     if slot is None:
-        raise ShortCircuitError("Choisissez un point de retrait et un créneau de ce cycle.", errors.SLOT_UNKNOWN)
+        raise ShortCircuitError(Code.SLOT_UNKNOWN)
     point = slot.pickup.point
     refused = sorted(t for t in temperatures if not point.accepts(t))
     if refused:
         what = " et ".join({"chilled": "les produits frais", "frozen": "les surgelés"}[t] for t in refused)
-        raise ShortCircuitError(f"{point.name} ne peut pas garder {what} : choisissez un autre point.",
-                                errors.POINT_NOT_CHILLED)
+        raise ShortCircuitError(Code.POINT_NOT_CHILLED, point=point.name, what=what)
     taken = slot.orders.exclude(status=CycleOrder.Status.CANCELLED).count()
     if taken >= slot.capacity:
-        raise ShortCircuitError(f"Le créneau {slot} est complet : choisissez-en un autre.", errors.SLOT_FULL)
+        raise ShortCircuitError(Code.SLOT_FULL, slot=slot)
     return slot
 
 
@@ -126,12 +124,12 @@ def _reserve(cycle_id: int, customer, request: OrderRequest, now: dt.datetime | 
             slot = _slot(cycle, request.slot_id, temperatures)
         elif request.mode == CycleOrder.Mode.HOME:
             if cycle.home_delivery_on is None:
-                raise ShortCircuitError("Ce cycle ne propose pas la livraison à domicile.", errors.NO_HOME_DELIVERY)
+                raise ShortCircuitError(Code.NO_HOME_DELIVERY)
             if not Shopper.objects.filter(user=customer).exists():
-                raise ShortCircuitError("Renseignez d'abord votre adresse pour être livré.", errors.NO_ADDRESS)
+                raise ShortCircuitError(Code.NO_ADDRESS)
             fee = cycle.home_delivery_fee
         else:
-            raise ShortCircuitError("Mode de retrait inconnu.", errors.SLOT_UNKNOWN)
+            raise ShortCircuitError(Code.MODE_UNKNOWN)
         collector = request.collector if request.collector is not None and request.collector != customer else None
         order = CycleOrder.objects.create(
             cycle=cycle, customer=customer, collector=collector, share_name=request.share_name, mode=request.mode,
@@ -159,16 +157,16 @@ def place_order(cycle: OrderCycle, customer, request: OrderRequest, *, now: dt.d
     Raises
     ------
     ShortCircuitError
-        ``cycle_closed`` at or after the closing minute; ``cycle_not_open`` before opening;
-        ``empty_order``; ``not_in_cycle``; ``limit_reached``; ``slot_unknown``; ``slot_full``;
-        ``point_not_chilled``; ``no_home_delivery``; ``no_address``; ``saleor_failed`` when
+        ``CYCLE_CLOSED`` at or after the closing minute; ``CYCLE_NOT_OPEN`` before opening;
+        ``EMPTY_ORDER``; ``NEGATIVE_QUANTITY``; ``NOT_IN_CYCLE``; ``LIMIT_REACHED``; ``SLOT_UNKNOWN``;
+        ``SLOT_FULL``; ``POINT_NOT_CHILLED``; ``NO_HOME_DELIVERY``; ``NO_ADDRESS``; ``SALEOR_FAILED`` when
         Saleor refuses (the place is freed, nothing is kept).
     """
     quantities = {int(pk): int(q) for pk, q in request.quantities.items() if int(q) > 0}
     if any(int(q) < 0 for q in request.quantities.values()):
-        raise ShortCircuitError("Une quantité ne peut pas être négative.", errors.EMPTY_ORDER)
+        raise ShortCircuitError(Code.NEGATIVE_QUANTITY)
     if not quantities:
-        raise ShortCircuitError("Choisissez au moins un produit.", errors.EMPTY_ORDER)
+        raise ShortCircuitError(Code.EMPTY_ORDER)
     request = OrderRequest(quantities, request.mode, request.slot_id, request.collector, request.share_name)
     order = _reserve(cycle.pk, customer, request, now, early_ok, basket)
     try:
@@ -176,9 +174,7 @@ def place_order(cycle: OrderCycle, customer, request: OrderRequest, *, now: dt.d
     except (SaleorError, ValueError) as exc:
         CycleOrder.objects.filter(pk=order.pk).update(status=CycleOrder.Status.CANCELLED)
         log.warning("cycle order %s refused by Saleor: %s", order.pk, exc)
-        raise ShortCircuitError(
-            f"La commande n'a pas pu être enregistrée par la boutique en ligne ({exc}). Rien n'a été débité.",
-            errors.SALEOR_FAILED) from exc
+        raise ShortCircuitError(Code.SALEOR_FAILED, detail=exc) from exc
     prices = {ln.variant_id: ln.unit_price.amount for ln in placed.lines}
     with transaction.atomic():
         for line in order.lines.select_related("product__variant"):

@@ -1,15 +1,14 @@
 """The short circuit's calls to Saleor, all through the port: pickup warehouses and cycle orders.
 
 A pickup point is a public warehouse with click & collect ``ALL`` (served from the producers'
-stock). A cycle order becomes a Saleor checkout, collected at the point's warehouse or sent
+stock), by the one collection-point rule (:mod:`marketplace.territory.collection_points`). A cycle order becomes a Saleor checkout, collected at the point's warehouse or sent
 with our home-delivery shipping method, authorised for payment at pickup, then completed.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from marketplace.saleor import port
+from marketplace.territory import collection_points
 from marketplace.territory.models import Shopper
 from marketplace.vendors.actions import push_product
 
@@ -23,17 +22,22 @@ CHANNEL_MODE = "circuit"
 
 
 def point_warehouse_input(point: PickupPoint) -> port.WarehouseInput:
-    """The warehouse fields standing for a pickup point (pure)."""
-    return port.WarehouseInput(
-        name=f"Point de retrait — {point.name}",
-        address=port.Address(street_address_1=point.address[:255], postal_code=point.commune.main_postal_code,
-                             city=point.commune.name.upper(), country="FR"),
-        slug=f"circuit-retrait-{point.pk}",
-        click_and_collect=port.ClickAndCollect.ALL if point.active else port.ClickAndCollect.DISABLED,
-        is_private=not point.active,
-        external_reference=f"pickup:{point.pk}",
-        metadata={port.WAREHOUSE_ROLE_METADATA_KEY: "pickup_point"},
+    """The warehouse fields standing for a pickup point (pure; the rule is :mod:`marketplace.territory.collection_points`)."""
+    return collection_points.warehouse_input(
+        collection_points.Role.PICKUP_POINT, key=point.pk, name=f"Point de retrait — {point.name}",
+        street=point.address, commune=point.commune, active=point.active,
     )
+
+
+def sync_pickup_point(point: PickupPoint, saleor: port.SaleorPort) -> port.Warehouse:
+    """Create or update the pickup point's Saleor warehouse (inactive: private, ``DISABLED``).
+
+    Raises
+    ------
+    SaleorError
+        When Saleor refuses or cannot be reached; the point keeps the id it had.
+    """
+    return collection_points.sync(point, point_warehouse_input(point), saleor)
 
 
 def ensure_point_warehouse(point: PickupPoint, saleor: port.SaleorPort) -> str:
@@ -44,16 +48,8 @@ def ensure_point_warehouse(point: PickupPoint, saleor: port.SaleorPort) -> str:
     SaleorError
         When Saleor refuses or cannot be reached; the point keeps no id.
     """
-    if point.saleor_warehouse_id:
-        return point.saleor_warehouse_id
-    with transaction.atomic():  # first use: one creator per point, the others wait and reuse it
-        locked = PickupPoint.objects.select_for_update().get(pk=point.pk)
-        if not locked.saleor_warehouse_id:
-            data = point_warehouse_input(locked)
-            existing = next((w for w in saleor.warehouses.find() if w.slug == data.slug), None)
-            locked.saleor_warehouse_id = (existing or saleor.warehouses.create(data)).id
-            locked.save(update_fields=["saleor_warehouse_id"])
-    point.saleor_warehouse_id = locked.saleor_warehouse_id
+    if not point.saleor_warehouse_id:
+        sync_pickup_point(point, saleor)
     return point.saleor_warehouse_id
 
 

@@ -10,7 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .. import actions, errors, selectors
+from .. import actions, selectors
+from ..actions.ordering import local
+from ..error_codes import ShortCircuitErrorCode as Code
+from ..error_codes import message
 from ..errors import ShortCircuitError
 from ..models import OrderCycle, StandingBasket
 
@@ -26,15 +29,14 @@ def _collector(text: str, customer):
     Raises
     ------
     ShortCircuitError
-        ``collector_unknown`` when nobody (else) has that username or email.
+        ``COLLECTOR_UNKNOWN`` when nobody (else) has that username or email.
     """
     text = text.strip()
     if not text:
         return None
     user = get_user_model().objects.filter(Q(username__iexact=text) | Q(email__iexact=text), is_active=True).first()
     if user is None or user == customer:
-        raise ShortCircuitError(f"Aucun autre membre ne s'appelle « {text} » : vérifiez l'identifiant ou l'e-mail.",
-                                errors.COLLECTOR_UNKNOWN)
+        raise ShortCircuitError(Code.COLLECTOR_UNKNOWN, text=text)
     return user
 
 
@@ -45,14 +47,14 @@ def _request_from(post, cycle: OrderCycle, customer) -> actions.OrderRequest:
         try:
             quantities[product.pk] = int(raw)
         except ValueError as exc:
-            raise ShortCircuitError(f"Quantité illisible : « {raw} ».", errors.EMPTY_ORDER) from exc
+            raise ShortCircuitError(Code.UNREADABLE_QUANTITY, raw=raw) from exc
     delivery = post.get("delivery", "")
     if delivery == "home":
         mode, slot_id = "home", None
     elif delivery.startswith("slot-") and delivery[5:].isdigit():
         mode, slot_id = "pickup", int(delivery[5:])
     else:
-        raise ShortCircuitError("Choisissez un point de retrait et un créneau, ou la livraison.", errors.SLOT_UNKNOWN)
+        raise ShortCircuitError(Code.RECEPTION_NOT_CHOSEN)
     return actions.OrderRequest(quantities, mode, slot_id, _collector(post.get("collector", ""), customer),
                                 post.get("share_name") == "1")
 
@@ -64,7 +66,8 @@ def cycle_page(request, pk: int):
     error = ""
     is_open = cycle.is_open(timezone.now())
     if not is_open:
-        error = actions.closed_message(cycle) if timezone.now() >= cycle.opens_at else "Ce cycle n'est pas encore ouvert."
+        error = (actions.closed_message(cycle) if timezone.now() >= cycle.opens_at
+                 else message(Code.CYCLE_NOT_OPEN, cycle=cycle.name, opens=local(cycle.opens_at)))
     elif request.method == "POST":
         try:
             order = actions.place_order(cycle, request.user, _request_from(request.POST, cycle, request.user))

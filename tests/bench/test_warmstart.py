@@ -52,8 +52,9 @@ def test_two_processes_return_the_best_of_two_seeds_in_the_budget(data):
     # given a 12-pair cut of lr101
     inst = read_lilim(data / "lr101_12pairs.txt")
     problem = build_model(inst)[0].problem()
-    # when two seeds run side by side (the second in a worker process) for 3 s
-    ws = warm_start(problem, 3.0, seeds=(1, 2), processes=2)
+    # when two seeds run side by side (the second in a worker process) for 8 s: the worker shares
+    # the deadline and first imports PyVRP, which on a loaded 2-core CI machine took over 3 s
+    ws = warm_start(problem, 8.0, seeds=(1, 2), processes=2)
     # then the worker's answer came back within the budget and the cheaper of the two won
     # (the time each run takes is benchmarks/vrp.py's business: no stopwatch here)
     assert ws is not None and ws.feasible

@@ -24,7 +24,7 @@ def territory(communes):
     from marketplace.territory.models import Commune, RelayPoint, Shopper
     from marketplace.territory.seed import TOWN_HALL_HOURS
 
-    for name in ("Landrecies", "Bavay", "Quesnoy"):
+    for name in ("Landrecies", "Bavay", "Le Quesnoy"):
         c = Commune.objects.get(name=name)
         RelayPoint.objects.create(name=f"Mairie de {name}", kind="town_hall", commune=c, address=f"Mairie, {name}",
                                   lon=c.town_hall_lon, lat=c.town_hall_lat, opening_hours=TOWN_HALL_HOURS,
@@ -45,7 +45,7 @@ def depot(territory):
     from delivery.models import Depot
     from marketplace.territory.models import Commune
 
-    quesnoy = Commune.objects.get(name="Quesnoy")
+    quesnoy = Commune.objects.get(name="Le Quesnoy")
     return Depot.objects.create(name="Dépôt du Quesnoy", address="59530 Le Quesnoy",
                                 lon=quesnoy.lon, lat=quesnoy.lat)
 

@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 
 from delivery import calendar
 from delivery.actions import upsert_tasks
+from delivery.error_codes import DeliveryErrorCode
 from delivery.models import DeliveryDay, ServiceArea
 from delivery.tasks import freeze_next_day
 
@@ -98,7 +99,7 @@ def test_a_staff_move_to_a_day_without_the_van_is_refused_with_the_next_van_day(
     sunday = day.date + dt.timedelta(days=(7 - day.date.isoweekday()) % 7 or 7)
     with pytest.raises(ValidationError) as refused:
         move_to_day(task, sunday, today=day.date - dt.timedelta(days=1))
-    assert refused.value.code == "no_van"
+    assert refused.value.code == DeliveryErrorCode.NO_VAN
     assert formats.date_format(calendar.next_van_day(sunday), "l j F Y") in refused.value.messages[0]
     task.refresh_from_db()
     assert task.day_id == day.pk

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from delivery import coldchain
 from delivery.actions import upsert_tasks
+from delivery.error_codes import DeliveryErrorCode
 from delivery.failures import resolve_failed
 from delivery.models import DeliveryTask
 
@@ -45,7 +46,7 @@ def test_failed_frozen_goods_are_never_sent_to_a_relay_fridge(day, specs):
     # when staff choose "relay point today", the choice is refused with the reason
     with pytest.raises(ValidationError) as refused:
         resolve_failed(home, "relay_today", "agent", now_s=10 * H)
-    assert refused.value.code == "relay_frozen"
+    assert refused.value.code == DeliveryErrorCode.RELAY_FROZEN
     home.refresh_from_db()
     assert home.resolution == "" and home.follow_up is None
 

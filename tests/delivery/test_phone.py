@@ -85,8 +85,9 @@ def test_a_queued_update_replayed_twice_counts_once(client, phone_url, current_r
     first = post_events(client, phone_url, queued).json()
     replay = post_events(client, phone_url, queued).json()
 
-    assert first == {"accepted": [queued["uuid"]], "duplicates": [], "rejected": []}
-    assert replay == {"accepted": [], "duplicates": [queued["uuid"]], "rejected": []}
+    assert first == {"accepted": [queued["uuid"]], "duplicates": [], "rejected": [], "plan": current_round.plan_id,
+                     "plan_at": first["plan_at"]}
+    assert replay == {**first, "accepted": [], "duplicates": [queued["uuid"]]}
     assert StopEvent.objects.filter(task=task).count() == 1
     task.refresh_from_db()
     assert task.status == "delivered" and task.proof.name.endswith(".png")
@@ -167,7 +168,8 @@ def test_staff_choice_relay_today_sends_the_goods_to_the_nearest_open_relay(clie
     from delivery.routing.straightline import great_circle_m
     from marketplace.territory.models import RelayPoint
 
-    home = next(s.task for s in current_round.stops.all() if s.task.kind == "home")
+    stop = next(s for s in current_round.stops.order_by("sequence") if s.task.kind == "home")
+    home = stop.task
     post_events(client, phone_url, event(home, kind="failed", reason="absent"))
     client.force_login(admin_user)
 
@@ -182,6 +184,7 @@ def test_staff_choice_relay_today_sends_the_goods_to_the_nearest_open_relay(clie
     plan = home.day.plans.get(is_current=True)
     assert plan.rounds.get(shift=current_round.shift).stops.filter(task=follow).exists()  # the van with the goods
     assert plan.rounds.get().stops.get(task=home).fixed
+    assert plan.reason == f"dépôt en relais, arrêt n° {stop.sequence} ({home.name})"  # its number, not its id
 
 
 def test_a_task_outside_this_vans_round_cannot_be_touched_from_this_link(client, phone_url, planned_day):
@@ -192,6 +195,6 @@ def test_a_task_outside_this_vans_round_cannot_be_touched_from_this_link(client,
 
     body = post_events(client, phone_url, event(unplanned)).json()
 
-    assert "not a stop of this round" in body["rejected"][0]["error"]
+    assert "n'est pas un arrêt de cette tournée" in body["rejected"][0]["error"]
     unplanned.refresh_from_db()
     assert unplanned.status == "planned"

@@ -327,7 +327,7 @@ def test_a_relay_fridge_without_room_for_the_chilled_goods_is_refused(staff_clie
                                  follow=True)
 
     assert "Le réfrigérateur de Mairie de Landrecies est plein" in _messages(response)
-    assert "il reste 5.0 L, il en faut 6.0 L" in _messages(response)
+    assert "il reste 5,0 L, il en faut 6,0 L" in _messages(response)
     delivery.refresh_from_db()
     assert delivery.kind == "home"
 

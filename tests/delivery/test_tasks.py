@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from delivery.actions import upsert_tasks
+from delivery.error_codes import DeliveryErrorCode
 from delivery.models import DeliveryTask
 
 
@@ -44,8 +45,9 @@ def test_after_the_cut_off_only_urgent_tasks_are_added(day, specs):
     day.frozen_at = timezone.now()
     day.save()
 
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="close aux nouvelles tâches") as refused:
         upsert_tasks(day, specs[1:2])
+    assert refused.value.code == DeliveryErrorCode.DAY_FROZEN
     upsert_tasks(day, [dataclasses.replace(specs[1], urgent=True)])
 
     assert DeliveryTask.objects.get().urgent

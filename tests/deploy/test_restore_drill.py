@@ -88,7 +88,7 @@ def marketplace_in_use(transactional_db, settings, tmp_path, two_vendors, make_m
     order = checkout.place_order(cart.id, shopper, shopper.user, "cash", saleor)
 
     # the day is planned with the community's van
-    quesnoy = Commune.objects.get(name="Quesnoy")
+    quesnoy = Commune.objects.get(name="Le Quesnoy")
     depot = Depot.objects.create(name="Dépôt du Quesnoy", address="59530 Le Quesnoy", lon=quesnoy.lon, lat=quesnoy.lat)
     Van.objects.create(name="Camionnette frigo 1", depot=depot)
     day = get_or_create_day(slot.date)

@@ -79,7 +79,7 @@ def source(db, server, make_vendor):
     bakery = make_vendor("boulangerie-martin", "Bavay", "11111111")
     farm = make_vendor("ferme-du-bois", "Locquignol", "22222222")
     cheese = make_vendor("fromagerie-avesnois", "Maroilles", "33333333")
-    cci = make_vendor("cci-grand-hainaut", "Quesnoy", "44444444")
+    cci = make_vendor("cci-grand-hainaut", "Le Quesnoy", "44444444")
     src = PrestaShopSource(name="CCI Grand Hainaut", url=server.url, default_vendor=cci)
     src.set_key(KEY)
     src.save()

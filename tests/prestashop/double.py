@@ -52,6 +52,19 @@ BOMB = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
         + b']><prestashop><products><product><id>&lol9;</id></product></products></prestashop>')
 
 
+#: Answers of servers that are not PrestaShop's Webservice, for ``Shop.answers``.
+ANSWERS = {
+    "empty 200": (200, "text/xml", b""),
+    "HTML": (200, "text/html; charset=utf-8",
+             b"<!DOCTYPE html><html><head><title>Maintenance</title></head><body><h1>Site en maintenance</h1>"
+             b"</body></html>"),
+    "JSON scalar": (200, "application/json", b"42"),
+    "other XML": (200, "application/rss+xml", b'<?xml version="1.0"?><rss version="2.0"><channel/></rss>'),
+    "bad JSON": (200, "application/json", b'{"products": [{"id": "1", '),
+    "401 plain": (401, "text/plain", b"Unauthorized"),
+}
+
+
 def singular(resource: str) -> str:
     return SINGULAR.get(resource, resource[:-1])
 
@@ -72,6 +85,10 @@ class Shop:
     corrupt: dict[str, set[int]] = field(default_factory=dict)
     bomb: bool = False
     disabled: bool = False  # PS_WEBSERVICE off: every answer is 503 code 22
+    refused: set[str] = field(default_factory=set)  # resources no key may read (401 code 26), e.g. languages
+    # what a server that is not (or not only) PrestaShop answers instead: resource ("" is the
+    # root /api/, "*" every path) -> (status, content type, body); see the ANSWERS below
+    answers: dict[str, tuple[int, str, bytes]] = field(default_factory=dict)
     latency_s: float = 0.0  # added to every answer, to stand for PHP time and a real network
     requests: list[tuple[str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -182,7 +199,7 @@ class Handler(BaseHTTPRequestHandler):
             self._error(401, 21, "No permission for this authentication key", realm)
         else:
             perms = shop.keys[key]
-            allowed = perms.get("*") or perms.get(resource)
+            allowed = None if resource in shop.refused else (perms.get("*") or perms.get(resource))
             if resource and allowed is None:
                 self._error(401, 26, f'Resource of type "{resource}" is not allowed with this authentication key')
             elif resource and self.command not in allowed:
@@ -218,6 +235,9 @@ class Handler(BaseHTTPRequestHandler):
         if not segments or segments[0] != "api":
             return self._send(404, b"")
         resource = segments[1] if len(segments) > 1 else ""
+        answer = shop.answers.get(resource) or shop.answers.get("*")
+        if answer is not None:
+            return self._send(answer[0], answer[2], answer[1])
         if not self._authenticate(resource):
             return None
         if self.command == "PATCH" and tuple(int(x) for x in shop.version.split(".")[:1]) < (8,):

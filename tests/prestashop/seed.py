@@ -34,6 +34,10 @@ def base_shop(version: str = "8.1.2") -> Shop:
                                "id_country": str(country), "id_tax": str(tax), "behavior": "0"})
     shop.add("tax_rule_groups", {"id": "1", "name": "FR Taux standard (20%)", "active": "1"})
     shop.add("tax_rule_groups", {"id": "2", "name": "FR Taux réduit (5.5%)", "active": "1"})
+    # group 3 has a Belgian rule only: a product in it has no French rate
+    shop.add("tax_rules", {"id": "4", "id_tax_rules_group": "3", "id_state": "0", "id_country": "3", "id_tax": "3",
+                           "behavior": "0"})
+    shop.add("tax_rule_groups", {"id": "3", "name": "BE 6%", "active": "1"})
     shop.add("shops", {"id": "1", "id_shop_group": "1", "id_category": "2", "active": "1",
                        "name": "Mes commerçants du Grand Hainaut"})
     for mid, name in ((1, "Boulangerie Martin"), (2, "Ferme du Bois de Mormal"), (3, "Fromagerie de l'Avesnois")):
@@ -43,6 +47,14 @@ def base_shop(version: str = "8.1.2") -> Shop:
                               (5, 3, "Crèmerie"), (6, 3, "Épicerie")):
         shop.add("categories", {"id": str(cid), "id_parent": str(parent), "active": "1", "name": ml(name),
                                 "link_rewrite": ml(name.lower())})
+    # features: how the goods keep, what an item weighs, its volume (French, English)
+    for fid, fr, en in ((1, "Conservation", "Storage"), (2, "Poids", "Weight"), (3, "Contenance", "Volume")):
+        shop.add("product_features", {"id": str(fid), "name": ml(fr, en), "position": str(fid)})
+    for vid, feature, fr, en in ((1, 1, "Frais (0-4 °C)", "Chilled"), (2, 1, "Surgelé", "Frozen"),
+                                 (3, 1, "Ambiant", "Room temperature"), (4, 2, "450 g", "450 g"),
+                                 (5, 3, "75 cl", "75 cl")):
+        shop.add("product_feature_values", {"id": str(vid), "id_feature": str(feature), "custom": "0",
+                                            "value": ml(fr, en)})
     shop.add("product_options", {"id": "1", "group_type": "select", "name": ml("Poids", "Weight"),
                                  "public_name": ml("Poids", "Weight")})
     for vid, name in ((1, "250 g"), (2, "500 g"), (3, "1 kg")):
@@ -52,7 +64,8 @@ def base_shop(version: str = "8.1.2") -> Shop:
 
 def add_product(shop: Shop, pid: int, *, name: str, price: str, manufacturer: int, category: int,
                 tax_group: int = 2, combos: list[tuple[int, str, int]] | None = None, stock: int = 10,
-                date_upd: str = "2026-11-01 08:00:00", images: int = 1) -> None:
+                date_upd: str = "2026-11-01 08:00:00", images: int = 1, features: tuple[tuple[int, int], ...] = (),
+                weight: str = "0.000000") -> None:
     """Add a product, its combinations ``(option_value_id, price_impact, qty)`` and stock rows."""
     combo_ids = []
     for value_id, impact, qty in combos or []:
@@ -72,6 +85,7 @@ def add_product(shop: Shop, pid: int, *, name: str, price: str, manufacturer: in
         "id_category_default": str(category), "id_default_combination": str(combo_ids[0]) if combo_ids else "0",
         "id_tax_rules_group": str(tax_group), "type": "simple", "id_shop_default": "1",
         "reference": f"REF{pid}", "ean13": "", "quantity": str(stock), "price": price, "active": "1",
+        "weight": weight,
         "date_add": "2025-06-01 09:00:00", "date_upd": date_upd, "manufacturer_name": "",
         "name": ml(name, f"{name} (en)", f"{name} (nl)"), "link_rewrite": ml(name.lower().replace(" ", "-")),
         "description": ml(f"<p>{name} &amp; fait maison.</p>"), "description_short": ml(f"<p>{name}</p>"),
@@ -80,23 +94,30 @@ def add_product(shop: Shop, pid: int, *, name: str, price: str, manufacturer: in
             "images": [{"id": str(pid * 10 + i)} for i in range(images)],
             "combinations": [{"id": str(c)} for c in combo_ids],
             "stock_availables": [],
+            "product_features": [{"id": str(f), "id_feature_value": str(v)} for f, v in features],
         },
     })
 
 
 def cci_shop(version: str = "8.1.2") -> Shop:
-    """Five products: with and without combinations, three vendors, two VAT rates."""
+    """Five products: with and without combinations, three vendors, two VAT rates.
+
+    Goods facts: the bread keeps ambient and weighs 0.4 kg (PrestaShop's weight field); the
+    Maroilles is chilled, its sizes weigh what their "Poids" option says; the jam states a
+    "Poids" feature but no way to keep; the basket states nothing; the flour keeps ambient and
+    its sizes weigh what their option says.
+    """
     shop = base_shop(version)
     add_product(shop, 1, name="Pain de campagne", price="3.317536", manufacturer=1, category=4, stock=12,
-                date_upd="2026-11-01 08:00:00")
+                date_upd="2026-11-01 08:00:00", features=((1, 3),), weight="0.400000")
     add_product(shop, 2, name="Maroilles AOP", price="7.582938", manufacturer=3, category=5,
-                combos=[(1, "0.000000", 4), (2, "6.000000", 2)], date_upd="2026-11-02 08:00:00")
+                combos=[(1, "0.000000", 4), (2, "6.000000", 2)], date_upd="2026-11-02 08:00:00", features=((1, 1),))
     add_product(shop, 3, name="Confiture de rhubarbe", price="4.500000", manufacturer=2, category=6, tax_group=2,
-                date_upd="2026-11-03 08:00:00")
+                date_upd="2026-11-03 08:00:00", features=((2, 4),))
     add_product(shop, 4, name="Panier garni", price="25.000000", manufacturer=0, category=6, tax_group=1, stock=3,
                 date_upd="2026-11-04 08:00:00")
     add_product(shop, 5, name="Farine de blé T65", price="2.000000", manufacturer=2, category=6,
-                combos=[(2, "0.000000", 20), (3, "1.500000", 15)], date_upd="2026-11-05 08:00:00")
+                combos=[(2, "0.000000", 20), (3, "1.500000", 15)], date_upd="2026-11-05 08:00:00", features=((1, 3),))
     return shop
 
 

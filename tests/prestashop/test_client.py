@@ -104,7 +104,8 @@ def test_a_network_error_is_retried_then_reported(pauses):
     c = PrestaShopClient("http://127.0.0.1:9/", KEY, max_attempts=2, sleep=pauses.append, timeout=1)
     with pytest.raises(PrestaShopTransportError) as caught:
         c.get_list("products")
-    assert caught.value.status is None and "ConnectError" in str(caught.value)
+    assert caught.value.status is None and "did not answer (connection refused)" in str(caught.value)
+    assert "ConnectError" in caught.value.errors[0].message
     assert c.request_count == 2
 
 

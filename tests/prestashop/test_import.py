@@ -21,7 +21,7 @@ def bridged_products(saleor):
     from marketplace.saleor.port import ProductQuery
 
     page = saleor.catalogue.list_products(ProductQuery(only_published=False, first=100))
-    return [p for p in page.products if "mormal.prestashop" in p.metadata]
+    return [p for p in page.products if p.metadata.get("mormal.source", "").startswith("prestashop:")]
 
 
 def test_full_import_creates_products_variants_prices_stock_and_images(source, saleor):
@@ -71,7 +71,7 @@ def test_incremental_import_reads_and_updates_only_what_changed(source, saleor, 
 
 def test_an_interrupted_run_resumes_at_its_page_without_duplicates(source, saleor, server):
     # given a shop that dies after the reference reads and the first page of two products
-    server.shop.fail_after = 1 + 9 + 3 + 1
+    server.shop.fail_after = 1 + 11 + 3 + 1
     with PrestaShopClient(server.url, KEY, sleep=lambda s: None, max_attempts=2) as flaky:
         with pytest.raises(PrestaShopTransportError):
             import_catalogue(source, client=flaky, page_size=2)

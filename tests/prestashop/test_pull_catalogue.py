@@ -27,6 +27,7 @@ def test_full_pull_maps_products_combinations_prices_vendors_and_stock(client):
     # then every product is there, named in French although language 1 is English
     assert sorted(products) == [1, 2, 3, 4, 5]
     assert products[2].name == "Maroilles AOP" and list(products[2].names) == ["fr", "en", "nl"]
+    assert products[2].names["en"] == "Maroilles AOP (en)"
     # combinations become variants priced base + impact, with 5.5 % VAT applied
     maroilles = products[2].variants
     assert [v.name for v in maroilles] == ["250 g", "500 g"]
@@ -53,8 +54,8 @@ def test_json_and_xml_reads_give_the_same_catalogue(client, json_client):
 
 def test_requests_do_not_grow_with_the_number_of_products(client):
     catalogue = pull_catalogue(client, page_size=2)
-    # probe + 9 reference reads + 3 pages x (products, combinations, stock)
-    assert catalogue.request_count == 1 + 9 + 3 * 3
+    # probe + 11 reference reads + 3 pages x (products, combinations, stock)
+    assert catalogue.request_count == 1 + 11 + 3 * 3
 
 
 def test_a_malformed_record_is_logged_and_skipped_with_its_id(server, client, caplog):
@@ -73,16 +74,17 @@ def test_a_record_with_a_bad_price_is_skipped_naming_the_value(server, client):
 
 
 def test_missing_optional_fields_and_refused_reference_resources_are_survived(server):
-    # given a key that may read products, combinations and stock only
+    # given a key that may read products, combinations and stock only, with the French id given
     server.shop.grant(KEY, {r: {"GET"} for r in ("products", "combinations", "stock_availables")})
     for product in server.shop.table("products").values():
         for optional in ("description", "description_short", "associations", "reference", "id_category_default"):
             product.pop(optional, None)
     with PrestaShopClient(server.url, KEY) as c:
-        catalogue = pull_catalogue(c)
-    # then names fall back to the unknown language ids, and nothing is lost
+        catalogue = pull_catalogue(c, french_id=2)
+    # then names are French, other languages kept under their ids, and nothing is lost
     assert len(catalogue.products) == 5
-    assert by_id(catalogue)[1].names["lang-2"] == "Pain de campagne"
+    assert by_id(catalogue)[1].name == "Pain de campagne"
+    assert by_id(catalogue)[1].names["lang-1"] == "Pain de campagne (en)"
     assert by_id(catalogue)[2].variants[0].price.tax_rate is None
 
 
@@ -91,9 +93,10 @@ def test_cli_writes_the_documented_json(server, tmp_path, capsys):
     status = main(["pull-catalogue", "--url", server.url, "--key", KEY, "--out", str(out)])
     doc = json.loads(out.read_text())
     assert status == 0
-    assert doc["schema_version"] == 1 and doc["totals"] == {"vendors": 4, "products": 5, "variants": 7, "skipped": 0}
+    assert doc["schema_version"] == 2
+    assert doc["totals"] == {"vendors": 4, "products": 5, "variants": 7, "skipped": 0, "review": 0}
     assert doc["products"][1]["variants"][1]["price"] == {"excl_tax": "13.582938", "incl_tax": "14.33", "tax_rate": "5.5"}
-    assert "5 products, 7 variants" in capsys.readouterr().err
+    assert "5 products (0 to review, unpublished), 7 variants" in capsys.readouterr().err
 
 
 def test_cli_bad_key_exits_2_and_names_the_code(server, tmp_path, capsys):

@@ -530,7 +530,7 @@ def test_live_storefront_orders_reach_the_van_through_saleors_webhooks(
     tag = uuid.uuid4().hex[:6]
     everyday = {str(d): [["08:00", "12:30"], ["14:00", "19:00"]] for d in range(1, 8)}
     cheese_shop = make_vendor(f"fromagerie-{tag}", "Maroilles", "39876543", opening_hours=everyday)
-    bakery = make_vendor(f"boulangerie-{tag}", "Quesnoy", "41234567", opening_hours=everyday)
+    bakery = make_vendor(f"boulangerie-{tag}", "Le Quesnoy", "41234567", opening_hours=everyday)
     cheese = make_product(
         cheese_shop, f"Maroilles {tag}", variants=(("750 g", "12.50", "0.75", 20),)
     )
@@ -615,3 +615,16 @@ def test_live_storefront_orders_reach_the_van_through_saleors_webhooks(
 
     _wait_for(lambda: len(paid()) >= 1, what="ORDER_FULLY_PAID for the relay order")
     assert len(paid()) == 1
+
+    # when the relay order is cancelled in Saleor, its ORDER_CANCELLED takes the van work off:
+    # every task cancelled, nothing left to collect, the order's page says "annulée" (issue 13)
+    from marketplace.storefront.models import ShopOrder
+
+    saleor.orders.cancel(relay_order.saleor_order_id)
+    _wait_for(
+        lambda: set(tasks_of(relay_order).values_list("status", flat=True)) == {"cancelled"},
+        what="the relay order's van tasks cancelled by ORDER_CANCELLED",
+    )
+    assert not tasks_of(relay_order).filter(payment_cents__gt=0).exists()
+    assert ShopOrder.objects.get(pk=relay_order.pk).cancelled_at is not None
+    assert set(tasks_of(home_order).values_list("status", flat=True)) == {"planned"}  # the other order stays

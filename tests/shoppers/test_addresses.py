@@ -18,7 +18,7 @@ PARIS = {"street": "1 rue de Rivoli", "postcode": "75001", "city": "Paris"}
 
 def test_the_postcode_commune_pair_is_checked_as_people_write_it(communes):
     for city in ("Le Quesnoy", "Quesnoy", "le quesnoy", "LE-QUESNOY"):
-        assert check_address("2 rue Thiers", "59530", city).commune.insee == communes.get(name="Quesnoy").insee
+        assert check_address("2 rue Thiers", "59530", city).commune.insee == "59481"  # Le Quesnoy
     assert check_address("1 place", "59144", "Orée de Mormal").commune.name == "Orée de Mormal"
     assert check_address("1 place", "59570", "oree de mormal").commune.name == "Orée de Mormal"  # two postcodes
     with pytest.raises(ValidationError) as wrong:

@@ -102,7 +102,7 @@ def points(communes):
     """Two pickup points: a farm shop with fridge and freezer, a café with neither."""
     from shortcircuit.models import PickupPoint
 
-    bavay, quesnoy = communes.get(name="Bavay"), communes.get(name="Quesnoy")
+    bavay, quesnoy = communes.get(name="Bavay"), communes.get(name="Le Quesnoy")
     shop = PickupPoint.objects.create(name="Halle de Bavay", commune=bavay, address="Place du marché, 59570 Bavay",
                                       lon=bavay.town_hall_lon, lat=bavay.town_hall_lat, holds_chilled=True, holds_frozen=True)
     cafe = PickupPoint.objects.create(name="Café du Quesnoy", commune=quesnoy, address="2 rue Thiers, 59530 Le Quesnoy",

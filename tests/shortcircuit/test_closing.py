@@ -29,7 +29,7 @@ def pdf_text(data: bytes) -> str:
 
 @pytest.fixture
 def marcel(make_customer):
-    return make_customer("marcel", "Marcel", "Leroy", commune="Quesnoy")
+    return make_customer("marcel", "Marcel", "Leroy", commune="Le Quesnoy")
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
-from shortcircuit import actions, errors
+from shortcircuit import actions
+from shortcircuit.error_codes import ShortCircuitErrorCode as Code
 from shortcircuit.errors import ShortCircuitError
 from shortcircuit.models import CycleOrder, CycleProduct, OrderCycle
 
@@ -63,7 +64,7 @@ def test_two_concurrent_orders_for_the_last_place_of_a_slot_only_one_wins(cycle,
     won = [o for o in outcomes if isinstance(o, CycleOrder)]
     lost = [o for o in outcomes if isinstance(o, ShortCircuitError)]
     assert len(won) == 1 and len(lost) == 1, outcomes
-    assert lost[0].code == errors.SLOT_FULL
+    assert lost[0].code == Code.SLOT_FULL
     assert slot.orders.exclude(status=CycleOrder.Status.CANCELLED).count() == slot.capacity == 1
 
 

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from marketplace.saleor.port import OrderQuery
-from shortcircuit import actions, errors
+from shortcircuit import actions
+from shortcircuit.error_codes import ShortCircuitErrorCode as Code
 from shortcircuit.errors import ShortCircuitError
 from shortcircuit.models import CycleOrder
 
@@ -48,7 +49,7 @@ def test_an_order_at_the_closing_minute_or_after_is_refused_with_a_clear_message
     with pytest.raises(ShortCircuitError) as refused:
         actions.place_order(cycle, customer, pickup(cycle, cycle.shop_slot, apples=1), now=cycle.closes_at + late)
     # then it is refused, in French, naming the cycle and the closing time, and nothing is kept
-    assert refused.value.code == errors.CYCLE_CLOSED
+    assert refused.value.code == Code.CYCLE_CLOSED
     assert "sont closes depuis le" in refused.value.message and "Semaine test" in refused.value.message
     assert f"à {timezone.localtime(cycle.closes_at):%H:%M}" in refused.value.message
     assert not CycleOrder.objects.exists()
@@ -64,14 +65,14 @@ def test_a_cycle_closed_by_the_closing_job_refuses_orders_even_if_the_clock_says
         actions.place_order(cycle, customer, pickup(cycle, cycle.shop_slot, apples=1),
                             now=cycle.closes_at - dt.timedelta(hours=1))
     # then it is refused
-    assert refused.value.code == errors.CYCLE_CLOSED
+    assert refused.value.code == Code.CYCLE_CLOSED
 
 
 def test_a_cycle_that_has_not_opened_refuses_orders(cycle, customer):
     with pytest.raises(ShortCircuitError) as refused:
         actions.place_order(cycle, customer, pickup(cycle, cycle.shop_slot, apples=1),
                             now=cycle.opens_at - dt.timedelta(seconds=1))
-    assert refused.value.code == errors.CYCLE_NOT_OPEN
+    assert refused.value.code == Code.CYCLE_NOT_OPEN
 
 
 def test_the_cycle_cap_of_a_product_is_never_exceeded(cycle, customer, make_customer):
@@ -82,7 +83,7 @@ def test_the_cycle_cap_of_a_product_is_never_exceeded(cycle, customer, make_cust
     with pytest.raises(ShortCircuitError) as refused:
         actions.place_order(cycle, other, pickup(cycle, cycle.shop_slot, yoghurt=2))
     # then it is refused, saying how many are left, and the last one can still be bought
-    assert refused.value.code == errors.LIMIT_REACHED and "Il ne reste que 1" in refused.value.message
+    assert refused.value.code == Code.LIMIT_REACHED and "Il ne reste que 1" in refused.value.message
     actions.place_order(cycle, other, pickup(cycle, cycle.shop_slot, yoghurt=1))
 
 
@@ -96,13 +97,13 @@ def test_a_full_slot_is_not_offered_and_refuses_orders(cycle, customer, make_cus
     assert cycle.shop_slot.pk in {s.pk for s in offered_slots(cycle)}
     with pytest.raises(ShortCircuitError) as refused:
         actions.place_order(cycle, make_customer("marcel"), pickup(cycle, cycle.cafe_slot, apples=1))
-    assert refused.value.code == errors.SLOT_FULL
+    assert refused.value.code == Code.SLOT_FULL
 
 
 def test_chilled_goods_cannot_wait_at_a_point_without_a_fridge(cycle, customer):
     with pytest.raises(ShortCircuitError) as refused:
         actions.place_order(cycle, customer, pickup(cycle, cycle.cafe_slot, cheese=1, apples=1))
-    assert refused.value.code == errors.POINT_NOT_CHILLED and "produits frais" in refused.value.message
+    assert refused.value.code == Code.POINT_NOT_CHILLED and "produits frais" in refused.value.message
     assert not CycleOrder.objects.exists()
 
 

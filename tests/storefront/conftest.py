@@ -12,7 +12,7 @@ def two_vendors(make_vendor, make_product):  # noqa: F811 (fixtures imported abo
     """A cheese shop (chilled goods) and a bakery (ambient), each with one product in Saleor."""
     everyday = {str(d): [["08:00", "12:30"], ["14:00", "19:00"]] for d in range(1, 7)}
     cheese = make_vendor("fromagerie-test", "Maroilles", "39876543", opening_hours=everyday)
-    bakery = make_vendor("boulangerie-test", "Quesnoy", "41234567", opening_hours=everyday, kind="merchant")
+    bakery = make_vendor("boulangerie-test", "Le Quesnoy", "41234567", opening_hours=everyday, kind="merchant")
     maroilles = make_product(cheese, "Maroilles AOP", variants=(("750 g", "12.50", "0.75", 20),))
     bread = make_product(bakery, "Pain de campagne", category="boulangerie", temperature="ambient", origin="shop",
                          unit="unit", variants=(("800 g", "3.20", "1", 30),))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from delivery import calendar
 from delivery.models import ServiceArea
 from marketplace.storefront import offers, reservations
+from marketplace.storefront.error_codes import StorefrontErrorCode as Code
 from marketplace.storefront.errors import StorefrontError
 from marketplace.storefront.models import Reservation, Slot, SlotPattern
 
@@ -69,7 +70,7 @@ def test_relay_fridge_room_is_shared_by_the_day_and_refuses_overflow(relay):
     reservations.reserve_relay("c1", relay.pk, day, 6000)  # 6 of 10 litres
     with pytest.raises(StorefrontError) as full:
         reservations.reserve_relay("c2", relay.pk, day, 5000)
-    assert full.value.code == "relay_full"
+    assert full.value.code == Code.RELAY_FULL
     reservations.reserve_relay("c2", relay.pk, day, 4000)  # exactly the rest fits
     reservations.reserve_relay("c3", relay.pk, day + dt.timedelta(days=1), 9000)  # another day is empty
     assert reservations.relay_used_ml(relay, day) == 10000
@@ -145,7 +146,7 @@ def test_a_delivery_chosen_before_the_cut_off_cannot_be_paid_after_it(two_vendor
     # when the shopper pays at the cut-off, the order is refused and nothing is charged
     with pytest.raises(StorefrontError) as refused:
         actions.place_order(cart.id, shopper, shopper.user, "card", saleor, now=calendar.order_cutoff(slot.date))
-    assert refused.value.code == "day_closed" and f"{slot.date:%d/%m/%Y}" in refused.value.messages[0]
+    assert refused.value.code == Code.DAY_CLOSED and f"{slot.date:%d/%m/%Y}" in refused.value.messages[0]
     assert not ShopOrder.objects.exists()
     assert saleor.checkout.get(cart.id).charge_status == "NONE"  # the checkout is still there, unpaid
 
@@ -153,7 +154,7 @@ def test_a_delivery_chosen_before_the_cut_off_cannot_be_paid_after_it(two_vendor
     with pytest.raises(StorefrontError) as again:
         actions.choose_delivery(saleor.checkout.get(cart.id), shopper, slot.key, saleor,
                                 now=calendar.order_cutoff(slot.date))
-    assert again.value.code == "day_closed"
+    assert again.value.code == Code.DAY_CLOSED
 
 
 def test_a_relay_day_the_van_does_not_serve_is_refused_even_if_typed_by_hand(two_vendors, saleor, relay,
@@ -166,5 +167,5 @@ def test_a_relay_day_the_van_does_not_serve_is_refused_even_if_typed_by_hand(two
     day = calendar.first_open_day(timezone.now())
     with pytest.raises(StorefrontError) as refused:
         actions.choose_delivery(saleor.checkout.get(cart.id), shopper, f"relay:{relay.pk}:{day.isoformat()}", saleor)
-    assert refused.value.code == "no_delivery"
+    assert refused.value.code == Code.NO_DELIVERY
     assert not Reservation.objects.filter(checkout_id=cart.id).exists()

@@ -5,6 +5,7 @@ from django.core import mail
 
 from delivery.models import DeliveryTask
 from marketplace.storefront import checkout, offers, van_tasks
+from marketplace.storefront.error_codes import StorefrontErrorCode as Code
 from marketplace.storefront.errors import StorefrontError
 from marketplace.storefront.models import Reservation, ShopOrder
 
@@ -107,7 +108,7 @@ def test_click_and_collect_for_one_vendor_has_no_van_task_and_no_pay_on_delivery
     checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, option.key, saleor)
     with pytest.raises(StorefrontError) as refused:
         checkout.place_order(cart.id, shopper, shopper.user, "cash", saleor)
-    assert refused.value.code == "payment_not_allowed"
+    assert refused.value.code == Code.PAYMENT_NOT_ALLOWED
     with django_capture_on_commit_callbacks(execute=True):
         record = checkout.place_order(cart.id, shopper, shopper.user, "card", saleor)
     assert record.mode == "collect" and record.collect_vendor_slug == "boulangerie-test"
@@ -119,7 +120,7 @@ def test_order_without_a_delivery_choice_is_refused_and_cart_kept(two_vendors, s
     cart = _cart(saleor, two_vendors["bread"])
     with pytest.raises(StorefrontError) as refused:
         checkout.place_order(cart.id, shopper, shopper.user, "card", saleor)
-    assert refused.value.code == "no_delivery"
+    assert refused.value.code == Code.DELIVERY_NOT_CHOSEN
     assert saleor.checkout.get(cart.id).lines  # nothing lost
 
 
@@ -130,7 +131,7 @@ def test_ordering_for_someone_else_needs_consent(two_vendors, saleor, calendar_f
     checkout.choose_delivery(saleor.checkout.get(cart.id), person, offers.home_options(person.commune)[0].key, saleor)
     with pytest.raises(StorefrontError) as refused:
         checkout.place_order(cart.id, person, helper.user, "cash", saleor, channel="phone")
-    assert refused.value.code == "no_consent"
+    assert refused.value.code == Code.NO_CONSENT
 
 
 def test_cash_collected_at_the_door_makes_the_saleor_order_fully_paid_once(two_vendors, saleor, calendar_for, make_shopper,
@@ -155,3 +156,26 @@ def test_cash_collected_at_the_door_makes_the_saleor_order_fully_paid_once(two_v
     assert record.collected_at is not None
     order = saleor.orders.get(record.saleor_order_id)
     assert order.charge_status == "FULL"
+
+
+def test_goods_whose_facts_nobody_stated_are_not_sold_for_delivery(two_vendors, saleor, calendar_for, make_shopper,
+                                                                 make_product):
+    # given a cart with a product imported without its cold-chain class or weight (as from PrestaShop)
+    calendar_for("Jolimetz")
+    shopper = make_shopper("paul")
+    basket = make_product(two_vendors["bakery"], "Panier garni", category="epicerie", temperature="unknown",
+                          unit="unit", weight_must_be_stated=True, variants=(("panier", "30.00", "1", 3),))
+    cart = _cart(saleor, basket)
+    facts = checkout.cart_facts(saleor.checkout.get(cart.id))
+    # then the van may not carry it: click & collect only, and the shopper is told why
+    assert not facts.van_may_carry and offers.click_and_collect_options(facts)
+    slot = offers.home_options(shopper.commune)[0]
+    with pytest.raises(StorefrontError) as caught:
+        checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, slot.key, saleor)
+    assert caught.value.code == Code.VAN_FACTS_MISSING
+    assert "« Panier garni » : conservation (ambiant, frais ou surgelé), poids d'un article" in caught.value.message
+    # once the vendor states them, the van takes it
+    basket.temperature = "ambient"
+    basket.save()
+    basket.variants.update(weight_kg="2.500")
+    assert checkout.cart_facts(saleor.checkout.get(cart.id)).van_may_carry

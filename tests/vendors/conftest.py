@@ -79,7 +79,7 @@ def maroilles(make_vendor):
 @pytest.fixture
 def bakery(make_vendor):
     """A bakery at Le Quesnoy, another vendor."""
-    return make_vendor("boulangerie-test", "Quesnoy", "81234567")
+    return make_vendor("boulangerie-test", "Le Quesnoy", "81234567")
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
+from marketplace.vendors.error_codes import VendorErrorCode as Code
 from marketplace.vendors.forms import parse_hours
 from marketplace.vendors.seed import siret_for
 from marketplace.vendors.validators import (
@@ -77,12 +78,15 @@ def test_database_refuses_a_commission_above_30_even_bypassing_forms(maroilles):
         Vendor.objects.filter(pk=maroilles.pk).update(commission_rate=Decimal("45"))
 
 
-@pytest.mark.parametrize("hours", [{"8": []}, {"1": [["09:00"]]}, {"1": [["12:00", "09:00"]]},
-                                   {"1": [["09:00", "12:00"], ["11:00", "14:00"]]}, {"1": [["9h", "12h"]]}, []])
-def test_bad_opening_hours_are_refused(hours):
+@pytest.mark.parametrize("hours, code", [
+    ({"8": []}, Code.HOURS_UNKNOWN_DAY), ({"1": [["09:00"]]}, Code.HOURS_BAD_INTERVAL),
+    ({"1": [["12:00", "09:00"]]}, Code.HOURS_OVERLAP), ({"1": [["09:00", "12:00"], ["11:00", "14:00"]]}, Code.HOURS_OVERLAP),
+    ({"1": [["9h", "12h"]]}, Code.HOURS_BAD_INTERVAL), ({"1": "09:00-12:00"}, Code.HOURS_NOT_A_LIST), ([], Code.HOURS_NOT_A_WEEK),
+])
+def test_bad_opening_hours_are_refused(hours, code):
     with pytest.raises(ValidationError) as exc:
         validate_opening_hours(hours)
-    assert _codes(exc.value) == {"hours_format"}
+    assert _codes(exc.value) == {code}
 
 
 def test_opening_hours_text_is_parsed_like_a_shopkeeper_writes_it():

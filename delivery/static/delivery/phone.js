@@ -2,7 +2,11 @@
  *
  * Every tap becomes an event with a UUID made on the phone. Events wait in localStorage until
  * the server answers "accepted" or "duplicate" for that UUID, so a lost answer only causes a
- * harmless replay. No library, no CDN: this file is all there is.
+ * harmless replay. The list never moves under the finger: stops keep their order and number,
+ * a done stop keeps its height while it can be seen and folds to one line once out of sight,
+ * and everything that changes length (sync state, refusals, a newer plan) lives in a fixed
+ * footer. "Annuler" takes a tap back within the server's time limit (delivery/undo.py).
+ * No library, no CDN: this file is all there is.
  */
 (function () {
   "use strict";
@@ -29,44 +33,143 @@
   }
   function save(key, list) { window.localStorage.setItem(key, JSON.stringify(list)); }
 
+  var planId = root.dataset.planId || "";
+  var undoMs = Number(root.dataset.undoMinutes || "5") * 60000;
+  var superseded = false;
+  var lastTouch = 0;
+  var touching = false;
+
   function showStatus() {
     var pending = load(queueKey).length;
-    var refused = load(rejectedKey).length;
+    var refused = load(rejectedKey);
     var text;
     if (pending === 0) { text = "✔ Tout est envoyé."; }
     else { text = pending + " mise(s) à jour en attente d'envoi" + (navigator.onLine ? " (envoi…)" : " (hors réseau, envoi au retour du réseau)"); }
-    if (refused) { text += " " + refused + " mise(s) à jour refusée(s) : prévenez l'équipe."; }
     statusBox.textContent = text;
     statusBox.className = "sync" + (pending ? " pending" : " ok");
+    var box = document.getElementById("refusals");
+    if (refused.length) {
+      box.querySelector("[data-role=refusal-text]").textContent = refused.length + " mise(s) à jour refusée(s). Dernière : "
+        + refused[refused.length - 1].error;
+    }
+    box.hidden = !refused.length;
   }
 
+  function stopNumber(li) { return li.dataset.sequence; }
+
+  function stateText(li, status, reason) {
+    var n = stopNumber(li);
+    if (status === "delivered") { return "✔ Arrêt " + n + " fait"; }
+    if (status === "failed") { return "✖ Arrêt " + n + " en échec" + (reason ? " (" + reason + ")" : ""); }
+    if (status === "cancelled") { return "Arrêt " + n + " annulé par l'équipe"; }
+    return "";
+  }
+
+  // A stop changes state where it is: same place, same height while it can be seen (the list never
+  // moves under the finger). It folds to one line only once it is out of sight (foldOutOfSight).
   function markStop(li, status, reason) {
+    if (!li.classList.contains("folded")) { li.style.minHeight = li.offsetHeight + "px"; }
     li.dataset.status = status;
-    li.className = "stop status-" + status;
-    var label = li.querySelector("[data-role=state]");
-    label.textContent = status === "delivered" ? "✔ Fait" : (status === "failed" ? "✖ Échec" + (reason ? " (" + reason + ")" : "") : "");
-    var list = document.getElementById("stops");
-    var todo = list.querySelectorAll("li.status-planned");
+    li.className = li.className.replace(/\bstatus-\w+/g, "").trim() + " status-" + status;
+    li.querySelector("[data-role=state]").textContent = stateText(li, status, reason);
+    li.querySelector(".fail-reasons").hidden = true;
+    if (status === "planned") {
+      hideUndo(li);
+      if (li.classList.contains("folded")) { unfold(li); li.style.minHeight = ""; }  // the driver asked for it back
+    }
+    if (!li.classList.contains("folded")) { li.classList.add("held"); }
+    var todo = document.querySelectorAll("#stops li.status-planned");
     document.getElementById("todo-count").textContent = String(todo.length);
-    if (status !== "planned") { list.appendChild(li); }
   }
 
-  function sortTodoFirst() {
-    var list = document.getElementById("stops");
-    var items = Array.prototype.slice.call(list.children);
-    items.sort(function (a, b) {
-      var da = a.dataset.status === "planned" ? 0 : 1, db = b.dataset.status === "planned" ? 0 : 1;
-      return da - db || Number(a.dataset.sequence) - Number(b.dataset.sequence);
+  function outOfSight(li) {
+    var r = li.getBoundingClientRect();
+    return r.bottom <= 0 || r.top >= window.innerHeight;
+  }
+
+  // Changing the height of a stop above the screen would shift what the driver sees: measure the
+  // first stop on screen before and after, and scroll back by the difference (whatever the
+  // browser's own scroll anchoring did), so the stops on screen stay exactly where they were.
+  function resize(li, change) {
+    var anchor = outOfSight(li) ? Array.prototype.find.call(document.querySelectorAll("#stops li.stop"), function (x) {
+      return x !== li && x.getBoundingClientRect().bottom > 0;
+    }) : li;  // a stop on screen keeps its own top; what is below it makes room
+    var before = anchor ? anchor.getBoundingClientRect().top : 0;
+    change();
+    if (anchor) { window.scrollBy(0, anchor.getBoundingClientRect().top - before); }
+  }
+
+  function unfold(li) { resize(li, function () { li.classList.remove("folded"); }); }
+
+  function foldOutOfSight() {
+    if (touching || Date.now() - lastTouch < 800) { return; }
+    document.querySelectorAll("#stops li.held").forEach(function (li) {
+      if (!outOfSight(li)) { return; }
+      resize(li, function () {
+        li.style.minHeight = "";
+        li.classList.remove("held");
+        if (li.dataset.status !== "planned") { li.classList.add("folded"); }
+      });
     });
-    items.forEach(function (li) { list.appendChild(li); });
+  }
+
+  function clock(ms) {
+    var d = new Date(ms);
+    return String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
+  }
+
+  function showUndo(li, eventUuid, untilMs) {
+    li.dataset.eventUuid = eventUuid;
+    li.dataset.undoUntil = String(untilMs);
+    li.querySelector("[data-role=undo]").hidden = false;
+    refreshUndo(li);
+  }
+
+  function hideUndo(li) {
+    delete li.dataset.eventUuid;
+    delete li.dataset.undoUntil;
+    li.querySelector("[data-role=undo]").hidden = true;
+  }
+
+  // Past its deadline the button goes (its room stays, so nothing moves) and a sentence says what to do.
+  function refreshUndo(li) {
+    var bar = li.querySelector("[data-role=undo]");
+    if (bar.hidden) { return; }
+    var until = Number(li.dataset.undoUntil || 0);
+    var open = until > Date.now();
+    var button = bar.querySelector("button");
+    button.style.visibility = open ? "visible" : "hidden";
+    button.setAttribute("aria-label", "Annuler ce geste à l'arrêt " + stopNumber(li));
+    bar.querySelector("[data-role=undo-left]").textContent = open
+      ? "Erreur ? Annulable jusqu'à " + clock(until) + "."
+      : "Pour corriger l'arrêt " + stopNumber(li) + ", appelez l'équipe.";
   }
 
   function applyQueued() {
     load(queueKey).forEach(function (ev) {
       var li = document.querySelector('li[data-task-id="' + ev.task_id + '"]');
-      if (li) { markStop(li, ev.kind, ev.reason_label || ev.reason); }
+      if (!li) { return; }
+      if (ev.kind === "undo") { markStop(li, "planned", ""); return; }
+      markStop(li, ev.kind, ev.reason_label || ev.reason);
+      showUndo(li, ev.uuid, Date.parse(ev.occurred_at) + undoMs);
     });
-    sortTodoFirst();
+  }
+
+  function setSuperseded(at) {
+    if (superseded) { return; }
+    superseded = true;
+    root.classList.add("superseded");
+    var notice = document.getElementById("plan-notice");
+    notice.querySelector("[data-role=plan-at]").textContent = at || "?";
+    notice.hidden = false;
+    document.querySelectorAll('#stops button[data-action="delivered"], #stops button[data-action="show-fail"], #stops button[data-action="failed"]')
+      .forEach(function (b) { b.disabled = true; });
+  }
+
+  function checkPlan(body) {
+    if (!body || !("plan" in body)) { return; }
+    var current = body.plan === null ? "" : String(body.plan);
+    if (current !== planId) { setSuperseded(body.plan_at); }
   }
 
   function postOne(ev) {
@@ -93,6 +196,7 @@
       if (refused.length) { save(rejectedKey, load(rejectedKey).concat(refused)); }
       save(queueKey, rest);
       syncing = false;
+      checkPlan(body);
       showStatus();
       if (rest.length) { return sync(); }
       return refreshFromServer();
@@ -107,23 +211,49 @@
     return fetch(stateUrl, { credentials: "omit" }).then(function (r) { return r.ok ? r.json() : null; })
       .then(function (body) {
         if (!body || load(queueKey).length) { return; }
+        checkPlan(body);
         Object.keys(body.statuses).forEach(function (taskId) {
           var li = document.querySelector('li[data-task-id="' + taskId + '"]');
-          if (li && li.dataset.status !== body.statuses[taskId]) { markStop(li, body.statuses[taskId], ""); }
+          if (li && li.dataset.status !== body.statuses[taskId]) {
+            markStop(li, body.statuses[taskId], "");
+            if (body.statuses[taskId] !== "planned") { hideUndo(li); }
+          }
         });
-        sortTodoFirst();
       }).catch(function () { /* offline: keep what the phone shows */ });
   }
 
   function enqueue(li, kind, reason, reasonLabel) {
+    if (superseded) { return; }
     var ev = {
-      uuid: uuid4(), task_id: Number(li.dataset.taskId), kind: kind, reason: reason || "",
-      reason_label: reasonLabel || "", occurred_at: new Date().toISOString(), proof: li._proof || ""
+      uuid: uuid4(), task_id: Number(li.dataset.taskId), stop: Number(li.dataset.sequence), plan: planId,
+      kind: kind, reason: reason || "", reason_label: reasonLabel || "", occurred_at: new Date().toISOString(),
+      proof: li._proof || ""
     };
     var queue = load(queueKey);
     queue.push(ev);
     try { save(queueKey, queue); } catch (e) { ev.proof = ""; queue[queue.length - 1] = ev; save(queueKey, queue); }
     markStop(li, kind, reasonLabel || reason);
+    showUndo(li, ev.uuid, Date.now() + undoMs);
+    sync();
+  }
+
+  // "Annuler": a tap still waiting in the queue is simply dropped; one already sent is taken back
+  // by an undo event, which the server accepts only within its own time limit.
+  function undo(li) {
+    var target = li.dataset.eventUuid;
+    if (!target || Number(li.dataset.undoUntil || 0) <= Date.now()) { return; }
+    var queue = load(queueKey);
+    var waiting = queue.some(function (q) { return q.uuid === target; });
+    var inFlight = syncing && queue.length && queue[0].uuid === target;  // its answer may still come back
+    if (waiting && !inFlight) {
+      queue = queue.filter(function (q) { return q.uuid !== target; });
+    } else {
+      queue.push({ uuid: uuid4(), kind: "undo", undoes: target, task_id: Number(li.dataset.taskId),
+                   stop: Number(li.dataset.sequence), plan: planId, occurred_at: new Date().toISOString() });
+    }
+    save(queueKey, queue);
+    li._proof = "";
+    markStop(li, "planned", "");
     sync();
   }
 
@@ -163,16 +293,35 @@
     if (canvas) { setupSignature(canvas, li); }
     var photo = li.querySelector("[data-role=photo]");
     if (photo) { photo.addEventListener("change", function () { readPhoto(photo, li); }); }
+    if (li.dataset.eventUuid) { refreshUndo(li); }
     li.addEventListener("click", function (e) {
       var btn = e.target.closest("button");
-      if (!btn) { return; }
+      if (!btn || btn.disabled) { return; }
       var action = btn.dataset.action;
       if (action === "delivered") { enqueue(li, "delivered"); }
-      else if (action === "show-fail") { li.querySelector(".fail-reasons").hidden = false; }
-      else if (action === "failed") { li.querySelector(".fail-reasons").hidden = true; enqueue(li, "failed", btn.dataset.reason, btn.textContent); }
+      else if (action === "show-fail") { if (!superseded) { li.querySelector(".fail-reasons").hidden = false; } }
+      else if (action === "failed") { enqueue(li, "failed", btn.dataset.reason, btn.textContent); }
+      else if (action === "undo") { undo(li); }
       else if (action === "clear-signature") { canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height); li._proof = ""; }
     });
   });
+  document.getElementById("phone-footer").addEventListener("click", function (e) {
+    var btn = e.target.closest("button");
+    if (!btn) { return; }
+    if (btn.dataset.action === "reload") { window.location.reload(); }
+    if (btn.dataset.action === "ack-refusals") { save(rejectedKey, []); showStatus(); }
+  });
+
+  // A finger on the screen (or just lifted) holds every fold: nothing changes size while touched.
+  document.addEventListener("pointerdown", function () { touching = true; lastTouch = Date.now(); }, { capture: true, passive: true });
+  ["pointerup", "pointercancel"].forEach(function (name) {
+    document.addEventListener(name, function () { touching = false; lastTouch = Date.now(); }, { capture: true, passive: true });
+  });
+  window.addEventListener("scroll", function () { window.setTimeout(foldOutOfSight, 900); }, { passive: true });
+  window.setInterval(function () {
+    foldOutOfSight();
+    document.querySelectorAll("#stops li[data-event-uuid]").forEach(refreshUndo);
+  }, 1000);
 
   if ("serviceWorker" in navigator && root.dataset.swUrl) {  // https or localhost only
     var scope = root.dataset.swUrl.replace(/[^/]*$/, "");
@@ -182,11 +331,19 @@
   window.addEventListener("offline", showStatus);
   window.setInterval(sync, 20000);
   applyQueued();
+  document.querySelectorAll("#stops li.held").forEach(function (li) {  // taps still queued: folded at load
+    li.style.minHeight = "";
+    li.classList.remove("held");
+    if (li.dataset.status !== "planned") { li.classList.add("folded"); }
+  });
   showStatus();
   sync();
   if (window.location.hash) {
     var target = document.querySelector(window.location.hash);
     if (target) { target.scrollIntoView(); target.classList.add("highlight"); }
+  } else {
+    var next = document.querySelector("#stops li.status-planned");
+    if (next && next.previousElementSibling) { next.scrollIntoView({ block: "start" }); }
   }
-  window.mormalPhone = { sync: sync, queueKey: queueKey, stateUrl: stateUrl };
+  window.mormalPhone = { sync: sync, queueKey: queueKey, stateUrl: stateUrl, fold: foldOutOfSight };
 })();

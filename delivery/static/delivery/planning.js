@@ -25,6 +25,13 @@
     error.textContent = data.error || "";
   }
 
+  /* While a plan runs, its buttons stay disabled (the server refuses a second run anyway). */
+  function setPlanButtons(section, running) {
+    section.querySelectorAll("form button[type=submit]").forEach(function (b) { b.disabled = running; });
+    var note = $("plan-running-note");
+    if (note) { note.hidden = !running; }
+  }
+
   function followProgress(section) {
     var url = section.dataset.progressUrl;
     var limit = parseFloat(section.dataset.solveLimit || "10");
@@ -37,6 +44,7 @@
           showProgress(data, solveSeenAt, data.solve_limit_s || limit);
           if (data.done) {
             section.dataset.running = "0";
+            setPlanButtons(section, false);
             if (!data.error) { window.setTimeout(function () { window.location.reload(); }, 800); }
             return;
           }
@@ -94,7 +102,14 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var section = $("planning");
-    if (section && section.dataset.running === "1") { followProgress(section); }
+    if (section && section.dataset.running === "1") { setPlanButtons(section, true); followProgress(section); }
+    if (section) {
+      section.querySelectorAll("form").forEach(function (form) {
+        form.addEventListener("submit", function () {
+          window.setTimeout(function () { setPlanButtons(section, true); }, 0);  // one press, one run
+        });
+      });
+    }
     var el = $("planning-map");
     var json = $("planning-map-data");
     if (el && json && window.L) { window.mormalPlanningMap = drawMap(el, JSON.parse(json.textContent)); }

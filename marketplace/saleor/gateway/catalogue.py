@@ -221,7 +221,9 @@ class CatalogueCalls:
         """Delete the product and its variants."""
         self._s.mutate("product_delete", "productDelete", id=product_id)
 
-    def _variant_listing(self, variant_id: str, price: Decimal) -> None:
+    def _variant_listing(self, variant_id: str, price: Decimal | None) -> None:
+        if price is None:  # no known price: the variant stays out of the channel, not buyable
+            return
         self._s.mutate(
             "variant_channel_listing_update",
             "productVariantChannelListingUpdate",

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from marketplace.saleor.errors import FieldError, SaleorValidationError
+from marketplace.saleor.errors import FieldError, SaleorPermissionError, SaleorValidationError
 from marketplace.saleor.gateway.session import SaleorSession
 
 #: Name of the shipping zone the adapter creates for the channel when it has none.
 ZONE_NAME = "Pays de Mormal"
+
+#: Saleor's ``DEFAULT_LIMIT_QUANTITY_PER_CHECKOUT``: what ``Shop.limitQuantityPerCheckout`` is on
+#: a fresh Saleor, used when the App may not read the setting (it needs MANAGE_SETTINGS).
+DEFAULT_CHECKOUT_LINE_LIMIT = 50
 
 
 class SetupCalls:
@@ -86,6 +90,20 @@ class SetupCalls:
         """
         shop = self._s.run("shop_settings").get("shop") or {}
         return bool(shop.get("fulfillmentAllowUnpaid")) or not shop.get("fulfillmentAutoApprove")
+
+    def checkout_line_limit(self) -> int | None:
+        """The most of one variant a checkout line may hold (``Shop.limitQuantityPerCheckout``).
+
+        Saleor refuses more with ``QUANTITY_GREATER_THAN_LIMIT``, unless the variant has its own
+        ``quantityLimitPerCustomer``, which wins. None means no shop-wide limit. When the App's
+        token lacks MANAGE_SETTINGS, Saleor's default (50) is assumed: Saleor still enforces the
+        real value, and the storefront says its refusal in French.
+        """
+        try:
+            shop = self._s.run("checkout_line_limit").get("shop") or {}
+        except SaleorPermissionError:
+            return DEFAULT_CHECKOUT_LINE_LIMIT
+        return shop.get("limitQuantityPerCheckout")
 
     def zones_covering(self, country: str) -> list[str]:
         """Ids of the channel's shipping zones that cover ``country``."""

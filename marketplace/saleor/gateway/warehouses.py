@@ -58,8 +58,8 @@ class WarehouseCalls:
         node = self._s.run("warehouse", id=warehouse_id).get("warehouse")
         return p.warehouse(node) if node else None
 
-    def find(self, ids: Sequence[str] = ()) -> list[Warehouse]:
-        """Return the given warehouses, or all of them (up to 100) when ``ids`` is empty."""
-        filter_ = {"ids": list(ids)} if ids else None
+    def find(self, ids: Sequence[str] = (), slugs: Sequence[str] = ()) -> list[Warehouse]:
+        """Return the warehouses with the given ids or slugs, or all of them (up to 100) when both are empty."""
+        filter_ = {k: list(v) for k, v in (("ids", ids), ("slugs", slugs)) if v} or None
         data = self._s.run("warehouses", filter=filter_, first=100)["warehouses"]
         return [p.warehouse(e["node"]) for e in data["edges"]]

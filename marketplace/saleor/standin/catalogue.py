@@ -57,6 +57,8 @@ def q_warehouses(
     if filter and filter.get("ids"):
         wanted = {_key(i, "Warehouse") for i in filter["ids"]}
         docs = [d for d in docs if d["key"] in wanted]
+    if filter and filter.get("slugs"):
+        docs = [d for d in docs if d["slug"] in filter["slugs"]]
     return connection([v.warehouse_view(d) for d in docs], first)
 
 

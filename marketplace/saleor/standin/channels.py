@@ -21,6 +21,24 @@ from marketplace.saleor.standin.store import (
     parse_gid,
 )
 
+#: A fresh Saleor's shop settings the App reads (``limitQuantityPerCheckout`` is Saleor's
+#: ``DEFAULT_LIMIT_QUANTITY_PER_CHECKOUT``). A test changes them by storing a ``Shop`` document
+#: with key ``settings``.
+SHOP_DEFAULTS: Json = {
+    "limitQuantityPerCheckout": 50,
+    "fulfillmentAllowUnpaid": True,
+    "fulfillmentAutoApprove": True,
+}
+
+
+def shop_settings(ctx: Context) -> Json:
+    """The shop settings: Saleor's defaults, overridden by a stored ``Shop`` document."""
+    return {**SHOP_DEFAULTS, **(ctx.store.get("Shop", "settings") or {})}
+
+
+def q_shop(ctx: Context, **_: Any) -> Json:
+    return {"__typename": "Shop", **shop_settings(ctx)}
+
 
 def _zone_view(ctx: Context, doc: Json) -> Json:
     return {

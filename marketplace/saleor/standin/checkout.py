@@ -11,6 +11,7 @@ from typing import Any
 
 from marketplace.saleor.standin import customers as cu
 from marketplace.saleor.standin import views as v
+from marketplace.saleor.standin.channels import shop_settings
 from marketplace.saleor.standin.store import (
     Context,
     Json,
@@ -238,6 +239,14 @@ def _add_lines(ctx: Context, doc: Json, lines: list[Json]) -> None:
             )
         existing = next((ln for ln in doc["lines"] if ln["variant"] == variant["key"]), None)
         wanted = item["quantity"] + (existing["quantity"] if existing else 0)
+        # Saleor: the variant's own limit, else the shop's (checkout/utils _check_quantity_limits)
+        limit = variant.get("quantityLimitPerCustomer") or shop_settings(ctx)["limitQuantityPerCheckout"]
+        if limit is not None and wanted > limit:
+            raise UserError(
+                "QUANTITY_GREATER_THAN_LIMIT",
+                f"Cannot add more than {limit} times this item: {variant.get('sku')}.",
+                "quantity",
+            )
         left = v.sellable(ctx.store, variant, country_of(ctx, doc))
         if variant.get("trackInventory", True) and left < wanted:
             raise UserError(

@@ -149,6 +149,7 @@ def m_variant_create(ctx: Context, input: Json, **_: Any) -> Json:
         "sku": sku,
         "name": input.get("name") or "",
         "trackInventory": input.get("trackInventory", True) is not False,
+        "quantityLimitPerCustomer": input.get("quantityLimitPerCustomer"),
         "weight": str(input["weight"]) if input.get("weight") is not None else None,
         "created": now_iso(),
         "externalReference": input.get("externalReference"),
@@ -172,7 +173,7 @@ def m_variant_update(ctx: Context, id: str, input: Json, **_: Any) -> Json:
     sku = input.get("sku")
     if sku and ctx.store.taken("ProductVariant", "sku", sku, except_key=doc["key"]):
         raise UserError("UNIQUE", "Product variant with this SKU already exists.", "sku")
-    for field in ("sku", "name", "trackInventory", "externalReference"):
+    for field in ("sku", "name", "trackInventory", "externalReference", "quantityLimitPerCustomer"):
         if input.get(field) is not None:
             doc[field] = input[field]
     if input.get("weight") is not None:

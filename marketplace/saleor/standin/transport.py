@@ -46,6 +46,7 @@ QUERIES = {
     "order": od.q_order,
     "user": cu.q_user,
     "orders": od.q_orders,
+    "shop": ch.q_shop,
 }
 
 MUTATIONS = {

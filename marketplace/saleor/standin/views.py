@@ -277,7 +277,7 @@ def variant_view(store: Store, doc: Json) -> Json:
         "name": doc.get("name") or doc.get("sku") or "",
         "sku": doc.get("sku"),
         "trackInventory": doc.get("trackInventory", True),
-        "quantityLimitPerCustomer": None,
+        "quantityLimitPerCustomer": doc.get("quantityLimitPerCustomer"),
         "weight": {"unit": "KG", "value": float(doc["weight"])} if doc.get("weight") else None,
         "created": doc["created"],
         "updatedAt": doc["updatedAt"],

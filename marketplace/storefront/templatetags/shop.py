@@ -1,17 +1,8 @@
-"""Template filters for the storefront."""
+"""Template filters for the storefront (the French number filters are builtins: see core.templatetags.french)."""
 
 from django import template
 
-from common import money
+from marketplace.core.templatetags.french import euros
 
 register = template.Library()
-
-
-@register.filter
-def euros(cents) -> str:
-    """Format integer euro cents the French way: ``350`` -> ``3,50 €``."""
-    try:
-        value = int(cents)
-    except (TypeError, ValueError):
-        return ""
-    return money.format_cents(value)
+register.filter("euros", euros)

@@ -8,11 +8,16 @@ from django.views.decorators.http import require_POST
 
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError
+from marketplace.saleor.refusals import in_french
 from marketplace.vendors.models import Vendor
 
+from .. import catalogue, session
 from .. import checkout as actions
-from .. import session
 from ..errors import StorefrontError
+
+#: Above any per-line limit Saleor allows, below GraphQL's 32-bit Int: Saleor itself refuses
+#: (in French, through :func:`in_french`) anything between its limit and this.
+QUANTITY_CEILING = 10_000
 
 
 def articles(checkout) -> int:
@@ -22,7 +27,7 @@ def articles(checkout) -> int:
 
 def _quantity(raw: str) -> int:
     try:
-        return max(0, min(99, int(raw)))
+        return max(0, min(QUANTITY_CEILING, int(raw)))
     except (TypeError, ValueError):
         return 0
 
@@ -37,7 +42,7 @@ def add(request):
     except StorefrontError as exc:
         messages.error(request, exc.message)
     except SaleorError as exc:
-        messages.error(request, f"Impossible d'ajouter ce produit : {exc}")
+        messages.error(request, f"Ce produit n'a pas été ajouté. {in_french(exc)}")
     else:
         session.set_cart_id(request, checkout.id, articles(checkout))
         messages.success(request, "Produit ajouté à votre panier.")
@@ -56,8 +61,11 @@ def show(request):
     groups = []
     if checkout:
         names = dict(Vendor.objects.values_list("slug", "name"))
+        shop_limit = catalogue.line_limit()
         lines = sorted(checkout.lines, key=lambda ln: ln.vendor_slug or "")
-        groups = [(names.get(slug, slug or "—"), list(items)) for slug, items in groupby(lines, key=lambda ln: ln.vendor_slug)]
+        groups = [(names.get(slug, slug or "—"),
+                   [(ln, catalogue.max_quantity(ln.quantity_available, ln.quantity_limit, shop_limit)) for ln in items])
+                  for slug, items in groupby(lines, key=lambda ln: ln.vendor_slug)]
     return render(request, "storefront/cart.html", {"checkout": checkout, "groups": groups})
 
 
@@ -70,7 +78,7 @@ def update(request):
         try:
             checkout = port.get_saleor().checkout.update_lines(checkout_id, changes)
         except SaleorError as exc:
-            messages.error(request, f"Le panier n'a pas pu être mis à jour : {exc}")
+            messages.error(request, f"Le panier n'a pas été modifié. {in_french(exc)}")
         else:
             session.set_cart_id(request, checkout.id, articles(checkout))
             messages.success(request, "Panier mis à jour.")

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError, SaleorValidationError
+from marketplace.saleor.refusals import in_french
 
 from .. import checkout as actions
 from .. import offers, session
@@ -49,19 +50,9 @@ def _cart_or_redirect(request, saleor):
     return checkout
 
 
-REFUSALS = {
-    "INSUFFICIENT_STOCK": "Un article de votre panier n'est plus disponible en quantité suffisante : modifiez le panier.",
-    "DELIVERY_METHOD_NOT_APPLICABLE": "Ce mode de réception n'est pas possible pour ce panier (stock du point de retrait).",
-    "PRODUCT_UNAVAILABLE_FOR_PURCHASE": "Un article de votre panier n'est plus en vente : retirez-le du panier.",
-}
-
-
 def refusal_message(exc: SaleorValidationError) -> str:
-    """A French sentence for Saleor's refusal, by its error code."""
-    for code in sorted(exc.codes):
-        if code in REFUSALS:
-            return REFUSALS[code]
-    return f"La boutique en ligne a refusé cette étape : {exc}"
+    """A French sentence for Saleor's refusal, by its error code (:mod:`marketplace.saleor.refusals`)."""
+    return in_french(exc)
 
 
 @shopper_or_wall
@@ -80,7 +71,7 @@ def delivery(request):
         except SaleorValidationError as exc:
             messages.error(request, refusal_message(exc))
         except SaleorError as exc:
-            messages.error(request, f"Le service de commande ne répond pas, réessayez : {exc}")
+            messages.error(request, in_french(exc))
         else:
             return redirect("storefront:payment")
     facts = actions.cart_facts(checkout)
@@ -91,9 +82,10 @@ def delivery(request):
         home_refusal = exc.message
     return render(request, "storefront/delivery.html", {
         "checkout": checkout, "person": person, "consent": consent, "is_guest": session.is_guest(person),
-        "collect": offers.click_and_collect_options(facts), "relays": offers.relay_options(facts),
-        "homes": [] if home_refusal else offers.home_options(person.commune), "home_refusal": home_refusal,
-        "facts": facts, "chosen": checkout.metadata.get("mormal.delivery", ""),
+        "collect": offers.click_and_collect_options(facts),
+        "relays": offers.relay_options(facts) if facts.van_may_carry else [],
+        "homes": offers.home_options(person.commune) if facts.van_may_carry and not home_refusal else [],
+        "home_refusal": home_refusal, "facts": facts, "chosen": checkout.metadata.get("mormal.delivery", ""),
     })
 
 
@@ -108,7 +100,7 @@ def payment(request):
         return redirect("storefront:delivery")
     person, consent, channel = session.beneficiary(request)
     mode = checkout.metadata["mormal.mode"]
-    choices = [ShopOrder.Payment.CARD] + ([] if mode == "collect" else
+    choices = [ShopOrder.Payment.CARD] + ([] if mode != "home" else  # a relay point cannot take money
                                           [ShopOrder.Payment.CASH, ShopOrder.Payment.CHEQUE, ShopOrder.Payment.VOUCHER])
     if request.method == "POST":
         try:
@@ -120,7 +112,7 @@ def payment(request):
         except SaleorValidationError as exc:
             messages.error(request, refusal_message(exc) + " Rien n'a été débité.")
         except SaleorError as exc:
-            messages.error(request, f"La commande n'a pas pu être enregistrée, rien n'a été débité : {exc}")
+            messages.error(request, f"La commande n'a pas été enregistrée, rien n'a été débité. {in_french(exc)}")
         else:
             session.set_cart_id(request, None)
             session.stop_acting(request)

@@ -1,19 +1,24 @@
 """After the order: confirmation and status (prepared per vendor, on the van, delivered)."""
 
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
+from django.views.decorators.http import require_POST
 
 from common import money
 from delivery.models import DeliveryTask
 from marketplace.saleor import port
-from marketplace.saleor.errors import SaleorError
+from marketplace.saleor.errors import SaleorError, SaleorValidationError
 from marketplace.vendors.models import Vendor, VendorOrder
 
 from ..checkout import ORDER_LINK_SALT, delivery_details
 from ..models import ShopOrder
+from ..van_tasks import cancel_order
 
 
 def _visible_orders(user):
@@ -37,7 +42,12 @@ def progress(record: ShopOrder, vendors: tuple[str, ...] = ()) -> list[dict]:
     if record.mode == ShopOrder.Mode.COLLECT:
         steps.append({"label": f"Prête à retirer chez {names.get(record.collect_vendor_slug, '')}", "done": bool(steps) and all(s["done"] for s in steps)})
         return steps
-    tasks = list(DeliveryTask.objects.filter(source__startswith=f"order:{record.saleor_order_id}:"))
+    if record.cancelled_at is not None:
+        steps.append({"label": f"Commande annulée le {formats.date_format(timezone.localtime(record.cancelled_at), 'j F Y')} : "
+                               "elle ne sera pas livrée", "done": True})
+        return steps
+    tasks = list(DeliveryTask.objects.filter(source__startswith=f"order:{record.saleor_order_id}:")
+                 .exclude(status=DeliveryTask.Status.CANCELLED).exclude(kind=DeliveryTask.Kind.RETURN))
     collects = [t for t in tasks if t.kind == DeliveryTask.Kind.COLLECT]
     delivers = [t for t in tasks if t.kind != DeliveryTask.Kind.COLLECT]
     steps.append({"label": "Prévue dans une tournée de la camionnette", "done": bool(tasks)})
@@ -120,3 +130,25 @@ def mine(request):
     """The orders the user placed or received."""
     return render(request, "storefront/orders.html", {"orders": _visible_orders(request.user).filter(
         Q(placed_by=request.user) | Q(shopper__user=request.user))[:50]})
+
+
+@staff_member_required
+@require_POST
+def cancel(request, pk):
+    """Staff cancel an order: Saleor cancels it (ORDER_CANCELLED), and its van work goes at once."""
+    record = get_object_or_404(ShopOrder, pk=pk)
+    back = redirect("storefront:order", number=record.number)
+    if record.cancelled_at is None:
+        try:
+            port.get_saleor().orders.cancel(record.saleor_order_id)
+        except SaleorValidationError as exc:
+            if "CANNOT_CANCEL_ORDER" in exc.codes:
+                messages.error(request, "Saleor refuse l'annulation : une part de la commande est déjà expédiée.")
+                return back
+            raise
+        except SaleorError:
+            messages.error(request, "Saleor ne répond pas : la commande n'est pas annulée, réessayez dans un moment.")
+            return back
+    cancelled = cancel_order(record.saleor_order_id)  # the webhook may come later: do it now, it is idempotent
+    messages.success(request, f"Commande n° {record.number} annulée ({cancelled} arrêt(s) de camionnette retiré(s)).")
+    return back

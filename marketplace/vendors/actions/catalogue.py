@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
 from marketplace.saleor.errors import SaleorError
+from marketplace.vendors.error_codes import VendorErrorCode as Code
+from marketplace.vendors.error_codes import error
 
 from ..models import Product, ProductImage, ProductVariant, Vendor
 from .onboarding import SyncOutcome
@@ -45,7 +46,7 @@ def save_product(vendor: Vendor, product: Product, variants: Iterable[ProductVar
         When ``product`` already belongs to another vendor (nothing is saved).
     """
     if product.pk and Product.objects.filter(pk=product.pk).exclude(vendor=vendor).exists():
-        raise ValidationError("Ce produit n'appartient pas à votre boutique.", code="not_owner")
+        raise error(Code.NOT_OWNER)
     with transaction.atomic():
         product.vendor = vendor
         if not product.slug:
@@ -76,7 +77,7 @@ def update_stock(vendor: Vendor, quantities: Mapping[int, int]) -> SyncOutcome:
     """
     bad = {pk: q for pk, q in quantities.items() if q < 0}
     if bad:
-        raise ValidationError("Stock négatif refusé : %(bad)s.", code="negative_stock", params={"bad": bad})
+        raise error(Code.NEGATIVE_STOCK, bad=bad)
     variants = list(
         ProductVariant.objects.select_related("product__vendor")
         .filter(product__vendor=vendor, pk__in=list(quantities)).order_by("pk")

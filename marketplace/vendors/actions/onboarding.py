@@ -11,14 +11,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from common.names import de
 from marketplace.saleor.errors import SaleorError
+from marketplace.vendors.error_codes import VendorErrorCode as Code
+from marketplace.vendors.error_codes import error
 
 from ..models import Invitation, Vendor, VendorMembership
 from .saleor_sync import sync_vendor_warehouse
@@ -76,7 +78,7 @@ def invite(vendor: Vendor, email: str, invited_by=None, role: str = VendorMember
     email = email.strip().lower()
     other = VendorMembership.objects.filter(user__email__iexact=email).exclude(vendor=vendor).first()
     if other:
-        raise ValidationError("L'adresse %(email)s est déjà membre d'un autre vendeur.", code="already_member", params={"email": email})
+        raise error(Code.EMAIL_ALREADY_MEMBER, email=email)
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         invitation = Invitation.objects.create(
@@ -86,7 +88,7 @@ def invite(vendor: Vendor, email: str, invited_by=None, role: str = VendorMember
     link = settings.APP_PUBLIC_URL.rstrip("/") + invitation_path(token)
     context = {"vendor": vendor, "link": link, "expires_at": invitation.expires_at}
     send_mail(
-        subject=f"Invitation : espace vendeur de {vendor.name}",
+        subject=f"Invitation : espace vendeur {de(vendor.name)}",
         message=render_to_string("vendors/email/invitation.txt", context),
         from_email=None,
         recipient_list=[email],
@@ -121,12 +123,12 @@ def accept_invitation(invitation: Invitation, password: str, first_name: str = "
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation.is_usable:
-            raise ValidationError("Cette invitation a expiré ou a déjà été utilisée.", code="invitation_unusable")
+            raise error(Code.INVITATION_UNUSABLE)
         user = User.objects.filter(username__iexact=invitation.email).first() or User(username=invitation.email, email=invitation.email)
         validate_password(password, user)
         membership = VendorMembership.objects.filter(user=user).first() if user.pk else None
         if membership and membership.vendor_id != invitation.vendor_id:
-            raise ValidationError("Ce compte est déjà membre d'un autre vendeur.", code="already_member")
+            raise error(Code.ALREADY_MEMBER)
         user.first_name = first_name or user.first_name
         user.last_name = last_name or user.last_name
         user.set_password(password)

@@ -4,7 +4,8 @@ Mapping (see docs/saleor-mapping.md):
 
 - a vendor is one private warehouse; when the shop accepts pickups it is public with
   click & collect ``LOCAL`` (served from its own stock), otherwise ``DISABLED``;
-- a relay point is a public warehouse with click & collect ``ALL`` and no stock of its own;
+- a relay point is a public warehouse with click & collect ``ALL`` and no stock of its own
+  (both by the one collection-point rule, :mod:`marketplace.territory.collection_points`);
 - a product carries the ``vendor`` attribute (the vendor's slug) and ``mormal.vendor``
   metadata, plus the ``temperature``, ``origin`` and ``unit`` attributes; its variants hold
   the TTC price in the channel and their stock in the vendor's warehouse only.
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError
+from marketplace.territory import collection_points
 from marketplace.territory.models import RelayPoint
 
 from ..models import Product, ProductImage, ProductVariant, Vendor
@@ -37,24 +39,16 @@ LOCAL_ID_KEY = "mormal.local_id"
 TEMPERATURE_KEY = "mormal.temperature"
 ORIGIN_KEY = "mormal.origin"
 COMMUNE_KEY = "mormal.commune_insee"
-
-
-def _address(street: str, commune) -> port.Address:
-    return port.Address(street_address_1=street[:255], postal_code=commune.main_postal_code, city=commune.name, country="FR")
+#: Where a product is kept up to date outside (``prestashop:<host>:<id>``), when it is.
+SOURCE_KEY = "mormal.source"
 
 
 def vendor_warehouse_input(vendor: Vendor) -> port.WarehouseInput:
-    """The warehouse fields standing for ``vendor`` (pure; no call to Saleor)."""
-    collect = port.ClickAndCollect.LOCAL if vendor.accepts_click_and_collect else port.ClickAndCollect.DISABLED
-    return port.WarehouseInput(
-        name=vendor.name,
-        address=_address(vendor.address, vendor.commune),
-        slug=f"vendeur-{vendor.slug}",
-        email=vendor.email,
-        click_and_collect=collect,
-        is_private=not vendor.accepts_click_and_collect,
-        external_reference=f"vendor:{vendor.pk}",
-        metadata={port.VENDOR_METADATA_KEY: vendor.slug, port.WAREHOUSE_ROLE_METADATA_KEY: "vendor"},
+    """The warehouse fields standing for ``vendor`` (pure; the rule is :mod:`marketplace.territory.collection_points`)."""
+    return collection_points.warehouse_input(
+        collection_points.Role.VENDOR, key=vendor.pk, slug_key=vendor.slug, name=vendor.name,
+        street=vendor.address, commune=vendor.commune, active=vendor.accepts_click_and_collect,
+        email=vendor.email, metadata={port.VENDOR_METADATA_KEY: vendor.slug},
     )
 
 
@@ -67,26 +61,14 @@ def sync_vendor_warehouse(vendor: Vendor, saleor: port.SaleorPort | None = None)
         Any adapter error (validation, permission, network); the vendor row is left unchanged.
     """
     saleor = saleor or port.get_saleor()
-    data = vendor_warehouse_input(vendor)
-    if vendor.saleor_warehouse_id:
-        warehouse = saleor.warehouses.update(vendor.saleor_warehouse_id, data)
-    else:
-        warehouse = saleor.warehouses.create(data)
-        Vendor.objects.filter(pk=vendor.pk).update(saleor_warehouse_id=warehouse.id)
-        vendor.saleor_warehouse_id = warehouse.id
-    return warehouse
+    return collection_points.sync(vendor, vendor_warehouse_input(vendor), saleor)
 
 
 def relay_warehouse_input(relay: RelayPoint) -> port.WarehouseInput:
     """The warehouse fields standing for a relay point (a collection point for every stock)."""
-    return port.WarehouseInput(
-        name=relay.name,
-        address=_address(relay.address, relay.commune),
-        slug=f"relais-{relay.pk}",
-        click_and_collect=port.ClickAndCollect.ALL if relay.active else port.ClickAndCollect.DISABLED,
-        is_private=not relay.active,
-        external_reference=f"relay:{relay.pk}",
-        metadata={port.WAREHOUSE_ROLE_METADATA_KEY: "relay", "mormal.fridge_l": str(relay.fridge_capacity_l)},
+    return collection_points.warehouse_input(
+        collection_points.Role.RELAY, key=relay.pk, name=relay.name, street=relay.address,
+        commune=relay.commune, active=relay.active, metadata={"mormal.fridge_l": str(relay.fridge_capacity_l)},
     )
 
 
@@ -106,12 +88,7 @@ def sync_relay_points(saleor: port.SaleorPort | None = None, only_missing: bool 
     for relay in RelayPoint.objects.select_related("commune").order_by("pk"):
         if only_missing and relay.saleor_warehouse_id:
             continue
-        data = relay_warehouse_input(relay)
-        if relay.saleor_warehouse_id:
-            saleor.warehouses.update(relay.saleor_warehouse_id, data)
-        else:
-            warehouse = saleor.warehouses.create(data)
-            RelayPoint.objects.filter(pk=relay.pk).update(saleor_warehouse_id=warehouse.id)
+        collection_points.sync(relay, relay_warehouse_input(relay), saleor)
         count += 1
     return count
 
@@ -130,7 +107,8 @@ def product_input(product: Product, product_type_id: str, category_id: str) -> p
         attributes={"temperature": product.temperature, "origin": product.origin, "unit": product.unit},
         metadata={VAT_RATE_KEY: product.vat_rate, UNIT_KEY: product.unit, LOCAL_ID_KEY: str(product.pk),
                   TEMPERATURE_KEY: product.temperature, ORIGIN_KEY: product.origin,
-                  COMMUNE_KEY: product.vendor.commune.insee},
+                  COMMUNE_KEY: product.vendor.commune.insee,
+                  **({SOURCE_KEY: product.source_ref} if product.source_ref else {})},
         external_reference=f"product:{product.pk}",
         is_published=product.published,
     )

@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from common import money
+from delivery import coldchain
 
 from .vendor import Vendor
 
@@ -32,11 +33,12 @@ class Product(models.Model):
         CRAFTS = "artisanat", "Artisanat"
 
     class Temperature(models.TextChoices):
-        """Cold-chain class."""
+        """Cold-chain class (:mod:`delivery.coldchain`); ``unknown`` until someone states it."""
 
-        AMBIENT = "ambient", "Ambiant"
-        CHILLED = "chilled", "Frais (0–4 °C)"
-        FROZEN = "frozen", "Surgelé (−18 °C)"
+        AMBIENT = coldchain.AMBIENT, coldchain.LABELS[coldchain.AMBIENT]
+        CHILLED = coldchain.CHILLED, coldchain.LABELS[coldchain.CHILLED]
+        FROZEN = coldchain.FROZEN, coldchain.LABELS[coldchain.FROZEN]
+        UNKNOWN = coldchain.UNKNOWN, coldchain.LABELS[coldchain.UNKNOWN]
 
     class Origin(models.TextChoices):
         """Where it is made."""
@@ -68,6 +70,14 @@ class Product(models.Model):
     unit = models.CharField("unité de prix", max_length=5, choices=Unit.choices, default=Unit.UNIT)
     vat_rate = models.CharField("TVA", max_length=6, choices=VatRate.choices, default=VatRate.REDUCED)
     published = models.BooleanField("en vente", default=True)
+    weight_must_be_stated = models.BooleanField(
+        "poids obligatoire", default=False,
+        help_text="Produit importé : chaque déclinaison doit avoir son poids avant la livraison (jamais 500 g supposés).",
+    )
+    source_ref = models.CharField(
+        max_length=120, blank=True,
+        help_text="Où le produit est tenu à jour hors d'ici, ex. prestashop:boutique.example:12 (vide : ici).",
+    )
     saleor_product_id = models.CharField(max_length=100, blank=True)
     synced_at = models.DateTimeField(null=True, blank=True)
     sync_error = models.CharField(max_length=500, blank=True, help_text="Last Saleor push failure, empty once pushed.")
@@ -81,6 +91,16 @@ class Product(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def missing_for_delivery(self) -> list[str]:
+        """What the vendor must state before the van may carry it, in French (empty when ready).
+
+        The rule is the cold chain's (:func:`delivery.coldchain.missing_for_delivery`).
+        """
+        weights = [v.weight_kg for v in self.variants.all()]
+        missing = coldchain.missing_for_delivery(self.temperature, self.unit, weights,
+                                                 weight_required=self.weight_must_be_stated)
+        return [coldchain.DELIVERY_FACTS[key] for key in missing]
+
 
 class ProductVariant(models.Model):
     """A sellable size or form of a product, with its TTC price and the vendor's stock.
@@ -92,13 +112,18 @@ class ProductVariant(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     name = models.CharField("déclinaison", max_length=120)
     sku = models.CharField("référence", max_length=64, unique=True)
-    price = models.DecimalField("prix TTC (€)", max_digits=9, decimal_places=2, validators=[MinValueValidator(CENT)])
+    price = models.DecimalField(
+        "prix TTC (€)", max_digits=9, decimal_places=2, validators=[MinValueValidator(CENT)], null=True, blank=True,
+        help_text="Vide seulement pour un produit importé dont le taux de TVA est inconnu : pas en vente.",
+    )
     unit_quantity = models.DecimalField(
         "quantité par article", max_digits=8, decimal_places=3, default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.001"))],
     )
     stock = models.PositiveIntegerField("stock", default=0)
     weight_kg = models.DecimalField("poids (kg)", max_digits=7, decimal_places=3, null=True, blank=True)
+    volume_ml = models.PositiveIntegerField("volume (ml)", null=True, blank=True,
+                                            help_text="Place prise par un article ; vide : estimée d'après le poids.")
     saleor_variant_id = models.CharField(max_length=100, blank=True)
 
     class Meta:
@@ -112,11 +137,13 @@ class ProductVariant(models.Model):
     @property
     def unit_price(self) -> Decimal | None:
         """The TTC price per kg, piece or litre (euros, half-up to the cent; see :mod:`common.money`)."""
-        return money.per_unit(self.price, self.unit_quantity)
+        return None if self.price is None else money.per_unit(self.price, self.unit_quantity)
 
     @property
-    def price_excl_tax(self) -> Decimal:
-        """The price without VAT (euros, half-up to the cent; see :func:`common.money.excl_vat`)."""
+    def price_excl_tax(self) -> Decimal | None:
+        """The price without VAT (euros, half-up to the cent; see :func:`common.money.excl_vat`); None if unknown."""
+        if self.price is None or not self.product.vat_rate:
+            return None
         return money.excl_vat(self.price, self.product.vat_rate)
 
 

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 
 from marketplace.territory.models import Commune
+from marketplace.vendors.error_codes import VendorErrorCode as Code
+from marketplace.vendors.error_codes import error
 
 from ..validators import validate_opening_hours, validate_siret, validate_vat_number
 
@@ -77,10 +79,7 @@ class Vendor(models.Model):
 
         if self.vat_number and self.siret and len(self.vat_number) == 13 and self.vat_number[4:] != self.siret[:9]:
             raise ValidationError(
-                {"vat_number": ValidationError(
-                    "Le numéro de TVA ne correspond pas au SIREN %(siren)s du SIRET.",
-                    code="vat_siren_mismatch", params={"siren": self.siret[:9]},
-                )}
+                {"vat_number": error(Code.VAT_SIREN_MISMATCH, siren=self.siret[:9])}
             )
 
     @property
