@@ -19,8 +19,12 @@ log = logging.getLogger(__name__)
 
 
 def external_reference(shopper: Shopper) -> str:
-    """The Saleor customer's ``externalReference``: our account's id, stable across e-mail changes."""
-    return f"mormal-user-{shopper.user_id}"
+    """The Saleor customer's ``externalReference``: our account, stable across e-mail changes.
+
+    The id and the second the account was made: an id alone is reused by another database (a
+    restore, a test run) talking to the same Saleor, and would hand one person's orders to another.
+    """
+    return f"mormal-user-{shopper.user_id}-{int(shopper.user.date_joined.timestamp())}"
 
 
 def ensure_customer(shopper: Shopper, saleor: port.SaleorPort) -> str | None:
@@ -47,6 +51,8 @@ def ensure_customer(shopper: Shopper, saleor: port.SaleorPort) -> str | None:
         customer = saleor.customers.get(email=user.email) or saleor.customers.get(external_reference=reference)
         if customer is None:
             raise
+        if customer.email.lower() != user.email.lower():  # this account, whose e-mail changed meanwhile
+            customer = saleor.customers.update(customer.id, email=user.email)
     Shopper.objects.filter(pk=shopper.pk).update(saleor_customer_id=customer.id)
     shopper.saleor_customer_id = customer.id
     return customer.id

@@ -28,7 +28,8 @@ def test_confirming_the_email_creates_the_saleor_customer(client, saleor, django
     assert shopper.saleor_customer_id
     customer = saleor.customers.get(customer_id=shopper.saleor_customer_id)
     assert customer.email == "odette@exemple.fr" and customer.is_active
-    assert customer.external_reference == f"mormal-user-{shopper.user_id}"
+    assert customer.external_reference == customers.external_reference(shopper)
+    assert customer.external_reference.startswith(f"mormal-user-{shopper.user_id}-")
     assert saleor.customers.get(email="ODETTE@exemple.fr").id == customer.id
 
 
