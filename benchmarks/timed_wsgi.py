@@ -1,17 +1,17 @@
 """WSGI app for benchmarks: Django plus a ``Server-Timing`` header splitting our time from Saleor's.
 
-Every Saleor call goes through ``SaleorGateway._run``; this wrapper times those calls per request
+Every Saleor call goes through ``SaleorSession.run`` (the gateway's one door to the transport); this wrapper times those calls per request
 (thread-local) and reports ``Server-Timing: total;dur=<ms>, saleor;dur=<ms>``. Benchmarks only.
 """
 
 import threading
 import time
 
-from marketplace.saleor.gateway import SaleorGateway
+from marketplace.saleor.gateway.session import SaleorSession
 from marketplace.wsgi import application as django_app
 
 _local = threading.local()
-_original_run = SaleorGateway._run
+_original_run = SaleorSession.run
 
 
 def _timed_run(self, name, **variables):
@@ -22,7 +22,7 @@ def _timed_run(self, name, **variables):
         _local.saleor = getattr(_local, "saleor", 0.0) + time.perf_counter() - started
 
 
-SaleorGateway._run = _timed_run
+SaleorSession.run = _timed_run
 
 
 def application(environ, start_response):

@@ -92,11 +92,15 @@ INSTALLED_APPS = [
     "integrations.prestashop",
     "marketplace.payments",
     "marketplace.storefront",
+    # before allauth: its account templates are overridden by ours (French, the site's layout)
+    "marketplace.shoppers",
     "marketplace.indicators",
     "marketplace.operations",
     "marketplace.privacy",
     "shortcircuit",
     "axes",
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "marketplace.core.middleware.RefuseNulBytes",  # a NUL in a query value was a 500 (PostgreSQL)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # last: turns a refused sign-in into the French lock-out page
@@ -128,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.core.context.platform",
+                "marketplace.storefront.context.cart",
             ],
             # |eur, |euros, |nombre: French numbers in every template without {% load %}
             "builtins": ["marketplace.core.templatetags.french"],
@@ -168,7 +174,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGIN_URL = "/comptes/connexion/"
 # Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account
 # from one address, that pair is refused for AXES_COOLOFF_MINUTES; a success resets the count.
-AUTHENTICATION_BACKENDS = ["marketplace.core.throttling.SignInThrottle", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["marketplace.core.throttling.SignInThrottle", "django.contrib.auth.backends.ModelBackend",
+                           "allauth.account.auth_backends.AuthenticationBackend"]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -176,6 +183,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # failures only: no record of who signed in when
 AXES_LOCKOUT_CALLABLE = "marketplace.core.throttling.locked_out"
+AXES_USERNAME_CALLABLE = "marketplace.core.throttling.username_of"  # username or e-mail, from either sign-in form
 # Behind the compose stack's Caddy the visitor's address is the last X-Forwarded-For entry
 # (Caddy replaces what the visitor sent); without a proxy it is the connection's address.
 if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False):
@@ -183,6 +191,22 @@ if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False):
     AXES_IPWARE_PROXY_COUNT = 1
     AXES_IPWARE_PROXY_ORDER = "right-most"
 LOGIN_REDIRECT_URL = "/"
+
+# Shoppers' own accounts (django-allauth, under /compte/): sign up with an e-mail and a password,
+# confirmed by a link sent by e-mail; sign in with the e-mail (or the username of accounts made
+# by staff, the seed or an invitation, which count as confirmed). French URLs: marketplace/shoppers/urls.py.
+ACCOUNT_ADAPTER = "marketplace.shoppers.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = True  # one tap on the link in the e-mail is enough
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True  # one address per account: a new one replaces the old once confirmed
+ACCOUNT_LOGOUT_REDIRECT_URL = "/boutique/"
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Marché du Pays de Mormal] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if LOCAL_RUN else "https"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
@@ -285,6 +309,13 @@ PRIVACY_SIGN_IN_DAYS = int(os.environ.get("PRIVACY_SIGN_IN_DAYS", "30"))
 # Orders for a delivery day close at this local time the day before (HH:MM). The one cut-off of
 # the storefront, the short circuit's cycles, staff moves and the evening freeze: delivery/calendar.py.
 ORDER_CUTOFF = os.environ.get("ORDER_CUTOFF") or "18:00"  # the one default; delivery/calendar.py reads it
+
+# Geocoding of addresses (marketplace/territory/geocoding.py): the Base Adresse Nationale search
+# endpoint in production, e.g. https://data.geopf.fr/geocodage/search ; empty (demo, tests) places
+# an address at its commune's town hall, labelled "position approximative (mairie)".
+GEOCODER_URL = os.environ.get("GEOCODER_URL", "")
+GEOCODER_TIMEOUT_S = float(os.environ.get("GEOCODER_TIMEOUT_S", "3"))
+GEOCODER_CACHE_S = int(os.environ.get("GEOCODER_CACHE_S", str(30 * 24 * 3600)))
 
 # Road network: a GraphML or .osm/.pbf file; empty means the labelled straight-line model.
 ROAD_GRAPH_PATH = os.environ.get("ROAD_GRAPH_PATH", "")

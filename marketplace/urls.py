@@ -12,6 +12,7 @@ urlpatterns = [
     path("saleor/", include("marketplace.saleor.urls")),
     path("vendeur/", include("marketplace.vendors.urls")),
     path("comptes/", include("marketplace.vendors.urls_accounts")),
+    path("compte/", include("marketplace.shoppers.urls")),
     path("livraison/", include("delivery.urls")),
     path("boutique/", include("marketplace.storefront.urls")),
     path("pilotage/indicateurs/", include("marketplace.indicators.urls")),

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from marketplace.core.fields import FRENCH_DECIMALS
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError
+from marketplace.territory import geocoding
 
 from .actions import saleor_sync
 from .models import (
@@ -60,7 +61,13 @@ class PickupPointAdmin(admin.ModelAdmin):
     """Pickup points."""
 
     list_display = ["name", "commune", "holds_chilled", "holds_frozen", "active"]
-    readonly_fields = ["saleor_warehouse_id"]
+    readonly_fields = ["saleor_warehouse_id", "lon", "lat"]  # the position comes from the address
+
+    def save_model(self, request, obj, form, change):
+        """Place the pickup point from its address and commune (nobody types coordinates)."""
+        if not change or {"address", "commune"} & set(form.changed_data) or obj.lon is None:
+            geocoding.place(obj)
+        super().save_model(request, obj, form, change)
     actions = ["push_to_saleor"]
 
     @admin.action(description="Mettre à jour dans Saleor (point de retrait, actif ou non)")

@@ -33,3 +33,19 @@ def locked_out(request, original_response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "core/locked_out.html",
                   {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}, status=429)
+
+
+def username_of(request, credentials=None) -> str | None:
+    """The account a sign-in attempt names, whichever form sent it.
+
+    Django's and the admin's forms send ``username``; the shoppers' allauth form sends ``login``
+    and authenticates with ``username`` or ``email``: without this, every e-mail sign-in from one
+    address would share one failure count.
+    """
+    credentials = credentials or {}
+    for value in (credentials.get("username"), credentials.get("email"),
+                  request.POST.get("login") if request is not None and request.method == "POST" else None,
+                  request.POST.get("username") if request is not None and request.method == "POST" else None):
+        if value:
+            return str(value).strip().lower()
+    return None

@@ -31,7 +31,7 @@ def trip_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 @transaction.atomic
 def refresh_sales() -> int:
     """Upsert a sale fact per vendor share of a storefront order; return how many were written."""
-    orders = {o.saleor_order_id: o for o in ShopOrder.objects.select_related("shopper__commune")}
+    orders = {o.saleor_order_id: o for o in ShopOrder.objects.select_related("shopper__commune", "relay_point__commune")}
     count = 0
     shares = VendorOrder.objects.exclude(status=VendorOrder.Status.CANCELLED).select_related("vendor").annotate(
         amount=Sum("lines__total_price"))
@@ -41,13 +41,17 @@ def refresh_sales() -> int:
             continue
         shopper, vendor = order.shopper, share.vendor
         amount = money.to_cents(share.amount)
+        # A guest or a shopper from outside the territory has no home commune: count the place of receipt.
+        place = order.relay_point if order.relay_point_id else vendor
+        commune = shopper.commune or place.commune
+        lon, lat = (shopper.lon, shopper.lat) if shopper.commune else (place.lon, place.lat)
         SaleFact.objects.update_or_create(order_ref=order.saleor_order_id, vendor=vendor, defaults={
-            "date": order.created_at.date(), "customer_commune": shopper.commune, "mode": order.mode,
+            "date": order.created_at.date(), "customer_commune": commune, "mode": order.mode,
             "channel": order.channel, "amount_cents": amount,
             "commission_cents": money.to_cents(money.percent_of(share.amount, share.commission_rate)),
             "senior": shopper.is_senior,
             "isolated": shopper.is_isolated, "synthetic": False,
-            "customer_trip_km": 0 if order.mode == ShopOrder.Mode.COLLECT else trip_km(shopper.lon, shopper.lat, vendor.lon, vendor.lat),
+            "customer_trip_km": 0 if order.mode == ShopOrder.Mode.COLLECT else trip_km(lon, lat, vendor.lon, vendor.lat),
         })
         count += 1
     return count

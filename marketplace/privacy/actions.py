@@ -12,6 +12,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -110,7 +111,7 @@ def export_shopper_data(user) -> dict[str, Any]:
     }
     if shopper is not None:
         data["profil_de_livraison"] = {
-            "telephone": shopper.phone, "adresse": shopper.address, "commune": shopper.commune.name,
+            "telephone": shopper.phone, "adresse": shopper.address, "commune": shopper.commune.name if shopper.commune else "",
             "longitude": shopper.lon, "latitude": shopper.lat, "consignes": shopper.doorstep_notes,
             "codes_d_acces": shopper.access_codes, "personne_agee": shopper.is_senior, "isole": shopper.is_isolated,
             "contact_en_cas_d_echec": {"nom": shopper.contact_name, "telephone": shopper.contact_phone,
@@ -156,9 +157,10 @@ def erase_shopper(user, now: dt.datetime) -> None:
         if shopper is not None:
             Representative.objects.filter(person=shopper).delete()
             Shopper.objects.filter(pk=shopper.pk).update(
-                phone="", address="", doorstep_notes="", access_codes="", contact_name="", contact_phone="",
+                phone="", email="", address="", doorstep_notes="", access_codes="", contact_name="", contact_phone="",
                 contact_email="", is_senior=False, is_isolated=False,
-                lon=shopper.commune.lon, lat=shopper.commune.lat)
+                lon=shopper.commune.lon if shopper.commune else None, lat=shopper.commune.lat if shopper.commune else None)
+        EmailAddress.objects.filter(user=user).delete()  # allauth's copy of the e-mail
         user.username = f"efface-{user.pk}"
         user.first_name = user.last_name = user.email = ""
         user.is_active = False

@@ -20,6 +20,9 @@ PERMISSIONS = (
     "HANDLE_PAYMENTS",
     "MANAGE_CHANNELS",
     "MANAGE_SHIPPING",
+    # shoppers as Saleor customers (customerCreate/Update), their checkouts attached to them
+    "MANAGE_USERS",
+    "IMPERSONATE_USER",
 )
 
 #: event type -> (subscription document name, URL slug, sync?)

@@ -84,6 +84,19 @@ class Checkout:
     authorize_status: str
     charge_status: str
     metadata: Mapping[str, str]
+    customer_id: str | None = None  # the Saleor customer (User) the checkout belongs to
+
+
+@dataclass(frozen=True)
+class Customer:
+    """A Saleor customer (``User``): a shopper's account as Saleor and its Dashboard see it."""
+
+    id: str
+    email: str
+    first_name: str
+    last_name: str
+    is_active: bool
+    external_reference: str | None
 
 
 @dataclass(frozen=True)
@@ -206,6 +219,7 @@ class Order:
     fulfillments: tuple[Fulfillment, ...]
     checkout_id: str | None = None
     transactions: tuple[Transaction, ...] = ()
+    customer_id: str | None = None  # the Saleor customer the order belongs to (None: e-mail only)
 
     @property
     def vendor_slugs(self) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from marketplace.saleor.port import (
     CheckoutLine,
     ClickAndCollect,
     CollectionPoint,
+    Customer,
     Fulfillment,
     Money,
     Order,
@@ -269,7 +270,15 @@ def checkout(node: Json) -> Checkout:
         authorize_status=node["authorizeStatus"],
         charge_status=node["chargeStatus"],
         metadata=metadata(node),
+        customer_id=(node.get("user") or {}).get("id"),
     )
+
+
+def customer(node: Json) -> Customer:
+    """Saleor ``User`` (CustomerFields) to :class:`Customer`."""
+    return Customer(id=node["id"], email=node["email"], first_name=node.get("firstName") or "",
+                    last_name=node.get("lastName") or "", is_active=node.get("isActive", True),
+                    external_reference=node.get("externalReference"))
 
 
 def shipping_method(delivery: Json) -> ShippingMethod:
@@ -389,6 +398,7 @@ def order(node: Json) -> Order:
         metadata=metadata(node),
         fulfillments=tuple(fulfillment(f) for f in node.get("fulfillments") or []),
         checkout_id=node.get("checkoutId"),
+        customer_id=(node.get("user") or {}).get("id"),
     )
 
 

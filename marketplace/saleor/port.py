@@ -28,6 +28,7 @@ from marketplace.saleor.order_values import (  # noqa: F401
     Checkout,
     CheckoutLine,
     CheckoutLineInput,
+    Customer,
     Fulfillment,
     FulfillmentLineInput,
     Order,
@@ -206,6 +207,9 @@ class CheckoutPort(Protocol):
         point is chosen: remove it first.
         """
 
+    def attach_customer(self, checkout_id: str, customer_id: str) -> Checkout:
+        """Make the Saleor customer the checkout's owner (its order will belong to them)."""
+
     def update_metadata(self, checkout_id: str, items: Mapping[str, str]) -> None:
         """Set (merge) public metadata on the checkout; Saleor copies it onto the order."""
 
@@ -261,6 +265,23 @@ class OrderPort(Protocol):
 
 
 @runtime_checkable
+class CustomerPort(Protocol):
+    """``saleor.customers``: the shoppers' accounts as Saleor customers."""
+
+    def create(self, email: str, first_name: str = "", last_name: str = "",
+               external_reference: str | None = None) -> Customer:
+        """Create a confirmed, active customer (no e-mail from Saleor: the App has confirmed it)."""
+
+    def update(self, customer_id: str, email: str | None = None, first_name: str | None = None,
+               last_name: str | None = None, is_active: bool | None = None) -> Customer:
+        """Change the fields given."""
+
+    def get(self, customer_id: str | None = None, email: str | None = None,
+            external_reference: str | None = None) -> Customer | None:
+        """Find a customer by id, e-mail or external reference; None when there is none."""
+
+
+@runtime_checkable
 class SaleorPort(Protocol):
     """What the product needs from Saleor, one attribute per domain.
 
@@ -276,6 +297,7 @@ class SaleorPort(Protocol):
     checkout: CheckoutPort
     payments: PaymentPort
     orders: OrderPort
+    customers: CustomerPort
 
 
 def get_saleor() -> SaleorPort:

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -24,6 +25,7 @@ from marketplace.payments import actions as payments
 from marketplace.payments.methods import DEMO_CARD_GATEWAY
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError
+from marketplace.shoppers import customers
 from marketplace.territory.models import RelayPoint, Shopper
 from marketplace.vendors.models import Vendor
 
@@ -37,12 +39,72 @@ PAY_ON_DELIVERY = {ShopOrder.Payment.CASH, ShopOrder.Payment.CHEQUE, ShopOrder.P
 
 
 def shopper_address(shopper: Shopper) -> port.Address:
-    """The shopper's postal address in Saleor's shape."""
+    """The shopper's home address in Saleor's shape (the chosen saved address, in the territory)."""
+    postcode = next((w for w in shopper.address.split(",", 1)[-1].split() if w.isdigit() and len(w) == 5),
+                    shopper.commune.main_postal_code)  # Orée de Mormal has two: the one typed
     return port.Address(
-        street_address_1=shopper.address.split(",")[0][:255], postal_code=shopper.commune.main_postal_code,
+        street_address_1=shopper.address.split(",")[0][:255], postal_code=postcode,
         city=shopper.commune.name.upper(), country="FR", first_name=shopper.user.first_name,
         last_name=shopper.user.last_name, phone="",
     )
+
+
+def billing_address(shopper: Shopper, choice: Choice) -> port.Address:
+    """The address Saleor bills: the shopper's home, else (guest, no address yet) the place of receipt."""
+    if shopper.commune_id and shopper.address:
+        return shopper_address(shopper)
+    if choice.mode == "relay":
+        place = RelayPoint.objects.select_related("commune").get(pk=choice.relay_id)
+        street, commune = place.address.split(",")[0], place.commune
+    else:
+        shop = Vendor.objects.select_related("commune").get(slug=choice.vendor_slug)
+        street, commune = shop.address.split(",")[0], shop.commune
+    return port.Address(street_address_1=street[:255], postal_code=commune.main_postal_code,
+                        city=commune.name.upper(), country="FR", first_name=shopper.user.first_name,
+                        last_name=shopper.user.last_name, phone="")
+
+
+def check_home_address(shopper: Shopper) -> None:
+    """Refuse home delivery without an address, or to an address outside the 52 communes.
+
+    Raises
+    ------
+    StorefrontError
+        ``home_no_address`` or ``home_outside_territory``.
+    """
+    if not shopper.address:
+        raise StorefrontError(Code.HOME_NO_ADDRESS)
+    if shopper.commune_id is None:
+        raise StorefrontError(Code.HOME_OUTSIDE_TERRITORY, address=shopper.address)
+
+
+def start_guest(email: str, phone: str) -> Shopper:
+    """A shopper without an account (e-mail and phone only), for click & collect and relay points.
+
+    The profile hangs on an account nobody can sign in to (``invite-…``, no password); the
+    e-mail stays on the profile, so the person can later sign up with it.
+
+    Raises
+    ------
+    StorefrontError
+        ``guest_invalid`` for an e-mail or phone number that cannot be used.
+    """
+    from django.contrib.auth import get_user_model
+    from django.core.validators import validate_email
+
+    from .session import GUEST_USERNAME_PREFIX
+
+    email, digits = email.strip(), "".join(ch for ch in phone if ch.isdigit())
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise StorefrontError(Code.GUEST_BAD_EMAIL) from exc
+    if not 9 <= len(digits) <= 15:
+        raise StorefrontError(Code.GUEST_BAD_PHONE)
+    user = get_user_model()(username=f"{GUEST_USERNAME_PREFIX}{uuid.uuid4().hex[:16]}")
+    user.set_unusable_password()
+    user.save()
+    return Shopper.objects.create(user=user, email=email, phone=phone.strip()[:30])
 
 
 def cart_facts(checkout: port.Checkout) -> offers.CartFacts:
@@ -166,10 +228,13 @@ def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor:
     facts = cart_facts(checkout)
     choice = parse_choice(key)
     check_still_open(choice, now)
-    address = shopper_address(shopper)
-    if checkout.email is None or checkout.email != shopper.user.email:
-        saleor.checkout.set_email(checkout.id, shopper.user.email or f"client{shopper.pk}@mormal.invalid")
-    saleor.checkout.set_billing_address(checkout.id, address)
+    if choice.mode == "home":
+        check_home_address(shopper)
+    checkout = customers.attach_checkout(checkout, shopper, saleor)  # the order will be the person's in Saleor
+    email = shopper.contact_address or f"client{shopper.pk}@mormal.invalid"
+    if checkout.customer_id is None and checkout.email != email:
+        saleor.checkout.set_email(checkout.id, email)
+    saleor.checkout.set_billing_address(checkout.id, billing_address(shopper, choice))
     if choice.mode == "collect":
         if key not in {o.key for o in offers.click_and_collect_options(facts, now)}:
             raise StorefrontError(Code.COLLECT_NOT_OFFERED)
@@ -191,7 +256,7 @@ def choose_delivery(checkout: port.Checkout, shopper: Shopper, key: str, saleor:
         reservations.reserve_slot(checkout.id, slot.pk)
         if checkout.delivery is not None:  # a shop or relay chosen before: Saleor keeps its address until removed
             _or_release(checkout.id, saleor.checkout.set_delivery_method, checkout.id, None)
-        _or_release(checkout.id, saleor.checkout.set_shipping_address, checkout.id, address)
+        _or_release(checkout.id, saleor.checkout.set_shipping_address, checkout.id, shopper_address(shopper))
         methods = _or_release(checkout.id, saleor.checkout.shipping_methods, checkout.id)
         method = next((m for m in methods if _offer_key_matches(m, key)), None)
         if method is None:
@@ -337,14 +402,30 @@ def check_payment_offered(payment: str, offered: payments.PaymentOptions) -> Non
 def send_confirmation(order_pk: int) -> None:
     """Email the order confirmation with its pickup or delivery details."""
     record = ShopOrder.objects.select_related("shopper__user", "relay_point", "slot__pattern").get(pk=order_pk)
-    to = [record.shopper.user.email] if record.shopper.user.email else []
+    to = [record.shopper.contact_address] if record.shopper.contact_address else []
     if record.placed_by.email and record.placed_by.email not in to:
         to.append(record.placed_by.email)
     if not to:
         return
-    context = {"order": record, "details": delivery_details(record)}
+    context = {"order": record, "details": delivery_details(record),
+               "link": settings.APP_PUBLIC_URL.rstrip("/") + order_path(record)}
     send_mail(f"Votre commande {record.number} — Marché du Pays de Mormal",
               render_to_string("storefront/email_confirmation.txt", context), settings.DEFAULT_FROM_EMAIL, to)
+
+
+def order_path(record: ShopOrder) -> str:
+    """The order page's path: by its number for an account, by an unguessable signed link for a guest."""
+    from django.core import signing
+    from django.urls import reverse
+
+    from .session import is_guest
+
+    if is_guest(record.shopper):
+        return reverse("storefront:order_link", args=[signing.dumps(record.pk, salt=ORDER_LINK_SALT)])
+    return reverse("storefront:order", args=[record.number])
+
+
+ORDER_LINK_SALT = "storefront.order-link"
 
 
 def delivery_details(record: ShopOrder) -> str:

@@ -29,10 +29,20 @@ class StorefrontErrorCode(enum.StrEnum):
     CARD_STEP = "card_step"
     PAYMENT_REFUSED = "payment_refused"
     NO_CONSENT = "no_consent"
+    HOME_NO_ADDRESS = "home_no_address"
+    HOME_OUTSIDE_TERRITORY = "home_outside_territory"
+    GUEST_BAD_EMAIL = "guest_bad_email"
+    GUEST_BAD_PHONE = "guest_bad_phone"
 
 
 #: The sentence for each code; ``{name}`` fields are filled by :func:`message`.
 MESSAGES: dict[StorefrontErrorCode, str] = {
+    StorefrontErrorCode.HOME_NO_ADDRESS: "Pour la livraison à domicile, ajoutez d'abord votre adresse.",
+    StorefrontErrorCode.HOME_OUTSIDE_TERRITORY: (
+        "La camionnette ne livre à domicile que dans les 52 communes du Pays de Mormal : {address} est en "
+        "dehors. Vous pouvez retirer votre commande en boutique ou dans un point relais."),
+    StorefrontErrorCode.GUEST_BAD_EMAIL: "Cette adresse e-mail n'est pas valable : vérifiez-la.",
+    StorefrontErrorCode.GUEST_BAD_PHONE: "Ce numéro de téléphone n'est pas valable : 10 chiffres, par exemple 03 27 12 34 56.",
     StorefrontErrorCode.BAD_QUANTITY: "La quantité doit être au moins 1.",
     StorefrontErrorCode.EMPTY_CART: "Votre panier est vide.",
     StorefrontErrorCode.NO_DELIVERY: "Ce mode de livraison n'existe pas ou plus.",

@@ -67,14 +67,20 @@ class Shopper(models.Model):
     """A shopper's delivery profile: address, the facts the driver needs, and who to call.
 
     Personal data shown to drivers is limited to name, address, phone and doorstep notes.
+    ``address``, ``commune`` and the position are the home the van delivers to, copied from the
+    chosen saved address (:class:`marketplace.shoppers.models.SavedAddress`); they are empty
+    for a new account or a guest until one is given, and ``commune`` stays empty for an address
+    outside the territory (no home delivery there).
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shopper")
     phone = models.CharField(max_length=30, blank=True)
-    address = models.CharField(max_length=255)
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="shoppers")
-    lon = models.FloatField()
-    lat = models.FloatField()
+    email = models.EmailField(blank=True, help_text="A guest's e-mail (orders without an account); accounts use their own.")
+    address = models.CharField(max_length=255, blank=True)
+    commune = models.ForeignKey(Commune, null=True, blank=True, on_delete=models.PROTECT, related_name="shoppers")
+    lon = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    saleor_customer_id = models.CharField(max_length=100, blank=True, help_text="The Saleor customer (User) of this account.")
     doorstep_notes = models.CharField(max_length=255, blank=True, help_text="Sonner deux fois, chien… (imprimé sur la feuille de route).")
     access_codes = models.CharField(max_length=120, blank=True,
                                     help_text="Boîte à clés, digicode, portail : affichés sur le téléphone du chauffeur seulement, jamais imprimés.")
@@ -86,6 +92,11 @@ class Shopper(models.Model):
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.username
+
+    @property
+    def contact_address(self) -> str:
+        """Where order e-mails go: the account's e-mail, else the guest's."""
+        return self.user.email or self.email
 
     class Meta:
         """Django options."""

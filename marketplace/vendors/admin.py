@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 
 from marketplace.core.fields import FRENCH_DECIMALS
+from marketplace.territory import geocoding
 
 from . import actions
 from .models import (
@@ -32,12 +33,14 @@ class VendorAdmin(admin.ModelAdmin):
     list_filter = ("kind", "active", "accepts_click_and_collect")
     search_fields = ("name", "legal_name", "siret")
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("saleor_warehouse_id",)
+    readonly_fields = ("saleor_warehouse_id", "lon", "lat")  # the position comes from the address
     inlines = [MembershipInline]
     formfield_overrides = FRENCH_DECIMALS
 
     def save_model(self, request, obj, form, change):
-        """Save through :func:`register_vendor`, so the Saleor warehouse follows."""
+        """Place the shop from its address, then save through :func:`register_vendor` (Saleor follows)."""
+        if not change or {"address", "commune"} & set(form.changed_data) or obj.lon is None:
+            geocoding.place(obj)
         outcome = actions.register_vendor(obj)
         self.message_user(request, outcome.message, messages.SUCCESS if outcome.synced else messages.WARNING)
 

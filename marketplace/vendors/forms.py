@@ -11,6 +11,7 @@ from django.forms import inlineformset_factory
 
 from common.money import format_eur, format_number
 from marketplace.core.fields import DecimalTextField, MoneyField
+from marketplace.territory import geocoding
 from marketplace.vendors.error_codes import VendorErrorCode as Code
 from marketplace.vendors.error_codes import error
 
@@ -92,8 +93,18 @@ class VendorStaffForm(OpeningHoursMixin):
 
         model = Vendor
         fields = ["name", "slug", "kind", "legal_name", "siret", "vat_number", "description", "email", "phone",
-                  "address", "commune", "lon", "lat", "accepts_click_and_collect", "commission_rate", "active"]
+                  "address", "commune", "accepts_click_and_collect", "commission_rate", "active"]
         field_classes = {"commission_rate": DecimalTextField}
+
+    def clean(self):
+        """Also place the shop on the map from its address and commune (nobody types coordinates)."""
+        data = super().clean()
+        if self.instance.lon is None or {"address", "commune"} & set(self.changed_data):
+            self.instance.commune = data.get("commune") or getattr(self.instance, "commune", None)
+            self.instance.address = data.get("address") or self.instance.address
+            if self.instance.commune is not None:
+                geocoding.place(self.instance)
+        return data
 
 
 class ShopForm(OpeningHoursMixin):

@@ -29,6 +29,7 @@ from marketplace.payments import actions as payments
 from marketplace.saleor import port
 from marketplace.saleor.client import SaleorGraphQLClient
 from marketplace.saleor.documents import load_document
+from marketplace.saleor.errors import SaleorValidationError
 from marketplace.saleor.gateway import SaleorGateway
 from marketplace.saleor.schema import saleor_schema
 from marketplace.storefront.error_codes import StorefrontErrorCode as Code
@@ -178,6 +179,31 @@ def test_live_checkout_from_two_warehouses_to_a_relay_point(live, live_market, i
 
 
 @needs_staff
+def test_live_shopper_is_a_customer_and_the_order_is_attached_to_it(live, live_market, installed_app):
+    # given a shopper's account, made a Saleor customer by the App (customerCreate)
+    email = f"odette-{live_market['tag']}@exemple.fr"
+    customer = live.customers.create(email, "Odette", "Leroy", external_reference=f"mormal-live-{live_market['tag']}")
+    assert live.customers.get(email=email).id == customer.id
+    assert live.customers.get(external_reference=f"mormal-live-{live_market['tag']}").id == customer.id
+    with pytest.raises(SaleorValidationError) as refused:
+        live.customers.create(email)  # one customer per e-mail
+    assert "UNIQUE" in refused.value.codes
+    # when her checkout is attached to her (checkoutCustomerAttach as the App, IMPERSONATE_USER)
+    checkout = live.checkout.create([port.CheckoutLineInput(live_market["bread_v"].id, 1)], email="autre@example.fr")
+    checkout = live.checkout.attach_customer(checkout.id, customer.id)
+    assert checkout.customer_id == customer.id and checkout.email == email  # Saleor takes her e-mail
+    live.checkout.set_billing_address(checkout.id, live_market["home"])
+    live.checkout.set_delivery_method(checkout.id, live_market["relay"].id)
+    assert payments.pay_by_hand(live, checkout.id, "cash", f"live-cust-{live_market['tag']}").succeeded
+    order = live.checkout.complete(checkout.id)
+    # then the order belongs to her in Saleor, and a changed e-mail follows (customerUpdate)
+    assert order.customer_id == customer.id and order.email == email
+    assert live.orders.get(order.id).customer_id == customer.id
+    changed = live.customers.update(customer.id, email=f"odette.b-{live_market['tag']}@exemple.fr")
+    assert changed.email == f"odette.b-{live_market['tag']}@exemple.fr"
+
+
+@needs_staff
 def test_live_cancel_releases_the_order(live, live_market, installed_app):
     checkout = live.checkout.create(
         [port.CheckoutLineInput(live_market["bread_v"].id, 1)], email="anne@example.fr"
@@ -305,7 +331,7 @@ def test_live_saleor_accepts_every_manifest_webhook(live):
 
 APP_PERMISSIONS = (
     "MANAGE_PRODUCTS MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES MANAGE_ORDERS MANAGE_CHECKOUTS "
-    "HANDLE_CHECKOUTS HANDLE_PAYMENTS MANAGE_CHANNELS MANAGE_SHIPPING"
+    "HANDLE_CHECKOUTS HANDLE_PAYMENTS MANAGE_CHANNELS MANAGE_SHIPPING MANAGE_USERS IMPERSONATE_USER"
 ).split()
 
 
@@ -553,6 +579,11 @@ def test_live_storefront_orders_reach_the_van_through_saleors_webhooks(
     assert saleor.checkout.get(cart.id).delivery.price.amount == Decimal("3.00")
     # when she pays on delivery
     home_order = checkout.place_order(cart.id, shopper, shopper.user, "cash", saleor)
+    # and the order belongs to her Saleor customer, created by the App with the manifest's permissions
+    shopper.refresh_from_db()
+    assert shopper.saleor_customer_id
+    assert saleor.orders.get(home_order.saleor_order_id).customer_id == shopper.saleor_customer_id
+    assert saleor.customers.get(customer_id=shopper.saleor_customer_id).email == shopper.user.email
     # then Saleor's ORDER_CREATED gives one collect + one home task per vendor, cash collected once
     _wait_for(lambda: tasks_of(home_order).count() == 4, what="4 van tasks for the home order")
     assert sorted(t.kind for t in tasks_of(home_order)) == ["collect", "collect", "home", "home"]

@@ -11,6 +11,7 @@ DOMAINS = {
     "checkout": port.CheckoutPort,
     "payments": port.PaymentPort,
     "orders": port.OrderPort,
+    "customers": port.CustomerPort,
 }
 
 

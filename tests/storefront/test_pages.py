@@ -38,9 +38,12 @@ def test_cart_add_groups_lines_by_vendor(client, two_vendors):
     assert "31,40" in body or "31.40" in body  # 2 × 12.50 + 2 × 3.20
 
 
-def test_checkout_pages_need_login(client):
-    response = client.get("/boutique/commande/livraison/")
-    assert response.status_code == 302 and "/comptes/connexion/" in response["Location"]
+def test_checkout_pages_say_why_they_need_to_know_who_orders(client):
+    body = client.get("/boutique/commande/livraison/").content.decode()
+    assert "Qui commande ?" in body and "Votre panier est gardé" in body
+    assert '/compte/connexion/?next=/boutique/commande/livraison/' in body
+    assert '/compte/inscription/?next=/boutique/commande/livraison/' in body
+    assert "Continuer sans compte" in body
 
 
 def test_only_representatives_or_staff_may_order_for_someone(client, make_shopper):
@@ -82,12 +85,14 @@ def test_order_pages_show_only_ones_own_orders(client, make_shopper):
     assert listing.status_code == 200
     body = listing.content.decode()
     assert "Commande 1001" in body and "Commande 2002" not in body and "Commande 3003" not in body
-    assert client.get(f"/boutique/commandes/{own.pk}/").status_code == 200
-    assert client.get(f"/boutique/commandes/{other.pk}/").status_code == 404
-    assert client.get(f"/boutique/commandes/{for_mother.pk}/").status_code == 404
+    assert client.get(f"/boutique/commandes/{own.number}/").status_code == 200
+    assert client.get(f"/boutique/commandes/{other.number}/").status_code == 404
+    assert client.get(f"/boutique/commandes/{for_mother.number}/").status_code == 404
+    assert client.get(f"/boutique/commandes/{own.pk}/").status_code == 404  # the URL is the number shown, not an id
+    assert 'href="/boutique/commandes/1001/"' in body
     # and an order placed for someone is seen by the person who placed it and by its recipient
     for person in (claire, lucienne):
         client.force_login(person.user)
         assert "Commande 3003" in client.get("/boutique/commandes/").content.decode()
-        assert client.get(f"/boutique/commandes/{for_mother.pk}/").status_code == 200
+        assert client.get(f"/boutique/commandes/{for_mother.number}/").status_code == 200
     assert "Commande 2002" not in client.get("/boutique/commandes/").content.decode()

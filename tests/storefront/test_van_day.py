@@ -33,7 +33,7 @@ def run_webhooks():
 @pytest.fixture
 def vans(communes):
     """Two vans at the Le Quesnoy depot."""
-    quesnoy = communes.get(name="Quesnoy")
+    quesnoy = communes.get(insee="59481")  # Le Quesnoy
     depot = Depot.objects.create(name="Dépôt du Quesnoy", address="59530 Le Quesnoy", lon=quesnoy.lon, lat=quesnoy.lat)
     return [Van.objects.create(name=f"Camionnette {i}", depot=depot) for i in (1, 2)]
 
@@ -117,7 +117,7 @@ def test_a_cancelled_order_leaves_the_rounds_and_the_shop_page_says_so(
 
     # and the shopper's page says "annulée", not "Prévue dans une tournée"
     client.force_login(jeanne.shopper.user)
-    page = client.get(reverse("storefront:order", kwargs={"pk": jeanne.pk})).content.decode()
+    page = client.get(reverse("storefront:order", kwargs={"number": jeanne.number})).content.decode()
     assert "Commande annulée" in page and "Prévue dans une tournée" not in page
 
     # a redelivered ORDER_FULLY_PAID or ORDER_CANCELLED changes nothing
@@ -205,13 +205,13 @@ def test_staff_cancel_goes_through_saleor_and_takes_the_order_off_the_van(
     jeanne = orders["jeanne"]
     url = reverse("storefront:order_cancel", kwargs={"pk": jeanne.pk})
     client.force_login(jeanne.shopper.user)  # the shopper herself has no cancel button, and no way round it
-    assert url not in client.get(reverse("storefront:order", kwargs={"pk": jeanne.pk})).content.decode()
+    assert url not in client.get(reverse("storefront:order", kwargs={"number": jeanne.number})).content.decode()
     assert client.post(url).status_code == 302
     assert saleor.orders.get(jeanne.saleor_order_id).status != "CANCELED"
     assert {t.status for t in _tasks(jeanne)} == {DeliveryTask.Status.PLANNED}
     staff = django_user_model.objects.create(username="equipe", is_staff=True)
     client.force_login(staff)
-    assert url in client.get(reverse("storefront:order", kwargs={"pk": jeanne.pk})).content.decode()
+    assert url in client.get(reverse("storefront:order", kwargs={"number": jeanne.number})).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
         page = client.post(url, follow=True).content.decode()
@@ -342,7 +342,7 @@ def test_an_order_whose_day_froze_before_its_webhook_goes_to_the_next_service_da
     record.refresh_from_db()
     assert record.date == moved_to.date
     client.force_login(record.shopper.user)
-    page = client.get(reverse("storefront:order", kwargs={"pk": record.pk})).content.decode()
+    page = client.get(reverse("storefront:order", kwargs={"number": record.number})).content.decode()
     assert f"le {moved_to.date:%d/%m/%Y}" in page
 
 

@@ -11,6 +11,7 @@ this code too. Each domain is one module, as in Saleor itself, and callers name 
     saleor.checkout.set_delivery_method(...)  # checkout.py: carts, delivery choice, completion
     saleor.payments.initialize(...)           # payments.py: gateways, transactions, refunds
     saleor.orders.fulfill(...)                # orders.py: read, fulfil, cancel orders
+    saleor.customers.create(...)              # customers.py: shoppers as Saleor customers
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 from marketplace.saleor.client import Transport
 from marketplace.saleor.gateway.catalogue import CatalogueCalls
 from marketplace.saleor.gateway.checkout import CheckoutCalls
+from marketplace.saleor.gateway.customers import CustomerCalls
 from marketplace.saleor.gateway.orders import OrderCalls
 from marketplace.saleor.gateway.payments import PaymentCalls
 from marketplace.saleor.gateway.session import SaleorSession
@@ -47,6 +49,7 @@ class SaleorGateway:
         self.orders = OrderCalls(session)
         self.checkout = CheckoutCalls(session, self.orders)
         self.payments = PaymentCalls(session)
+        self.customers = CustomerCalls(session)
 
 
 __all__ = ["SaleorGateway"]

@@ -121,6 +121,15 @@ class CheckoutCalls:
             deliveryMethodId=delivery_method_id,
         )
 
+    def attach_customer(self, checkout_id: str, customer_id: str) -> Checkout:
+        """Make the customer the checkout's owner (``checkoutCustomerAttach``, as an App).
+
+        Saleor also sets the checkout's e-mail to the customer's; it refuses a checkout that
+        already belongs to someone else. Needs the App's ``IMPERSONATE_USER`` permission.
+        """
+        return self._checkout("checkout_customer_attach", "checkoutCustomerAttach", id=checkout_id,
+                              customerId=customer_id)
+
     def update_metadata(self, checkout_id: str, items: Mapping[str, str]) -> None:
         """Merge public metadata into the checkout (Saleor copies it onto the order)."""
         self._s.update_metadata(checkout_id, items)

@@ -9,6 +9,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from marketplace.saleor.standin import customers as cu
 from marketplace.saleor.standin import views as v
 from marketplace.saleor.standin.channels import shop_settings
 from marketplace.saleor.standin.store import (
@@ -137,6 +138,7 @@ def checkout_view(ctx: Context, doc: Json) -> Json:
         "id": gid("Checkout", doc["key"]),
         "token": doc["key"],
         "email": doc.get("email"),
+        "user": cu.user_of(ctx, doc.get("user")),
         "created": doc["created"],
         "updatedAt": doc["updatedAt"],
         "channel": v.channel_view(channel),
@@ -320,6 +322,21 @@ def m_checkout_lines_update(ctx: Context, id: str, lines: list[Json], **_: Any) 
             )
             doc["lines"][-1]["key"] = line["key"]
     return _save(ctx, doc)
+
+
+def m_checkout_customer_attach(ctx: Context, id: str | None = None, customerId: str | None = None,
+                               **_: Any) -> Json:
+    """As an App (IMPERSONATE_USER): the customer owns the checkout, and its e-mail is theirs."""
+    doc = _load(ctx, id or "")
+    if not customerId:
+        raise UserError("REQUIRED", "The customerId value must be provided when running mutation as app.",
+                        "customerId")
+    _kind, user = ctx.store.get_by_gid(customerId, "User")
+    if doc.get("user") and doc["user"] != user["key"]:
+        # Saleor answers PermissionDenied; the App never re-attaches a checkout to someone else
+        raise UserError("INVALID", "You cannot reassign a checkout that is already attached to a user.", "id")
+    doc["user"], doc["email"] = user["key"], user["email"]
+    return _save(ctx, doc, keep_delivery=True)
 
 
 def m_checkout_email_update(ctx: Context, id: str, email: str, **_: Any) -> Json:

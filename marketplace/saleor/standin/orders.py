@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from marketplace.saleor.standin import customers as cu
 from marketplace.saleor.standin import views as v
 from marketplace.saleor.standin.checkout import (
     checkout_view,
@@ -118,6 +119,7 @@ def m_checkout_complete(
         "created": now_iso(),
         "status": "UNFULFILLED",
         "userEmail": doc["email"],
+        "user": doc.get("user"),
         "checkoutKey": doc["key"],
         "lines": lines,
         "shippingAddress": doc.get("shippingAddress"),
@@ -229,6 +231,7 @@ def order_view(ctx: Context, doc: Json) -> Json:
         "chargeStatus": doc["chargeStatus"],
         "authorizeStatus": doc["authorizeStatus"],
         "userEmail": doc.get("userEmail"),
+        "user": cu.user_of(ctx, doc.get("user")),
         "checkoutId": gid("Checkout", doc["checkoutKey"]) if doc.get("checkoutKey") else None,
         "collectionPointName": delivery_method["name"]
         if chosen.get("type") == "warehouse" and delivery_method

@@ -21,6 +21,7 @@ from marketplace.saleor.schema import schema_path
 from marketplace.saleor.standin import catalogue as cat
 from marketplace.saleor.standin import channels as ch
 from marketplace.saleor.standin import checkout as co
+from marketplace.saleor.standin import customers as cu
 from marketplace.saleor.standin import orders as od
 from marketplace.saleor.standin import payments as pay
 from marketplace.saleor.standin import products as pr
@@ -43,6 +44,7 @@ QUERIES = {
     "shippingZones": ch.q_shipping_zones,
     "productType": ch.q_product_type,
     "order": od.q_order,
+    "user": cu.q_user,
     "orders": od.q_orders,
     "transaction": pay.q_transaction,
     "shop": ch.q_shop,
@@ -74,6 +76,9 @@ MUTATIONS = {
     "checkoutLinesAdd": co.m_checkout_lines_add,
     "checkoutLinesUpdate": co.m_checkout_lines_update,
     "checkoutEmailUpdate": co.m_checkout_email_update,
+    "checkoutCustomerAttach": co.m_checkout_customer_attach,
+    "customerCreate": cu.m_customer_create,
+    "customerUpdate": cu.m_customer_update,
     "checkoutShippingAddressUpdate": co.m_checkout_shipping_address_update,
     "checkoutBillingAddressUpdate": co.m_checkout_billing_address_update,
     "deliveryOptionsCalculate": co.m_delivery_options_calculate,

@@ -26,7 +26,7 @@ class ConsentForm(forms.Form):
         if not user.is_staff:
             people = people.filter(representatives__user=user, representatives__active=True)
         self.fields["person"].queryset = people.order_by("user__last_name")
-        self.fields["person"].label_from_instance = lambda s: f"{s.user.get_full_name()} — {s.commune.name}"
+        self.fields["person"].label_from_instance = lambda s: f"{s.user.get_full_name() or s.user.email} — {s.commune.name if s.commune else s.address or 'sans adresse'}"
 
 
 @login_required

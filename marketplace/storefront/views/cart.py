@@ -20,6 +20,11 @@ from ..errors import StorefrontError
 QUANTITY_CEILING = 10_000
 
 
+def articles(checkout) -> int:
+    """How many articles a checkout holds (the header's cart count)."""
+    return sum(line.quantity for line in checkout.lines)
+
+
 def _quantity(raw: str) -> int:
     try:
         return max(0, min(QUANTITY_CEILING, int(raw)))
@@ -39,7 +44,7 @@ def add(request):
     except SaleorError as exc:
         messages.error(request, f"Ce produit n'a pas été ajouté. {in_french(exc)}")
     else:
-        session.set_cart_id(request, checkout.id)
+        session.set_cart_id(request, checkout.id, articles(checkout))
         messages.success(request, "Produit ajouté à votre panier.")
     return redirect(request.POST.get("retour") or "storefront:cart")
 
@@ -51,6 +56,8 @@ def show(request):
         checkout = port.get_saleor().checkout.get(session.cart_id(request))
         if checkout is None:
             session.set_cart_id(request, None)
+        else:
+            session.set_cart_id(request, checkout.id, articles(checkout))
     groups = []
     if checkout:
         names = dict(Vendor.objects.values_list("slug", "name"))
@@ -69,9 +76,10 @@ def update(request):
     if checkout_id:
         changes = [(key.removeprefix("ligne-"), _quantity(value)) for key, value in request.POST.items() if key.startswith("ligne-")]
         try:
-            port.get_saleor().checkout.update_lines(checkout_id, changes)
+            checkout = port.get_saleor().checkout.update_lines(checkout_id, changes)
         except SaleorError as exc:
             messages.error(request, f"Le panier n'a pas été modifié. {in_french(exc)}")
         else:
+            session.set_cart_id(request, checkout.id, articles(checkout))
             messages.success(request, "Panier mis à jour.")
     return redirect("storefront:cart")

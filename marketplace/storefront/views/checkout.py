@@ -1,8 +1,10 @@
 """Checkout: choose how to receive the order, then pay or choose to pay on delivery."""
 
+import functools
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from marketplace.payments import actions as payments
 from marketplace.payments.methods import DEMO_CARD_GATEWAY
@@ -14,6 +16,32 @@ from .. import checkout as actions
 from .. import offers, session
 from ..errors import StorefrontError
 from ..models import ShopOrder
+from . import orders
+
+
+def shopper_or_wall(view):
+    """Let in a signed-in shopper or a started guest; show anyone else why they must say who they are."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated or session.guest(request) is not None:
+            return view(request, *args, **kwargs)
+        return render(request, "storefront/who.html", {"next": request.get_full_path()})
+
+    return wrapped
+
+
+@require_POST
+def guest(request):
+    """Start ordering without an account: e-mail and phone, for click & collect and relay points."""
+    try:
+        person = actions.start_guest(request.POST.get("email", ""), request.POST.get("telephone", ""))
+    except StorefrontError as exc:
+        return render(request, "storefront/who.html", {"next": request.POST.get("next", ""), "guest_error": exc.message,
+                                                       "email": request.POST.get("email", ""),
+                                                       "telephone": request.POST.get("telephone", "")}, status=400)
+    request.session[session.GUEST_KEY] = person.pk
+    return redirect("storefront:delivery")
 
 
 def _cart_or_redirect(request, saleor):
@@ -29,7 +57,7 @@ def refusal_message(exc: SaleorValidationError) -> str:
     return in_french(exc)
 
 
-@login_required
+@shopper_or_wall
 def delivery(request):
     """List the ways to receive this cart; POST holds the chosen one."""
     saleor = port.get_saleor()
@@ -49,12 +77,17 @@ def delivery(request):
         else:
             return redirect("storefront:payment")
     facts = actions.cart_facts(checkout)
+    home_refusal = ""
+    try:
+        actions.check_home_address(person)
+    except StorefrontError as exc:
+        home_refusal = exc.message
     return render(request, "storefront/delivery.html", {
-        "checkout": checkout, "person": person, "consent": consent,
+        "checkout": checkout, "person": person, "consent": consent, "is_guest": session.is_guest(person),
         "collect": offers.click_and_collect_options(facts),
         "relays": offers.relay_options(facts) if facts.van_may_carry else [],
-        "homes": offers.home_options(person.commune) if facts.van_may_carry else [], "facts": facts,
-        "chosen": checkout.metadata.get("mormal.delivery", ""),
+        "homes": offers.home_options(person.commune) if facts.van_may_carry and not home_refusal else [],
+        "home_refusal": home_refusal, "facts": facts, "chosen": checkout.metadata.get("mormal.delivery", ""),
     })
 
 
@@ -69,7 +102,7 @@ AT_THE_SHOP = {
 }
 
 
-@login_required
+@shopper_or_wall
 def payment(request):
     """Choose among the ways Saleor's gateways offer (card, or pay on delivery), then place the order."""
     saleor = port.get_saleor()
@@ -106,14 +139,17 @@ def payment(request):
         else:
             session.set_cart_id(request, None)
             session.stop_acting(request)
-            return redirect("storefront:order", pk=record.pk)
+            if session.is_guest(person):
+                request.session.pop(session.GUEST_KEY, None)
+            request.session[orders.JUST_PLACED_KEY] = record.number  # the order page says thank you
+            return redirect(actions.order_path(record))
     return render(request, "storefront/payment.html", {
         "checkout": checkout, "person": person, "choices": choices, "mode": mode,
         "demo_card": offered.card_gateway == DEMO_CARD_GATEWAY, "card_data": offered.card_data,
         "delivery_label": checkout.delivery.name if checkout.delivery else ""})
 
 
-@login_required
+@shopper_or_wall
 def card_step(request):
     """The card gateway's own step (the demo gateway's 3-D Secure confirmation), then the order."""
     step = request.session.get(CARD_STEP_KEY)

@@ -5,6 +5,7 @@ from its account menu.
 """
 
 import json
+import logging
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,10 +18,27 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from marketplace.privacy.actions import erase_shopper, export_shopper_data
+from marketplace.saleor import port
+from marketplace.saleor.errors import SaleorError
+from marketplace.shoppers.customers import forget_customer
+from marketplace.territory.models import Shopper
+
+log = logging.getLogger(__name__)
 
 
 def _retention() -> dict:
     return {"delivery_days": settings.PRIVACY_DELIVERY_DAYS, "webhook_days": settings.PRIVACY_WEBHOOK_DAYS}
+
+
+def _forget_in_saleor(user) -> None:
+    """Anonymise the erased shopper's Saleor customer; if Saleor is down, say so in the logs for staff."""
+    shopper = Shopper.objects.filter(user=user).first()
+    if shopper is None:
+        return
+    try:
+        forget_customer(shopper, port.get_saleor())
+    except SaleorError as exc:
+        log.error("erased shopper %s: Saleor customer %s not anonymised (%s)", shopper.pk, shopper.saleor_customer_id, exc)
 
 
 @login_required
@@ -57,6 +75,7 @@ def erase(request):
         except ValidationError as exc:
             error = exc.messages[0]
         else:
+            _forget_in_saleor(request.user)
             logout(request)
             messages.success(request, "Vos données personnelles ont été effacées et votre compte est fermé. "
                                       "Merci d'avoir utilisé le Marché du Pays de Mormal.")
