@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('territory', '0003_shopper_without_address_yet'),
+        ('territory', '0004_shopper_without_address_yet'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('territory', '0002_access_codes_phone_only'),
+        ('territory', '0003_french_model_names'),
     ]
 
     operations = [
