@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 class InputErrorCode(enum.StrEnum):
     """Refusals of the shared form fields (:mod:`marketplace.core.fields`)."""
 
-    AMBIGUOUS_NUMBER = "ambiguous"
+    AMBIGUOUS = "ambiguous"
 
 
 MESSAGES: dict[InputErrorCode, str] = {
-    InputErrorCode.AMBIGUOUS_NUMBER: ("Écrivez le nombre avec une seule virgule et sans point pour les milliers, "
+    InputErrorCode.AMBIGUOUS: ("Écrivez le nombre avec une seule virgule et sans point pour les milliers, "
                                       "par exemple 1234,50."),
 }
 

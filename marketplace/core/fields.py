@@ -23,7 +23,7 @@ def normalise_decimal(text: str) -> str:
     """
     text = _SPACES.sub("", str(text)).removesuffix("€").removesuffix("EUR").removesuffix("%")
     if ("," in text and "." in text) or text.count(",") > 1 or text.count(".") > 1:
-        raise error(InputErrorCode.AMBIGUOUS_NUMBER)
+        raise error(InputErrorCode.AMBIGUOUS)
     return text.replace(",", ".")
 
 

@@ -24,7 +24,7 @@ DOMAINS = [
     (shortcircuit_codes, shortcircuit_codes.ShortCircuitErrorCode),
     (delivery_codes, delivery_codes.DeliveryErrorCode),
     (vendor_codes, vendor_codes.VendorErrorCode),
-    (field_codes, field_codes.FieldErrorCode),
+    (field_codes, field_codes.InputErrorCode),
 ]
 #: Exceptions whose ``code`` is ours (Saleor's and PrestaShop's own codes are theirs).
 RAISED = {"ValidationError", "StorefrontError", "ShortCircuitError", "error"}
