@@ -27,6 +27,8 @@ class PaymentSession(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = "paiement en main propre"
+        verbose_name_plural = "paiements en main propre"
         constraints = [
             models.UniqueConstraint(fields=["saleor_api_url", "transaction_id"], name="payments_one_session_per_transaction"),
         ]

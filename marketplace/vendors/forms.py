@@ -100,9 +100,10 @@ class VendorStaffForm(OpeningHoursMixin):
         """Also place the shop on the map from its address and commune (nobody types coordinates)."""
         data = super().clean()
         if self.instance.lon is None or {"address", "commune"} & set(self.changed_data):
-            self.instance.commune = data.get("commune") or getattr(self.instance, "commune", None)
+            commune = data.get("commune") or (self.instance.commune if self.instance.commune_id else None)
             self.instance.address = data.get("address") or self.instance.address
-            if self.instance.commune is not None:
+            if commune is not None:  # no commune typed (a refused form): nothing to place yet
+                self.instance.commune = commune
                 geocoding.place(self.instance)
         return data
 

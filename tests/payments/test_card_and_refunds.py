@@ -150,4 +150,4 @@ def test_the_card_step_page_confirms_then_shows_the_order(client, saleor, two_ve
     assert "Je confirme le paiement" in page and "aucun débit réel" in page
     done = client.post(reverse("storefront:card_step"), {"confirmer": "oui"})
     record = ShopOrder.objects.get(shopper=shopper)
-    assert done.status_code == 302 and done["Location"] == reverse("storefront:order", kwargs={"pk": record.pk})
+    assert done.status_code == 302 and done["Location"] == checkout.order_path(record)

@@ -172,6 +172,7 @@ def card_step(request):
             request.session.pop(CARD_STEP_KEY, None)
             session.set_cart_id(request, None)
             session.stop_acting(request)
-            return redirect("storefront:order", pk=record.pk)
+            request.session[orders.JUST_PLACED_KEY] = record.number  # the order page says thank you
+            return redirect(actions.order_path(record))
     return render(request, "storefront/card_step.html", {
         "demo": step["gateway"] == DEMO_CARD_GATEWAY, "data": step.get("data") or {}})
