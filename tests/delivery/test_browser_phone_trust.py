@@ -41,6 +41,11 @@ def same(a, b):
 
 
 @pytest.mark.browser
+
+def _same_place(box: dict, before: dict) -> bool:
+    """The element is where it was, to within a pixel (layouts round sub-pixel positions)."""
+    return all(abs(box[k] - before[k]) < 1 for k in ("x", "y", "width", "height"))
+
 def test_a_tap_never_moves_the_list_and_annuler_takes_it_back(phone, live_server, phone_url, current_round,
                                                                eager_celery, shots):
     stops = [s.task for s in current_round.stops.select_related("task").order_by("sequence")]
@@ -63,7 +68,7 @@ def test_a_tap_never_moves_the_list_and_annuler_takes_it_back(phone, live_server
     phone.screenshot(path=str(shots / "1-livre-tenu-en-place.png"))
     # then nothing on screen moved: stop 2's button is exactly where the finger expects it
     assert same(phone.evaluate(TOPS), before)
-    assert next_button.bounding_box() == next_at
+    assert _same_place(next_button.bounding_box(), next_at)
     done = item(phone, stops[0])
     assert done.locator("button[data-action=delivered]").is_hidden()  # finished stops lose their buttons
     assert done.locator("button[data-action=undo]").is_visible()
@@ -91,7 +96,7 @@ def test_a_tap_never_moves_the_list_and_annuler_takes_it_back(phone, live_server
     # then the server took the tap back, and the stop is to do again with its button where it was
     assert DeliveryTask.objects.get(pk=stops[2].pk).status == "planned"
     assert StopUndo.objects.filter(event__task_id=stops[2].pk).count() == 1
-    assert third_button.is_visible() and third_button.bounding_box() == third_at
+    assert third_button.is_visible() and _same_place(third_button.bounding_box(), third_at)
 
     # when stop 4 fails, the round is re-planned: this page now shows an older plan
     fourth = item(phone, stops[3])

@@ -112,7 +112,7 @@ def marketplace_in_use(transactional_db, settings, tmp_path, two_vendors, make_m
         "staff": (staff, [f"/livraison/jour/{day.pk}/", f"/livraison/tournee/{stored.rounds.get().pk}/trace.gpx"]),
         "vendor": (owner, ["/vendeur/commandes/", f"/vendeur/commandes/{vendor_order.pk}/",
                            f"/vendeur/photos/{image.pk}/", f"/vendeur/produits/{maroilles.pk}/"]),
-        "shopper": (shopper.user, ["/boutique/commandes/", f"/boutique/commandes/{order.pk}/"]),
+        "shopper": (shopper.user, ["/boutique/commandes/", f"/boutique/commandes/{order.number}/"]),
         "driver": (None, [phone]),
         "facts": {"order_number": order.number, "proof": cheese_drop.proof.name, "vendor": cheese.name,
                   "product": maroilles.name, "driver_stop": cheese_drop.name},
@@ -143,7 +143,7 @@ def test_a_backup_restored_into_a_fresh_database_shows_the_same_pages(marketplac
     seen = marketplace_in_use
     facts = seen["facts"]
     before = snapshot(seen)
-    assert all(page.startswith(b"200 ") for page in before.values()), {k: v[:60] for k, v in before.items()}
+    assert all(page.startswith(b"200 ") for page in before.values()), {k: v[:60] for k, v in before.items() if not v.startswith(b"200 ")}
     text = b"".join(before.values()).decode()
     for fact in (facts["order_number"], facts["vendor"], facts["product"], facts["driver_stop"]):
         assert fact in text, fact

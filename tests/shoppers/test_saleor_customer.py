@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core import mail
 
+from marketplace.payments.demo_card import ACCEPTED_CARD
 from marketplace.saleor.errors import SaleorValidationError
 from marketplace.shoppers import customers
 from marketplace.storefront import checkout, offers
@@ -70,7 +71,7 @@ def test_the_order_belongs_to_the_customer_in_saleor(two_vendors, saleor, calend
     attached = saleor.checkout.get(cart.id)
     assert attached.customer_id == shopper.saleor_customer_id and attached.email == "marcel@exemple.fr"
     with django_capture_on_commit_callbacks(execute=True):
-        record = checkout.place_order(cart.id, shopper, shopper.user, "card", saleor)
+        record = checkout.place_order(cart.id, shopper, shopper.user, "card", saleor, card=ACCEPTED_CARD)
     order = saleor.orders.get(record.saleor_order_id)
     assert order.customer_id == shopper.saleor_customer_id and order.email == "marcel@exemple.fr"
 
@@ -83,7 +84,7 @@ def test_a_guest_order_carries_only_an_email(client, two_vendors, calendar_for, 
     page = client.get("/boutique/commande/livraison/").content.decode()
     client.post("/boutique/commande/livraison/", {"mode": re.search(r'value="(relay:[^"]+)"', page).group(1)})
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/boutique/commande/paiement/", {"paiement": "card"})
+        client.post("/boutique/commande/paiement/", {"paiement": "card", "carte": ACCEPTED_CARD})
     order = saleor.orders.get(ShopOrder.objects.get().saleor_order_id)
     assert order.customer_id is None and order.email == "paulette@exemple.fr"
     assert saleor.customers.get(email="paulette@exemple.fr") is None

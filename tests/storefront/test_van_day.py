@@ -16,6 +16,7 @@ from delivery.actions import EventSpec, record_event
 from delivery.day_planning import plan_day
 from delivery.models import DeliveryDay, DeliveryTask, Depot, RoundStop, Van
 from delivery.views.access import phone_path
+from marketplace.payments.demo_card import ACCEPTED_CARD
 from marketplace.storefront import checkout, offers, van_tasks
 from marketplace.storefront.models import Reservation, ShopOrder
 
@@ -61,7 +62,8 @@ def place(two_vendors, saleor, make_shopper, django_capture_on_commit_callbacks)
         key = option or offers.home_options(shopper.commune)[0].key
         checkout.choose_delivery(saleor.checkout.get(cart.id), shopper, key, saleor)
         with django_capture_on_commit_callbacks(execute=webhooks) as callbacks:
-            record = checkout.place_order(cart.id, shopper, shopper.user, payment, saleor)
+            record = checkout.place_order(cart.id, shopper, shopper.user, payment, saleor,
+                                          card=ACCEPTED_CARD if payment == "card" else "")
         return record if webhooks else (record, callbacks)
 
     return order

@@ -124,7 +124,8 @@ def payment(request):
     choices += [(p.value, AT_THE_SHOP[p] if mode == "collect" else p.label) for p in by_hand]
     if request.method == "POST":
         try:
-            record = actions.place_order(checkout.id, person, request.user, request.POST.get("paiement", ""), saleor,
+            placed_by = request.user if request.user.is_authenticated else person.user  # a guest places her own
+            record = actions.place_order(checkout.id, person, placed_by, request.POST.get("paiement", ""), saleor,
                                          channel=channel, consent=consent, card=request.POST.get("carte", ""))
         except actions.CardStepNeeded as step:
             request.session[CARD_STEP_KEY] = {"checkout": checkout.id, "transaction": step.transaction_id,
@@ -161,7 +162,7 @@ def card_step(request):
         confirmed = request.POST.get("confirmer") == "oui"
         try:
             record = actions.finish_card_order(step["checkout"], step["transaction"], {"confirmed": confirmed},
-                                               person, request.user, saleor, channel=channel, consent=consent)
+                                               person, request.user if request.user.is_authenticated else person.user, saleor, channel=channel, consent=consent)
         except StorefrontError as exc:
             request.session.pop(CARD_STEP_KEY, None)
             messages.error(request, exc.message)
