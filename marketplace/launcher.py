@@ -60,7 +60,9 @@ def run_tests(args: list[str]) -> int:
     lint fails, so one run shows every problem.
     """
     lint = run_lint()
-    env = dict(os.environ, MORMAL_DEV="1")
+    # The test settings, always: importing this launcher may already have put the production
+    # settings module in the environment (marketplace.celery does), which pytest-django prefers.
+    env = dict(os.environ, MORMAL_DEV="1", DJANGO_SETTINGS_MODULE="marketplace.settings_test")
     if not env.get("DATABASE_URL"):
         pgdata = Path(tempfile.mkdtemp(prefix="mormal-test-pg-")) / "pgdata"
         env["DATABASE_URL"] = start_embedded_postgres(pgdata, "mormal")
