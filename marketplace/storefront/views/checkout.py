@@ -44,6 +44,11 @@ def guest(request):
     return redirect("storefront:delivery")
 
 
+def _placed_by(request, person):
+    """Who places the order: the signed-in person, else the guest herself (her own invited account)."""
+    return request.user if request.user.is_authenticated else person.user
+
+
 def _cart_or_redirect(request, saleor):
     checkout = saleor.checkout.get(session.cart_id(request)) if session.cart_id(request) else None
     if checkout is None or not checkout.lines:
@@ -124,8 +129,8 @@ def payment(request):
     choices += [(p.value, AT_THE_SHOP[p] if mode == "collect" else p.label) for p in by_hand]
     if request.method == "POST":
         try:
-            placed_by = request.user if request.user.is_authenticated else person.user  # a guest places her own
-            record = actions.place_order(checkout.id, person, placed_by, request.POST.get("paiement", ""), saleor,
+            record = actions.place_order(checkout.id, person, _placed_by(request, person),
+                                         request.POST.get("paiement", ""), saleor,
                                          channel=channel, consent=consent, card=request.POST.get("carte", ""))
         except actions.CardStepNeeded as step:
             request.session[CARD_STEP_KEY] = {"checkout": checkout.id, "transaction": step.transaction_id,
@@ -162,7 +167,7 @@ def card_step(request):
         confirmed = request.POST.get("confirmer") == "oui"
         try:
             record = actions.finish_card_order(step["checkout"], step["transaction"], {"confirmed": confirmed},
-                                               person, request.user if request.user.is_authenticated else person.user, saleor, channel=channel, consent=consent)
+                                               person, _placed_by(request, person), saleor, channel=channel, consent=consent)
         except StorefrontError as exc:
             request.session.pop(CARD_STEP_KEY, None)
             messages.error(request, exc.message)
