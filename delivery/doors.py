@@ -139,3 +139,25 @@ def gather(visits: Sequence[Any], tasks: dict[str, Any], load_of: Callable[[Any]
         out = out[:j] + [gathered] + shifted + out[k + 1:]
         # the same door may have more mates further on: look again from the same head
     return out
+
+
+def split_doors(rounds: Sequence[tuple[str, Sequence[Any]]],
+                task_of: Callable[[Any], Any] = lambda s: s.task) -> list[dict[str, Any]]:
+    """Doors the plan serves in more than one stop, so staff know why the driver stops twice.
+
+    ``rounds`` lists ``(van name, door stops)`` where each door stop has a ``number`` (as the
+    driver reads it) and its task; the door stops are already merged by :func:`consecutive`,
+    so a door that still shows up twice is one :func:`gather` could not bring together (a
+    window, the cold chain or the break would break) or one whose orders went to two vans.
+    Returns one item per such door: ``address`` and ``stops`` as ``(van name, stop number)``,
+    in the order the rounds were given.
+    """
+    seen: dict[tuple, dict[str, Any]] = {}
+    for van, stops in rounds:
+        for stop in stops:
+            key = door_key(task_of(stop))
+            if key is None:
+                continue
+            item = seen.setdefault(key, {"address": task_of(stop).address, "stops": []})
+            item["stops"].append((van, stop.number))
+    return [item for item in seen.values() if len(item["stops"]) > 1]

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace.territory.models import Commune, RelayPoint
 
-from .. import calendar
+from .. import calendar, doors
 from ..actions import day_now_seconds
 from ..models import DeliveryDay, DeliveryTask, RoundStop
 from ..moves import (
@@ -227,9 +227,11 @@ def planning(request, day_id: int):
             stop.parcel_lines = [f"{t.name} (à encaisser : {t.get_payment_method_display()} {euros(t.payment_cents)})"
                                  if t.payment_method else t.name for t in stop.parcels]
     waiting = sum(len(u["tasks"]) for u in unassigned if u["reason"] == "NOT_PLANNED") if plan else 0
+    split = doors.split_doors([(r["round"].shift.van.name, r["stops"]) for r in rounds])
     progress = run_progress(day, last_run(request, day))
     return render(request, "delivery/planning.html", {
         "day": day, "plan": plan, "rounds": rounds, "unassigned": unassigned, "waiting": waiting,
+        "split_doors": split,
         "progress": progress, "running": not progress["done"] and progress["state"] not in {"NONE"},
         "map_data": map_data(day, plan, unassigned), "relays": relays,
         "today": timezone.localdate(), "move_days": move_days(day, timezone.localdate()), "tiles_url": getattr(settings, "MAP_TILES_URL", ""),

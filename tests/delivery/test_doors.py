@@ -67,3 +67,18 @@ def test_a_mate_whose_collect_comes_later_or_a_window_that_would_break_keeps_its
     tasks = {f"task-{t.pk}": t for t in (a2, tight, b2)}
     visits = _visits([a2, tight, b2])  # the tight stop starts at 9h10, the end of its window
     assert [v.stop_id for v in doors.gather(visits, tasks, _load)] == ["task-6", "task-5", "task-7"]
+
+
+def test_a_door_left_in_two_stops_or_two_vans_is_named_for_staff_with_every_stop_number():
+    a, b, c = _task(1), _task(2), _task(3)
+    elsewhere = _task(4, address="8 place Verte, 59570 Bavay", lon=3.79)
+    stop = lambda number, task: SimpleNamespace(number=number, task=task)  # noqa: E731
+    rounds = [("Camionnette 1", [stop(1, a), stop(2, elsewhere), stop(3, b)]), ("Camionnette 2", [stop(1, c)])]
+
+    split = doors.split_doors(rounds)
+
+    assert split == [{"address": a.address,
+                      "stops": [("Camionnette 1", 1), ("Camionnette 1", 3), ("Camionnette 2", 1)]}]
+    assert doors.split_doors([("Camionnette 1", [stop(1, a), stop(2, elsewhere)])]) == []
+    relay_twice = [("Camionnette 1", [stop(1, _task(5, kind="relay")), stop(2, _task(6, kind="relay"))])]
+    assert doors.split_doors(relay_twice) == []  # a relay point is a place, not a door

@@ -394,3 +394,23 @@ def test_staff_plan_a_day_in_chromium_watch_the_progress_and_see_the_rounds_on_t
 
     assert violations == []
     assert StoredPlan.objects.filter(day=day, is_current=True).count() == 1
+
+
+def test_a_door_the_plan_serves_in_two_stops_is_named_with_both_stop_numbers(staff_client, planned_day):
+    from delivery.models import Round
+
+    rnd = Round.objects.get(plan__day=planned_day, plan__is_current=True)
+    homes = [s.task for s in rnd.stops.order_by("sequence") if s.task.kind == DeliveryTask.Kind.HOME]
+    assert len(homes) >= 2, "the small day routes at least two homes"
+    first, last = homes[0], homes[-1]
+    page = staff_client.get(reverse("delivery:planning", args=[planned_day.pk])).content.decode()
+    assert "Même porte, plusieurs arrêts" not in page
+
+    # the last home turns out to be the first one's neighbour in the same flat: same door, same window
+    DeliveryTask.objects.filter(pk=last.pk).update(address=first.address, lon=first.lon, lat=first.lat,
+                                                    windows=first.windows)
+    page = staff_client.get(reverse("delivery:planning", args=[planned_day.pk])).content.decode()
+
+    section = page.split('id="portes-multiples-titre"')[1].split("</section>")[0]
+    numbers = [int(n) for n in re.findall(r"arrêt n° (\d+)", section)]
+    assert first.address in section and len(numbers) == 2 and numbers[0] < numbers[1]
