@@ -83,8 +83,9 @@ def _segments(token: str) -> tuple[dict, dict]:
     return header, claims
 
 
-def _issuer_key(issuer: str, kid: str | None, transport: httpx.BaseTransport | None) -> tuple[jwk.JWK, str]:
-    """The public key ``kid`` of the Saleor at ``issuer``, and that Saleor's App id.
+def _issuer_key(issuer: str, kid: str | None,
+                transport: httpx.BaseTransport | None) -> tuple[jwk.JWK, str, bool]:
+    """The public key ``kid`` of the Saleor at ``issuer``, that Saleor's App id, and whether it is installed.
 
     Only an installed Saleor (a :class:`SaleorInstallation`) is trusted; without a real
     Saleor configured, the stand-in too.
@@ -97,12 +98,12 @@ def _issuer_key(issuer: str, kid: str | None, transport: httpx.BaseTransport | N
             key = keys.get_key(kid) if kid else None
             if key is None:
                 raise StaffTokenRefused(DashboardErrorCode.BAD_SIGNATURE, f"no stand-in key {kid!r}")
-            return key, signing.STANDIN_APP_ID
+            return key, signing.STANDIN_APP_ID, False
     installation = SaleorInstallation.objects.filter(saleor_api_url=issuer).first()
     if installation is None:
         raise StaffTokenRefused(DashboardErrorCode.UNKNOWN_ISSUER, f"no installation for iss={issuer!r}")
     try:
-        return signing_key(installation, kid, transport), installation.app_id
+        return signing_key(installation, kid, transport), installation.app_id, True
     except SignatureError as exc:
         unreachable = "cannot fetch" in str(exc) or "is not a JWKS" in str(exc)
         code = DashboardErrorCode.KEYS_UNAVAILABLE if unreachable else DashboardErrorCode.BAD_SIGNATURE
@@ -116,12 +117,12 @@ def _number(claims: dict, name: str) -> int:
     return int(value)
 
 
-def _permissions(claims: dict, token: str, issuer: str) -> frozenset[str]:
+def _permissions(claims: dict, token: str, issuer: str, installed: bool) -> frozenset[str]:
     for name in ("user_permissions", "permissions"):  # the staff member's own first
         value = claims.get(name)
         if isinstance(value, list):
             return frozenset(p for p in value if isinstance(p, str))
-    if claims.get("type") == "access" and settings.SALEOR_API_URL:
+    if claims.get("type") == "access" and installed:
         return _permissions_from_saleor(issuer, token, claims.get("email"))
     return frozenset()
 
@@ -179,7 +180,7 @@ def verify_staff_token(
     issuer = unverified.get("iss")
     if not isinstance(issuer, str) or not issuer:
         raise StaffTokenRefused(DashboardErrorCode.UNKNOWN_ISSUER, "no iss claim")
-    key, app_id = _issuer_key(issuer, header.get("kid"), transport)
+    key, app_id, installed = _issuer_key(issuer, header.get("kid"), transport)
     signed = jws.JWS()
     try:
         signed.deserialize(token)
@@ -208,7 +209,7 @@ def verify_staff_token(
     return SaleorStaff(
         email=email.strip().lower(),
         user_id=str(claims.get("user_id") or ""),
-        permissions=_permissions(claims, token, issuer),
+        permissions=_permissions(claims, token, issuer, installed),
         saleor_api_url=issuer,
         expires_at=dt.datetime.fromtimestamp(expires, tz=dt.UTC),
         extension_id=claims.get("app_extension"),

@@ -201,3 +201,67 @@ def test_an_order_without_van_tasks_says_so(client, db, now):
     token = signing.issue_staff_token("claire@mormal.fr", ["MANAGE_ORDERS"], now=now)
     page = client.get(open_from_dashboard(client, "livraison", token, orderId="T3JkZXI6aW5jb25udWU=")["Location"])
     assert page.status_code == 200 and "Aucune tâche du camion pour cette commande" in said(page)
+
+
+# ---------------------------------------------------------------------- in Chromium
+
+#: What the Dashboard's "Livraison" action does (saleor-dashboard 3.23 ``openPOSTinNewTab``): a
+#: hidden form with the extension's token, the App id, the API URL and the order's id, posted.
+DASHBOARD_POST = """<!doctype html><html lang="fr"><head><title>Saleor</title></head><body>
+<form id="f" method="POST" action="{action}">
+<input type="hidden" name="orderId" value="{order}"><input type="hidden" name="accessToken" value="{token}">
+<input type="hidden" name="appId" value="{app}"><input type="hidden" name="saleorApiUrl" value="{api}">
+</form><script>document.getElementById('f').submit()</script></body></html>"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}],
+                         ids=["desktop", "phone"])
+def test_livraison_opens_in_chromium_from_the_dashboards_post_and_passes_axe(
+        live_server, order_day, monkeypatch, viewport):
+    from tests.browser import chromium_page, serious_violations
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in this thread
+    token = signing.issue_staff_token("claire.martin@mormal.fr", ["MANAGE_ORDERS"], now=timezone.now())
+    dashboard = "http://127.0.0.1:9/dashboard/orders/"  # answered by Playwright, never by a server
+    with chromium_page(viewport=viewport, is_mobile=viewport["width"] < 500) as page:
+        page.route(dashboard, lambda route: route.fulfill(content_type="text/html", body=DASHBOARD_POST.format(
+            action=live_server.url + ENTRY.format("livraison"), order=ORDER_ID, token=token,
+            app=signing.STANDIN_APP_ID, api=signing.issuer())))
+        page.goto(dashboard)
+        page.wait_for_url("**/livraison/commande/?commande=*")
+        assert page.get_by_role("heading", name="Livraison de la commande").is_visible()
+        rows = page.locator("tbody tr")
+        assert rows.count() == 2
+        assert "Bernard" in page.locator("table").inner_text()
+        # the table fits or scrolls inside the page at phone width, never the whole page sideways
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        violations = serious_violations(page)
+    assert violations == []
+    assert overflow <= 1
+
+
+@pytest.mark.browser
+def test_a_navigation_entry_opens_inside_the_dashboards_iframe_with_the_app_bridge_token(
+        live_server, order_day, monkeypatch, settings):
+    from tests.browser import chromium_page
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    dashboard_origin = "http://127.0.0.1:9"  # same site as the App (only the port differs): Lax cookies work
+    settings.SALEOR_DASHBOARD_ORIGINS = [dashboard_origin]
+    token = signing.issue_staff_token("claire.martin@mormal.fr", ["MANAGE_ORDERS"], now=timezone.now())
+    frame_src = live_server.url + ENTRY.format("planification") + "?saleorApiUrl=" + signing.issuer() + "&id=x"
+    # the Dashboard's AppFrame: an iframe, then the App Bridge handshake carrying the token on load
+    host = f"""<!doctype html><html lang="fr"><head><title>Saleor</title></head><body>
+    <iframe id="app" title="App" src="{frame_src}" style="width:1200px;height:800px"></iframe><script>
+    var frame = document.getElementById('app'), sent = false;
+    frame.addEventListener('load', function () {{ if (sent) return; sent = true;
+      frame.contentWindow.postMessage({{type: 'handshake', payload: {{token: '{token}', version: 1}}}},
+                                      '{live_server.url}'); }});
+    </script></body></html>"""
+    with chromium_page(viewport={"width": 1280, "height": 900}) as page:
+        page.route(dashboard_origin + "/dashboard/", lambda route: route.fulfill(content_type="text/html", body=host))
+        page.goto(dashboard_origin + "/dashboard/")
+        frame = page.frame_locator("#app")
+        frame.locator("h1").filter(has_text="Planification").wait_for(timeout=20000)
+        assert f"/livraison/jour/{order_day.pk}/planification/" in page.frames[1].url
