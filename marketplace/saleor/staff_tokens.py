@@ -117,22 +117,24 @@ def _number(claims: dict, name: str) -> int:
     return int(value)
 
 
-def _permissions(claims: dict, token: str, issuer: str, installed: bool) -> frozenset[str]:
+def _permissions(claims: dict, token: str, issuer: str, installed: bool,
+                 transport: httpx.BaseTransport | None) -> frozenset[str]:
     for name in ("user_permissions", "permissions"):  # the staff member's own first
         value = claims.get(name)
         if isinstance(value, list):
             return frozenset(p for p in value if isinstance(p, str))
     if claims.get("type") == "access" and installed:
-        return _permissions_from_saleor(issuer, token, claims.get("email"))
+        return _permissions_from_saleor(issuer, token, claims.get("email"), transport)
     return frozenset()
 
 
-def _permissions_from_saleor(issuer: str, token: str, email: object) -> frozenset[str]:
+def _permissions_from_saleor(issuer: str, token: str, email: object,
+                             transport: httpx.BaseTransport | None) -> frozenset[str]:
     """A ``tokenCreate`` token has no permission claim: Saleor tells them (``me``)."""
     from marketplace.saleor.client import SaleorGraphQLClient
     from marketplace.saleor.errors import SaleorError
 
-    client = SaleorGraphQLClient(issuer, token)
+    client = SaleorGraphQLClient(issuer, token, transport=transport, max_attempts=1)
     try:
         me = client.execute("staff_me")["me"]
     except SaleorError as exc:
@@ -159,7 +161,7 @@ def verify_staff_token(
     now : datetime
         The instant to judge ``exp`` and ``iat`` against (aware).
     transport : httpx.BaseTransport, optional
-        For the JWKS download (tests).
+        For the JWKS download and the ``me`` question (tests).
 
     Returns
     -------
@@ -209,7 +211,7 @@ def verify_staff_token(
     return SaleorStaff(
         email=email.strip().lower(),
         user_id=str(claims.get("user_id") or ""),
-        permissions=_permissions(claims, token, issuer, installed),
+        permissions=_permissions(claims, token, issuer, installed, transport),
         saleor_api_url=issuer,
         expires_at=dt.datetime.fromtimestamp(expires, tz=dt.UTC),
         extension_id=claims.get("app_extension"),

@@ -82,6 +82,7 @@ def saleor_token(keys, kid: str, **claims) -> str:
             "permissions": ["MANAGE_ORDERS"], "user_permissions": ["MANAGE_ORDERS", "MANAGE_STAFF"],
             "app_extension": "QXBwRXh0ZW5zaW9uOjE="}
     body.update(claims)
+    body = {k: v for k, v in body.items() if v is not None}
     signed = jws.JWS(json.dumps(body).encode())
     signed.add_signature(jwk.JWK.from_pyca(keys.keys[kid]), alg="RS256",
                          protected={"alg": "RS256", "kid": kid, "typ": "JWT"})
@@ -142,3 +143,27 @@ def test_an_unsigned_token_is_refused(installation):
 
 def test_app_id_is_the_manifest_id():
     assert build_manifest()["id"] == APP_ID
+
+
+def _saleor_answering_me(me: dict | None):
+    import httpx
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        assert request.headers["Authorization"].startswith("Bearer ey")  # asked with the staff token itself
+        assert b"userPermissions" in request.content
+        return httpx.Response(200, json={"data": {"me": me}})
+
+    return httpx.MockTransport(answer)
+
+
+def test_a_token_create_token_gets_its_permissions_from_saleor(installation, saleor_keys):
+    # tokenCreate's token: type "access", no permission claim, no app
+    token = saleor_token(saleor_keys, "key-1", iss=installation.saleor_api_url, type="access",
+                         permissions=None, user_permissions=None)
+    me = {"id": "VXNlcjoy", "email": "claire@mormal.fr", "isStaff": True, "isActive": True,
+          "userPermissions": [{"code": "MANAGE_ORDERS"}, {"code": "MANAGE_APPS"}]}
+    staff = verify_staff_token(token, now=NOW, transport=_saleor_answering_me(me))
+    assert staff.permissions == {"MANAGE_ORDERS", "MANAGE_APPS"}
+    with pytest.raises(StaffTokenRefused) as refused:
+        verify_staff_token(token, now=NOW, transport=_saleor_answering_me({**me, "isStaff": False}))
+    assert refused.value.code == DashboardErrorCode.NOT_STAFF
