@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import html
 import json
+from urllib.parse import urlsplit
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -241,27 +242,61 @@ def test_livraison_opens_in_chromium_from_the_dashboards_post_and_passes_axe(
     assert overflow <= 1
 
 
+class _PretendDashboard:
+    """A real local HTTP server answering one page (a real server: Chromium's local-network checks
+    refuse a page that is not itself local to frame the App on localhost)."""
+
+    def __init__(self, html_for) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from threading import Thread
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - http.server API
+                body = html_for().encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
 @pytest.mark.browser
 def test_a_navigation_entry_opens_inside_the_dashboards_iframe_with_the_app_bridge_token(
         live_server, order_day, monkeypatch, settings):
     from tests.browser import chromium_page
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    dashboard_origin = "http://127.0.0.1:9"  # same site as the App (only the port differs): Lax cookies work
-    settings.SALEOR_DASHBOARD_ORIGINS = [dashboard_origin]
     token = signing.issue_staff_token("claire.martin@mormal.fr", ["MANAGE_ORDERS"], now=timezone.now())
     frame_src = live_server.url + ENTRY.format("planification") + "?saleorApiUrl=" + signing.issuer() + "&id=x"
-    # the Dashboard's AppFrame: an iframe, then the App Bridge handshake carrying the token on load
-    host = f"""<!doctype html><html lang="fr"><head><title>Saleor</title></head><body>
-    <iframe id="app" title="App" src="{frame_src}" style="width:1200px;height:800px"></iframe><script>
-    var frame = document.getElementById('app'), sent = false;
-    frame.addEventListener('load', function () {{ if (sent) return; sent = true;
-      frame.contentWindow.postMessage({{type: 'handshake', payload: {{token: '{token}', version: 1}}}},
-                                      '{live_server.url}'); }});
-    </script></body></html>"""
-    with chromium_page(viewport={"width": 1280, "height": 900}) as page:
-        page.route(dashboard_origin + "/dashboard/", lambda route: route.fulfill(content_type="text/html", body=host))
-        page.goto(dashboard_origin + "/dashboard/")
-        frame = page.frame_locator("#app")
-        frame.locator("h1").filter(has_text="Planification").wait_for(timeout=20000)
-        assert f"/livraison/jour/{order_day.pk}/planification/" in page.frames[1].url
+
+    def host() -> str:
+        # the Dashboard's AppFrame: an iframe, then the App Bridge handshake carrying the token on load
+        return f"""<!doctype html><html lang="fr"><head><title>Saleor</title></head><body>
+        <iframe id="app" title="App" src="{frame_src}" style="width:1200px;height:800px"></iframe><script>
+        var frame = document.getElementById('app'), sent = false;
+        frame.addEventListener('load', function () {{ if (sent) return; sent = true;
+          frame.contentWindow.postMessage({{type: 'handshake', payload: {{token: '{token}', version: 1}}}},
+                                          '{live_server.url}'); }});
+        </script></body></html>"""
+
+    dashboard = _PretendDashboard(host)
+    # same host name as the App, another port: the same site, so the App's Lax session cookie is kept
+    dashboard_origin = f"http://{urlsplit(live_server.url).hostname}:{dashboard.httpd.server_address[1]}"
+    settings.SALEOR_DASHBOARD_ORIGINS = [dashboard_origin]
+    try:
+        with chromium_page(viewport={"width": 1280, "height": 900}) as page:
+            page.goto(dashboard_origin + "/dashboard/")
+            page.frame_locator("#app").locator("h1").filter(has_text="Planification").wait_for(timeout=20000)
+            assert f"/livraison/jour/{order_day.pk}/planification/" in page.frames[1].url
+    finally:
+        dashboard.close()
