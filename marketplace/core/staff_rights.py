@@ -57,6 +57,9 @@ SALEOR_PERMISSION_RIGHTS: dict[str, frozenset[StaffRight]] = {
 
 #: Where the rights of a Dashboard sign-in are kept, for the session's lifetime.
 SESSION_KEY = "saleor_staff_rights"
+#: A Dashboard sign-in lasts a working day: rights withdrawn in Saleor stop opening pages by the
+#: next day at the latest (each opening from the Dashboard brings the current ones at once).
+DASHBOARD_SESSION_S = 10 * 3600
 
 
 def rights_for(saleor_permissions: Iterable[str]) -> frozenset[StaffRight]:

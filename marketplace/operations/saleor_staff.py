@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 
-from marketplace.core.staff_rights import SESSION_KEY, StaffRight, rights_for
+from marketplace.core.staff_rights import DASHBOARD_SESSION_S, SESSION_KEY, StaffRight, rights_for
 from marketplace.saleor.error_codes import DashboardErrorCode, message
 from marketplace.saleor.staff_tokens import SaleorStaff
 
@@ -60,4 +60,5 @@ def sign_in(request: HttpRequest, staff: SaleorStaff) -> frozenset[StaffRight]:
     rights = rights_for(staff.permissions)
     request.session[SESSION_KEY] = sorted(rights)
     request.session["saleor_staff"] = {"email": staff.email, "saleor_api_url": staff.saleor_api_url}
+    request.session.set_expiry(DASHBOARD_SESSION_S)
     return rights

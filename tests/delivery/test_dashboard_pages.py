@@ -84,6 +84,7 @@ def test_a_token_signed_by_the_stand_in_opens_the_orders_livraison(client, order
     user = get_user_model().objects.get(email="claire.martin@mormal.fr")
     assert not user.has_usable_password() and not user.is_staff
     assert sorted(client.session[SESSION_KEY]) == ["indicators", "rounds"]
+    assert client.session.get_expiry_age() == 10 * 3600  # a working day, not the usual fortnight
 
 
 def test_the_same_staff_member_comes_back_to_the_same_account(client, order_day, now):
@@ -240,6 +241,28 @@ def test_livraison_opens_in_chromium_from_the_dashboards_post_and_passes_axe(
         violations = serious_violations(page)
     assert violations == []
     assert overflow <= 1
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}],
+                         ids=["desktop", "phone"])
+def test_the_bridge_page_ignores_a_handshake_from_elsewhere_and_passes_axe(live_server, db, monkeypatch,
+                                                                          settings, viewport):
+    from tests.browser import chromium_page, serious_violations
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.SALEOR_DASHBOARD_ORIGINS = ["https://gestion.pays-mormal.fr"]
+    token = signing.issue_staff_token("claire.martin@mormal.fr", ["MANAGE_ORDERS"], now=timezone.now())
+    bridge = live_server.url + ENTRY.format("tournees")
+    with chromium_page(viewport=viewport, is_mobile=viewport["width"] < 500) as page:
+        page.goto(bridge)
+        # a page that is not the Dashboard (here: the bridge's own origin) hands it a token
+        page.evaluate("token => window.postMessage({type: 'handshake', payload: {token}}, '*')", token)
+        page.wait_for_timeout(500)
+        assert page.url == bridge and "Connexion en cours" in page.locator("#dashboard-status").inner_text()
+        violations = serious_violations(page)
+    assert violations == []
+    assert not get_user_model().objects.filter(email="claire.martin@mormal.fr").exists()
 
 
 class _PretendDashboard:
