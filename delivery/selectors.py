@@ -4,13 +4,15 @@ What leaves this module for the driver carries only what is needed at the door: 
 address, phone, doorstep notes, goods and payment. Never e-mail, age or isolation flags.
 """
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.utils import formats
 
 from . import doors
-from .models import DeliveryDay, DeliveryTask, Round, Shift, StoredPlan
-from .sheets.data import GoodsLine, ParcelLine, ReloadSheet, RouteSheet, StopSheet
+from .models import DeliveryDay, DeliveryTask, Round, RoundStop, Shift, StoredPlan, UnassignedTask
+from .sheets.data import GoodsLine, ParcelLine, ReloadSheet, RouteSheet, StopSheet, hm
 
 
 def current_plan(day: DeliveryDay) -> StoredPlan | None:
@@ -162,3 +164,62 @@ def failed_needing_choice(day: DeliveryDay) -> list[DeliveryTask]:
     """Failed deliveries of ``day`` that staff have not yet resolved."""
     return list(day.tasks.filter(status=DeliveryTask.Status.FAILED, resolution="")
                 .exclude(kind=DeliveryTask.Kind.COLLECT).prefetch_related("notifications"))
+
+
+@dataclass(frozen=True)
+class OrderTaskLine:
+    """One van task of a shop order, as staff read it on the order's "Livraison" page."""
+
+    task_id: int
+    day: dt.date
+    kind: str
+    status: str
+    status_label: str
+    name: str
+    address: str
+    stop_number: int | None
+    arrival: str
+    van: str
+    driver: str
+    note: str
+
+
+def order_task_prefix(saleor_order_id: str) -> str:
+    """The ``source`` prefix of a storefront order's van tasks (``marketplace/storefront/van_tasks.py``)."""
+    return f"order:{saleor_order_id}:"
+
+
+def order_van_tasks(saleor_order_id: str) -> list[OrderTaskLine]:
+    """The van tasks of a Saleor order (collections, deliveries, returns), by day then stop.
+
+    Each line says its stop in the day's current plan (number as the driver sees it, planned
+    arrival, van and driver), or why it has none (not planned yet, left out with the planner's
+    reason), and its status with the failure reason.
+    """
+    tasks = list(DeliveryTask.objects.filter(source__startswith=order_task_prefix(saleor_order_id))
+                 .select_related("day").order_by("day__date", "pk"))
+    stops = {s.task_id: s for s in RoundStop.objects.filter(task__in=tasks, round__plan__is_current=True)
+             .select_related("round__shift__van")}
+    left_out = {u.task_id: u for u in UnassignedTask.objects.filter(task__in=tasks, plan__is_current=True)}
+    numbers: dict[int, int] = {}
+    for shift in {s.round.shift for s in stops.values()}:
+        numbers.update(stop_numbers(shift))
+    lines = []
+    for task in tasks:
+        stop = stops.get(task.pk)
+        if task.status == DeliveryTask.Status.FAILED and task.fail_reason:
+            note = f"Motif : {task.get_fail_reason_display()}"
+        elif stop is None and task.pk in left_out:
+            note = f"Hors tournée : {left_out[task.pk].reason_label}"
+        elif stop is None:
+            note = "Pas encore dans une tournée (le calcul se fait à la clôture des commandes)."
+        else:
+            note = ""
+        shift = stop.round.shift if stop else None
+        lines.append(OrderTaskLine(
+            task_id=task.pk, day=task.day.date, kind=task.get_kind_display(), status=task.status,
+            status_label=task.get_status_display(), name=task.name, address=task.address,
+            stop_number=numbers.get(task.pk) if stop else None,
+            arrival=hm(stop.arrival_s) if stop else "", van=shift.van.name if shift else "",
+            driver=shift.driver_name if shift else "", note=note))
+    return lines

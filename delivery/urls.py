@@ -12,6 +12,7 @@ urlpatterns = [
     path("jour/<int:day_id>/planifier/", staff.day_plan, name="day_plan"),
     path("jour/<int:day_id>/replanifier/", staff.day_replan, name="day_replan"),
     path("tache/<int:task_id>/choix/", staff.task_resolve, name="task_resolve"),
+    path("commande/", staff.order_delivery, name="order_delivery"),
     path("tournee/<int:round_id>/feuille.pdf", staff.round_pdf, name="round_pdf"),
     path("tournee/<int:round_id>/trace.gpx", staff.round_gpx, name="round_gpx"),
     path("", include("delivery.views.planning_page")),  # staff planning page, map, moves

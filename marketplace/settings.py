@@ -24,6 +24,7 @@ import datetime
 import importlib.util
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -115,6 +116,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "marketplace.core.middleware.RefuseNulBytes",  # a NUL in a query value was a 500 (PostgreSQL)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # after it, so it answers first: the Saleor Dashboard may frame a Dashboard sign-in's pages
+    "marketplace.core.middleware.DashboardFraming",
     # last: turns a refused sign-in into the French lock-out page
     "axes.middleware.AxesMiddleware",
 ]
@@ -276,6 +279,16 @@ SALEOR_ALLOWED_API_URLS = [u.strip() for u in os.environ.get("SALEOR_ALLOWED_API
 # Seconds a process keeps the App token before checking the installation's version again.
 SALEOR_TOKEN_CACHE_S = float(os.environ.get("SALEOR_TOKEN_CACHE_S", "10"))
 SALEOR_CHANNEL = os.environ.get("SALEOR_CHANNEL", "default-channel")
+# The Saleor Dashboard's origins (scheme://host[:port]), comma separated: only they may frame
+# the staff pages opened from the Dashboard (CSP frame-ancestors) and hand them a token through
+# the App Bridge. Default: the origins of the allowed Saleor API URLs (Dashboard served beside it).
+SALEOR_DASHBOARD_ORIGINS = [
+    f"{_p.scheme}://{_p.netloc}" for _p in (urlsplit(u.strip()) for u in os.environ.get(
+        "SALEOR_DASHBOARD_URLS", ",".join(SALEOR_ALLOWED_API_URLS)).split(",") if u.strip()) if _p.netloc]
+# Inside the Dashboard's iframe, a Dashboard on another site (another registrable domain) gets
+# our session and CSRF cookies only with SameSite=None, which browsers accept only with Secure
+# (https). Same-site set-ups (the demo on 127.0.0.1 / localhost ports) keep Lax.
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = os.environ.get("DJANGO_COOKIE_SAMESITE", "Lax")
 
 # Payments (Saleor's Transactions API). Card gateways: the manifest ids of the card payment apps
 # the operator installed in Saleor (Stripe's app, Adyen's app); "carte" is offered only when

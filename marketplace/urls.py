@@ -4,10 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from marketplace.core import views as core_views
+from marketplace.saleor.standin.signing import jwks_view
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("sante/", core_views.health, name="health"),
+    # the Saleor stand-in's public keys, where a Saleor serves them (404 once a real Saleor is set)
+    path(".well-known/jwks.json", jwks_view, name="standin_jwks"),
     path("admin/", admin.site.urls),
     path("saleor/", include("marketplace.saleor.urls")),
     path("vendeur/", include("marketplace.vendors.urls")),

@@ -12,7 +12,6 @@ from celery import current_app
 from celery.result import AsyncResult
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +21,7 @@ from django.urls import path
 from django.utils import formats, timezone
 from django.views.decorators.http import require_POST
 
+from marketplace.core.staff_rights import StaffRight, staff_right_required
 from marketplace.territory.models import Commune, RelayPoint
 
 from .. import calendar, doors
@@ -209,7 +209,7 @@ def move_days(day: DeliveryDay, today: dt.date, count: int = MOVE_DAYS) -> list[
 
 # -- views --------------------------------------------------------------------------------------
 
-@staff_member_required
+@staff_right_required(StaffRight.ROUNDS)
 def planning(request, day_id: int):
     """The planning page of one day."""
     day = get_object_or_404(DeliveryDay, pk=day_id)
@@ -239,7 +239,7 @@ def planning(request, day_id: int):
     })
 
 
-@staff_member_required
+@staff_right_required(StaffRight.ROUNDS)
 @require_POST
 def launch(request, day_id: int):
     """Queue a full plan (``mode=full``) or a re-plan of the rest of the day (``mode=rest``), after commit."""
@@ -275,7 +275,7 @@ def _older_than(run: dict | None, seconds: int) -> bool:
     return (timezone.now() - dt.datetime.fromisoformat(run["queued_at"])).total_seconds() > seconds
 
 
-@staff_member_required
+@staff_right_required(StaffRight.ROUNDS)
 def progress(request, day_id: int):
     """JSON for the progress bar (see :func:`run_progress`)."""
     day = get_object_or_404(DeliveryDay, pk=day_id)
@@ -286,7 +286,7 @@ def _task_for_move(task_id: int) -> DeliveryTask:
     return get_object_or_404(DeliveryTask.objects.select_related("day"), pk=task_id)
 
 
-@staff_member_required
+@staff_right_required(StaffRight.ROUNDS)
 @require_POST
 def move_day(request, task_id: int):
     """Move a left-out stop (and its shipment partner) to another delivery date."""
@@ -312,7 +312,7 @@ def move_day(request, task_id: int):
     return back
 
 
-@staff_member_required
+@staff_right_required(StaffRight.ROUNDS)
 @require_POST
 def move_relay(request, task_id: int):
     """Turn a left-out home delivery into a drop at an open relay point the same day."""

@@ -1,17 +1,24 @@
 """Staff pages: the days, a day's plan with its rounds, downloads, and failed-delivery choices."""
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from marketplace.core.staff_rights import StaffRight, staff_right_required
+
 from ..actions import day_now_seconds
 from ..failures import resolve_failed
 from ..models import DeliveryDay, DeliveryTask, Round
 from ..moves import relay_refusal_message
-from ..selectors import current_plan, door_stops, failed_needing_choice, sheet_for_round
+from ..selectors import (
+    current_plan,
+    door_stops,
+    failed_needing_choice,
+    order_van_tasks,
+    sheet_for_round,
+)
 from ..sheets.data import duration, hm, km
 from ..sheets.gpx import route_gpx
 from ..sheets.pdf import render_route_sheet
@@ -20,7 +27,7 @@ from .access import link_expiry, phone_path
 from .planning_page import unassigned_items
 
 
-@staff_member_required
+@staff_right_required(StaffRight.ROUNDS)
 def day_list(request):
     """All delivery days, most recent first."""
     days = DeliveryDay.objects.order_by("-date")[:60]
@@ -31,7 +38,7 @@ def day_list(request):
 STAFF_CHOICES = (DeliveryTask.Resolution.RELAY_TODAY, DeliveryTask.Resolution.RETRY_NEXT)
 
 
-@staff_member_required
+@staff_right_required(StaffRight.ROUNDS)
 def day_detail(request, day_id: int):
     """A day's current plan: one card per round with its downloads and phone link."""
     day = get_object_or_404(DeliveryDay, pk=day_id)
@@ -57,7 +64,7 @@ def day_detail(request, day_id: int):
     })
 
 
-@staff_member_required
+@staff_right_required(StaffRight.ROUNDS)
 @require_POST
 def day_plan(request, day_id: int):
     """Queue a full re-plan of the day (Celery, after commit)."""
@@ -69,7 +76,7 @@ def day_plan(request, day_id: int):
     return redirect("delivery:day", day_id=day.pk)
 
 
-@staff_member_required
+@staff_right_required(StaffRight.ROUNDS)
 @require_POST
 def day_replan(request, day_id: int):
     """Queue a re-plan of what is left, from where the vans are now."""
@@ -79,7 +86,7 @@ def day_replan(request, day_id: int):
     return redirect("delivery:day", day_id=day.pk)
 
 
-@staff_member_required
+@staff_right_required(StaffRight.ROUNDS)
 @require_POST
 def task_resolve(request, task_id: int):
     """Record the staff's choice for a failed delivery."""
@@ -103,7 +110,7 @@ def _sheet(request, rnd: Round):
     return sheet_for_round(rnd, lambda task_id: base if task_id is None else f"{base}#arret-{task_id}")
 
 
-@staff_member_required
+@staff_right_required(StaffRight.ROUNDS)
 def round_pdf(request, round_id: int):
     """The printed route sheet (``?grand=1`` for large print)."""
     rnd = _round(round_id)
@@ -115,7 +122,7 @@ def round_pdf(request, round_id: int):
     return response
 
 
-@staff_member_required
+@staff_right_required(StaffRight.ROUNDS)
 def round_gpx(request, round_id: int):
     """The round as a GPX file."""
     rnd = _round(round_id)
@@ -123,3 +130,14 @@ def round_gpx(request, round_id: int):
     name = f"tournee-{rnd.shift.day.date}-{rnd.shift.van.name}.gpx".replace(" ", "_")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@staff_right_required(StaffRight.ROUNDS)
+def order_delivery(request):
+    """An order's "Livraison": its van tasks, stop, driver and status (``?commande=<Saleor order id>``).
+
+    Opened from the order's page in the Saleor Dashboard (action "Livraison"), or directly.
+    """
+    order_id = (request.GET.get("commande") or "").strip()[:200]
+    lines = order_van_tasks(order_id) if order_id else []
+    return render(request, "delivery/order_delivery.html", {"order_id": order_id, "lines": lines})

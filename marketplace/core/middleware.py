@@ -36,3 +36,32 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 def _holds_nul(form) -> bool:
     return any(NUL in key or any(NUL in value for value in values) for key, values in form.lists())
+
+
+class DashboardFraming:
+    """Let the Saleor Dashboard (and only it) frame the staff pages it opened.
+
+    For the Dashboard's entry page, and for every page of a session opened from the Dashboard
+    (:mod:`marketplace.core.staff_rights`), the answer says ``Content-Security-Policy:
+    frame-ancestors 'self' <Dashboard origins>`` instead of ``X-Frame-Options: DENY``. Other
+    pages and sessions keep ``DENY``. Without configured origins nothing changes.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        """The view's answer, framable by the Dashboard when it opened it."""
+        from django.conf import settings
+
+        from .staff_rights import SESSION_KEY
+
+        response = self.get_response(request)
+        origins = settings.SALEOR_DASHBOARD_ORIGINS
+        match = getattr(request, "resolver_match", None)
+        opened_there = (match is not None and match.view_name == "operations:dashboard_entry") or (
+            hasattr(request, "session") and SESSION_KEY in request.session)
+        if origins and opened_there:
+            response.xframe_options_exempt = True  # type: ignore[attr-defined]
+            response["Content-Security-Policy"] = "frame-ancestors 'self' " + " ".join(origins)
+        return response

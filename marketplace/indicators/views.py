@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from marketplace.core.staff_rights import StaffRight, staff_right_required
 from marketplace.territory.models import Commune
 
 from . import charts, facts, figures
@@ -52,7 +52,7 @@ def _context(period: figures.Period) -> dict:
     return data
 
 
-@staff_member_required
+@staff_right_required(StaffRight.INDICATORS)
 def dashboard(request):
     """The indicators, filterable by year, month and commune."""
     period = _period(request)
@@ -62,7 +62,7 @@ def dashboard(request):
     return render(request, "indicators/dashboard.html", context)
 
 
-@staff_member_required
+@staff_right_required(StaffRight.INDICATORS)
 def annual_report(request, year: int):
     """The annual activity report as a PDF (A4, French)."""
     from weasyprint import HTML

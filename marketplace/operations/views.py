@@ -1,15 +1,16 @@
 """Staff page: the dead-letter list, with retry and resolve buttons."""
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+
+from marketplace.core.staff_rights import StaffRight, staff_right_required
 
 from . import deadletters
 from .models import DeadLetter
 
 
-@staff_member_required
+@staff_right_required(StaffRight.DEAD_LETTERS)
 def dead_letters(request):
     """Jobs that gave up, newest first; handled ones are listed below."""
     open_letters = DeadLetter.objects.filter(resolved_at__isnull=True)[:200]
@@ -17,7 +18,7 @@ def dead_letters(request):
     return render(request, "operations/dead_letters.html", {"open": open_letters, "handled": handled})
 
 
-@staff_member_required
+@staff_right_required(StaffRight.DEAD_LETTERS)
 @require_POST
 def dead_letter_action(request, pk):
     """Retry a dead letter, or mark it handled."""

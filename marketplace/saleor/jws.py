@@ -86,6 +86,37 @@ def _recently_fetched(installation: SaleorInstallation) -> bool:
     return fetched is not None and (timezone.now() - fetched).total_seconds() < interval
 
 
+def signing_key(
+    installation: SaleorInstallation,
+    kid: str | None,
+    transport: httpx.BaseTransport | None = None,
+) -> jwk.JWK:
+    """The instance's public key ``kid``, from the cached JWKS, refreshed once if it is unknown.
+
+    Shared by the webhook signatures and the staff tokens of the Dashboard
+    (:mod:`marketplace.saleor.staff_tokens`): one cache, one refresh rule.
+
+    Raises
+    ------
+    SignatureError
+        When no such key exists (even after the refresh) or the JWKS cannot be fetched.
+    """
+    key = _key(installation.jwks or {"keys": []}, kid)
+    if key is None and _recently_fetched(installation):
+        raise SignatureError(
+            f"no key {kid!r} in the JWKS of {installation.saleor_api_url} (refreshed recently)"
+        )
+    if key is None:
+        logger.info("JWKS of %s has no key %r: refreshing once", installation.saleor_api_url, kid)
+        installation.jwks = fetch_jwks(installation.saleor_api_url, transport)
+        installation.jwks_fetched_at = timezone.now()
+        installation.save(update_fields=["jwks", "jwks_fetched_at", "updated_at"])
+        key = _key(installation.jwks, kid)
+        if key is None:
+            raise SignatureError(f"no key {kid!r} in the JWKS of {installation.saleor_api_url}")
+    return key
+
+
 def verify_signature(
     installation: SaleorInstallation,
     signature: str | None,
@@ -102,20 +133,7 @@ def verify_signature(
     if not signature:
         raise SignatureError("Saleor-Signature header is missing")
     header = _header(signature)
-    kid = header.get("kid")
-    key = _key(installation.jwks or {"keys": []}, kid)
-    if key is None and _recently_fetched(installation):
-        raise SignatureError(
-            f"no key {kid!r} in the JWKS of {installation.saleor_api_url} (refreshed recently)"
-        )
-    if key is None:
-        logger.info("JWKS of %s has no key %r: refreshing once", installation.saleor_api_url, kid)
-        installation.jwks = fetch_jwks(installation.saleor_api_url, transport)
-        installation.jwks_fetched_at = timezone.now()
-        installation.save(update_fields=["jwks", "jwks_fetched_at", "updated_at"])
-        key = _key(installation.jwks, kid)
-        if key is None:
-            raise SignatureError(f"no key {kid!r} in the JWKS of {installation.saleor_api_url}")
+    key = signing_key(installation, header.get("kid"), transport)
     token = jws.JWS()
     try:
         token.deserialize(signature)

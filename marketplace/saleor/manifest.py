@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -49,6 +50,57 @@ WEBHOOKS: dict[str, tuple[str, bool]] = {
 }
 
 
+@dataclass(frozen=True)
+class Extension:
+    """A page of ours inside the Saleor Dashboard (one item of the manifest's ``extensions``).
+
+    ``page`` is the slug of :data:`marketplace.operations.dashboard.PAGES`; ``permissions`` are
+    what the Dashboard requires to show the entry (a subset of :data:`PERMISSIONS`, as Saleor
+    demands); our page then checks the staff member's own permissions
+    (:mod:`marketplace.core.staff_rights`).
+    """
+
+    page: str
+    label: str
+    mount: str
+    target: str
+    permissions: tuple[str, ...] = ()
+
+
+#: Navigation entries open in the Dashboard (``APP_PAGE``: an iframe given the token by the App
+#: Bridge); the order's "Livraison" opens in a new tab by a POST carrying the token and ``orderId``.
+EXTENSIONS: tuple[Extension, ...] = (
+    Extension("tournees", "Tournées du jour", "NAVIGATION_ORDERS", "APP_PAGE", ("MANAGE_ORDERS",)),
+    Extension("planification", "Planification des tournées", "NAVIGATION_ORDERS", "APP_PAGE", ("MANAGE_ORDERS",)),
+    Extension("indicateurs", "Indicateurs du marché", "NAVIGATION_ORDERS", "APP_PAGE"),
+    Extension("taches-en-echec", "Tâches en échec", "NAVIGATION_ORDERS", "APP_PAGE"),
+    Extension("vendeurs", "Vendeurs du marché", "NAVIGATION_CATALOG", "APP_PAGE"),
+    Extension("livraison", "Livraison", "ORDER_DETAILS_MORE_ACTIONS", "NEW_TAB", ("MANAGE_ORDERS",)),
+)
+
+
+def dashboard_path(page: str) -> str:
+    """Our address the Dashboard opens for ``page``."""
+    return f"/pilotage/tableau-de-bord/{page}/"
+
+
+def extension_manifest(extension: Extension) -> dict[str, Any]:
+    """One item of the manifest's ``extensions`` (Saleor 3.23's ``ManifestExtensionSchema``)."""
+    item: dict[str, Any] = {
+        "identifier": f"mormal-{extension.page}",
+        "label": extension.label,
+        "mount": extension.mount,
+        "target": extension.target,
+        "permissions": list(extension.permissions),
+        # APP_PAGE urls must be relative to appUrl; the others absolute
+        "url": dashboard_path(extension.page) if extension.target == "APP_PAGE"
+        else public_url(dashboard_path(extension.page)),
+    }
+    if extension.target == "NEW_TAB":
+        item["options"] = {"newTabTarget": {"method": "POST"}}
+    return item
+
+
 def event_slug(event_type: str) -> str:
     """``ORDER_FULLY_PAID`` -> ``order-fully-paid`` (the webhook URL segment)."""
     return event_type.lower().replace("_", "-")
@@ -93,6 +145,6 @@ def build_manifest() -> dict[str, Any]:
         "homepageUrl": public_url("/"),
         "supportUrl": public_url("/"),
         "dataPrivacyUrl": public_url("/"),
-        "extensions": [],
+        "extensions": [extension_manifest(e) for e in EXTENSIONS],
         "webhooks": webhooks,
     }

@@ -8,6 +8,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
+from marketplace.core.staff_rights import (
+    StaffRight,
+    may_open,
+    saleor_permissions_for,
+    session_rights,
+)
+
 from ..selectors import membership_for_user
 
 
@@ -48,13 +55,18 @@ def owner_required(view):
 
 
 def staff_required(view):
-    """Require platform staff: anonymous -> login page, other users -> 403."""
+    """Require platform staff (the ``vendors`` right): anonymous -> login page, other users -> 403."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not request.user.is_staff:
+        if not may_open(request, StaffRight.VENDORS):
+            if session_rights(request) is not None:  # a Dashboard sign-in without the right
+                from marketplace.saleor.error_codes import DashboardErrorCode, message
+
+                raise PermissionDenied(message(DashboardErrorCode.MISSING_RIGHT,
+                                               permissions=", ".join(saleor_permissions_for(StaffRight.VENDORS))))
             raise PermissionDenied("Cette page est réservée à l'équipe de la plateforme.")
         return view(request, *args, **kwargs)
 

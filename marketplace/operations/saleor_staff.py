@@ -1,0 +1,64 @@
+"""A Saleor staff member, verified from a Dashboard token, gets a session here: no second password.
+
+The person is matched to the account with the same e-mail, or one is made for them (no
+usable password, no Django staff status: nothing opens to them but what their Saleor
+permissions map to, :mod:`marketplace.core.staff_rights`). The rights live in the session,
+so each opening from the Dashboard brings the current ones.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model, login
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest
+
+from marketplace.core.staff_rights import DASHBOARD_SESSION_S, SESSION_KEY, StaffRight, rights_for
+from marketplace.saleor.error_codes import DashboardErrorCode, message
+from marketplace.saleor.staff_tokens import SaleorStaff
+
+#: Django's own backend: the token, already verified, is the proof (no password is checked).
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _username(email: str) -> str:
+    User = get_user_model()
+    base = email[:140]
+    candidate, n = base, 1
+    while User.objects.filter(username=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+@transaction.atomic
+def staff_account(staff: SaleorStaff):
+    """The account of this Saleor staff member, made on their first visit.
+
+    Raises
+    ------
+    PermissionDenied
+        For a platform administrator's account (they sign in directly) or a disabled one.
+    """
+    User = get_user_model()
+    user = User.objects.select_for_update().filter(email__iexact=staff.email).order_by("pk").first()
+    if user is None:
+        user = User(username=_username(staff.email), email=staff.email, is_staff=False)
+        user.set_unusable_password()
+        user.save()
+    if user.is_superuser:
+        raise PermissionDenied(message(DashboardErrorCode.ADMIN_ACCOUNT))
+    if not user.is_active:
+        raise PermissionDenied(message(DashboardErrorCode.NOT_STAFF))
+    return user
+
+
+def sign_in(request: HttpRequest, staff: SaleorStaff) -> frozenset[StaffRight]:
+    """Open a session for ``staff`` holding the rights their Saleor permissions give; return them."""
+    user = staff_account(staff)
+    login(request, user, backend=BACKEND)
+    rights = rights_for(staff.permissions)
+    request.session[SESSION_KEY] = sorted(rights)
+    request.session["saleor_staff"] = {"email": staff.email, "saleor_api_url": staff.saleor_api_url}
+    request.session.set_expiry(DASHBOARD_SESSION_S)
+    return rights
