@@ -2,15 +2,20 @@
 
 The person is matched to the account with the same e-mail, or one is made for them (no
 usable password, no Django staff status: nothing opens to them but what their Saleor
-permissions map to, :mod:`marketplace.core.staff_rights`). The rights live in the session,
+permissions map to, :mod:`marketplace.core.staff_rights`). Only a platform staff account or
+an account the Dashboard made (group :data:`DASHBOARD_GROUP`) is matched: a vendor's or a
+shopper's account with the same e-mail is never opened from a Saleor token. The rights live in the session,
 so each opening from the Dashboard brings the current ones.
 """
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.auth import get_user_model, login
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 
 from marketplace.core.staff_rights import DASHBOARD_SESSION_S, SESSION_KEY, StaffRight, rights_for
@@ -19,6 +24,15 @@ from marketplace.saleor.staff_tokens import SaleorStaff
 
 #: Django's own backend: the token, already verified, is the proof (no password is checked).
 BACKEND = "django.contrib.auth.backends.ModelBackend"
+#: The group of accounts made for Saleor staff on their first visit from the Dashboard.
+DASHBOARD_GROUP = "Équipe Saleor (tableau de bord)"
+
+
+def _lock_email(email: str) -> None:
+    """Serialise first visits of one e-mail (two at once would make two accounts), until commit."""
+    key = int.from_bytes(hashlib.sha256(email.lower().encode()).digest()[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def _username(email: str) -> str:
@@ -38,16 +52,22 @@ def staff_account(staff: SaleorStaff):
     Raises
     ------
     PermissionDenied
-        For a platform administrator's account (they sign in directly) or a disabled one.
+        For a platform administrator's account (they sign in directly), a disabled one, or a
+        vendor's or shopper's account with the same e-mail.
     """
     User = get_user_model()
+    _lock_email(staff.email)
+    group, _ = Group.objects.get_or_create(name=DASHBOARD_GROUP)
     user = User.objects.select_for_update().filter(email__iexact=staff.email).order_by("pk").first()
     if user is None:
         user = User(username=_username(staff.email), email=staff.email, is_staff=False)
         user.set_unusable_password()
         user.save()
+        user.groups.add(group)
     if user.is_superuser:
         raise PermissionDenied(message(DashboardErrorCode.ADMIN_ACCOUNT))
+    if not user.is_staff and not user.groups.filter(pk=group.pk).exists():
+        raise PermissionDenied(message(DashboardErrorCode.SHOP_ACCOUNT))
     if not user.is_active:
         raise PermissionDenied(message(DashboardErrorCode.NOT_STAFF))
     return user

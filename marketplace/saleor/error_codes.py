@@ -22,6 +22,7 @@ class DashboardErrorCode(StrEnum):
     NOT_STAFF = "not_staff"
     ADMIN_ACCOUNT = "admin_account"
     MISSING_RIGHT = "missing_right"
+    SHOP_ACCOUNT = "shop_account"
 
 
 MESSAGES: dict[DashboardErrorCode, str] = {
@@ -40,6 +41,8 @@ MESSAGES: dict[DashboardErrorCode, str] = {
     DashboardErrorCode.NOT_STAFF: "Ce compte Saleor n'appartient pas à l'équipe de la boutique : accès refusé.",
     DashboardErrorCode.ADMIN_ACCOUNT: "Ce compte d'administrateur de la plateforme se connecte directement "
     "au marché, pas depuis le tableau de bord Saleor.",
+    DashboardErrorCode.SHOP_ACCOUNT: "Ce courriel est celui d'un compte de vendeur ou de client du marché : "
+    "donnez à ce membre de l'équipe Saleor un courriel à lui, distinct de ce compte.",
     DashboardErrorCode.MISSING_RIGHT: "Votre compte Saleor n'a pas le droit d'ouvrir cette page "
     "(il faut l'une de ces permissions : {permissions}).",
 }

@@ -169,6 +169,18 @@ def test_a_platform_administrator_signs_in_directly_not_from_the_dashboard(clien
     assert refused.status_code == 403 and "se connecte directement" in said(refused)
 
 
+def test_a_vendors_or_shoppers_account_with_the_same_email_is_never_opened_from_a_token(client, db, now):
+    shop_owner = get_user_model().objects.create_user("boulangere", "boulangere@mormal.fr", "mot-de-passe-2026")
+    token = signing.issue_staff_token("Boulangere@mormal.fr", ["MANAGE_ORDERS"], now=now)
+
+    refused = open_from_dashboard(client, "tournees", token)
+
+    assert refused.status_code == 403 and "un courriel à lui" in said(refused)
+    assert "_auth_user_id" not in client.session
+    shop_owner.refresh_from_db()
+    assert not shop_owner.groups.exists() and not shop_owner.is_staff
+
+
 def test_staff_signed_in_directly_keep_every_staff_page(client, order_day):
     staff = get_user_model().objects.create_user("agent", "agent@mormal.fr", "mot-de-passe-2026", is_staff=True)
     client.force_login(staff)
