@@ -7,7 +7,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from common.boundaries import COMMUNES_CSV, GEOJSON_FILE, SIMPLIFY_M, build_layer, csv_communes, write_layer
+from common.boundaries import (
+    COMMUNES_CSV,
+    GEOJSON_FILE,
+    SIMPLIFY_M,
+    build_layer,
+    csv_communes,
+    write_layer,
+)
 
 
 class Command(BaseCommand):
