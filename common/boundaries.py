@@ -48,7 +48,7 @@ class CommuneShape:
         Outer rings, ``(lon, lat)`` degrees, closed (first point == last point); holes are
         left out (none of the 52 communes has one that matters at map scale).
     label_at
-        ``(lon, lat)`` of the label: the point inside the outline farthest from its edge.
+        ``(lon, lat)`` of the label: the centre of the largest circle inside the outline.
     bbox
         ``(min_lon, min_lat, max_lon, max_lat)``.
     """
@@ -162,7 +162,8 @@ def build_layer(source: Mapping[str, Any], rows: Iterable[Mapping[str, str]], *,
     -------
     dict
         A FeatureCollection sorted by INSEE code, coordinates rounded to 1e-5 degree (about
-        1 m), each feature with ``insee``, ``nom`` and ``label`` (the pole of inaccessibility).
+        1 m), each feature with ``insee``, ``nom`` and ``label`` (the centre of the largest
+        circle inside the outline, where the name fits best).
 
     Raises
     ------
@@ -171,7 +172,7 @@ def build_layer(source: Mapping[str, Any], rows: Iterable[Mapping[str, str]], *,
     """
     import shapely
     from shapely.geometry import mapping, shape
-    from shapely.ops import polylabel, transform, unary_union
+    from shapely.ops import unary_union
 
     by_code = {str(f["properties"]["code"]): f for f in source["features"]}
     rows = sorted(rows, key=lambda r: r["insee"])
@@ -183,27 +184,22 @@ def build_layer(source: Mapping[str, Any], rows: Iterable[Mapping[str, str]], *,
             raise ValueError(f"Commune {row['insee']} ({row['nom']}) is not in the source file (missing {missing}).")
         geoms.append(unary_union([shape(by_code[code]["geometry"]).buffer(0) for code in parts]))
     lat0 = sum(g.centroid.y for g in geoms) / len(geoms)
-    kx, ky = 111_320.0 * math.cos(math.radians(lat0)), 110_574.0
+    to_m = (111_320.0 * math.cos(math.radians(lat0)), 110_574.0)  # metres per degree, lon and lat
 
-    def to_m(x, y, z=None):
-        return x * kx, y * ky
-
-    def to_deg(x, y, z=None):
-        return x / kx, y / ky
-
-    metric = [transform(to_m, g) for g in geoms]
+    metric = [shapely.transform(g, lambda xy: xy * to_m) for g in geoms]
     simple = shapely.coverage_simplify(metric, tolerance_m, simplify_boundary=True)
     features = []
     for row, geom_m in zip(rows, simple, strict=True):
         polygons = list(getattr(geom_m, "geoms", [geom_m]))
         biggest = max(polygons, key=lambda p: p.area)
-        label = transform(to_deg, polylabel(biggest, tolerance=10.0))
-        geom = shapely.set_precision(transform(to_deg, geom_m), 1e-5)
+        centre = shapely.maximum_inscribed_circle(biggest, tolerance=10.0).coords[0]
+        label = (centre[0] / to_m[0], centre[1] / to_m[1])
+        geom = shapely.set_precision(shapely.transform(geom_m, lambda xy: xy / to_m), 1e-5)
         if not geom.is_valid or geom.is_empty:
             raise ValueError(f"Commune {row['insee']} ({row['nom']}) is invalid after simplification.")
         features.append({"type": "Feature",
                          "properties": {"insee": row["insee"], "nom": row["nom"],
-                                        "label": [round(label.x, 5), round(label.y, 5)]},
+                                        "label": [round(label[0], 5), round(label[1], 5)]},
                          "geometry": _rounded(mapping(geom))})
     return {"type": "FeatureCollection", "features": features}
 
