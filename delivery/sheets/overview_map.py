@@ -52,6 +52,8 @@ class OverviewMap:
         Sequence numbers whose bubble was pushed aside (drawn with a leader line).
     caption_box
         The caption's box in pixels.
+    name_boxes
+        The boxes of the commune names written, in the order of ``communes_named``.
     """
 
     png: bytes
@@ -60,6 +62,7 @@ class OverviewMap:
     stop_boxes: dict[int, Box]
     moved_stops: tuple[int, ...]
     caption_box: Box
+    name_boxes: tuple[Box, ...] = ()
 
 
 def _scale_bar_km(span_km: float) -> float:
@@ -126,7 +129,7 @@ def _figure_size(line, width_in: float, height_in: float | None) -> tuple[float,
     mid = math.radians((min(lats) + max(lats)) / 2)
     ratio = (max(lats) - min(lats) + 0.004) / ((max(lons) - min(lons)) * math.cos(mid) + 0.004)
     if ratio > 1:
-        return max(width_in / ratio, 4.5) + 0.3, width_in
+        return min(width_in, max(width_in / ratio, 4.5) + 0.3), width_in
     return width_in, max(width_in * ratio, 3.0) + 0.9
 
 
@@ -155,8 +158,8 @@ def draw_overview_map(sheet: RouteSheet, *, width_in: float = 6.0, height_in: fl
     width_in, height_in = _figure_size(line, width_in, height_in)
     caption_pt = 11 if large else 9
     parts = [f"{sheet.van_name} — {len(sheet.stops)} arrêts",
-             "tracé routier" if sheet.path_is_road else "lignes droites entre arrêts (pas de carte routière)",
-             "▲ collecte · ● livraison · en gris : les communes"]
+             "tracé routier" if sheet.path_is_road else "trajets en ligne droite",
+             "▲ collecte · ● livraison"]
     chars = max(20, int(width_in * 72 / (caption_pt * 0.6)))
     lines: list[str] = []
     for part in parts:  # a line break only between parts, unless one part alone is too long
@@ -267,7 +270,7 @@ def draw_overview_map(sheet: RouteSheet, *, width_in: float = 6.0, height_in: fl
 
         # commune names last: only where they hit nothing and stay in the frame
         taken = list(stop_boxes.values()) + obstacles
-        named = []
+        named, name_boxes = [], []
         for commune in sorted(view, key=lambda c: c.name):
             label = ax.text(commune.label_at[0], commune.label_at[1], commune.name, ha="center", va="center",
                             fontsize=8 if large else 6, color=COMMUNE_TEXT, style="italic", zorder=1)
@@ -279,13 +282,15 @@ def draw_overview_map(sheet: RouteSheet, *, width_in: float = 6.0, height_in: fl
                 continue
             taken.append(box)
             named.append(commune.name)
+            name_boxes.append(box)
 
         caption_box = _extent(title, renderer)
         out = io.BytesIO()
         fig.savefig(out, format="png")
         width_px, height_px = fig.canvas.get_width_height()
         return OverviewMap(png=out.getvalue(), size_px=(width_px, height_px), communes_named=tuple(named),
-                           stop_boxes=stop_boxes, moved_stops=tuple(moved), caption_box=caption_box)
+                           stop_boxes=stop_boxes, moved_stops=tuple(moved), caption_box=caption_box,
+                           name_boxes=tuple(name_boxes))
     finally:
         plt.close(fig)
 

@@ -111,7 +111,8 @@ def phone_map(request, shift, signed: str):
     rnd = current_round(shift)
     if rnd is None:
         return HttpResponse(status=404)
-    png = draw_overview(sheet_for_round(rnd), width_in=5.2, dpi=150)
+    # 4 in at 200 dpi with the large-print sizes: numbers stay readable once shrunk to a 390 px screen
+    png = draw_overview(sheet_for_round(rnd), width_in=4.0, dpi=200, large=True)
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, no-cache"
     return response

@@ -72,8 +72,8 @@
   var RINGS = [0, 1.15, 1.9, 2.7, 3.6];
   var ANGLES = [-45, -135, 45, 135, -90, 90, 0, 180].map(function (a) { return a * Math.PI / 180; });
 
-  function placeStops(map, stops) {
-    var placed = [];
+  function placeStops(map, stops, fixed) {
+    var placed = fixed.map(function (at) { return boxAt(map.latLngToContainerPoint(at), 22, 22); });  // depots
     stops.forEach(function (s) {
       var p = map.latLngToContainerPoint(s.at);
       var best = p, bestCost = Infinity;
@@ -146,12 +146,12 @@
     if (data.tiles && data.tiles.url) {
       L.tileLayer(data.tiles.url, { attribution: data.tiles.attribution, maxZoom: 18 }).addTo(map);
     }
-    map.attributionControl.addAttribution("Communes : IGN Admin Express (Licence Ouverte)");
-    L.control.scale({ metric: true, imperial: false }).addTo(map);
+    map.attributionControl.addAttribution("Communes © IGN, Licence Ouverte");
+    L.control.scale({ metric: true, imperial: false, position: "topright" }).addTo(map);  // clear of the credits
     var bounds = L.latLngBounds([]);
 
     data.townHalls.forEach(function (t) {
-      L.circleMarker(t.at, { radius: 3, color: "#8c8c8c", weight: 1, fillOpacity: 0.4, interactive: true })
+      L.circleMarker(t.at, { radius: 3, color: "#8c8c8c", weight: 1, fillOpacity: 0.4, interactive: true, pane: "communes" })
         .bindTooltip("Mairie de " + t.name).addTo(map);
       bounds.extend(t.at);
     });
@@ -187,7 +187,8 @@
     if (bounds.isValid()) { map.fitBounds(bounds, { padding: [20, 20] }); } else { map.setView([50.23, 3.7], 11); }
 
     var names = [];
-    function relayout() { declutterNames(map, names, placeStops(map, stops)); }
+    var depotsAt = data.depots.map(function (d) { return d.at; });
+    function relayout() { declutterNames(map, names, placeStops(map, stops, depotsAt)); }
     map.on("zoomend moveend resize", relayout);
     relayout();
     if (data.communesUrl) {
