@@ -71,7 +71,8 @@ def _layout(page) -> dict:
       const boxes = sel => [...document.querySelectorAll(sel)].filter(e => getComputedStyle(e).visibility !== 'hidden')
         .map(e => e.getBoundingClientRect()).map(r => ({l: r.left, t: r.top, r: r.right, b: r.bottom}));
       const frame = document.getElementById('planning-map').getBoundingClientRect();
-      return {communes: document.querySelectorAll('#planning-map path.commune').length,
+      const svg = document.querySelector('#planning-map .leaflet-communes-pane svg').getBoundingClientRect();
+      return {communes: document.querySelectorAll('#planning-map path.commune').length, svgWidth: svg.width,
               names: boxes('#planning-map .commune-name span'), stops: boxes('#planning-map .stop-number span'),
               frame: {l: frame.left, t: frame.top, r: frame.right, b: frame.bottom},
               overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth};
@@ -110,6 +111,7 @@ def test_the_planning_map_draws_the_communes_under_numbered_stops(live_server, p
         violations = serious_violations(page)
 
     assert layout["communes"] == 52 and communes_under
+    assert layout["svgWidth"] >= layout["frame"]["r"] - layout["frame"]["l"]  # drawn, not squeezed to 0 px
     assert len(layout["stops"]) == 7 and len(layout["names"]) >= 3
     for i, a in enumerate(layout["stops"]):
         assert not any(_overlap(a, b) for b in layout["stops"][i + 1:])
