@@ -251,7 +251,7 @@ def draw_overview_map(sheet: RouteSheet, *, width_in: float = 6.0, height_in: fl
                                         fontsize=12 if large else 8, fontweight="bold", zorder=6)
         obstacles.append(_extent(depot_word_at, renderer))
 
-        centres = place_bubbles(stop_px, size_px + 2, inner, obstacles)
+        centres = place_bubbles(stop_px, size_px * 1.2, inner, obstacles)  # a little air around each number
         stop_boxes: dict[int, Box] = {}
         moved = []
         for stop, (px, py), (cx, cy) in zip(sheet.stops, stop_px, centres, strict=True):

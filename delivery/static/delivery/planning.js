@@ -80,12 +80,12 @@
       for (var i = 0; i < RINGS.length && bestCost >= 1; i++) {
         (RINGS[i] ? ANGLES : [0]).forEach(function (a) {
           var c = L.point(p.x + RINGS[i] * BUBBLE * Math.cos(a), p.y + RINGS[i] * BUBBLE * Math.sin(a));
-          var box = boxAt(c, BUBBLE + 2, BUBBLE + 2), cost = RINGS[i] * 0.01;
+          var box = boxAt(c, BUBBLE + 6, BUBBLE + 6), cost = RINGS[i] * 0.01;
           placed.forEach(function (o) { if (overlap(box, o)) { cost += 1000; } });
           if (cost < bestCost) { best = c; bestCost = cost; }
         });
       }
-      placed.push(boxAt(best, BUBBLE + 2, BUBBLE + 2));
+      placed.push(boxAt(best, BUBBLE + 6, BUBBLE + 6));
       var at = map.containerPointToLatLng(best);
       s.marker.setLatLng(at);
       s.leader.setLatLngs(best.distanceTo(p) > 1 ? [s.at, at] : []);
