@@ -21,7 +21,7 @@ import matplotlib.patheffects as path_effects  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Polygon as PolygonPatch  # noqa: E402
 
-from common.boundaries import communes_in_box  # noqa: E402
+from common.boundaries import communes_in_box, point_in_ring  # noqa: E402
 
 from .data import RouteSheet  # noqa: E402
 
@@ -74,7 +74,7 @@ def _scale_bar_km(span_km: float) -> float:
     return 100.0
 
 
-def _overlap(a: Box, b: Box) -> float:
+def overlap_area(a: Box, b: Box) -> float:
     """Area shared by two boxes (0 when they only touch)."""
     w = min(a[2], b[2]) - max(a[0], b[0])
     h = min(a[3], b[3]) - max(a[1], b[1])
@@ -109,7 +109,7 @@ def place_bubbles(points: list[tuple[float, float]], size: float, frame: Box,
             for angle in angles if ring else [0.0]:
                 cx, cy = px + ring * size * math.cos(angle), py + ring * size * math.sin(angle)
                 box = (cx - half, cy - half, cx + half, cy + half)
-                cost = sum(_overlap(box, other) for other in placed + obstacles)
+                cost = sum(overlap_area(box, other) for other in placed + obstacles)
                 if not _inside(box, frame):
                     cost += size * size * 10
                 cost += ring * 0.01  # prefer the nearest place among free ones
@@ -181,7 +181,8 @@ def draw_overview_map(sheet: RouteSheet, *, width_in: float = 6.0, height_in: fl
         size_px = marker_pt * dpi / 72
         box_w, box_h = ax.get_position().width * width_in * dpi, ax.get_position().height * height_in * dpi
         margin = 1.7 * size_px  # room for a bubble pushed aside at the edge
-        span_x, span_y = max(max(xs) - min(xs), 0.004) * cos_lat, max(max(ys) - min(ys), 0.003)
+        # at least about 3 km across, so even a one-village round shows its neighbours
+        span_x, span_y = max(max(xs) - min(xs), 0.04) * cos_lat, max(max(ys) - min(ys), 0.026)
         scale = min((box_w - 2 * margin) / span_x, (box_h - 2 * margin) / span_y)  # pixels per degree of latitude
         cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
         ax.set_xlim(cx - box_w / 2 / scale / cos_lat, cx + box_w / 2 / scale / cos_lat)
@@ -240,7 +241,7 @@ def draw_overview_map(sheet: RouteSheet, *, width_in: float = 6.0, height_in: fl
             word = ax.annotate("Dépôt", depot, xytext=(dx + depot_half * 72 / dpi, dy), textcoords="offset points",
                                fontsize=12 if large else 8, fontweight="bold", zorder=6)
             box = _extent(word, renderer)
-            hits = any(_overlap(box, (x - size_px / 2, y - size_px / 2, x + size_px / 2, y + size_px / 2))
+            hits = any(overlap_area(box, (x - size_px / 2, y - size_px / 2, x + size_px / 2, y + size_px / 2))
                        for x, y in stop_px)
             if not hits and _inside(box, inner):
                 depot_word_at = word
@@ -268,21 +269,29 @@ def draw_overview_map(sheet: RouteSheet, *, width_in: float = 6.0, height_in: fl
             half = size_px / 2
             stop_boxes[stop.sequence] = (cx - half, cy - half, cx + half, cy + half)
 
-        # commune names last: only where they hit nothing and stay in the frame
+        # commune names last, where they hit nothing and stay in the frame: at the commune's label
+        # point, else at the nearest free place of a grid over the map that lies inside the commune
         taken = list(stop_boxes.values()) + obstacles
+        grid = [(x0 + (x1 - x0) * (i + 0.5) / 12, y0 + (y1 - y0) * (j + 0.5) / 12) for i in range(12) for j in range(12)]
         named, name_boxes = [], []
         for commune in sorted(view, key=lambda c: c.name):
             label = ax.text(commune.label_at[0], commune.label_at[1], commune.name, ha="center", va="center",
                             fontsize=8 if large else 6, color=COMMUNE_TEXT, style="italic", zorder=1)
             label.set_path_effects([path_effects.withStroke(linewidth=2, foreground=COMMUNE_FILL)])
-            box = _extent(label, renderer)
-            box = (box[0] - 2, box[1] - 1, box[2] + 2, box[3] + 1)
-            if not _inside(box, inner) or any(_overlap(box, other) for other in taken):
+            lx, ly = commune.label_at
+            inside = [p for p in grid if any(point_in_ring(p, ring) for ring in commune.polygons)]
+            candidates = [commune.label_at, *sorted(inside, key=lambda p: (p[0] - lx) ** 2 + (p[1] - ly) ** 2)]
+            for at in candidates[:12]:
+                label.set_position(at)
+                box = _extent(label, renderer)
+                box = (box[0] - 2, box[1] - 1, box[2] + 2, box[3] + 1)
+                if _inside(box, inner) and not any(overlap_area(box, other) for other in taken):
+                    taken.append(box)
+                    named.append(commune.name)
+                    name_boxes.append(box)
+                    break
+            else:
                 label.remove()
-                continue
-            taken.append(box)
-            named.append(commune.name)
-            name_boxes.append(box)
 
         caption_box = _extent(title, renderer)
         out = io.BytesIO()

@@ -7,6 +7,7 @@ CSRF-exempt because it has no session: the unguessable signed URL is the credent
 import datetime as dt
 import json
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
@@ -111,8 +112,13 @@ def phone_map(request, shift, signed: str):
     rnd = current_round(shift)
     if rnd is None:
         return HttpResponse(status=404)
-    # 4 in at 200 dpi with the large-print sizes: numbers stay readable once shrunk to a 390 px screen
-    png = draw_overview(sheet_for_round(rnd), width_in=4.0, dpi=200, large=True)
+    sheet = sheet_for_round(rnd)
+    key = f"phone-map:{rnd.pk}:" + ",".join(f"{s.sequence}={s.status}" for s in sheet.stops)
+    png = cache.get(key)
+    if png is None:  # drawn again only when a stop's status changes (its colour does)
+        # 4 in at 200 dpi with the large-print sizes: numbers stay readable once shrunk to a 390 px screen
+        png = draw_overview(sheet, width_in=4.0, dpi=200, large=True)
+        cache.set(key, png, 6 * 3600)
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, no-cache"
     return response

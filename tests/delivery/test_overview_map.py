@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from common.boundaries import csv_communes
 from delivery.selectors import sheet_for_round
 from delivery.sheets.data import GoodsLine, RouteSheet, StopSheet
-from delivery.sheets.overview_map import _overlap, draw_overview_map
+from delivery.sheets.overview_map import draw_overview_map, overlap_area
 from delivery.sheets.pdf import render_route_sheet
 
 TOWN_HALLS = {r["nom"]: (float(r["mairie_lon"]), float(r["mairie_lat"])) for r in csv_communes()}
@@ -41,7 +41,7 @@ def assert_legible(drawn, sheet):
     for i, a in enumerate(boxes):
         assert 0 <= a[0] and 0 <= a[1] and a[2] <= width and a[3] <= height, a
         for b in boxes[i + 1:]:
-            assert _overlap(a, b) == 0, (a, b)
+            assert overlap_area(a, b) == 0, (a, b)
     x0, y0, x1, y1 = drawn.caption_box
     assert 0 <= x0 and 0 <= y0 and x1 <= width and y1 <= height  # the caption is not clipped
     assert Image.open(io.BytesIO(drawn.png)).size == drawn.size_px
@@ -67,7 +67,7 @@ def test_no_commune_name_is_written_under_a_stop_number():
 
     assert len(drawn.name_boxes) == len(drawn.communes_named) == len(set(drawn.communes_named))
     for name_box in drawn.name_boxes:
-        assert all(_overlap(name_box, stop_box) == 0 for stop_box in drawn.stop_boxes.values())
+        assert all(overlap_area(name_box, stop_box) == 0 for stop_box in drawn.stop_boxes.values())
 
 
 def test_a_narrow_phone_map_keeps_its_caption_inside():
@@ -89,3 +89,12 @@ def test_the_planned_round_is_drawn_over_its_communes_and_embedded_in_the_sheet(
     assert len(drawn.communes_named) >= 5
     images = [img for page in PdfReader(io.BytesIO(pdf)).pages for img in page.images]
     assert images and max(Image.open(io.BytesIO(img.data)).size[0] for img in images) >= 600
+
+
+def test_a_round_without_stops_still_draws_the_depot_among_its_communes():
+    sheet = crowded_sheet()
+    empty = RouteSheet(**{**sheet.__dict__, "stops": ()})
+
+    drawn = draw_overview_map(empty)
+
+    assert drawn.stop_boxes == {} and drawn.communes_named  # Le Quesnoy's neighbours around the depot
