@@ -20,7 +20,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import formats, timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from common.boundaries import load_geojson
 from marketplace.territory.models import Commune, RelayPoint
@@ -336,6 +336,7 @@ def move_relay(request, task_id: int):
     return back
 
 
+@require_GET
 @staff_member_required
 def communes_geojson(request):
     """The 52 communes' outlines and label points (bundled public geometry) for the planning map."""
