@@ -1,1 +1,1 @@
-"""Pure-Python rules every app shares (no Django, no outside system): money."""
+"""Pure-Python rules every app shares (no Django, no outside system): money, names, commune outlines."""

@@ -19,5 +19,6 @@ urlpatterns = [
     path("tel/sw.js", phone.phone_service_worker, name="phone_sw"),
     path("tel/<str:signed>/", phone.phone_round, name="phone"),
     path("tel/<str:signed>/etat/", phone.phone_state, name="phone_state"),
+    path("tel/<str:signed>/carte.png", phone.phone_map, name="phone_map"),
     path("tel/<str:signed>/evenements/", phone.phone_events, name="phone_events"),
 ]

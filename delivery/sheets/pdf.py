@@ -173,9 +173,11 @@ def _summary_html(sheet: RouteSheet, large_print: bool) -> str:
 def route_sheet_html(sheet: RouteSheet, *, large_print: bool = False) -> str:
     """The sheet as an HTML document (what WeasyPrint renders)."""
     css = CSS % {"base": "15pt" if large_print else "9.5pt", "qr": "34mm" if large_print else "24mm",
-                 "sign": "18mm" if large_print else "11mm", "map_h": "150mm" if large_print else "125mm",
+                 "sign": "18mm" if large_print else "11mm", "map_h": "230mm" if large_print else "160mm",
                  "footer": f"{sheet.van_name} — {sheet.date_label}".replace('"', "'")}
-    png = draw_overview(sheet, large=large_print)
+    # drawn at about the size it is printed, so the commune names and numbers keep their point size
+    # (the large-print map has a page of its own)
+    png = draw_overview(sheet, width_in=7.0 if large_print else 6.3, large=large_print)
     map_uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     unassigned = ""
     if sheet.unassigned_count:

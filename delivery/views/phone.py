@@ -7,8 +7,9 @@ CSRF-exempt because it has no session: the unguessable signed URL is the credent
 import datetime as dt
 import json
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -22,8 +23,9 @@ from ..cancellation import removed_from_round
 from ..error_codes import DeliveryErrorCode as Code
 from ..error_codes import error
 from ..models import DeliveryTask, Shift, StopEvent, StoredPlan
-from ..selectors import current_round, driver_stops, stop_numbers
+from ..selectors import current_round, driver_stops, sheet_for_round, stop_numbers
 from ..sheets.data import COMPARTMENT_LABELS, PAYMENT_LABELS, euros, geo_link, hm, osm_link
+from ..sheets.overview_map import draw_overview
 from ..undo import UNDO_WINDOW, UndoSpec, undo_deadline, undo_event
 from .access import with_shift
 
@@ -96,6 +98,29 @@ def phone_service_worker(request):
                       content_type="application/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = scope
     response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+@with_shift()
+def phone_map(request, shift, signed: str):
+    """The round's map as a PNG for the phone (communes, route, numbered stops; no tile server).
+
+    The service worker keeps the last copy, so the map opens without network like the list.
+    Answers 404 when the van has no round today.
+    """
+    rnd = current_round(shift)
+    if rnd is None:
+        return HttpResponse(status=404)
+    sheet = sheet_for_round(rnd)
+    key = f"phone-map:{rnd.pk}:" + ",".join(f"{s.sequence}={s.status}" for s in sheet.stops)
+    png = cache.get(key)
+    if png is None:  # drawn again only when a stop's status changes (its colour does)
+        # 4 in at 200 dpi with the large-print sizes: numbers stay readable once shrunk to a 390 px screen
+        png = draw_overview(sheet, width_in=4.0, dpi=200, large=True)
+        cache.set(key, png, 6 * 3600)
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, no-cache"
     return response
 
 

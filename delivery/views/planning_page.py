@@ -17,10 +17,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import formats, timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from common.boundaries import load_geojson
 from marketplace.core.staff_rights import StaffRight, staff_right_required
 from marketplace.territory.models import Commune, RelayPoint
 
@@ -128,7 +129,8 @@ def _point(lon: float, lat: float) -> list[float]:
 def map_data(day: DeliveryDay, plan, unassigned: list[dict]) -> dict:
     """Plain data for the map script: rounds (path, stops), depots, town halls, unassigned stops.
 
-    Points are ``[lat, lon]`` (Leaflet's order); ``tiles.url`` is empty when no tile server is set.
+    Points are ``[lat, lon]`` (Leaflet's order); ``tiles.url`` is empty when no tile server is set;
+    ``communesUrl`` serves the communes' outlines drawn under the rounds (:func:`communes_geojson`).
     """
     rounds, depots = [], {}
     for i, rnd in enumerate(plan.rounds.select_related("shift__van__depot") if plan else []):
@@ -147,6 +149,7 @@ def map_data(day: DeliveryDay, plan, unassigned: list[dict]) -> dict:
                       for c in Commune.objects.only("name", "town_hall_lon", "town_hall_lat")],
         "unassigned": [{"name": u["task"].name, "reason": u["reason_label"], "at": _point(u["task"].lon, u["task"].lat)}
                        for u in unassigned],
+        "communesUrl": reverse("delivery:communes_geojson"),
         "tiles": {"url": settings.MAP_TILES_URL, "attribution": settings.MAP_TILES_ATTRIBUTION}
         if getattr(settings, "MAP_TILES_URL", "") else {"url": "", "attribution": ""},
     }
@@ -335,7 +338,18 @@ def move_relay(request, task_id: int):
     return back
 
 
+@require_GET
+@staff_right_required(StaffRight.ROUNDS)
+def communes_geojson(request):
+    """The 52 communes' outlines and label points (bundled public geometry) for the planning map."""
+    response = JsonResponse(load_geojson(), json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+    response["Content-Type"] = "application/geo+json"
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
 urlpatterns = [
+    path("carte/communes.geojson", communes_geojson, name="communes_geojson"),
     path("jour/<int:day_id>/planification/", planning, name="planning"),
     path("jour/<int:day_id>/planification/lancer/", launch, name="planning_launch"),
     path("jour/<int:day_id>/planification/etat/", progress, name="planning_progress"),

@@ -1,6 +1,6 @@
 /* Service worker for the driver's phone view: the stop list opens again without network.
  * Pages under /livraison/tel/ are fetched network-first and kept; when the network fails the
- * last copy is served. Static files are served from the cache first. Updates (POST) are never
+ * last copy is served (the round map too). Static files are served from the cache first. Updates (POST) are never
  * cached: the page queues them in localStorage and sends them itself.
  */
 "use strict";
@@ -20,7 +20,8 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(caches.match(req).then(function (hit) { return hit || fetch(req); }));
     return;
   }
-  if (req.mode === "navigate" && url.pathname.indexOf("{{ scope }}") === 0) {
+  var isMap = /\/carte\.png$/.test(url.pathname);  // the round's map is kept like the page
+  if ((req.mode === "navigate" || isMap) && url.pathname.indexOf("{{ scope }}") === 0) {
     event.respondWith(fetch(req).then(function (res) {
       if (res.ok) { var copy = res.clone(); caches.open(CACHE).then(function (c) { c.put(req, copy); }); }
       return res;
