@@ -119,3 +119,60 @@ def value_chart(value: dict) -> str:
             [value["leakage"], value["euros"]], color=[GREY, GREEN])
     ax.set_xlabel("euros sur la période")
     return _svg(fig)
+
+
+def _months(rows: list[dict]) -> list[str]:
+    return [MONTHS[r["month"].month - 1] for r in rows]
+
+
+def _percent(value: float | None) -> float:
+    return 0.0 if value is None else 100 * value
+
+
+def efficiency_chart(per_month: list[dict]) -> str:
+    """On-time rate and failed-delivery rate per month, in per cent."""
+    fig, ax = _figure()
+    x = _months(per_month)
+    ax.plot(x, [_percent(r["on_time_rate"]) for r in per_month], color=GREEN, marker="o", label="dans le créneau promis (%)")
+    ax.bar(x, [_percent(r["failed_rate"]) for r in per_month], color=ORANGE, label="échecs (%)")
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("%")
+    ax.legend(frameon=False, fontsize=9, loc="center right")
+    return _svg(fig)
+
+
+def satisfaction_chart(by_month: dict[str, list[dict]]) -> str:
+    """Share of satisfied answers (mean of the three questions) per month, clients and vendors, in per cent."""
+    fig, ax = _figure()
+    months = sorted({r["month"] for rows in by_month.values() for r in rows})
+    x = [MONTHS[m.month - 1] for m in months]
+    for audience, label, colour in (("shopper", "clients", BLUE), ("vendor", "commerçants", PURPLE)):
+        rows = {r["month"]: r for r in by_month.get(audience, [])}
+        ax.plot(x, [_percent(sum(rows[m]["shares"]) / 3) if m in rows else float("nan") for m in months],
+                color=colour, marker="o", label=label)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("% satisfaits")
+    ax.legend(frameon=False, fontsize=9)
+    return _svg(fig)
+
+
+def training_chart(by_month: list[dict]) -> str:
+    """Vendors registered and present at the training sessions, per month."""
+    fig, ax = _figure()
+    x = _months(by_month)  # categories (month names): the narrow bar of those present stands inside the wide one
+    ax.bar(x, [r["registered"] for r in by_month], width=0.75, color=GREY, label="inscrits")
+    ax.bar(x, [r["attended"] for r in by_month], width=0.4, color=GREEN, label="présents")
+    ax.set_ylabel("commerces")
+    ax.legend(frameon=False, fontsize=9)
+    return _svg(fig)
+
+
+def recruitment_chart(by_month: list[dict]) -> str:
+    """Vendors who joined per month, and among them those invited by another vendor."""
+    fig, ax = _figure()
+    x = _months(by_month)
+    ax.bar(x, [r["joined"] for r in by_month], width=0.75, color=BLUE, label="nouveaux vendeurs")
+    ax.bar(x, [r["recruited"] for r in by_month], width=0.4, color=ORANGE, label="dont invités par un vendeur")
+    ax.set_ylabel("vendeurs")
+    ax.legend(frameon=False, fontsize=9)
+    return _svg(fig)

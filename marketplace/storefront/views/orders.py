@@ -97,7 +97,18 @@ def _page(request, record: ShopOrder):
         "order": record, "details": delivery_details(record), "shares": shares,
         "steps": progress(record, tuple(g["vendor"] for g in shares)),
         "delivery_cents": delivery_cents, "payment_state": payment_state(record, saleor_order),
-        "lines_unavailable": saleor_order is None, "just_placed": just_placed})
+        "lines_unavailable": saleor_order is None, "just_placed": just_placed,
+        "survey": _survey_state(request, record)})
+
+
+def _survey_state(request, record: ShopOrder) -> str:
+    """The questionnaire's state for the signed-in shopper or placer ("" for staff, guests and others)."""
+    from marketplace.evaluation.selectors import order_survey_state  # noqa: PLC0415 - evaluation builds on the storefront
+
+    user = request.user
+    if not user.is_authenticated or user.pk not in {record.placed_by_id, record.shopper.user_id}:
+        return ""
+    return order_survey_state(record)
 
 
 #: Session key: the number of the order just paid, for the confirmation on its page.
