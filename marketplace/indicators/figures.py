@@ -173,9 +173,9 @@ def delivery_efficiency(period: Period) -> dict:
     attempted = _deliveries(period).filter(status__in=["delivered", "failed"])
     done = attempted.filter(status="delivered")
     counts = done.aggregate(parcels=Count("id"), promised=Count("id", filter=Q(on_time__isnull=False)),
-                            on_time=Count("id", filter=Q(on_time=True)),
-                            relay=Count("id", filter=Q(mode__in=["relay", "pickup_point"])), home=Count("id", filter=Q(mode="home")),
-                            isolated=Count("id", filter=Q(isolated=True)),
+                            n_on_time=Count("id", filter=Q(on_time=True)),
+                            n_relay=Count("id", filter=Q(mode__in=["relay", "pickup_point"])), n_home=Count("id", filter=Q(mode="home")),
+                            isolated_parcels=Count("id", filter=Q(isolated=True)),
                             households=Count("household", filter=Q(isolated=True) & ~Q(household=""), distinct=True))
     failed = attempted.filter(status="failed").count()
     rounds = _rounds(period).aggregate(km=Sum("km"), hours=Sum("hours"))
@@ -183,18 +183,18 @@ def delivery_efficiency(period: Period) -> dict:
     parcels = counts["parcels"]
     per_month = []
     for row in (attempted.annotate(m=TruncMonth("date")).values("m").order_by("m")
-                .annotate(n=Count("id"), failed=Count("id", filter=Q(status="failed")),
-                          promised=Count("id", filter=Q(on_time__isnull=False)), on_time=Count("id", filter=Q(on_time=True)))):
-        per_month.append({"month": row["m"], "attempted": row["n"], "failed_rate": _rate(row["failed"], row["n"]),
-                          "on_time_rate": _rate(row["on_time"], row["promised"])})
+                .annotate(n=Count("id"), n_failed=Count("id", filter=Q(status="failed")),
+                          promised=Count("id", filter=Q(on_time__isnull=False)), n_on_time=Count("id", filter=Q(on_time=True)))):
+        per_month.append({"month": row["m"], "attempted": row["n"], "failed_rate": _rate(row["n_failed"], row["n"]),
+                          "on_time_rate": _rate(row["n_on_time"], row["promised"])})
     return {
         "parcels": parcels, "attempted": parcels + failed, "failed": failed,
-        "on_time_rate": _rate(counts["on_time"], counts["promised"]), "promised": counts["promised"],
+        "on_time_rate": _rate(counts["n_on_time"], counts["promised"]), "promised": counts["promised"],
         "failed_rate": _rate(failed, parcels + failed),
         "km_per_parcel": (rounds["km"] or 0.0) / parcels if whole and parcels else None,
         "hours_per_parcel": (rounds["hours"] or 0.0) / parcels if whole and parcels else None,
-        "relay_share": _rate(counts["relay"], parcels), "home_share": _rate(counts["home"], parcels),
-        "isolated_parcels": counts["isolated"], "isolated_households": counts["households"],
+        "relay_share": _rate(counts["n_relay"], parcels), "home_share": _rate(counts["n_home"], parcels),
+        "isolated_parcels": counts["isolated_parcels"], "isolated_households": counts["households"],
         "per_month": per_month,
     }
 
@@ -208,8 +208,8 @@ def recruitment(period: Period) -> dict:
     by_month = [{"month": r["m"].date() if hasattr(r["m"], "date") else r["m"], "joined": r["n"], "recruited": r["peer"]}
                 for r in joined.annotate(m=TruncMonth("created_at")).values("m").order_by("m")
                 .annotate(n=Count("id"), peer=Count("id", filter=Q(referred_by__isnull=False)))]
-    referrers = [{"vendor": r["referred_by__name"], "recruits": r["n"], "open": r["open"]}
-                 for r in recruited.values("referred_by__name").annotate(n=Count("id"), open=Count("id", filter=Q(active=True)))
+    referrers = [{"vendor": r["referred_by__name"], "recruits": r["n"], "open": r["n_open"]}
+                 for r in recruited.values("referred_by__name").annotate(n=Count("id"), n_open=Count("id", filter=Q(active=True)))
                  .order_by("-n", "referred_by__name")]
     total, peer = joined.count(), recruited.count()
     return {"joined": total, "recruited": peer, "recruited_open": recruited.filter(active=True).count(),
