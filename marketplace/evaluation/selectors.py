@@ -102,14 +102,15 @@ def anonymous_comments(start: dt.date, end: dt.date, limit: int = 20) -> list[di
              "text": anonymised(r["comment"])} for r in rows]
 
 
-def _held(start: dt.date, end: dt.date):
-    return TrainingSession.objects.filter(starts_at__date__gte=start, starts_at__date__lt=end)
+def _held(start: dt.date, end: dt.date, now: dt.datetime):
+    """Sessions of the range that have begun by ``now`` (those to come are not yet an outcome)."""
+    return TrainingSession.objects.filter(starts_at__date__gte=start, starts_at__date__lt=end, starts_at__lte=now)
 
 
-def training_by_month(start: dt.date, end: dt.date) -> list[dict]:
-    """Per month: sessions held, seats, vendors registered, vendors who attended (as recorded by staff)."""
+def training_by_month(start: dt.date, end: dt.date, now: dt.datetime) -> list[dict]:
+    """Per month: sessions held by ``now``, seats, vendors registered, vendors who attended (as recorded by staff)."""
     months: dict[dt.date, dict] = {}
-    for session in _held(start, end).annotate(registered=Count("registrations"),
+    for session in _held(start, end, now).annotate(registered=Count("registrations"),
                                               came=Count("registrations", filter=Q(registrations__attended=True))):
         month = timezone.localtime(session.starts_at).date().replace(day=1)
         row = months.setdefault(month, {"month": month, "sessions": 0, "seats": 0, "registered": 0, "attended": 0})
@@ -120,16 +121,16 @@ def training_by_month(start: dt.date, end: dt.date) -> list[dict]:
     return [months[m] for m in sorted(months)]
 
 
-def training_by_commune(start: dt.date, end: dt.date) -> dict[str, list[dict]]:
-    """Attendance per room (the session's commune) and per commune of the vendors who came."""
+def training_by_commune(start: dt.date, end: dt.date, now: dt.datetime) -> dict[str, list[dict]]:
+    """Attendance at the sessions held by ``now``, per room (the session's commune) and per commune of the vendors who came."""
     places = dict(TrainingSession.Place.choices)
     by_room: dict[str, dict] = {}
-    for row in (_held(start, end).values("place")
+    for row in (_held(start, end, now).values("place")
                 .annotate(sessions=Count("id", distinct=True), registered=Count("registrations"),
                           attended=Count("registrations", filter=Q(registrations__attended=True)))):
         by_room[places[row["place"]]] = {"commune": places[row["place"]], "sessions": row["sessions"],
                                          "registered": row["registered"], "attended": row["attended"]}
-    came = (TrainingRegistration.objects.filter(session__in=_held(start, end), attended=True)
+    came = (TrainingRegistration.objects.filter(session__in=_held(start, end, now), attended=True)
             .values("vendor__commune__name").annotate(attended=Count("id"), vendors=Count("vendor", distinct=True))
             .order_by("-attended", "vendor__commune__name"))
     return {"rooms": [by_room[p] for p in places.values() if p in by_room],

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from marketplace.evaluation import selectors as evaluation
 from marketplace.territory.models import Commune
@@ -216,26 +217,32 @@ def recruitment(period: Period) -> dict:
             "share": _rate(peer, total), "by_month": by_month, "referrers": referrers}
 
 
-def training(period: Period) -> dict:
-    """Training sessions held over the period, by month and by commune (rooms, and vendors' communes)."""
-    by_month = evaluation.training_by_month(period.start, period.end)
+def training(period: Period, now: dt.datetime) -> dict:
+    """Training sessions held over the period by ``now``, by month and by commune (rooms, and vendors' communes)."""
+    by_month = evaluation.training_by_month(period.start, period.end, now)
     totals = {k: sum(r[k] for r in by_month) for k in ("sessions", "seats", "registered", "attended")}
-    return {"by_month": by_month, **evaluation.training_by_commune(period.start, period.end), **totals,
+    return {"by_month": by_month, **evaluation.training_by_commune(period.start, period.end, now), **totals,
             "attendance_rate": _rate(totals["attended"], totals["registered"])}
 
 
 def satisfaction(period: Period) -> dict:
-    """Survey results by month and over the period, per audience, and the anonymous comments."""
-    return {"by_month": evaluation.satisfaction_by_month(period.start, period.end),
-            "totals": evaluation.satisfaction_totals(period.start, period.end),
+    """Survey results by month and over the period, per audience, and the anonymous comments.
+
+    ``audiences`` lists, per audience, its label, answers, the share satisfied per question over
+    the period (``questions``), the short question names and the months (``by_month``).
+    """
+    by_month = evaluation.satisfaction_by_month(period.start, period.end)
+    totals = evaluation.satisfaction_totals(period.start, period.end)
+    audiences = [{**totals[key], "key": key, "by_month": by_month[key]} for key in totals]
+    return {"by_month": by_month, "totals": totals, "audiences": audiences,
             "comments": evaluation.anonymous_comments(period.start, period.end)}
 
 
-def all_figures(period: Period) -> dict:
-    """Everything the dashboard and the annual report show."""
+def all_figures(period: Period, now: dt.datetime | None = None) -> dict:
+    """Everything the dashboard and the annual report show; ``now`` ends the training sessions counted as held."""
     return {"period": period, "vendors": vendors_by_month(period.year), "sales": sales_by_month(period),
             "revenue": revenue_by_vendor(period), "deliveries": deliveries(period), "van": van(period),
             "value": value_kept(period), "synthetic": synthetic_share(period),
             "efficiency": delivery_efficiency(period), "recruitment": recruitment(period),
-            "training": training(period), "satisfaction": satisfaction(period),
+            "training": training(period, now or timezone.now()), "satisfaction": satisfaction(period),
             "co2_factor": CO2_KG_PER_KM, "car_factor": CAR_CO2_KG_PER_KM}

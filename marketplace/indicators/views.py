@@ -42,7 +42,7 @@ def _period(request) -> figures.Period:
 def _context(period: figures.Period) -> dict:
     if cache.add("indicators:refreshed", True, REFRESH_EVERY_S):
         facts.refresh_all()
-    data = figures.all_figures(period)
+    data = figures.all_figures(period, timezone.now())
     data["charts"] = {
         "vendors": charts.vendors_chart(data["vendors"]), "sales": charts.sales_chart(data["sales"]),
         "revenue": charts.revenue_chart(data["revenue"]),
