@@ -8,13 +8,17 @@ she placed or received. The wording of refusals comes from :mod:`.error_codes`.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from marketplace.storefront.checkout import ORDER_LINK_SALT
 from marketplace.storefront.models import ShopOrder
 from marketplace.vendors.views.access import staff_required, vendor_required
 
@@ -50,10 +54,23 @@ def _shopper_order(request, number: str) -> ShopOrder:
 def order_survey(request, number):
     """A shopper's questionnaire about one delivered order (one answer per order)."""
     if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
         return redirect_to_login(request.get_full_path(), login_url="account_login")
     order = _shopper_order(request, number)
+    return _order_survey(request, order, reverse("storefront:order", args=[order.number]))
+
+
+@require_http_methods(["GET", "POST"])
+def order_survey_by_link(request, signed):
+    """A guest's questionnaire, by the signed link of her order page (nobody can guess it)."""
+    try:
+        pk = signing.loads(signed, salt=ORDER_LINK_SALT)
+    except signing.BadSignature as exc:
+        raise Http404("Commande introuvable") from exc
+    order = get_object_or_404(ShopOrder, pk=pk)
+    return _order_survey(request, order, reverse("storefront:order_link", args=[signed]))
+
+
+def _order_survey(request, order: ShopOrder, back: str):
     state = selectors.order_survey_state(order)
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and state == "open":
@@ -63,8 +80,8 @@ def order_survey(request, number):
             form.add_error(None, exc)
         else:
             messages.success(request, "Merci pour vos réponses !")
-            return redirect("storefront:order", number=order.number)
-    context = _survey_context(form, "shopper") | {"order": order, "state": state}
+            return redirect(back)
+    context = _survey_context(form, "shopper") | {"order": order, "state": state, "back": back}
     return render(request, "evaluation/order_survey.html", context)
 
 

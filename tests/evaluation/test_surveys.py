@@ -112,3 +112,23 @@ def test_a_vendor_answers_for_its_own_shop_only(client, owners, cheese, bakery):
     client.post("/vendeur/avis/", {"q1": "1", "q2": "1", "q3": "1"})
     assert SurveyAnswer.objects.count() == 1
     assert "Répondre au questionnaire" not in client.get("/vendeur/").content.decode()
+
+
+def test_a_guest_answers_by_the_signed_link_of_her_order_page(client, make_shopper, make_order):
+    from django.core import signing
+
+    from marketplace.storefront.checkout import ORDER_LINK_SALT
+
+    # given a delivered order followed by its signed link (a guest has no password to sign in)
+    order = make_order(make_shopper("invitee"), "401")
+    signed = signing.dumps(order.pk, salt=ORDER_LINK_SALT)
+    page = client.get(f"/boutique/commandes/suivi/{signed}/").content.decode()
+    assert f'href="/boutique/commandes/suivi/{signed}/avis/"' in page
+    # when she answers there
+    done = client.post(f"/boutique/commandes/suivi/{signed}/avis/", {"q1": "4", "q2": "4", "q3": "3"})
+    # then she is back on her order page, once
+    assert done.status_code == 302 and done.url == f"/boutique/commandes/suivi/{signed}/"
+    assert SurveyAnswer.objects.get().order == order
+    assert "Vous avez déjà répondu" in client.get(f"/boutique/commandes/suivi/{signed}/avis/").content.decode()
+    # a forged link is a 404
+    assert client.get(f"/boutique/commandes/suivi/{signed[:-2]}xx/avis/").status_code == 404
