@@ -14,7 +14,7 @@ class SurveyForm(forms.Form):
     q1 = forms.TypedChoiceField(choices=SCALE, coerce=int, required=False, empty_value=None)
     q2 = forms.TypedChoiceField(choices=SCALE, coerce=int, required=False, empty_value=None)
     q3 = forms.TypedChoiceField(choices=SCALE, coerce=int, required=False, empty_value=None)
-    comment = forms.CharField(required=False, max_length=1000, widget=forms.Textarea)
+    comment = forms.CharField(required=False, widget=forms.Textarea)  # cut at 1 000 characters by the action, never refused
 
 
 class SessionForm(forms.ModelForm):

@@ -35,7 +35,8 @@ def _survey_context(form: SurveyForm, audience: str) -> dict:
 
 
 def _scores(form: SurveyForm) -> actions.Scores:
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # an answer off the scale is left out of cleaned_data: the action then names the missing answer
+    data = form.cleaned_data
     return actions.Scores(data.get("q1"), data.get("q2"), data.get("q3"), data.get("comment", ""))
 
 

@@ -132,3 +132,11 @@ def test_a_guest_answers_by_the_signed_link_of_her_order_page(client, make_shopp
     assert "Vous avez déjà répondu" in client.get(f"/boutique/commandes/suivi/{signed}/avis/").content.decode()
     # a forged link is a 404
     assert client.get(f"/boutique/commandes/suivi/{signed[:-2]}xx/avis/").status_code == 404
+
+
+def test_a_long_comment_is_cut_and_an_answer_off_the_scale_is_asked_again(client, owners):
+    client.login(username=owners["a"].username, password=PASSWORD)
+    off = client.post("/vendeur/avis/", {"q1": "9", "q2": "3", "q3": "3"}).content.decode()
+    assert "Choisissez une réponse pour chacune des trois questions." in off and not SurveyAnswer.objects.exists()
+    assert client.post("/vendeur/avis/", {"q1": "1", "q2": "2", "q3": "3", "comment": "é" * 1500}).status_code == 302
+    assert len(SurveyAnswer.objects.get().comment) == 1000
