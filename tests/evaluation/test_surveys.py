@@ -140,3 +140,16 @@ def test_a_long_comment_is_cut_and_an_answer_off_the_scale_is_asked_again(client
     assert "Choisissez une réponse pour chacune des trois questions." in off and not SurveyAnswer.objects.exists()
     assert client.post("/vendeur/avis/", {"q1": "1", "q2": "2", "q3": "3", "comment": "é" * 1500}).status_code == 302
     assert len(SurveyAnswer.objects.get().comment) == 1000
+
+
+def test_answers_are_in_the_shoppers_data_and_come_loose_from_her_when_she_is_erased(make_shopper, make_order):
+    from marketplace.privacy.actions import erase_shopper, export_shopper_data
+
+    anne = make_shopper("anne")
+    order = make_order(anne, "501")
+    actions.answer_after_delivery(order, actions.Scores(4, 4, 3, "Rappelez-moi au 06 12 34 56 78"), now=paris(2026, 3, 4, 10))
+    (mine,) = export_shopper_data(anne.user)["avis_apres_livraison"]
+    assert mine["commande"] == "501" and mine["reponses"] == [4, 4, 3]
+    erase_shopper(anne.user, now=paris(2026, 4, 1, 12))
+    kept = SurveyAnswer.objects.get()
+    assert (kept.order, kept.q1, kept.comment) == (None, 4, "Rappelez-moi au [masqué]")
