@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     # before allauth: its account templates are overridden by ours (French, the site's layout)
     "marketplace.shoppers",
     "marketplace.indicators",
+    "marketplace.evaluation",
     "marketplace.operations",
     "marketplace.privacy",
     "shortcircuit",

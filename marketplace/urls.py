@@ -21,6 +21,8 @@ urlpatterns = [
     path("pilotage/indicateurs/", include("marketplace.indicators.urls")),
     path("pilotage/", include("marketplace.operations.urls")),
     path("circuit-court/", include("shortcircuit.urls")),
+    # its pages sit under /vendeur/, /boutique/ and /pilotage/, next to (never shadowed by) the apps' own
+    path("", include("marketplace.evaluation.urls")),
 ]
 
 handler400 = "marketplace.core.views.bad_request"

@@ -9,6 +9,7 @@ SEEDERS: list[str] = [
     "marketplace.storefront.seed.run",
     "delivery.seed.run",
     "marketplace.indicators.seed.run",
+    "marketplace.evaluation.seed.run",
     "shortcircuit.seed.run",
 ]
 

@@ -12,7 +12,7 @@ from common import money
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.category import StrCategoryFormatter  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 # Text stays text in the SVG (not outlines): screen readers, search and tests can read the axes.
 matplotlib.rcParams["svg.fonttype"] = "none"
@@ -118,4 +118,71 @@ def value_chart(value: dict) -> str:
     ax.barh(["fuite vers les plateformes extérieures", "ventes locales via la plateforme"],
             [value["leakage"], value["euros"]], color=[GREY, GREEN])
     ax.set_xlabel("euros sur la période")
+    return _svg(fig)
+
+
+def _months(rows: list[dict]) -> list[str]:
+    return [MONTHS[r["month"].month - 1] for r in rows]
+
+
+def _percent(value: float | None) -> float:
+    return 0.0 if value is None else 100 * value
+
+
+def _counts_with_room_for_legend(ax, highest: int) -> None:
+    """Whole-number graduations (no "1,5 vendeur") and headroom so the legend never covers a bar."""
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(0, max(1, highest) * 1.35)
+    ax.legend(frameon=False, fontsize=9, loc="upper left", ncols=2)
+
+
+def efficiency_chart(per_month: list[dict]) -> str:
+    """On-time rate and failed-delivery rate per month, in per cent."""
+    fig, ax = _figure()
+    x = _months(per_month)
+    ax.plot(x, [_percent(r["on_time_rate"]) for r in per_month], color=GREEN, marker="o", label="dans le créneau promis (%)")
+    ax.bar(x, [_percent(r["failed_rate"]) for r in per_month], color=ORANGE, label="échecs (%)")
+    ax.set_ylim(0, 115)
+    ax.set_yticks([0, 20, 40, 60, 80, 100])
+    ax.set_ylabel("%")
+    ax.legend(frameon=False, fontsize=9, loc="upper left", ncols=2)
+    return _svg(fig)
+
+
+def satisfaction_chart(by_month: dict[str, list[dict]]) -> str:
+    """Share of satisfied answers (mean of the three questions) per month, clients and vendors, in per cent."""
+    fig, ax = _figure()
+    months = sorted({r["month"] for rows in by_month.values() for r in rows})
+    ax.plot([MONTHS[m.month - 1] for m in months], [float("nan")] * len(months))  # every month, in order, as a category
+    for audience, label, colour in (("shopper", "clients", BLUE), ("vendor", "commerçants", PURPLE)):
+        rows = by_month.get(audience, [])  # vendors answer once a quarter: their points join across the quiet months
+        ax.plot([MONTHS[r["month"].month - 1] for r in rows], [_percent(sum(r["shares"]) / 3) for r in rows],
+                color=colour, marker="o", label=label)
+    ax.set_ylim(0, 100)
+    ax.set_ylim(0, 115)
+    ax.set_yticks([0, 20, 40, 60, 80, 100])
+    ax.set_ylabel("% satisfaits")
+    ax.legend(frameon=False, fontsize=9, loc="upper left", ncols=2)
+    return _svg(fig)
+
+
+def training_chart(by_month: list[dict]) -> str:
+    """Vendors registered and present at the training sessions, per month."""
+    fig, ax = _figure()
+    x = _months(by_month)  # categories (month names): the narrow bar of those present stands inside the wide one
+    ax.bar(x, [r["registered"] for r in by_month], width=0.75, color=GREY, label="inscrits")
+    ax.bar(x, [r["attended"] for r in by_month], width=0.4, color=GREEN, label="présents")
+    ax.set_ylabel("commerces")
+    _counts_with_room_for_legend(ax, max((r["registered"] for r in by_month), default=0))
+    return _svg(fig)
+
+
+def recruitment_chart(by_month: list[dict]) -> str:
+    """Vendors who joined per month, and among them those invited by another vendor."""
+    fig, ax = _figure()
+    x = _months(by_month)
+    ax.bar(x, [r["joined"] for r in by_month], width=0.75, color=BLUE, label="nouveaux vendeurs")
+    ax.bar(x, [r["recruited"] for r in by_month], width=0.4, color=ORANGE, label="dont invités par un vendeur")
+    ax.set_ylabel("vendeurs")
+    _counts_with_room_for_legend(ax, max((r["joined"] for r in by_month), default=0))
     return _svg(fig)

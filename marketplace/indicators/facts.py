@@ -8,8 +8,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from common import money
 from delivery.models import DeliveryTask, Round
@@ -26,6 +29,22 @@ DETOUR = 1.3
 def trip_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Estimated road round trip between two points, km (straight line × DETOUR × 2)."""
     return 2 * DETOUR * great_circle_m(lon1, lat1, lon2, lat2) / 1000
+
+
+def within_promise(day: dt.date, windows, done_at: dt.datetime | None) -> bool | None:
+    """Whether a stop done at ``done_at`` kept its promised slot: on ``day``, inside one of ``windows``.
+
+    ``windows`` are ``[start_s, end_s]`` pairs, seconds since Paris midnight (a home slot, or a
+    relay point's opening hours). Returns None when nothing was promised or the stop was not done.
+    Early counts as on time: the driver waits or the parcel waits in the relay fridge.
+    """
+    if done_at is None or not windows:
+        return None
+    local = timezone.localtime(done_at)
+    if local.date() != day:
+        return local.date() < day
+    second = local.hour * 3600 + local.minute * 60 + local.second
+    return second <= max(int(end) for _start, end in windows)
 
 
 @transaction.atomic
@@ -72,6 +91,8 @@ def refresh_deliveries() -> int:
             "date": task.day.date, "mode": task.kind, "commune_id": commune_id, "status": task.status,
             "fail_reason": task.fail_reason, "senior": bool(shopper and shopper.is_senior),
             "isolated": bool(shopper and shopper.is_isolated), "synthetic": False,
+            "on_time": within_promise(task.day.date, task.windows, task.done_at) if task.status == DeliveryTask.Status.DELIVERED else None,
+            "household": f"shopper:{shopper.pk}" if shopper else "",
         })
         count += 1
     return count

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
+from marketplace.evaluation import selectors as evaluation
 from marketplace.territory.models import Commune
 from marketplace.vendors.models import Vendor
 
@@ -155,9 +157,92 @@ def synthetic_share(period: Period) -> float:
     return _sales(period).filter(synthetic=True).count() / total if total else 0.0
 
 
-def all_figures(period: Period) -> dict:
-    """Everything the dashboard and the annual report show."""
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def delivery_efficiency(period: Period) -> dict:
+    """How well the van keeps its promises: on time, failures, km and van-hours per parcel, modes, isolated.
+
+    - on-time rate: delivered stops done by the end of their promised slot, among those with a slot;
+    - failed rate: failed stops among stops attempted (delivered or failed);
+    - km and hours per parcel: the van rounds' km and hours over the parcels delivered (whole
+      territory only: a round crosses communes, so None when a commune is chosen);
+    - relay and home shares: of the parcels the van delivered;
+    - isolated households: distinct shoppers flagged isolated (``Shopper.is_isolated``) served at least once.
+    """
+    attempted = _deliveries(period).filter(status__in=["delivered", "failed"])
+    done = attempted.filter(status="delivered")
+    counts = done.aggregate(parcels=Count("id"), promised=Count("id", filter=Q(on_time__isnull=False)),
+                            n_on_time=Count("id", filter=Q(on_time=True)),
+                            n_relay=Count("id", filter=Q(mode__in=["relay", "pickup_point"])), n_home=Count("id", filter=Q(mode="home")),
+                            isolated_parcels=Count("id", filter=Q(isolated=True)),
+                            households=Count("household", filter=Q(isolated=True) & ~Q(household=""), distinct=True))
+    failed = attempted.filter(status="failed").count()
+    rounds = _rounds(period).aggregate(km=Sum("km"), hours=Sum("hours"))
+    whole = period.commune is None
+    parcels = counts["parcels"]
+    per_month = []
+    for row in (attempted.annotate(m=TruncMonth("date")).values("m").order_by("m")
+                .annotate(n=Count("id"), n_failed=Count("id", filter=Q(status="failed")),
+                          promised=Count("id", filter=Q(on_time__isnull=False)), n_on_time=Count("id", filter=Q(on_time=True)))):
+        per_month.append({"month": row["m"], "attempted": row["n"], "failed_rate": _rate(row["n_failed"], row["n"]),
+                          "on_time_rate": _rate(row["n_on_time"], row["promised"])})
+    return {
+        "parcels": parcels, "attempted": parcels + failed, "failed": failed,
+        "on_time_rate": _rate(counts["n_on_time"], counts["promised"]), "promised": counts["promised"],
+        "failed_rate": _rate(failed, parcels + failed),
+        "km_per_parcel": (rounds["km"] or 0.0) / parcels if whole and parcels else None,
+        "hours_per_parcel": (rounds["hours"] or 0.0) / parcels if whole and parcels else None,
+        "relay_share": _rate(counts["n_relay"], parcels), "home_share": _rate(counts["n_home"], parcels),
+        "isolated_parcels": counts["isolated_parcels"], "isolated_households": counts["households"],
+        "per_month": per_month,
+    }
+
+
+def recruitment(period: Period) -> dict:
+    """Vendors who joined over the period, and those a vendor invited (peer-to-peer recruitment)."""
+    joined = Vendor.objects.filter(created_at__date__gte=period.start, created_at__date__lt=period.end)
+    if period.commune:
+        joined = joined.filter(commune=period.commune)
+    recruited = joined.filter(referred_by__isnull=False)
+    by_month = [{"month": r["m"].date() if hasattr(r["m"], "date") else r["m"], "joined": r["n"], "recruited": r["peer"]}
+                for r in joined.annotate(m=TruncMonth("created_at")).values("m").order_by("m")
+                .annotate(n=Count("id"), peer=Count("id", filter=Q(referred_by__isnull=False)))]
+    referrers = [{"vendor": r["referred_by__name"], "recruits": r["n"], "open": r["n_open"]}
+                 for r in recruited.values("referred_by__name").annotate(n=Count("id"), n_open=Count("id", filter=Q(active=True)))
+                 .order_by("-n", "referred_by__name")]
+    total, peer = joined.count(), recruited.count()
+    return {"joined": total, "recruited": peer, "recruited_open": recruited.filter(active=True).count(),
+            "share": _rate(peer, total), "by_month": by_month, "referrers": referrers}
+
+
+def training(period: Period, now: dt.datetime) -> dict:
+    """Training sessions held over the period by ``now``, by month and by commune (rooms, and vendors' communes)."""
+    by_month = evaluation.training_by_month(period.start, period.end, now)
+    totals = {k: sum(r[k] for r in by_month) for k in ("sessions", "seats", "registered", "attended")}
+    return {"by_month": by_month, **evaluation.training_by_commune(period.start, period.end, now), **totals,
+            "attendance_rate": _rate(totals["attended"], totals["registered"])}
+
+
+def satisfaction(period: Period) -> dict:
+    """Survey results by month and over the period, per audience, and the anonymous comments.
+
+    ``audiences`` lists, per audience, its label, answers, the share satisfied per question over
+    the period (``questions``), the short question names and the months (``by_month``).
+    """
+    by_month = evaluation.satisfaction_by_month(period.start, period.end)
+    totals = evaluation.satisfaction_totals(period.start, period.end)
+    audiences = [{**totals[key], "key": key, "by_month": by_month[key]} for key in totals]
+    return {"by_month": by_month, "totals": totals, "audiences": audiences,
+            "comments": evaluation.anonymous_comments(period.start, period.end)}
+
+
+def all_figures(period: Period, now: dt.datetime | None = None) -> dict:
+    """Everything the dashboard and the annual report show; ``now`` ends the training sessions counted as held."""
     return {"period": period, "vendors": vendors_by_month(period.year), "sales": sales_by_month(period),
             "revenue": revenue_by_vendor(period), "deliveries": deliveries(period), "van": van(period),
             "value": value_kept(period), "synthetic": synthetic_share(period),
+            "efficiency": delivery_efficiency(period), "recruitment": recruitment(period),
+            "training": training(period, now or timezone.now()), "satisfaction": satisfaction(period),
             "co2_factor": CO2_KG_PER_KM, "car_factor": CAR_CO2_KG_PER_KM}

@@ -43,6 +43,10 @@ class DeliveryFact(models.Model):
     fail_reason = models.CharField(max_length=20, blank=True)
     senior = models.BooleanField(default=False)
     isolated = models.BooleanField(default=False)
+    on_time = models.BooleanField(null=True, blank=True, help_text=(
+        "Delivered within the promised slot (the task's windows, Paris time, on its day); empty when failed "
+        "or when nothing was promised."))
+    household = models.CharField(max_length=40, blank=True, help_text="shopper:<id>, to count households served (never shown).")
     synthetic = models.BooleanField(default=False)
 
     class Meta:

@@ -58,6 +58,7 @@ def run(stdout) -> None:
                         task_ref=f"demo-history:{n_order}:deliver", date=day, mode=mode, commune=shopper.commune,
                         status="failed" if failed else "delivered",
                         fail_reason=rng.choice(["absent", "absent", "no_access", "address_not_found"]) if failed else "",
+                        on_time=None if failed else rng.random() < 0.93, household=f"shopper:{shopper.pk}",
                         senior=shopper.is_senior, isolated=shopper.is_isolated, synthetic=True)
                     delivered += 0 if failed else 1
             RoundFact.objects.create(round_ref=f"demo-history:{day}", date=day, van="Camionnette frigo 1",

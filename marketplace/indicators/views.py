@@ -42,12 +42,16 @@ def _period(request) -> figures.Period:
 def _context(period: figures.Period) -> dict:
     if cache.add("indicators:refreshed", True, REFRESH_EVERY_S):
         facts.refresh_all()
-    data = figures.all_figures(period)
+    data = figures.all_figures(period, timezone.now())
     data["charts"] = {
         "vendors": charts.vendors_chart(data["vendors"]), "sales": charts.sales_chart(data["sales"]),
         "revenue": charts.revenue_chart(data["revenue"]),
         "deliveries": charts.deliveries_chart(data["deliveries"]["by_mode"], data["deliveries"]["failed"]),
         "van": charts.van_chart(data["van"]["per_month"]), "value": charts.value_chart(data["value"]),
+        "efficiency": charts.efficiency_chart(data["efficiency"]["per_month"]),
+        "satisfaction": charts.satisfaction_chart(data["satisfaction"]["by_month"]),
+        "training": charts.training_chart(data["training"]["by_month"]),
+        "recruitment": charts.recruitment_chart(data["recruitment"]["by_month"]),
     }
     return data
 

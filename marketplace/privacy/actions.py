@@ -21,6 +21,8 @@ from django.db.models import Q
 from common import money
 from delivery import retention
 from delivery.models import DeliveryTask
+from marketplace.evaluation.models import SurveyAnswer
+from marketplace.evaluation.survey import anonymised
 from marketplace.saleor.webhooks import forget_order_payloads, forget_payloads
 from marketplace.storefront.models import Consent, Representative, ShopOrder
 from marketplace.territory.models import Shopper
@@ -108,6 +110,9 @@ def export_shopper_data(user) -> dict[str, Any]:
                                     for c in CycleOrder.objects.filter(customer=user).select_related("cycle")],
         "paniers_reguliers": [{"actif": b.active, "cree_le": b.created_at.isoformat()}
                               for b in StandingBasket.objects.filter(customer=user)],
+        "avis_apres_livraison": [{"commande": a.order.number, "le": a.answered_at.isoformat(), "reponses": [a.q1, a.q2, a.q3],
+                                  "commentaire": a.comment}
+                                 for a in SurveyAnswer.objects.filter(order__in=orders).select_related("order")],
     }
     if shopper is not None:
         data["profil_de_livraison"] = {
@@ -131,7 +136,8 @@ def erase_shopper(user, now: dt.datetime) -> None:
 
     The account is closed (no name, e-mail or usable password), the delivery profile emptied
     (position moved to the commune's centre), representatives removed, standing baskets
-    stopped, and the deliveries, vendor orders and webhook bodies of their orders forgotten.
+    stopped, and the deliveries, vendor orders and webhook bodies of their orders forgotten;
+    their questionnaire answers stay, unlinked from the orders, comments without e-mail or phone.
 
     Raises
     ------
@@ -154,6 +160,9 @@ def erase_shopper(user, now: dt.datetime) -> None:
         forget_order_payloads(order_ids)
         VendorOrder.objects.filter(saleor_order_id__in=order_ids).update(customer_name=ERASED_CUSTOMER)
         StandingBasket.objects.filter(customer=user, active=True).update(active=False, stopped_at=now)
+        for answer in SurveyAnswer.objects.filter(order__in=orders):  # the scores stay, no longer tied to the person
+            answer.order, answer.comment = None, anonymised(answer.comment)
+            answer.save(update_fields=["order", "comment"])
         if shopper is not None:
             Representative.objects.filter(person=shopper).delete()
             Shopper.objects.filter(pk=shopper.pk).update(

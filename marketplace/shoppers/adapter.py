@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# allauth's own modules import each other in a cycle that only resolves when ``internal`` loads
+# before ``stages`` (as its views do); a system check that reaches this adapter first would fail.
+import allauth.account.internal  # noqa: F401, I001 - load order, see above
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.account.stages import EmailVerificationStage

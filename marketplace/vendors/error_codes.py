@@ -32,6 +32,7 @@ class VendorErrorCode(enum.StrEnum):
     NEGATIVE_STOCK = "negative_stock"
     NO_IMAGE = "no_image"
     PRICE_JUMP = "price_jump"
+    BUSINESS_ALREADY_HERE = "business_already_here"
 
 
 #: The sentence for each code; ``%(name)s`` fields are filled from the error's params.
@@ -57,6 +58,7 @@ MESSAGES: dict[VendorErrorCode, str] = {
     VendorErrorCode.NO_IMAGE: "Choisissez un fichier ou indiquez l'adresse web d'une photo.",
     VendorErrorCode.PRICE_JUMP: ("Le prix passe de %(old)s à %(new)s : %(factor)s fois %(way)s. Vérifiez la virgule ; "
                                  "si le prix est juste, cochez « Oui, ce nouveau prix est juste » et enregistrez."),
+    VendorErrorCode.BUSINESS_ALREADY_HERE: "Ce commerce (SIRET %(siret)s) est déjà inscrit sur la plateforme : merci !",
 }
 
 

@@ -125,6 +125,24 @@ class InviteForm(forms.Form):
     role = forms.ChoiceField(label="Rôle", choices=VendorMembership.Role.choices, initial=VendorMembership.Role.OWNER)
 
 
+class RecommendForm(forms.Form):
+    """A vendor invites another business: what a neighbour can know of it (the team checks the rest)."""
+
+    name = forms.CharField(label="Nom du commerce (enseigne)", max_length=160)
+    kind = forms.ChoiceField(label="Type", choices=Vendor.Kind.choices)
+    siret = forms.CharField(label="SIRET (14 chiffres)", max_length=20,
+                            help_text="Sur une facture ou sur annuaire-entreprises.data.gouv.fr.")
+    address = forms.CharField(label="Adresse du commerce", max_length=255)
+    commune = forms.ModelChoiceField(label="Commune", queryset=None, empty_label="Choisissez la commune")
+    email = forms.EmailField(label="Adresse e-mail du responsable")
+
+    def __init__(self, *args, **kwargs):
+        from marketplace.territory.models import Commune
+
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Commune.objects.order_by("name")
+
+
 class AcceptInvitationForm(forms.Form):
     """Choose one's name and password when accepting an invitation."""
 

@@ -16,6 +16,7 @@ PUBLIC_URL_NAMES = {"product_image_file"}
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("boutique/", dashboard.shop, name="shop"),
+    path("recommander/", dashboard.recommend, name="recommend"),
     path("produits/", products.product_list, name="product_list"),
     path("produits/nouveau/", products.product_create, name="product_create"),
     path("produits/<int:product_pk>/", products.product_edit, name="product_edit"),

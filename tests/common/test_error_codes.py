@@ -14,6 +14,7 @@ import pytest
 from delivery import error_codes as delivery_codes
 from delivery.routing import UnassignedReason
 from marketplace.core import error_codes as field_codes
+from marketplace.evaluation import error_codes as evaluation_codes
 from marketplace.saleor import error_codes as dashboard_codes
 from marketplace.storefront import error_codes as storefront_codes
 from marketplace.vendors import error_codes as vendor_codes
@@ -27,6 +28,7 @@ DOMAINS = [
     (vendor_codes, vendor_codes.VendorErrorCode),
     (field_codes, field_codes.InputErrorCode),
     (dashboard_codes, dashboard_codes.DashboardErrorCode),
+    (evaluation_codes, evaluation_codes.EvaluationErrorCode),
 ]
 #: Exceptions whose ``code`` is ours (Saleor's and PrestaShop's own codes are theirs).
 RAISED = {"ValidationError", "StorefrontError", "ShortCircuitError", "error"}

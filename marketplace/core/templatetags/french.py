@@ -52,6 +52,17 @@ def nombre(value, decimals: int = 0) -> str:
         return ""
 
 
+@register.filter
+def pourcent(share, decimals: int = 1) -> str:
+    """A share (0–1) as a French percentage: ``0.9254|pourcent`` -> ``92,5 %``; None -> ``—``."""
+    if _blank(share):
+        return "—"
+    try:
+        return money.format_number(100 * float(share), int(decimals)) + "\u202f%"
+    except (TypeError, ValueError):
+        return "—"
+
+
 @register.filter(name="de")
 def de_filter(name) -> str:
     """``{{ commune.name|de }}`` -> ``du Quesnoy``, ``d'Englefontaine`` (see :func:`common.names.de`)."""

@@ -7,6 +7,7 @@ from django.core import signing
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.views.decorators.http import require_POST
 
@@ -85,7 +86,7 @@ def vendor_shares(saleor_order) -> list[dict]:
     return sorted(groups.values(), key=lambda g: g["vendor"])
 
 
-def _page(request, record: ShopOrder):
+def _page(request, record: ShopOrder, signed: str = ""):
     try:
         saleor_order = port.get_saleor().orders.get(record.saleor_order_id)
     except SaleorError:
@@ -97,7 +98,20 @@ def _page(request, record: ShopOrder):
         "order": record, "details": delivery_details(record), "shares": shares,
         "steps": progress(record, tuple(g["vendor"] for g in shares)),
         "delivery_cents": delivery_cents, "payment_state": payment_state(record, saleor_order),
-        "lines_unavailable": saleor_order is None, "just_placed": just_placed})
+        "lines_unavailable": saleor_order is None, "just_placed": just_placed,
+        "survey": _survey_state(request, record, signed),
+        "survey_url": (reverse("evaluation:order_survey_by_link", args=[signed]) if signed
+                       else reverse("evaluation:order_survey", args=[record.number]))})
+
+
+def _survey_state(request, record: ShopOrder, signed: str) -> str:
+    """The questionnaire's state for its shopper: signed in as placer or recipient, or a guest by the signed link ("" for others)."""
+    from marketplace.evaluation.selectors import order_survey_state  # noqa: PLC0415 - evaluation builds on the storefront
+
+    user = request.user
+    if not signed and (not user.is_authenticated or user.pk not in {record.placed_by_id, record.shopper.user_id}):
+        return ""
+    return order_survey_state(record)
 
 
 #: Session key: the number of the order just paid, for the confirmation on its page.
@@ -122,7 +136,7 @@ def by_link(request, signed):
     record = ShopOrder.objects.select_related("shopper__user", "relay_point", "slot__pattern").filter(pk=pk).first()
     if record is None:
         raise Http404("Commande introuvable")
-    return _page(request, record)
+    return _page(request, record, signed)
 
 
 @login_required(login_url="account_login")

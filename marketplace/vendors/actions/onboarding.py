@@ -1,4 +1,4 @@
-"""Onboarding by staff: register a vendor, invite its people by email, accept an invitation."""
+"""Onboarding: staff register a vendor and invite its people; a vendor recommends another business; accept."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from common.names import de
 from marketplace.saleor.errors import SaleorError
+from marketplace.territory import geocoding
 from marketplace.vendors.error_codes import VendorErrorCode as Code
 from marketplace.vendors.error_codes import error
 
@@ -94,6 +96,52 @@ def invite(vendor: Vendor, email: str, invited_by=None, role: str = VendorMember
         recipient_list=[email],
     )
     return invitation
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A business a vendor invites: what the vendor knows of it (the team checks the rest)."""
+
+    name: str
+    kind: str
+    siret: str
+    address: str
+    commune: object
+    email: str
+
+
+def _free_slug(name: str) -> str:
+    base = slugify(name)[:70].strip("-") or "commerce"
+    slug, n = base, 1
+    while Vendor.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def recommend_business(referrer: Vendor, business: Recommendation, *, invited_by) -> Invitation:
+    """A vendor invites another business, which is registered inactive and recommended by ``referrer``.
+
+    Its owner gets the same invitation staff send, with ``invited_by`` recorded. The team checks and activates the new vendor from its staff page; activating it creates its
+    Saleor warehouse (:func:`register_vendor`). Nothing is pushed to Saleor before.
+
+    Raises
+    ------
+    ValidationError
+        ``business_already_here`` when the SIRET is already on the platform; a field's own code
+        (SIRET checksum...) when it is invalid; ``email_already_member`` from :func:`invite`.
+    """
+    siret = "".join(business.siret.split())
+    if Vendor.objects.filter(siret=siret).exists():
+        raise error(Code.BUSINESS_ALREADY_HERE, siret=siret)
+    with transaction.atomic():
+        vendor = Vendor(name=business.name.strip(), slug=_free_slug(business.name), kind=business.kind,
+                        legal_name=business.name.strip(), siret=siret, address=business.address.strip(),
+                        commune=business.commune, email=business.email.strip().lower(), active=False, referred_by=referrer)
+        geocoding.place(vendor)
+        vendor.full_clean()
+        vendor.save()
+        return invite(vendor, business.email, invited_by=invited_by, role=VendorMembership.Role.OWNER)
 
 
 def invitation_from_link(signed: str) -> Invitation | None:

@@ -52,6 +52,9 @@ class Vendor(models.Model):
     )
     saleor_warehouse_id = models.CharField(max_length=100, blank=True)
     active = models.BooleanField(default=True)
+    referred_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="recruits", verbose_name="recommandé par",
+        help_text="The vendor who invited this business from its dashboard (peer-to-peer recruitment).")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -16,7 +16,7 @@ from .access import staff_required
 @staff_required
 def vendor_list(request):
     """Every vendor with its members and warehouse state."""
-    vendors = Vendor.objects.select_related("commune").prefetch_related("memberships__user").order_by("name")
+    vendors = Vendor.objects.select_related("commune", "referred_by").prefetch_related("memberships__user").order_by("name")
     return render(request, "vendors/staff/vendor_list.html", {"vendors": vendors})
 
 
