@@ -250,6 +250,9 @@ class PaymentPort(Protocol):
     def get(self, transaction_id: str) -> Transaction | None:
         """The transaction as Saleor keeps it now, or None."""
 
+    def set_authorized(self, transaction_id: str, amount: Decimal, message: str = "") -> Transaction:
+        """Set what stays authorised on a transaction this App owns (``transactionUpdate``)."""
+
     def record_charged(self, order_id: str, name: str, psp_reference: str, amount: Decimal,
                        message: str = "") -> Transaction:
         """Record money this App already took for an order (``transactionCreate`` with ``amountCharged``)."""

@@ -103,6 +103,19 @@ class PaymentCalls:
         )
         return p.transaction(payload["transaction"])
 
+    def set_authorized(self, transaction_id: str, amount: Decimal, message: str = "") -> Transaction:
+        """Set what stays authorised on a transaction this App owns (``transactionUpdate``).
+
+        For a pay-by-hand order partly settled another way at the door (a voucher): the money
+        left to collect shrinks. It sets a value, so sending it twice does no harm.
+        """
+        payload = self._s.mutate(
+            "transaction_update", "transactionUpdate", idempotent=True, id=transaction_id,
+            transaction={"amountAuthorized": {"amount": str(amount), "currency": "EUR"}},
+            transactionEvent={"message": message} if message else None,
+        )
+        return p.transaction(payload["transaction"])
+
     def _node(self, transaction_id: str) -> dict[str, Any] | None:
         return self._s.run("transaction", id=transaction_id).get("transaction")
 

@@ -260,6 +260,26 @@ def m_transaction_create(ctx: Context, id: str, transaction: Json, transactionEv
     return {"transaction": v.transaction_view(ctx.store.get("TransactionItem", tx["key"]))}
 
 
+def m_transaction_update(ctx: Context, id: str | None = None, transaction: Json | None = None,
+                         transactionEvent: Json | None = None, **_: Any) -> Json:
+    """``transactionUpdate`` by the app that owns the transaction: it sets the amounts it names."""
+    _kind, tx = ctx.store.get_by_gid(id or "", "TransactionItem")
+    if tx.get("app") != APP_ID:
+        raise UserError("NOT_FOUND", "Only the app that created the transaction can update it.", "id")
+    for field, name in (("amountAuthorized", "authorized"), ("amountCharged", "charged"),
+                        ("amountCanceled", "canceled"), ("amountRefunded", "refunded")):
+        value = (transaction or {}).get(field)
+        if value is not None:
+            tx[name] = str(Decimal(str(value["amount"])))
+    if (transactionEvent or {}).get("message"):
+        _event(tx, "AUTHORIZATION_ADJUSTMENT", Decimal(tx["authorized"]), tx.get("pspReference") or "",
+               transactionEvent["message"])  # type: ignore[index]
+    ctx.store.put("TransactionItem", tx)
+    if tx["owner"]["kind"] == "Order":
+        after_order_payment(ctx, ctx.store.get("Order", tx["owner"]["key"]))
+    return {"transaction": v.transaction_view(tx)}
+
+
 def q_transaction(ctx: Context, id: str | None = None, **_: Any) -> Json | None:
     if not id:
         return None

@@ -98,6 +98,7 @@ MUTATIONS = {
     "giftCardBalanceAdjust": gc.m_gift_card_balance_adjust,
     "checkoutAddPromoCode": co.m_checkout_add_promo_code,
     "transactionCreate": pay.m_transaction_create,
+    "transactionUpdate": pay.m_transaction_update,
 }
 
 
