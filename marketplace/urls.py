@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from marketplace.core import views as core_views
+from marketplace.vouchers import views as voucher_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -13,9 +14,11 @@ urlpatterns = [
     path("vendeur/", include("marketplace.vendors.urls")),
     path("comptes/", include("marketplace.vendors.urls_accounts")),
     path("compte/", include("marketplace.shoppers.urls")),
+    path("livraison/tel/<str:signed>/cheque-cadeau/<int:task_id>/", voucher_views.door, name="voucher_door"),
     path("livraison/", include("delivery.urls")),
     path("boutique/", include("marketplace.storefront.urls")),
     path("pilotage/indicateurs/", include("marketplace.indicators.urls")),
+    path("pilotage/cheques-cadeaux/", include("marketplace.vouchers.urls")),
     path("pilotage/", include("marketplace.operations.urls")),
     path("circuit-court/", include("shortcircuit.urls")),
 ]
