@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 
 from common import money
 from marketplace.saleor import port
@@ -126,17 +125,11 @@ def _still_to_collect(saleor: port.SaleorPort, order) -> Decimal:
     return tx.authorized.amount - tx.amount("charge_pending")
 
 
-def vouchers_on_order(saleor_order_id: str) -> Decimal:
-    """Euros taken from vouchers at the door for one order."""
-    total = VoucherSpend.objects.filter(saleor_order_id=saleor_order_id).aggregate(s=Sum("amount"))["s"]
-    return total or Decimal("0")
-
-
 def record_on_order(saleor: port.SaleorPort, spend: VoucherSpend, order) -> None:
     """Show the spend on the Saleor order and lower what is left to collect (safe to run again).
 
-    The target amounts come from the spends, never from a subtraction of what Saleor holds now,
-    so a second run sets the same values.
+    The authorised amount is set to what was left right after the spend (read under the lock),
+    never lowered by a subtraction, so a second run sets the same value.
     """
     if spend.recorded_at is not None:
         return
@@ -144,7 +137,8 @@ def record_on_order(saleor: port.SaleorPort, spend: VoucherSpend, order) -> None
                f"{money.format_eur(spend.amount)} ; solde restant {money.format_eur(spend.balance_after)}.")
     tx = saleor.payments.record_charged(spend.saleor_order_id, TRANSACTION_NAME, spend.psp_reference,
                                         spend.amount, message)
-    left = max(Decimal("0"), money.from_cents(order.total_cents) - vouchers_on_order(spend.saleor_order_id))
+    # what was left to collect right after this spend, or less if Saleor already holds less (a later spend)
+    left = min(spend.due_after, _still_to_collect(saleor, order))
     saleor.payments.set_authorized(order.transaction_id, left,
                                    f"Reste à encaisser après chèque(s) cadeau : {money.format_eur(left)}.")
     PaymentSession.objects.filter(transaction_id=order.transaction_id).update(authorized=left)

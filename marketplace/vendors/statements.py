@@ -4,7 +4,7 @@ Amounts are euros. Sales are TTC (VAT included) as paid by shoppers; the commiss
 rate recorded on each order (a percentage of its TTC total), rounded to the cent per order, so
 the rows always add up to the totals. Cancelled orders are left out of the totals; those whose
 payment was refunded to the shopper are listed apart, so the vendor sees why a sale went away.
-The part of each order paid with chèques cadeaux at the door is shown per vendor (split over the
+The part of each order paid with chèques cadeaux (online or at the door) is shown per vendor (split over the
 order's vendors by their share, to the cent): the platform owes it to them like any other sale.
 """
 
@@ -134,9 +134,9 @@ def monthly_statement(vendor: Vendor, year: int, month: int) -> Statement:
 
 def _voucher_shares(vendor: Vendor, orders: list[VendorOrder]) -> dict[str, Decimal]:
     """The vendor's part of the vouchers that paid each order (split over its vendors by their share)."""
-    from marketplace.vouchers.selectors import door_vouchers_by_order, vendor_shares
+    from marketplace.vouchers.selectors import vendor_shares, vouchers_by_order
 
-    paid = door_vouchers_by_order([o.saleor_order_id for o in orders])
+    paid = vouchers_by_order([o.saleor_order_id for o in orders])
     out = {}
     for order_id, amount in paid.items():
         totals: dict[int, Decimal] = {}

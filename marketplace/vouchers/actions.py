@@ -171,3 +171,48 @@ def refresh(saleor: port.SaleorPort, voucher: Voucher, now: dt.datetime) -> port
         Voucher.objects.filter(pk=voucher.pk).update(balance=card.current_balance.amount, balance_read_at=now)
         voucher.balance, voucher.balance_read_at = card.current_balance.amount, now
     return card
+
+
+def apply_online(saleor: port.SaleorPort, checkout_id: str, code: str, now: dt.datetime) -> port.Checkout:
+    """Put the voucher ``code`` on the shopper's checkout: its balance lowers the total to pay.
+
+    Judged first by our rule, for a French sentence; Saleor then attaches it
+    (``checkoutAddPromoCode``) and takes the balance when the checkout is completed.
+
+    Raises
+    ------
+    VoucherError
+        ``UNKNOWN``, ``INACTIVE``, ``EXPIRED``, ``EXHAUSTED``, ``ALREADY_USED`` or ``SALEOR_FAILED``.
+    """
+    voucher = voucher_for_code(saleor, code, now)
+    try:
+        check_usable(saleor.gift_cards.get(voucher.gift_card_id), voucher, now)
+        return saleor.checkout.add_promo_code(checkout_id, voucher.code)
+    except SaleorError as exc:
+        raise VoucherError(Code.SALEOR_FAILED) from exc
+
+
+def record_online(checkout: port.Checkout, order_id: str, order_number: str, now: dt.datetime) -> list:
+    """Note what each voucher on a just-completed checkout paid, as Saleor takes it (in the order added).
+
+    ``checkout`` is the checkout read just before completion (its cards' balances then). For the
+    vendors' statements; the balances themselves stay Saleor's.
+    """
+    from .models import VoucherSpend
+
+    left = checkout.subtotal.amount + checkout.shipping_price.amount
+    noted = []
+    for applied in checkout.gift_cards:
+        taken = min(applied.current_balance.amount, left)
+        left -= taken
+        voucher = Voucher.objects.filter(gift_card_id=applied.id).first()
+        if voucher is None or taken <= 0:
+            continue
+        spend, _ = VoucherSpend.objects.get_or_create(
+            voucher=voucher, saleor_order_id=order_id,
+            defaults={"channel": VoucherSpend.Channel.ONLINE, "order_number": order_number, "amount": taken,
+                      "balance_after": applied.current_balance.amount - taken, "due_after": left,
+                      "spent_at": now, "recorded_at": now})
+        Voucher.objects.filter(pk=voucher.pk).update(balance=spend.balance_after, balance_read_at=now)
+        noted.append(spend)
+    return noted

@@ -70,9 +70,18 @@ class Voucher(models.Model):
 
 
 class VoucherSpend(models.Model):
-    """An amount the App took from a voucher at the door for one order (once per voucher and order)."""
+    """An amount taken from a voucher for one order (once per voucher and order).
+
+    At the door the App takes it itself (``giftCardBalanceAdjust``); online Saleor takes it at
+    checkout completion and the App notes what its rule took, for the vendors' statements.
+    """
+
+    class Channel(models.TextChoices):
+        DOOR = "door", "À la livraison"
+        ONLINE = "online", "En ligne"
 
     voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="spends")
+    channel = models.CharField("où", max_length=10, choices=Channel.choices, default=Channel.DOOR)
     saleor_order_id = models.CharField(max_length=120)
     order_number = models.CharField("commande", max_length=30, blank=True)
     amount = models.DecimalField("montant débité", max_digits=8, decimal_places=2)

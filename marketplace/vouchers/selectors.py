@@ -53,7 +53,8 @@ def figures(now: dt.datetime) -> VoucherFigures:
         sold_online_count=len(online),
         sold_online_value=sum((r["initial_amount"] for r in online), ZERO),
         spent_value=sum((r["initial_amount"] - r["balance"] for r in rows), ZERO),
-        spent_at_door=VoucherSpend.objects.aggregate(s=Sum("amount"))["s"] or ZERO,
+        spent_at_door=VoucherSpend.objects.filter(channel=VoucherSpend.Channel.DOOR).aggregate(
+            s=Sum("amount"))["s"] or ZERO,
         expired_value=sum((r["balance"] for r in expired), ZERO),
         outstanding_value=sum((r["balance"] for r in live), ZERO),
         outstanding_count=sum(1 for r in live if r["balance"] > 0),
@@ -106,8 +107,8 @@ def vendor_shares(order_totals: dict[int, Decimal], paid: Decimal) -> dict[int, 
     return {k: money.from_cents(c) for k, c in parts.items()}
 
 
-def door_vouchers_by_order(saleor_order_ids: list[str]) -> dict[str, Decimal]:
-    """Euros taken from vouchers at the door, per Saleor order id."""
+def vouchers_by_order(saleor_order_ids: list[str]) -> dict[str, Decimal]:
+    """Euros paid with vouchers (at the door and online), per Saleor order id."""
     rows = (VoucherSpend.objects.filter(saleor_order_id__in=saleor_order_ids).values("saleor_order_id")
             .annotate(s=Sum("amount")))
     return {r["saleor_order_id"]: r["s"] for r in rows}

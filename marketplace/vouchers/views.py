@@ -124,3 +124,22 @@ def door(request, signed: str, task_id: int):
         "shift": shift, "signed": signed, "task": task, "order": order, "done": done, "error": error,
         "to_collect_cents": task.payment_cents,
     }, status=status)
+
+
+@require_POST
+def checkout_code(request):
+    """The shopper's chèque cadeau on the payment page: its balance lowers the total (Saleor takes it at the end)."""
+    from marketplace.storefront import session
+
+    cart = session.cart_id(request)
+    if not cart:
+        messages.info(request, "Votre panier est vide.")
+        return redirect("storefront:cart")
+    try:
+        checkout = actions.apply_online(port.get_saleor(), cart, request.POST.get("code", ""), timezone.now())
+    except VoucherError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Chèque cadeau accepté : il reste {money.format_eur(checkout.total.amount)} "
+                                  "à payer.")
+    return redirect("storefront:payment")
