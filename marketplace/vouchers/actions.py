@@ -29,15 +29,23 @@ MAX_BATCH = 500
 MAX_AMOUNT = Decimal("500")
 
 _NOT_IN_CODE = re.compile(r"[\s\-–.]")
+_SALEOR_CODE = re.compile(r"^[0-9A-F]{12}$")
 
 
 def normalise_code(text: str) -> str:
-    """A typed or scanned code as Saleor stores it: capitals, no spaces or dashes (``abcd-ef12`` → ``ABCDEF12``)."""
-    return _NOT_IN_CODE.sub("", text or "").upper()
+    """A typed or scanned code in Saleor's form: ``7f3a 9c21-b04e`` → ``7F3A-9C21-B04E``.
+
+    Saleor 3.23 draws codes as 12 hex digits in groups of four; spaces, dashes and case as typed
+    do not matter. Any other text comes back in capitals without spaces (a code set by hand).
+    """
+    bare = _NOT_IN_CODE.sub("", text or "").upper()
+    return display_code(bare) if _SALEOR_CODE.match(bare) else bare
 
 
 def display_code(code: str) -> str:
     """The code in groups of four for reading aloud and printing (``ABCD-EF12-3456``)."""
+    if "-" in code:
+        return code
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 

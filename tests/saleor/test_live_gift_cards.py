@@ -14,6 +14,7 @@ authorisation lowered, the rest charged once collected).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 import uuid
 from decimal import Decimal
@@ -54,7 +55,8 @@ def test_live_cards_are_issued_found_by_code_and_debited_never_below_zero(live):
     expiry = _today() + dt.timedelta(days=365)
     cards = live.gift_cards.bulk_create(2, Decimal("20"), expiry, tags=[tag])
     assert len(cards) == 2 and all(c.current_balance == port.Money(Decimal("20.00"), "EUR") for c in cards)
-    assert all(c.expiry_date == expiry and c.tags == (tag,) and c.is_active for c in cards)
+    assert all(c.expiry_date == expiry and c.tags == (tag.lower(),) and c.is_active for c in cards)  # lowered
+    assert all(re.fullmatch(r"[0-9A-F]{4}(-[0-9A-F]{4}){2}", c.code) for c in cards)
     assert live.gift_cards.find_by_code(cards[0].code) == live.gift_cards.get(cards[0].id)
     assert live.gift_cards.find_by_code(f"NOPE{uuid.uuid4().hex[:8].upper()}") is None
     assert {c.id for c in live.gift_cards.find(tags=[tag])} == {c.id for c in cards}

@@ -3,7 +3,8 @@
 Saleor 3.23 (all need the App's ``MANAGE_GIFT_CARD`` permission):
 
 - ``giftCardCreate`` / ``giftCardBulkCreate``: issue active cards with a balance, an expiry date
-  and tags ("CCAS 2027", an employer); Saleor draws each code;
+  (after today) and tags ("CCAS 2027", an employer; Saleor keeps them in lower case); Saleor
+  draws each code, ``ABCD-EF12-3456`` (12 hex digits in groups of four, 3.23.28 as seen live);
 - ``giftCard(id)`` and ``giftCards(filter: {code | tags})``: look a card up;
 - ``giftCardBalanceAdjust(id, amount)`` (new in 3.23): add to or take from the current balance.
   A deduction larger than the balance is *clamped to zero*, not refused, so whoever takes money
@@ -89,7 +90,11 @@ class GiftCardCalls:
         return p.gift_card(nodes[0]) if nodes else None
 
     def find(self, tags: Sequence[str] = (), first: int = 100) -> list[GiftCard]:
-        """Cards carrying any of ``tags`` (every card when empty), at most ``first``, oldest first."""
+        """Cards carrying any of ``tags`` (every card when empty), at most ``first``.
+
+        Saleor stores tags in lower case and filters them exactly, so the tags are lowered here.
+        """
+        tags = [t.lower() for t in tags]
         found: list[GiftCard] = []
         after = None
         while len(found) < first:

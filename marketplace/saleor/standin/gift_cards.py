@@ -11,7 +11,7 @@ a deduction at zero; checkouts and orders take from cards in :mod:`.checkout` an
 from __future__ import annotations
 
 import datetime as dt
-import uuid
+import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -94,20 +94,24 @@ def _balance(value: Json | None) -> tuple[Decimal, str]:
     return amount, str((value or {}).get("currency") or "EUR")
 
 
-def _expiry(value: str | None) -> str | None:
+def _expiry(value: str | None, message: str) -> str | None:
+    """Saleor's ``is_date_in_future``: an expiry date today or before is refused."""
     if not value:
         return None
-    if dt.date.fromisoformat(value) < today():
-        raise UserError("INVALID", "Expiry date cannot be in the past.", "expiryDate")
+    if dt.date.fromisoformat(value) <= today():
+        raise UserError("INVALID", message, "expiryDate")
     return value
 
 
 def _new(ctx: Context, amount: Decimal, currency: str, expiry: str | None, tags: list[str], active: bool,
          code: str | None = None) -> Json:
-    code = code or uuid.uuid4().hex[:12].upper()  # Saleor's generate_promo_code(): 12 characters
+    if not code:  # Saleor 3.23's generate_promo_code(): "ABCD-EF12-3456", 12 hex digits in groups of four
+        digits = secrets.token_hex(6).upper()
+        code = "-".join(digits[i:i + 4] for i in range(0, 12, 4))
     doc: Json = {"key": new_key(), "code": code, "sku": code, "currency": currency, "isActive": active,
                  "initialBalance": str(amount), "currentBalance": str(amount), "expiryDate": expiry,
-                 "tags": sorted(set(tags)), "created": now_iso(), "lastUsedOn": None, "metadata": {}}
+                 "tags": sorted({tag.lower() for tag in tags}),  # Saleor keeps tags in lower case
+                 "created": now_iso(), "lastUsedOn": None, "metadata": {}}
     return ctx.store.put("GiftCard", doc)
 
 
@@ -121,7 +125,7 @@ def q_gift_cards(ctx: Context, filter: Json | None = None, first: int | None = N
     filter = filter or {}
     docs = ctx.store.query("GiftCard", Q(sku=filter["code"]) if filter.get("code") else None)
     if filter.get("tags"):
-        wanted = set(filter["tags"])
+        wanted = set(filter["tags"])  # compared as given: Saleor's filter is name__in
         docs = [d for d in docs if wanted & set(d.get("tags") or [])]
     if filter.get("isActive") is not None:
         docs = [d for d in docs if d["isActive"] == filter["isActive"]]
@@ -133,7 +137,7 @@ def m_gift_card_create(ctx: Context, input: Json, **_: Any) -> Json:
     code = input.get("code")
     if code and by_code(ctx, code) is not None:
         raise UserError("ALREADY_EXISTS", "Promo code already exists.", "code")
-    doc = _new(ctx, amount, currency, _expiry(input.get("expiryDate")), input.get("addTags") or [],
+    doc = _new(ctx, amount, currency, _expiry(input.get("expiryDate"), "Expiry date must be in the future."), input.get("addTags") or [],
                bool(input.get("isActive")), code)
     merge_metadata(doc, input.get("metadata"))
     ctx.store.put("GiftCard", doc)
@@ -144,7 +148,7 @@ def m_gift_card_bulk_create(ctx: Context, input: Json, **_: Any) -> Json:
     if int(input.get("count") or 0) < 1:
         raise UserError("INVALID", "Count value must be greater than 0.", "count")
     amount, currency = _balance(input.get("balance"))
-    expiry = _expiry(input.get("expiryDate"))
+    expiry = _expiry(input.get("expiryDate"), "Expiry date cannot be in the past.")
     docs = [_new(ctx, amount, currency, expiry, input.get("tags") or [], bool(input.get("isActive")))
             for _ in range(int(input["count"]))]
     return {"count": len(docs), "giftCards": [gift_card_view(d) for d in docs]}
