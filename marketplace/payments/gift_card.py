@@ -24,6 +24,7 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
+from celery import shared_task
 from django.db import transaction
 
 from common import money
@@ -82,7 +83,11 @@ def spend_at_door(saleor: port.SaleorPort, code: str, order, now: dt.datetime, b
         repeated = spend is not None
         if spend is None:
             spend = _take(saleor, voucher, order, now, by)
-    record_on_order(saleor, spend, order)
+    try:
+        record_on_order(saleor, spend, order)
+    except SaleorError as exc:  # the card is debited: the order's side is finished by a retried task
+        logger.warning("voucher spend %s not yet recorded on the order: %s", spend.pk, exc)
+        record_spend_task.delay(spend.pk)
     return DoorSpend(voucher.code[-4:], spend.amount, spend.balance_after, spend.due_after, spend.order_number,
                      repeated)
 
@@ -145,6 +150,16 @@ def record_on_order(saleor: port.SaleorPort, spend: VoucherSpend, order) -> None
     _lower_stop_amount(spend.saleor_order_id, left)
     VoucherSpend.objects.filter(pk=spend.pk).update(transaction_id=tx.id, recorded_at=spend.spent_at)
     spend.transaction_id, spend.recorded_at = tx.id, spend.spent_at
+
+
+@shared_task(name="payments.record_voucher_spend", autoretry_for=(SaleorError,), max_retries=8, retry_backoff=30)
+def record_spend_task(spend_pk: int) -> None:
+    """Celery entry point: finish :func:`record_on_order` for a spend Saleor could not take at the door."""
+    from marketplace.storefront.models import ShopOrder
+
+    spend = VoucherSpend.objects.select_related("voucher").get(pk=spend_pk)
+    order = ShopOrder.objects.get(saleor_order_id=spend.saleor_order_id)
+    record_on_order(port.get_saleor(), spend, order)
 
 
 def _lower_stop_amount(saleor_order_id: str, left: Decimal) -> None:

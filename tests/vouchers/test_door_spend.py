@@ -140,3 +140,29 @@ def test_two_phones_scanning_one_voucher_at_once_never_take_more_than_its_balanc
     assert saleor.gift_cards.get(voucher.gift_card_id).current_balance.amount == 0
     assert list(VoucherSpend.objects.values_list("amount", flat=True)) == [Decimal("10.00")]
     assert Voucher.objects.get(pk=voucher.pk).balance == 0
+
+
+def test_when_saleor_fails_after_the_debit_the_order_side_is_finished_later(saleor, cash_order, issue, monkeypatch):
+    from marketplace.saleor.errors import SaleorNetworkError
+
+    order = cash_order(loaves=4)
+    voucher = issue("5")
+    queued = []
+    real = saleor.payments.record_charged
+
+    def down(*args, **kwargs):
+        raise SaleorNetworkError("Saleor unreachable")
+
+    monkeypatch.setattr(saleor.payments, "record_charged", down)
+    monkeypatch.setattr(gift_card.record_spend_task, "delay", queued.append)
+    # the card is debited and the driver is told so, while the order's side waits for a retry
+    spent = gift_card.spend_at_door(saleor, voucher.code, order, timezone.now())
+    spend = VoucherSpend.objects.get()
+    assert spent.amount == 5 and spend.recorded_at is None and queued == [spend.pk]
+    # when Saleor is back, the retried step records it once, and a second run changes nothing
+    monkeypatch.setattr(saleor.payments, "record_charged", real)
+    for _ in range(2):
+        gift_card.record_on_order(saleor, VoucherSpend.objects.get(), order)
+    names = [t.name for t in saleor.orders.get(order.saleor_order_id).transactions]
+    assert names.count(gift_card.TRANSACTION_NAME) == 1
+    assert saleor.payments.get(order.transaction_id).authorized.amount == _total(order) - 5
