@@ -58,7 +58,7 @@ class DoorSpend:
     def sentence(self) -> str:
         """The French line the phone shows."""
         head = ("Déjà enregistré : " if self.repeated else "") + (
-            f"chèque cadeau ••••{self.last4} : {money.format_eur(self.amount)} débités pour la commande "
+            f"{'c' if self.repeated else 'C'}hèque cadeau ••••{self.last4} : {money.format_eur(self.amount)} débités pour la commande "
             f"{self.order_number}. Solde restant du chèque : {money.format_eur(self.balance_after)}.")
         rest = (f" Reste à encaisser : {money.format_eur(self.due_after)}." if self.due_after > 0
                 else " Rien d'autre à encaisser.")
