@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "delivery",
     "integrations.prestashop",
     "marketplace.payments",
+    "marketplace.vouchers",
     "marketplace.storefront",
     # before allauth: its account templates are overridden by ours (French, the site's layout)
     "marketplace.shoppers",

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from marketplace.core import views as core_views
 from marketplace.saleor.standin.signing import jwks_view
+from marketplace.vouchers import views as voucher_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -16,9 +17,12 @@ urlpatterns = [
     path("vendeur/", include("marketplace.vendors.urls")),
     path("comptes/", include("marketplace.vendors.urls_accounts")),
     path("compte/", include("marketplace.shoppers.urls")),
+    path("livraison/tel/<str:signed>/cheque-cadeau/<int:task_id>/", voucher_views.door, name="voucher_door"),
     path("livraison/", include("delivery.urls")),
+    path("boutique/commande/cheque-cadeau/", voucher_views.checkout_code, name="voucher_checkout"),
     path("boutique/", include("marketplace.storefront.urls")),
     path("pilotage/indicateurs/", include("marketplace.indicators.urls")),
+    path("pilotage/cheques-cadeaux/", include("marketplace.vouchers.urls")),
     path("pilotage/", include("marketplace.operations.urls")),
     path("circuit-court/", include("shortcircuit.urls")),
     # its pages sit under /vendeur/, /boutique/ and /pilotage/, next to (never shadowed by) the apps' own

@@ -1,15 +1,13 @@
 """The printed route sheet: A4, French, normal or large print, rendered by WeasyPrint."""
 
 import base64
-import io
 import logging
 from html import escape
 
-import qrcode
-import qrcode.constants
 from weasyprint import HTML
 
 from common import money
+from common.qr import qr_data_uri
 
 from .data import (
     COMPARTMENT_LABELS,
@@ -63,14 +61,6 @@ th { background: #e8e8e8; }
 """
 
 
-def _qr_data_uri(url: str) -> str:
-    """A QR code for ``url`` as a PNG ``data:`` URI (PNG: WeasyPrint draws it far faster than SVG)."""
-    image = qrcode.make(url, box_size=6, border=1, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
-
-
 def _goods_html(stop: StopSheet) -> str:
     """Collect and deliver lines of a stop, with crate numbers and cold marks."""
     rows = []
@@ -104,7 +94,7 @@ def _stop_html(stop: StopSheet) -> str:
              if stop.doorstep_notes else "")
     qr = ""
     if stop.phone_view_url:
-        qr = (f'<div class="qr"><img src="{_qr_data_uri(stop.phone_view_url)}" alt="QR code de l\'arrêt">'
+        qr = (f'<div class="qr"><img src="{qr_data_uri(stop.phone_view_url)}" alt="QR code de l\'arrêt">'
               f"<div>téléphone</div></div>")
     return f"""
 <div class="stop">

@@ -10,7 +10,7 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         """Answer Saleor's payment webhooks, and release or refund the payment of a cancelled order."""
-        from . import app, cancellation, checks, demo_card  # noqa: F401  (checks registers itself)
+        from . import app, cancellation, checks, demo_card, gift_card  # noqa: F401  (checks and gift_card's task register themselves)
 
         app.connect()
         demo_card.connect()

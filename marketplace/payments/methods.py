@@ -21,7 +21,7 @@ DEMO_CARD_GATEWAY = "mormal.demo-card"
 METHODS = {
     "cash": "Espèces",
     "cheque": "Chèque",
-    "voucher": "Bon d'achat du territoire",
+    "voucher": "Chèque cadeau du Pays de Mormal",
     "at_pickup": "Au retrait (espèces ou chèque)",
 }
 

@@ -24,6 +24,8 @@ PERMISSIONS = (
     # shoppers as Saleor customers (customerCreate/Update), their checkouts attached to them
     "MANAGE_USERS",
     "IMPERSONATE_USER",
+    # the territory's vouchers: giftCardBulkCreate, giftCards, giftCardBalanceAdjust (door spending)
+    "MANAGE_GIFT_CARD",
 )
 
 #: event type -> (subscription document name, URL slug, sync?)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from marketplace.saleor.values import Address, Money
+from marketplace.saleor.values import Address, AppliedGiftCard, Money
 
 # ---------------------------------------------------------------------------------- checkout
 
@@ -85,6 +85,7 @@ class Checkout:
     charge_status: str
     metadata: Mapping[str, str]
     customer_id: str | None = None  # the Saleor customer (User) the checkout belongs to
+    gift_cards: tuple[AppliedGiftCard, ...] = ()  # codes added with checkoutAddPromoCode
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +11,7 @@ from marketplace.saleor.port import (
     VENDOR_ATTRIBUTE_SLUG,
     VENDOR_METADATA_KEY,
     Address,
+    AppliedGiftCard,
     Category,
     Checkout,
     CheckoutLine,
@@ -18,6 +19,7 @@ from marketplace.saleor.port import (
     CollectionPoint,
     Customer,
     Fulfillment,
+    GiftCard,
     Money,
     Order,
     OrderLine,
@@ -271,6 +273,29 @@ def checkout(node: Json) -> Checkout:
         charge_status=node["chargeStatus"],
         metadata=metadata(node),
         customer_id=(node.get("user") or {}).get("id"),
+        gift_cards=tuple(
+            AppliedGiftCard(g["id"], g.get("last4CodeChars") or "", money(g.get("currentBalance")))
+            for g in node.get("giftCards") or []
+        ),
+    )
+
+
+def gift_card(node: Json) -> GiftCard:
+    """Saleor ``GiftCard`` (GiftCardFields) to :class:`GiftCard`."""
+    expiry = node.get("expiryDate")
+    used = node.get("lastUsedOn")
+    return GiftCard(
+        id=node["id"],
+        code=node["code"],
+        last4=node.get("last4CodeChars") or node["code"][-4:],
+        is_active=bool(node["isActive"]),
+        expiry_date=date.fromisoformat(expiry) if expiry else None,
+        initial_balance=money(node["initialBalance"]),
+        current_balance=money(node["currentBalance"]),
+        tags=tuple(sorted(t["name"] for t in node.get("tags") or [])),
+        created=datetime.fromisoformat(node["created"]),
+        last_used_on=datetime.fromisoformat(used) if used else None,
+        metadata=metadata(node),
     )
 
 

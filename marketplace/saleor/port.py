@@ -20,6 +20,7 @@ Money is :class:`decimal.Decimal` in euros; weights are kilograms; quantities ar
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
@@ -49,9 +50,11 @@ from marketplace.saleor.values import (  # noqa: F401
     VENDOR_METADATA_KEY,
     WAREHOUSE_ROLE_METADATA_KEY,
     Address,
+    AppliedGiftCard,
     Category,
     ClickAndCollect,
     CollectionPoint,
+    GiftCard,
     Money,
     PaymentFlow,
     Product,
@@ -216,6 +219,12 @@ class CheckoutPort(Protocol):
     def complete(self, checkout_id: str, metadata: Mapping[str, str] | None = None) -> Order:
         """Turn a paid (or authorised) checkout into an order."""
 
+    def add_promo_code(self, checkout_id: str, code: str) -> Checkout:
+        """Attach a gift card by its code (``checkoutAddPromoCode``): the total drops by its balance.
+
+        Saleor takes the amount from the card's balance when the checkout is completed.
+        """
+
 
 @runtime_checkable
 class PaymentPort(Protocol):
@@ -240,6 +249,13 @@ class PaymentPort(Protocol):
 
     def get(self, transaction_id: str) -> Transaction | None:
         """The transaction as Saleor keeps it now, or None."""
+
+    def set_authorized(self, transaction_id: str, amount: Decimal, message: str = "") -> Transaction:
+        """Set what stays authorised on a transaction this App owns (``transactionUpdate``)."""
+
+    def record_charged(self, order_id: str, name: str, psp_reference: str, amount: Decimal,
+                       message: str = "") -> Transaction:
+        """Record money this App already took for an order (``transactionCreate`` with ``amountCharged``)."""
 
 
 @runtime_checkable
@@ -282,6 +298,34 @@ class CustomerPort(Protocol):
 
 
 @runtime_checkable
+class GiftCardPort(Protocol):
+    """``saleor.gift_cards``: the territory's vouchers, as Saleor gift cards (balance kept by Saleor)."""
+
+    def create(self, amount: Decimal, expiry_date: date | None = None, tags: Sequence[str] = (),
+               metadata: Mapping[str, str] | None = None, note: str = "") -> GiftCard:
+        """Issue one active card of ``amount`` euros (``giftCardCreate``; Saleor draws the code)."""
+
+    def bulk_create(self, count: int, amount: Decimal, expiry_date: date | None = None,
+                    tags: Sequence[str] = ()) -> list[GiftCard]:
+        """Issue ``count`` active cards at once (``giftCardBulkCreate``)."""
+
+    def get(self, gift_card_id: str) -> GiftCard | None:
+        """The card by id, or None."""
+
+    def find_by_code(self, code: str) -> GiftCard | None:
+        """The card with exactly this code, or None."""
+
+    def find(self, tags: Sequence[str] = (), first: int = 100) -> list[GiftCard]:
+        """Cards carrying any of ``tags`` (all cards when empty), at most ``first``."""
+
+    def adjust_balance(self, gift_card_id: str, delta: Decimal) -> GiftCard:
+        """Add (positive) or take (negative) euros from the balance (``giftCardBalanceAdjust``, 3.23).
+
+        Saleor clamps a deduction at zero: check the balance first (under a lock) to take exactly.
+        """
+
+
+@runtime_checkable
 class SaleorPort(Protocol):
     """What the product needs from Saleor, one attribute per domain.
 
@@ -298,6 +342,7 @@ class SaleorPort(Protocol):
     payments: PaymentPort
     orders: OrderPort
     customers: CustomerPort
+    gift_cards: GiftCardPort
 
 
 def get_saleor() -> SaleorPort:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 #: Slug of the product attribute (dropdown) that names a product's vendor.
@@ -260,3 +260,40 @@ class ProductPage:
     total_count: int
     end_cursor: str | None
     has_next_page: bool
+
+
+# ---------------------------------------------------------------------------------- gift cards
+
+
+@dataclass(frozen=True)
+class GiftCard:
+    """A Saleor gift card: the one place a territory voucher's balance lives.
+
+    ``code`` is the secret the shopper types or the driver scans; ``expiry_date`` is the last
+    day it can be used (Saleor's ``active(date=today)`` keeps ``expiryDate >= today``).
+    """
+
+    id: str
+    code: str
+    last4: str
+    is_active: bool
+    expiry_date: date | None
+    initial_balance: Money
+    current_balance: Money
+    tags: tuple[str, ...]
+    created: datetime
+    last_used_on: datetime | None = None
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+    def expired_on(self, day: date) -> bool:
+        """Whether the card can no longer be used on ``day`` (its expiry date has passed)."""
+        return self.expiry_date is not None and self.expiry_date < day
+
+
+@dataclass(frozen=True)
+class AppliedGiftCard:
+    """A gift card attached to a checkout (``Checkout.giftCards``): what it will take at completion."""
+
+    id: str
+    last4: str
+    current_balance: Money

@@ -376,6 +376,10 @@ def _complete(paid: port.TransactionResult, checkout: port.Checkout, mode: str, 
         relay_point_id=choice.relay_id, slot_id=choice.slot_id, date=choice.date, payment=payment,
         total_cents=money.to_cents(order.total.amount), transaction_id=paid.transaction.id,
     )
+    if checkout.gift_cards:  # chèques cadeaux: Saleor took their balance; note each one's part
+        from marketplace.vouchers.actions import record_online
+
+        record_online(checkout, order.id, order.number, timezone.now())
     transaction.on_commit(lambda: send_confirmation(record.pk))
     return record
 

@@ -4,6 +4,8 @@ Amounts are euros. Sales are TTC (VAT included) as paid by shoppers; the commiss
 rate recorded on each order (a percentage of its TTC total), rounded to the cent per order, so
 the rows always add up to the totals. Cancelled orders are left out of the totals; those whose
 payment was refunded to the shopper are listed apart, so the vendor sees why a sale went away.
+The part of each order paid with chèques cadeaux (online or at the door) is shown per vendor (split over the
+order's vendors by their share, to the cent): the platform owes it to them like any other sale.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class StatementRow:
     sales_ht: Decimal
     commission_rate: Decimal
     commission: Decimal
+    vouchers: Decimal = Decimal("0.00")  # of the sales TTC, paid with chèques cadeaux (the platform owes it)
 
     @property
     def payout(self) -> Decimal:
@@ -79,6 +82,11 @@ class Statement:
         return sum((r.commission for r in self.rows), Decimal("0.00"))
 
     @property
+    def vouchers(self) -> Decimal:
+        """Of the sales TTC, what shoppers paid with chèques cadeaux (owed to the vendor by the platform)."""
+        return sum((r.vouchers for r in self.rows), Decimal("0.00"))
+
+    @property
     def payout(self) -> Decimal:
         """What the vendor is paid for the month."""
         return self.sales_ttc - self.commission
@@ -118,15 +126,34 @@ def monthly_statement(vendor: Vendor, year: int, month: int) -> Statement:
                                    status=VendorOrder.Status.CANCELLED, refunded_at__isnull=False)
         .prefetch_related("lines").order_by("placed_at", "pk")
     )
-    return Statement(vendor, year, month, tuple(_row(o) for o in orders), tuple(_row(o) for o in refunded))
+    orders = list(orders)
+    shares = _voucher_shares(vendor, orders)
+    return Statement(vendor, year, month, tuple(_row(o, shares.get(o.saleor_order_id)) for o in orders),
+                     tuple(_row(o) for o in refunded))
 
 
-def _row(order: VendorOrder) -> StatementRow:
+def _voucher_shares(vendor: Vendor, orders: list[VendorOrder]) -> dict[str, Decimal]:
+    """The vendor's part of the vouchers that paid each order (split over its vendors by their share)."""
+    from marketplace.vouchers.selectors import vendor_shares, vouchers_by_order
+
+    paid = vouchers_by_order([o.saleor_order_id for o in orders])
+    out = {}
+    for order_id, amount in paid.items():
+        totals: dict[int, Decimal] = {}
+        for share in VendorOrder.objects.filter(saleor_order_id=order_id).exclude(
+                status=VendorOrder.Status.CANCELLED).prefetch_related("lines"):
+            totals[share.vendor_id] = sum((ln.total_price for ln in share.lines.all()), Decimal("0.00"))
+        out[order_id] = vendor_shares(totals, amount).get(vendor.pk, Decimal("0.00"))
+    return out
+
+
+def _row(order: VendorOrder, vouchers: Decimal | None = None) -> StatementRow:
     lines = list(order.lines.all())
     ttc = sum((ln.total_price for ln in lines), Decimal("0.00"))
     ht = sum((ln.total_excl_tax for ln in lines), Decimal("0.00"))
     commission = money.percent_of(ttc, order.commission_rate)
-    return StatementRow(order.number, order.placed_at, order.delivery_method, ttc, ht, order.commission_rate, commission)
+    return StatementRow(order.number, order.placed_at, order.delivery_method, ttc, ht, order.commission_rate, commission,
+                        vouchers or Decimal("0.00"))
 
 
 def months_with_orders(vendor: Vendor) -> list[date]:
@@ -142,14 +169,17 @@ def statement_csv(statement: Statement) -> str:
     """The statement as CSV for French spreadsheets: ``;`` separators, decimal commas, a totals row."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["commande", "date", "retrait", "ventes_ttc", "ventes_ht", "taux_commission", "commission", "a_reverser"])
+    writer.writerow(["commande", "date", "retrait", "ventes_ttc", "ventes_ht", "taux_commission", "commission", "a_reverser",
+                     "dont_cheques_cadeaux"])
     tz = ZoneInfo(settings.TIME_ZONE)
     for r in statement.rows:
         writer.writerow([r.number, r.placed_at.astimezone(tz).strftime("%d/%m/%Y %H:%M"), r.delivery_method,
-                         money.decimal_comma(r.sales_ttc), money.decimal_comma(r.sales_ht), money.decimal_comma(r.commission_rate), money.decimal_comma(r.commission), money.decimal_comma(r.payout)])
+                         money.decimal_comma(r.sales_ttc), money.decimal_comma(r.sales_ht), money.decimal_comma(r.commission_rate), money.decimal_comma(r.commission), money.decimal_comma(r.payout),
+                         money.decimal_comma(r.vouchers)])
     writer.writerow(["TOTAL", statement.label, "", money.decimal_comma(statement.sales_ttc), money.decimal_comma(statement.sales_ht), "",
-                     money.decimal_comma(statement.commission), money.decimal_comma(statement.payout)])
+                     money.decimal_comma(statement.commission), money.decimal_comma(statement.payout),
+                     money.decimal_comma(statement.vouchers)])
     for r in statement.refunds:
         writer.writerow([r.number, r.placed_at.astimezone(tz).strftime("%d/%m/%Y %H:%M"),
-                         "annulée, remboursée au client", money.decimal_comma(r.sales_ttc), "", "", "0,00", "0,00"])
+                         "annulée, remboursée au client", money.decimal_comma(r.sales_ttc), "", "", "0,00", "0,00", ""])
     return out.getvalue()

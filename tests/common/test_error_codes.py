@@ -18,6 +18,7 @@ from marketplace.evaluation import error_codes as evaluation_codes
 from marketplace.saleor import error_codes as dashboard_codes
 from marketplace.storefront import error_codes as storefront_codes
 from marketplace.vendors import error_codes as vendor_codes
+from marketplace.vouchers import error_codes as voucher_codes
 from shortcircuit import error_codes as shortcircuit_codes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,9 +30,10 @@ DOMAINS = [
     (field_codes, field_codes.InputErrorCode),
     (dashboard_codes, dashboard_codes.DashboardErrorCode),
     (evaluation_codes, evaluation_codes.EvaluationErrorCode),
+    (voucher_codes, voucher_codes.VoucherErrorCode),
 ]
 #: Exceptions whose ``code`` is ours (Saleor's and PrestaShop's own codes are theirs).
-RAISED = {"ValidationError", "StorefrontError", "ShortCircuitError", "error"}
+RAISED = {"ValidationError", "StorefrontError", "ShortCircuitError", "VoucherError", "error"}
 
 
 @pytest.mark.parametrize("module, codes", DOMAINS, ids=lambda d: getattr(d, "__name__", ""))
@@ -86,7 +88,7 @@ def test_no_module_raises_with_a_bare_string_code_or_keeps_its_own_code_constant
                 if name not in RAISED or (name == "error" and not isinstance(node.func, ast.Name)):
                     continue  # log.error(...) is not a raise
                 code = next((k.value for k in node.keywords if k.arg == "code"), None)
-                if name in {"StorefrontError", "ShortCircuitError", "error"} and node.args:
+                if name in {"StorefrontError", "ShortCircuitError", "VoucherError", "error"} and node.args:
                     code = node.args[0]
                 if isinstance(code, ast.Constant) and isinstance(code.value, str):
                     offenders.append(f"{where}:{node.lineno} code={code.value!r}")

@@ -31,6 +31,7 @@ from marketplace.saleor.client import SaleorGraphQLClient
 from marketplace.saleor.documents import load_document
 from marketplace.saleor.errors import SaleorValidationError
 from marketplace.saleor.gateway import SaleorGateway
+from marketplace.saleor.manifest import PERMISSIONS as MANIFEST_PERMISSIONS
 from marketplace.saleor.schema import saleor_schema
 from marketplace.storefront.error_codes import StorefrontErrorCode as Code
 from tests.storefront.conftest import calendar_for, make_shopper  # noqa: F401  (shared fixtures)
@@ -329,10 +330,8 @@ def test_live_saleor_accepts_every_manifest_webhook(live):
         )
 
 
-APP_PERMISSIONS = (
-    "MANAGE_PRODUCTS MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES MANAGE_ORDERS MANAGE_CHECKOUTS "
-    "HANDLE_CHECKOUTS HANDLE_PAYMENTS MANAGE_CHANNELS MANAGE_SHIPPING MANAGE_USERS IMPERSONATE_USER"
-).split()
+#: What staff grant at install: exactly what the manifest asks for (vouchers added MANAGE_GIFT_CARD).
+APP_PERMISSIONS = list(MANIFEST_PERMISSIONS)
 
 
 def _wait_for(condition, timeout_s: float = 90, what: str = "the condition"):

@@ -12,6 +12,7 @@ this code too. Each domain is one module, as in Saleor itself, and callers name 
     saleor.payments.initialize(...)           # payments.py: gateways, transactions, refunds
     saleor.orders.fulfill(...)                # orders.py: read, fulfil, cancel orders
     saleor.customers.create(...)              # customers.py: shoppers as Saleor customers
+    saleor.gift_cards.bulk_create(...)        # gift_cards.py: the territory's vouchers (balance in Saleor)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from marketplace.saleor.client import Transport
 from marketplace.saleor.gateway.catalogue import CatalogueCalls
 from marketplace.saleor.gateway.checkout import CheckoutCalls
 from marketplace.saleor.gateway.customers import CustomerCalls
+from marketplace.saleor.gateway.gift_cards import GiftCardCalls
 from marketplace.saleor.gateway.orders import OrderCalls
 from marketplace.saleor.gateway.payments import PaymentCalls
 from marketplace.saleor.gateway.session import SaleorSession
@@ -50,6 +52,7 @@ class SaleorGateway:
         self.checkout = CheckoutCalls(session, self.orders)
         self.payments = PaymentCalls(session)
         self.customers = CustomerCalls(session)
+        self.gift_cards = GiftCardCalls(session)
 
 
 __all__ = ["SaleorGateway"]

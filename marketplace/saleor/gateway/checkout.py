@@ -80,6 +80,21 @@ class CheckoutCalls:
             "checkout_email_update", "checkoutEmailUpdate", id=checkout_id, email=email
         )
 
+    def add_promo_code(self, checkout_id: str, code: str) -> Checkout:
+        """Attach a gift card by its code (``checkoutAddPromoCode``); the total drops by its balance.
+
+        Saleor takes the amount from the card when the checkout is completed (3.23 still allows
+        gift cards here while the channel's ``allowLegacyGiftCardUse`` is on, its default).
+
+        Raises
+        ------
+        SaleorValidationError
+            ``INVALID_PROMO_CODE`` for a code that is unknown, inactive or expired.
+        """
+        return self._checkout(
+            "checkout_add_promo_code", "checkoutAddPromoCode", id=checkout_id, promoCode=code.strip()
+        )
+
     def set_shipping_address(self, checkout_id: str, address: Address) -> Checkout:
         """Set the delivery address."""
         return self._checkout(

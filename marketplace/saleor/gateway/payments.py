@@ -81,6 +81,41 @@ class PaymentCalls:
         )
         return p.transaction(payload["transaction"])
 
+    def record_charged(self, order_id: str, name: str, psp_reference: str, amount: Decimal,
+                       message: str = "") -> Transaction:
+        """Record on the order money this App has already taken (``transactionCreate``, ``amountCharged``).
+
+        For what is settled outside any payment session (a voucher scanned at the door). The
+        transaction belongs to this App; ``psp_reference`` is our own key, so a retry after a
+        lost answer finds the one already recorded on the order instead of adding a second.
+        """
+
+        def read_back() -> dict[str, Any] | None:
+            order = self._s.run("order", id=order_id).get("order") or {}
+            found = [t for t in order.get("transactions") or [] if t.get("pspReference") == psp_reference]
+            return {"transaction": found[0]} if found else None
+
+        payload = self._s.mutate(
+            "transaction_create", "transactionCreate", read_back=read_back, id=order_id,
+            transaction={"name": name, "pspReference": psp_reference, "message": message or None,
+                         "amountCharged": {"amount": str(amount), "currency": "EUR"}},
+            transactionEvent={"message": message or name, "pspReference": psp_reference},
+        )
+        return p.transaction(payload["transaction"])
+
+    def set_authorized(self, transaction_id: str, amount: Decimal, message: str = "") -> Transaction:
+        """Set what stays authorised on a transaction this App owns (``transactionUpdate``).
+
+        For a pay-by-hand order partly settled another way at the door (a voucher): the money
+        left to collect shrinks. It sets a value, so sending it twice does no harm.
+        """
+        payload = self._s.mutate(
+            "transaction_update", "transactionUpdate", idempotent=True, id=transaction_id,
+            transaction={"amountAuthorized": {"amount": str(amount), "currency": "EUR"}},
+            transactionEvent={"message": message} if message else None,
+        )
+        return p.transaction(payload["transaction"])
+
     def _node(self, transaction_id: str) -> dict[str, Any] | None:
         return self._s.run("transaction", id=transaction_id).get("transaction")
 

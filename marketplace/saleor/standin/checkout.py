@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from marketplace.saleor.standin import customers as cu
+from marketplace.saleor.standin import gift_cards as gc
 from marketplace.saleor.standin import views as v
 from marketplace.saleor.standin.channels import shop_settings
 from marketplace.saleor.standin.store import (
@@ -47,9 +48,25 @@ def shipping_price(doc: Json) -> Decimal:
     return Decimal(chosen.get("price") or "0")
 
 
-def total(ctx: Context, doc: Json) -> Decimal:
-    """Subtotal plus delivery."""
+def gross_total(ctx: Context, doc: Json) -> Decimal:
+    """Subtotal plus delivery, before gift cards."""
     return subtotal(ctx, doc) + shipping_price(doc)
+
+
+def gift_cards_of(ctx: Context, doc: Json) -> list[Json]:
+    """The usable gift cards attached to the checkout (``checkoutAddPromoCode``), in the order added."""
+    cards = (ctx.store.get("GiftCard", key) for key in doc.get("giftCards") or [])
+    return [c for c in cards if gc.usable(c)]
+
+
+def total(ctx: Context, doc: Json) -> Decimal:
+    """What the shopper still pays: subtotal plus delivery, less the gift cards' balances (never below 0).
+
+    Saleor's checkout ``totalPrice`` counts the attached gift cards the same way
+    (``calculate_checkout_total_with_gift_cards``); it takes their balance at completion.
+    """
+    cover = sum((Decimal(c["currentBalance"]) for c in gift_cards_of(ctx, doc)), Decimal("0"))
+    return max(Decimal("0"), gross_total(ctx, doc) - cover)
 
 
 def paid(ctx: Context, transaction_keys: list[str]) -> tuple[Decimal, Decimal]:
@@ -162,7 +179,7 @@ def checkout_view(ctx: Context, doc: Json) -> Json:
         "languageCode": doc.get("languageCode") or "FR_FR",
         "displayGrossPrices": True,
         "taxExemption": False,
-        "giftCards": [],
+        "giftCards": [gc.gift_card_view(c) for c in gift_cards_of(ctx, doc)],
         "metadata": [
             {"key": k, "value": val} for k, val in sorted((doc.get("metadata") or {}).items())
         ],
@@ -336,6 +353,22 @@ def m_checkout_customer_attach(ctx: Context, id: str | None = None, customerId: 
         # Saleor answers PermissionDenied; the App never re-attaches a checkout to someone else
         raise UserError("INVALID", "You cannot reassign a checkout that is already attached to a user.", "id")
     doc["user"], doc["email"] = user["key"], user["email"]
+    return _save(ctx, doc, keep_delivery=True)
+
+
+def m_checkout_add_promo_code(ctx: Context, promoCode: str, id: str | None = None, **_: Any) -> Json:
+    """``checkoutAddPromoCode`` with a gift card code (vouchers are not used here).
+
+    As Saleor's ``add_gift_card_code_to_checkout``: only an active, unexpired card in the
+    channel's currency; anything else is ``InvalidPromoCode`` (code ``INVALID``, field ``promoCode``).
+    """
+    doc = _load(ctx, id or "")
+    card = gc.by_code(ctx, (promoCode or "").strip())
+    if not gc.usable(card, ctx.store.channel()["currencyCode"]):
+        raise UserError("INVALID", "Promo code is invalid", "promoCode")
+    assert card is not None
+    if card["key"] not in (doc.get("giftCards") or []):
+        doc.setdefault("giftCards", []).append(card["key"])
     return _save(ctx, doc, keep_delivery=True)
 
 

@@ -10,11 +10,14 @@ from typing import Any
 from django.db.models import Q
 
 from marketplace.saleor.standin import customers as cu
+from marketplace.saleor.standin import gift_cards as gc
 from marketplace.saleor.standin import views as v
 from marketplace.saleor.standin.checkout import (
     checkout_view,
     collection_points,
     country_of,
+    gift_cards_of,
+    gross_total,
     line_price,
     paid,
     shipping_method_view,
@@ -133,6 +136,13 @@ def m_checkout_complete(
     }
     merge_metadata(order, metadata)
     order["authorizeStatus"], order["chargeStatus"] = statuses(due, authorised, charged)
+    # the gift cards pay first: Saleor takes from each, in the order added, what the total needs
+    left = gross_total(ctx, doc)
+    order["giftCards"] = []
+    for card in gift_cards_of(ctx, doc):
+        taken = gc.take(ctx, card, left)
+        left -= taken
+        order["giftCards"].append({"key": card["key"], "used": str(taken)})
     ctx.store.put("Order", order)
     for key in order["transactions"]:
         t = ctx.store.get("TransactionItem", key)

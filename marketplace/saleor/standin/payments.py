@@ -229,6 +229,57 @@ def m_transaction_request_action(ctx: Context, actionType: str, id: str | None =
     return {"transaction": v.transaction_view(tx)}
 
 
+def new_app_transaction(ctx: Context, owner_kind: str, owner: Json, app: str | None, name: str, psp: str,
+                        charged: Decimal, message: str = "") -> Json:
+    """A ``TransactionItem`` recorded as already charged (``transactionCreate``, or a gift card taken)."""
+    currency = ctx.store.channel()["currencyCode"]
+    tx = {"key": new_key(), "name": name, "pspReference": psp, "authorized": "0", "charged": str(charged),
+          "refunded": "0", "canceled": "0", "currency": currency, "actions": [], "events": [],
+          "owner": {"kind": owner_kind, "key": owner["key"]}, "app": app, "flow": "CHARGE",
+          "requested": str(charged), "idempotencyKey": None, "created": now_iso(), "message": message}
+    _event(tx, "CHARGE_SUCCESS", charged, psp, message)
+    ctx.store.put("TransactionItem", tx)
+    owner.setdefault("transactions", []).append(tx["key"])
+    ctx.store.put(owner_kind, owner)
+    return tx
+
+
+def m_transaction_create(ctx: Context, id: str, transaction: Json, transactionEvent: Json | None = None,
+                         **_: Any) -> Json:
+    """``transactionCreate`` by this App (HANDLE_PAYMENTS): money it took itself, recorded on the order."""
+    kind, doc = ctx.store.get_by_gid(id, "Checkout", "Order")
+    charged = Decimal(str((transaction.get("amountCharged") or {}).get("amount") or "0"))
+    if (transaction.get("amountCharged") or {}).get("currency", "EUR") != ctx.store.channel()["currencyCode"]:
+        raise UserError("INCORRECT_CURRENCY", "Currency needs to be the same as the order's currency.",
+                        "amountCharged")
+    message = (transactionEvent or {}).get("message") or transaction.get("message") or ""
+    tx = new_app_transaction(ctx, kind, doc, APP_ID, transaction.get("name") or "",
+                             transaction.get("pspReference") or "", charged, message)
+    if kind == "Order":
+        after_order_payment(ctx, ctx.store.get("Order", doc["key"]))
+    return {"transaction": v.transaction_view(ctx.store.get("TransactionItem", tx["key"]))}
+
+
+def m_transaction_update(ctx: Context, id: str | None = None, transaction: Json | None = None,
+                         transactionEvent: Json | None = None, **_: Any) -> Json:
+    """``transactionUpdate`` by the app that owns the transaction: it sets the amounts it names."""
+    _kind, tx = ctx.store.get_by_gid(id or "", "TransactionItem")
+    if tx.get("app") != APP_ID:
+        raise UserError("NOT_FOUND", "Only the app that created the transaction can update it.", "id")
+    for field, name in (("amountAuthorized", "authorized"), ("amountCharged", "charged"),
+                        ("amountCanceled", "canceled"), ("amountRefunded", "refunded")):
+        value = (transaction or {}).get(field)
+        if value is not None:
+            tx[name] = str(Decimal(str(value["amount"])))
+    if (transactionEvent or {}).get("message"):
+        _event(tx, "AUTHORIZATION_ADJUSTMENT", Decimal(tx["authorized"]), tx.get("pspReference") or "",
+               transactionEvent["message"])  # type: ignore[index]
+    ctx.store.put("TransactionItem", tx)
+    if tx["owner"]["kind"] == "Order":
+        after_order_payment(ctx, ctx.store.get("Order", tx["owner"]["key"]))
+    return {"transaction": v.transaction_view(tx)}
+
+
 def q_transaction(ctx: Context, id: str | None = None, **_: Any) -> Json | None:
     if not id:
         return None

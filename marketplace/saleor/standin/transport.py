@@ -22,6 +22,7 @@ from marketplace.saleor.standin import catalogue as cat
 from marketplace.saleor.standin import channels as ch
 from marketplace.saleor.standin import checkout as co
 from marketplace.saleor.standin import customers as cu
+from marketplace.saleor.standin import gift_cards as gc
 from marketplace.saleor.standin import orders as od
 from marketplace.saleor.standin import payments as pay
 from marketplace.saleor.standin import products as pr
@@ -48,6 +49,8 @@ QUERIES = {
     "orders": od.q_orders,
     "transaction": pay.q_transaction,
     "shop": ch.q_shop,
+    "giftCard": gc.q_gift_card,
+    "giftCards": gc.q_gift_cards,
 }
 
 MUTATIONS = {
@@ -90,6 +93,12 @@ MUTATIONS = {
     "checkoutComplete": od.m_checkout_complete,
     "orderFulfill": od.m_order_fulfill,
     "orderCancel": od.m_order_cancel,
+    "giftCardCreate": gc.m_gift_card_create,
+    "giftCardBulkCreate": gc.m_gift_card_bulk_create,
+    "giftCardBalanceAdjust": gc.m_gift_card_balance_adjust,
+    "checkoutAddPromoCode": co.m_checkout_add_promo_code,
+    "transactionCreate": pay.m_transaction_create,
+    "transactionUpdate": pay.m_transaction_update,
 }
 
 
@@ -103,7 +112,11 @@ def _query(func):
     return resolve
 
 
-def _mutation(func):
+#: Non-null payload fields a refused mutation still carries (Saleor's graphene default values).
+REFUSAL_DEFAULTS: dict[str, dict[str, Any]] = {"giftCardBulkCreate": {"count": 0, "giftCards": []}}
+
+
+def _mutation(func, defaults: dict[str, Any] | None = None):
     def resolve(_root, info, **kwargs):
         ctx = info.context
         emitted = len(ctx.events)
@@ -113,7 +126,8 @@ def _mutation(func):
         except UserError as exc:
             del ctx.events[emitted:]
             ctx.store.forget()
-            return {"errors": [{"field": exc.field, "code": exc.code, "message": exc.message}]}
+            return {**(defaults or {}),
+                    "errors": [{"field": exc.field, "code": exc.code, "message": exc.message}]}
 
     return resolve
 
@@ -125,7 +139,7 @@ def standin_schema() -> GraphQLSchema:
     for name, func in QUERIES.items():
         schema.query_type.fields[name].resolve = _query(func)
     for name, func in MUTATIONS.items():
-        schema.mutation_type.fields[name].resolve = _mutation(func)
+        schema.mutation_type.fields[name].resolve = _mutation(func, REFUSAL_DEFAULTS.get(name))
     schema.subscription_type.fields["event"].resolve = lambda root, _info, **_: root
     return schema
 
