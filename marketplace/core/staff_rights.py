@@ -14,10 +14,13 @@ right                  pages                                           Saleor pe
                                                                        ``MANAGE_STAFF``, ``MANAGE_APPS``
 ``vendors``            the vendors' management (accounts, invitations) ``MANAGE_STAFF``, ``MANAGE_APPS``
 ``dead_letters``       the jobs that gave up (retry, mark handled)     ``MANAGE_STAFF``, ``MANAGE_APPS``
+``vouchers``           the territory's gift vouchers (issue, print,     ``MANAGE_GIFT_CARD``
+                       read balances)
 =====================  ==============================================  ==========================
 
 Why: whoever handles orders in Saleor runs the van for them; managing the platform's people
-(vendors) and its machinery (failed jobs) is for those who manage Saleor's staff or Apps.
+(vendors) and its machinery (failed jobs) is for those who manage Saleor's staff or Apps; our
+vouchers are Saleor gift cards, so whoever may manage gift cards in Saleor issues them here.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ class StaffRight(StrEnum):
     INDICATORS = "indicators"
     VENDORS = "vendors"
     DEAD_LETTERS = "dead_letters"
+    VOUCHERS = "vouchers"
 
 
 LABELS: dict[StaffRight, str] = {
@@ -46,6 +50,7 @@ LABELS: dict[StaffRight, str] = {
     StaffRight.INDICATORS: "Indicateurs",
     StaffRight.VENDORS: "Gestion des vendeurs",
     StaffRight.DEAD_LETTERS: "Tâches en échec",
+    StaffRight.VOUCHERS: "Chèques cadeaux",
 }
 
 #: Saleor ``PermissionEnum`` name -> the rights it opens here.
@@ -53,6 +58,7 @@ SALEOR_PERMISSION_RIGHTS: dict[str, frozenset[StaffRight]] = {
     "MANAGE_ORDERS": frozenset({StaffRight.ROUNDS, StaffRight.INDICATORS}),
     "MANAGE_STAFF": frozenset({StaffRight.VENDORS, StaffRight.DEAD_LETTERS, StaffRight.INDICATORS}),
     "MANAGE_APPS": frozenset({StaffRight.VENDORS, StaffRight.DEAD_LETTERS, StaffRight.INDICATORS}),
+    "MANAGE_GIFT_CARD": frozenset({StaffRight.VOUCHERS}),
 }
 
 #: Where the rights of a Dashboard sign-in are kept, for the session's lifetime.

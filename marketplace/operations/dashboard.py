@@ -77,6 +77,7 @@ PAGES: dict[str, DashboardPage] = {
     "indicateurs": DashboardPage(StaffRight.INDICATORS, lambda params: reverse("indicators:dashboard")),
     "vendeurs": DashboardPage(StaffRight.VENDORS, lambda params: reverse("vendors:staff_vendor_list")),
     "taches-en-echec": DashboardPage(StaffRight.DEAD_LETTERS, lambda params: reverse("operations:dead_letters")),
+    "cheques-cadeaux": DashboardPage(StaffRight.VOUCHERS, lambda params: reverse("vouchers:staff")),
 }
 
 #: Form or query fields the Dashboard sends that a page may use (``AppDetailsUrlMountQueryParams``).

@@ -77,6 +77,9 @@ EXTENSIONS: tuple[Extension, ...] = (
     Extension("indicateurs", "Indicateurs du marché", "NAVIGATION_ORDERS", "APP_PAGE"),
     Extension("taches-en-echec", "Tâches en échec", "NAVIGATION_ORDERS", "APP_PAGE"),
     Extension("vendeurs", "Vendeurs du marché", "NAVIGATION_CATALOG", "APP_PAGE"),
+    # beside Saleor's own "Cartes cadeaux" (Catalogue): shown only to who may manage gift cards
+    Extension("cheques-cadeaux", "Chèques cadeaux du Pays de Mormal", "NAVIGATION_CATALOG", "APP_PAGE",
+              ("MANAGE_GIFT_CARD",)),
     Extension("livraison", "Livraison", "ORDER_DETAILS_MORE_ACTIONS", "NEW_TAB", ("MANAGE_ORDERS",)),
 )
 

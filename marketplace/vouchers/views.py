@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from common import money
 from delivery.models import DeliveryTask
 from delivery.selectors import current_round
 from delivery.views.access import LinkRefused, refused, shift_from_signed
+from marketplace.core.staff_rights import StaffRight, staff_right_required
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError
 
@@ -28,7 +28,7 @@ from .models import VoucherBatch
 from .pdf import render_vouchers
 
 
-@staff_member_required
+@staff_right_required(StaffRight.VOUCHERS)
 @require_http_methods(["GET", "POST"])
 def staff_page(request):
     """The figures, the form that issues a batch, and the batches with their printable PDF."""
@@ -59,7 +59,7 @@ def staff_page(request):
     }, status=400 if error else 200)
 
 
-@staff_member_required
+@staff_right_required(StaffRight.VOUCHERS)
 @require_POST
 def refresh(request):
     """Read every balance from Saleor again (spending online changes them without telling us)."""
@@ -72,7 +72,7 @@ def refresh(request):
     return redirect("vouchers:staff")
 
 
-@staff_member_required
+@staff_right_required(StaffRight.VOUCHERS)
 def batch_pdf(request, pk: int):
     """The batch's vouchers, one page each, to print."""
     batch = get_object_or_404(VoucherBatch, pk=pk)
