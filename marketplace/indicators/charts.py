@@ -186,3 +186,18 @@ def recruitment_chart(by_month: list[dict]) -> str:
     ax.set_ylabel("vendeurs")
     _counts_with_room_for_legend(ax, max((r["joined"] for r in by_month), default=0))
     return _svg(fig)
+
+
+def vouchers_chart(months: list) -> str:
+    """Voucher euros per month: put on cards (issued and sold online) against spent, with what is outstanding."""
+    fig, ax = _figure()
+    x = [MONTHS[m.month.month - 1] for m in months]
+    ax.bar(x, [float(m.issued_value + m.sold_online_value) for m in months], width=0.75, color=GREY,
+           label="émis et vendus (€)")
+    ax.bar(x, [float(m.spent_value) for m in months], width=0.4, color=GREEN, label="dépensés (€)")
+    ax.plot(x, [float(m.outstanding_value) for m in months], color=BLUE, marker="o", label="en circulation (€)")
+    ax.set_ylabel("euros")
+    highest = max((float(max(m.issued_value + m.sold_online_value, m.outstanding_value)) for m in months), default=0.0)
+    ax.set_ylim(0, max(1.0, highest) * 1.35)
+    ax.legend(frameon=False, fontsize=9, loc="upper left", ncols=3)
+    return _svg(fig)

@@ -238,11 +238,23 @@ def satisfaction(period: Period) -> dict:
             "comments": evaluation.anonymous_comments(period.start, period.end)}
 
 
+def vouchers(period: Period, now: dt.datetime):
+    """The territory's gift vouchers month by month and the share spent locally (whole territory: a voucher has no commune).
+
+    See :func:`marketplace.vouchers.selectors.by_month` for what each figure counts.
+    """
+    from marketplace.vouchers import selectors as voucher_figures
+
+    return voucher_figures.by_month(period.start, period.end, now)
+
+
 def all_figures(period: Period, now: dt.datetime | None = None) -> dict:
     """Everything the dashboard and the annual report show; ``now`` ends the training sessions counted as held."""
+    now = now or timezone.now()
     return {"period": period, "vendors": vendors_by_month(period.year), "sales": sales_by_month(period),
             "revenue": revenue_by_vendor(period), "deliveries": deliveries(period), "van": van(period),
             "value": value_kept(period), "synthetic": synthetic_share(period),
             "efficiency": delivery_efficiency(period), "recruitment": recruitment(period),
-            "training": training(period, now or timezone.now()), "satisfaction": satisfaction(period),
+            "training": training(period, now), "satisfaction": satisfaction(period),
+            "vouchers": vouchers(period, now),
             "co2_factor": CO2_KG_PER_KM, "car_factor": CAR_CO2_KG_PER_KM}

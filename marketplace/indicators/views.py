@@ -52,6 +52,7 @@ def _context(period: figures.Period) -> dict:
         "satisfaction": charts.satisfaction_chart(data["satisfaction"]["by_month"]),
         "training": charts.training_chart(data["training"]["by_month"]),
         "recruitment": charts.recruitment_chart(data["recruitment"]["by_month"]),
+        "vouchers": charts.vouchers_chart(data["vouchers"].months),
     }
     return data
 

@@ -92,6 +92,14 @@ class VoucherSpend(models.Model):
     transaction_id = models.CharField(max_length=120, blank=True,
                                       help_text="Saleor transaction recording it on the order (empty until done).")
     recorded_at = models.DateTimeField(null=True, blank=True, help_text="When the order's payment was adjusted.")
+    # Given back to the card when the order is cancelled (:func:`marketplace.vouchers.actions.give_back`)
+    refund_balance_before = models.DecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True,
+        help_text="The card's balance just before the App credited it back (set before asking Saleor).")
+    refunded_at = models.DateTimeField("recrédité le", null=True, blank=True,
+                                       help_text="When the amount went back on the gift card (order cancelled).")
+    refund_recorded_at = models.DateTimeField(null=True, blank=True,
+                                              help_text="When the order's voucher transaction was marked refunded.")
 
     class Meta:
         verbose_name = "débit de chèque cadeau"

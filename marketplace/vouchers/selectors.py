@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils import timezone
 
 from common import money
 from marketplace.saleor import port
@@ -112,3 +113,110 @@ def vouchers_by_order(saleor_order_ids: list[str]) -> dict[str, Decimal]:
     rows = (VoucherSpend.objects.filter(saleor_order_id__in=saleor_order_ids).values("saleor_order_id")
             .annotate(s=Sum("amount")))
     return {r["saleor_order_id"]: r["s"] for r in rows}
+
+
+@dataclass(frozen=True)
+class VoucherMonth:
+    """One month of the vouchers, in euros: money put on cards, money spent, expired, and left at the month's end."""
+
+    month: dt.date
+    issued_count: int
+    issued_value: Decimal
+    sold_online_count: int
+    sold_online_value: Decimal
+    spent_at_door: Decimal
+    spent_online: Decimal
+    spent_elsewhere: Decimal
+    expired_value: Decimal
+    outstanding_value: Decimal
+
+    @property
+    def spent_value(self) -> Decimal:
+        """Everything spent that month."""
+        return self.spent_at_door + self.spent_online + self.spent_elsewhere
+
+
+@dataclass(frozen=True)
+class VoucherYear:
+    """The vouchers over a period: its months, totals, and the share spent locally.
+
+    ``local_share`` is the voucher money spent on orders of the territory's vendors (spends the
+    App recorded on our orders, at the door and online, less what a cancelled order gave back)
+    divided by the money put on vouchers over the same period (issued by staff and sold online);
+    None when none was put on.
+    """
+
+    months: list[VoucherMonth]
+    spent_locally: Decimal
+    put_on_cards: Decimal
+    local_share: Decimal | None
+
+    @property
+    def totals(self) -> VoucherMonth | None:
+        """The period as one row: sums of the months, and what is outstanding at the end of the last one."""
+        if not self.months:
+            return None
+        summed = {f: sum((getattr(m, f) for m in self.months), 0) for f in (
+            "issued_count", "issued_value", "sold_online_count", "sold_online_value", "spent_at_door",
+            "spent_online", "spent_elsewhere", "expired_value")}
+        return VoucherMonth(month=self.months[0].month, outstanding_value=self.months[-1].outstanding_value, **summed)
+
+
+def _month_of(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date().replace(day=1)
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+
+
+def by_month(start: dt.date, end: dt.date, now: dt.datetime) -> VoucherYear:
+    """The vouchers month by month from ``start`` to before ``end`` (first days of months), as seen at ``now``.
+
+    Dated by the territory's clock (Europe/Paris): issued and sold by the card's creation,
+    spent by the spend (a spend given back by a cancelled order does not count), expired by the
+    expiry date once past (the balance last read from Saleor), and outstanding at each month's
+    end: what was put on cards still valid then, less what was spent by then. Spending Saleor
+    shows in a balance but the App did not record (a card used on an order made in Saleor's
+    Dashboard) is ``spent_elsewhere``, dated when the balance was read. Months after ``now``
+    are left out.
+    """
+    today = saleor_today(now)
+    vouchers = list(Voucher.objects.all())
+    spends = list(VoucherSpend.objects.filter(refunded_at__isnull=True))
+    recorded: dict[int, Decimal] = {}
+    for s in spends:
+        recorded[s.voucher_id] = recorded.get(s.voucher_id, ZERO) + s.amount
+    # what each card's balance shows spent beyond the spends the App recorded (never negative)
+    elsewhere = {v.pk: max(ZERO, v.initial_amount - v.balance - recorded.get(v.pk, ZERO)) for v in vouchers}
+    months: list[VoucherMonth] = []
+    last = _month_of(now)
+    month = start.replace(day=1)
+    while month < end and month <= last:
+        after = _next_month(month)
+        made = [v for v in vouchers if _month_of(v.created_at) == month]
+        issued = [v for v in made if v.origin != Voucher.Origin.ONLINE]
+        sold = [v for v in made if v.origin == Voucher.Origin.ONLINE]
+        here = [s for s in spends if _month_of(s.spent_at) == month]
+        month_end = min(after, today + dt.timedelta(days=1))  # the first day not counted
+        live = [v for v in vouchers if timezone.localtime(v.created_at).date() < month_end
+                and (v.expiry_date is None or v.expiry_date >= month_end - dt.timedelta(days=1))]
+        spent_by_end = {v.pk: sum((s.amount for s in spends if s.voucher_id == v.pk
+                                   and timezone.localtime(s.spent_at).date() < month_end), ZERO)
+                        + (elsewhere[v.pk] if timezone.localtime(v.balance_read_at).date() < month_end else ZERO)
+                        for v in live}
+        months.append(VoucherMonth(
+            month=month, issued_count=len(issued), issued_value=sum((v.initial_amount for v in issued), ZERO),
+            sold_online_count=len(sold), sold_online_value=sum((v.initial_amount for v in sold), ZERO),
+            spent_at_door=sum((s.amount for s in here if s.channel == VoucherSpend.Channel.DOOR), ZERO),
+            spent_online=sum((s.amount for s in here if s.channel == VoucherSpend.Channel.ONLINE), ZERO),
+            spent_elsewhere=sum((elsewhere[v.pk] for v in vouchers if _month_of(v.balance_read_at) == month), ZERO),
+            expired_value=sum((v.balance for v in vouchers if v.expiry_date is not None and v.expiry_date < today
+                               and v.expiry_date.replace(day=1) == month), ZERO),
+            outstanding_value=sum((max(ZERO, v.initial_amount - spent_by_end[v.pk]) for v in live), ZERO),
+        ))
+        month = after
+    spent_locally = sum((m.spent_at_door + m.spent_online for m in months), ZERO)
+    put_on = sum((m.issued_value + m.sold_online_value for m in months), ZERO)
+    return VoucherYear(months=months, spent_locally=spent_locally, put_on_cards=put_on,
+                       local_share=(spent_locally / put_on) if put_on else None)
