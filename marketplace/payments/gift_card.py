@@ -15,6 +15,11 @@ it takes itself, in this order:
 The lock is what keeps a voucher from going below zero when two phones scan it at once: the
 second waits, then reads the balance the first left. (Saleor would clamp at zero anyway, but then
 the second phone would believe it took money it did not.)
+
+A cancelled order gives its vouchers' money back (:func:`give_back_order`): Saleor does not
+restore a gift card's balance when an order is cancelled, so the App credits each spend back
+(``giftCardBalanceAdjust`` with a positive amount) once, under the same lock, and marks the
+order's "Chèque cadeau" transaction refunded.
 """
 
 from __future__ import annotations
@@ -136,8 +141,8 @@ def record_on_order(saleor: port.SaleorPort, spend: VoucherSpend, order) -> None
     The authorised amount is set to what was left right after the spend (read under the lock),
     never lowered by a subtraction, so a second run sets the same value.
     """
-    if spend.recorded_at is not None:
-        return
+    if spend.recorded_at is not None or spend.refunded_at is not None:
+        return  # recorded already, or the order was cancelled first: nothing is owed on it any more
     message = (f"Chèque cadeau ••••{spend.voucher.code[-4:]} scanné à la porte : "
                f"{money.format_eur(spend.amount)} ; solde restant {money.format_eur(spend.balance_after)}.")
     tx = saleor.payments.record_charged(spend.saleor_order_id, TRANSACTION_NAME, spend.psp_reference,
@@ -167,3 +172,98 @@ def _lower_stop_amount(saleor_order_id: str, left: Decimal) -> None:
     from delivery.models import DeliveryTask
 
     DeliveryTask.objects.filter(source=f"order:{saleor_order_id}").update(payment_cents=money.to_cents(left))
+
+
+def give_back_order(saleor: port.SaleorPort, saleor_order_id: str, now: dt.datetime) -> list[VoucherSpend]:
+    """Credit back to their gift cards the voucher spends of a cancelled order (at the door and online); safe to run again.
+
+    Returns the spends this call credited (empty when all were given back before).
+
+    Raises
+    ------
+    VoucherError
+        ``NOT_GIVEN_BACK`` when Saleor could not be asked; what was credited before stays credited
+        and a later run finishes the rest.
+    """
+    credited = []
+    for spend in VoucherSpend.objects.filter(saleor_order_id=saleor_order_id).select_related("voucher").order_by("pk"):
+        if give_back(saleor, spend, now):
+            credited.append(spend)
+        spend.refresh_from_db()
+        record_refund_on_order(saleor, spend, now)
+    return credited
+
+
+def _note_balance_before(saleor: port.SaleorPort, spend: VoucherSpend) -> VoucherSpend:
+    """Keep the card's balance before the credit, committed before Saleor is asked (see :func:`give_back`)."""
+    with transaction.atomic():
+        Voucher.objects.select_for_update().get(pk=spend.voucher_id)
+        spend = VoucherSpend.objects.select_for_update().select_related("voucher").get(pk=spend.pk)
+        if spend.refunded_at is None and spend.refund_balance_before is None:
+            card = saleor.gift_cards.get(spend.voucher.gift_card_id)
+            if card is None:
+                raise SaleorError(f"gift card {spend.voucher.gift_card_id} not found")
+            spend.refund_balance_before = card.current_balance.amount
+            spend.save(update_fields=["refund_balance_before"])
+    return spend
+
+
+def give_back(saleor: port.SaleorPort, spend: VoucherSpend, now: dt.datetime) -> bool:
+    """Put ``spend``'s amount back on its gift card once; True when this call did it.
+
+    In two steps under the voucher's row lock: the card's balance before the credit is committed
+    first, then the card is credited and the spend marked. A run that died after Saleor credited
+    the card but before the mark finds the balance already up by the amount and only marks it.
+
+    Raises
+    ------
+    VoucherError
+        ``NOT_GIVEN_BACK`` when Saleor could not be asked or gave no clear answer.
+    """
+    if spend.refunded_at is not None:
+        return False
+    refused = VoucherError(Code.NOT_GIVEN_BACK, voucher=f"••••{spend.voucher.code[-4:]}",
+                           amount=money.format_eur(spend.amount), order=spend.order_number)
+    try:
+        spend = _note_balance_before(saleor, spend)
+        with transaction.atomic():
+            voucher = Voucher.objects.select_for_update().get(pk=spend.voucher_id)
+            spend = VoucherSpend.objects.select_for_update().get(pk=spend.pk)
+            if spend.refunded_at is not None:
+                return False
+            before = spend.refund_balance_before
+            card = saleor.gift_cards.get(voucher.gift_card_id)
+            if card is None or before is None:
+                raise refused
+            if card.current_balance.amount == before + spend.amount:
+                after = card.current_balance.amount  # an earlier run credited it and died before the mark
+            else:
+                try:
+                    after = saleor.gift_cards.adjust_balance(card.id, spend.amount).current_balance.amount
+                except SaleorMutationUncertain:
+                    seen = saleor.gift_cards.get(card.id)
+                    if seen is None or seen.current_balance.amount != card.current_balance.amount + spend.amount:
+                        raise refused from None
+                    after = seen.current_balance.amount
+            voucher.balance, voucher.balance_read_at = after, now
+            voucher.save(update_fields=["balance", "balance_read_at"])
+            VoucherSpend.objects.filter(pk=spend.pk).update(refunded_at=now)
+    except SaleorError as exc:
+        raise refused from exc
+    logger.info("voucher spend %s: %s credited back to the card (order %s cancelled)", spend.pk, spend.amount,
+                spend.order_number)
+    return True
+
+
+def record_refund_on_order(saleor: port.SaleorPort, spend: VoucherSpend, now: dt.datetime) -> None:
+    """Mark the order's "Chèque cadeau" transaction refunded once its money is back on the card (safe to run again).
+
+    Spends taken online have no transaction of ours (Saleor took the card at checkout): nothing to mark.
+    """
+    if spend.refunded_at is None or spend.refund_recorded_at is not None or not spend.transaction_id:
+        return
+    message = (f"Commande annulée : {money.format_eur(spend.amount)} recrédités sur le chèque cadeau "
+               f"••••{spend.voucher.code[-4:]}.")
+    saleor.payments.record_refunded(spend.transaction_id, Decimal("0"), spend.amount, message)
+    VoucherSpend.objects.filter(pk=spend.pk).update(refund_recorded_at=now)
+    spend.refund_recorded_at = now

@@ -257,6 +257,10 @@ class PaymentPort(Protocol):
                        message: str = "") -> Transaction:
         """Record money this App already took for an order (``transactionCreate`` with ``amountCharged``)."""
 
+    def record_refunded(self, transaction_id: str, charged: Decimal, refunded: Decimal,
+                        message: str = "") -> Transaction:
+        """Set the charged and refunded amounts of a transaction this App owns (``transactionUpdate``)."""
+
 
 @runtime_checkable
 class OrderPort(Protocol):

@@ -22,6 +22,7 @@ class VoucherErrorCode(enum.StrEnum):
     PAST_EXPIRY = "past_expiry"
     NO_TAG = "no_tag"
     SALEOR_FAILED = "saleor_failed"
+    NOT_GIVEN_BACK = "not_given_back"
 
 
 #: The sentence for each code; ``{name}`` fields are filled by :func:`message`.
@@ -40,6 +41,8 @@ MESSAGES: dict[VoucherErrorCode, str] = {
     VoucherErrorCode.NO_TAG: "Indiquez pour qui sont ces chèques (par exemple « CCAS 2027 » ou un employeur).",
     VoucherErrorCode.SALEOR_FAILED: ("Le service de paiement ne répond pas : rien n'a été débité. "
                                      "Réessayez dans un instant."),
+    VoucherErrorCode.NOT_GIVEN_BACK: ("Le chèque cadeau « {voucher} » n'a pas encore été recrédité de {amount} pour la "
+                                      "commande annulée {order} : Saleor ne répond pas, un nouvel essai suivra."),
 }
 
 

@@ -116,6 +116,21 @@ class PaymentCalls:
         )
         return p.transaction(payload["transaction"])
 
+    def record_refunded(self, transaction_id: str, charged: Decimal, refunded: Decimal,
+                        message: str = "") -> Transaction:
+        """Set what a transaction this App owns has charged and refunded (``transactionUpdate``).
+
+        For money the App gave back itself (a voucher spend credited back to its gift card when
+        the order is cancelled). It sets values, so sending it twice does no harm.
+        """
+        payload = self._s.mutate(
+            "transaction_update", "transactionUpdate", idempotent=True, id=transaction_id,
+            transaction={"amountCharged": {"amount": str(charged), "currency": "EUR"},
+                         "amountRefunded": {"amount": str(refunded), "currency": "EUR"}},
+            transactionEvent={"message": message} if message else None,
+        )
+        return p.transaction(payload["transaction"])
+
     def _node(self, transaction_id: str) -> dict[str, Any] | None:
         return self._s.run("transaction", id=transaction_id).get("transaction")
 

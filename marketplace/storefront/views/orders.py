@@ -165,4 +165,15 @@ def cancel(request, pk):
             return back
     cancelled = cancel_order(record.saleor_order_id)  # the webhook may come later: do it now, it is idempotent
     messages.success(request, f"Commande n° {record.number} annulée ({cancelled} arrêt(s) de camionnette retiré(s)).")
+    from marketplace.payments.gift_card import give_back_order
+    from marketplace.vouchers.error_codes import VoucherError
+
+    try:  # the vouchers' money too (the webhook does it as well, once)
+        given = give_back_order(port.get_saleor(), record.saleor_order_id, timezone.now())
+    except VoucherError as exc:
+        messages.warning(request, str(exc))
+    else:
+        if given:
+            messages.success(request, f"{money.format_eur(sum(s.amount for s in given))} recrédités sur "
+                                      f"{len(given)} chèque(s) cadeau.")
     return back
