@@ -54,7 +54,7 @@ def figures(now: dt.datetime) -> VoucherFigures:
         sold_online_count=len(online),
         sold_online_value=sum((r["initial_amount"] for r in online), ZERO),
         spent_value=sum((r["initial_amount"] - r["balance"] for r in rows), ZERO),
-        spent_at_door=VoucherSpend.objects.filter(channel=VoucherSpend.Channel.DOOR).aggregate(
+        spent_at_door=VoucherSpend.objects.filter(channel=VoucherSpend.Channel.DOOR, refunded_at__isnull=True).aggregate(
             s=Sum("amount"))["s"] or ZERO,
         expired_value=sum((r["balance"] for r in expired), ZERO),
         outstanding_value=sum((r["balance"] for r in live), ZERO),
@@ -109,8 +109,9 @@ def vendor_shares(order_totals: dict[int, Decimal], paid: Decimal) -> dict[int, 
 
 
 def vouchers_by_order(saleor_order_ids: list[str]) -> dict[str, Decimal]:
-    """Euros paid with vouchers (at the door and online), per Saleor order id."""
-    rows = (VoucherSpend.objects.filter(saleor_order_id__in=saleor_order_ids).values("saleor_order_id")
+    """Euros paid with vouchers (at the door and online), per Saleor order id; spends given back by a cancel do not count."""
+    rows = (VoucherSpend.objects.filter(saleor_order_id__in=saleor_order_ids, refunded_at__isnull=True)
+            .values("saleor_order_id")
             .annotate(s=Sum("amount")))
     return {r["saleor_order_id"]: r["s"] for r in rows}
 

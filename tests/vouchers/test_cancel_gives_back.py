@@ -124,3 +124,16 @@ def test_a_run_that_died_after_saleor_credited_the_card_is_only_marked(saleor, c
     # when it runs again, the card is not credited a second time
     gift_card.give_back_order(saleor, order.saleor_order_id, timezone.now())
     assert _balance(saleor, voucher) == Decimal("20") and VoucherSpend.objects.get().refunded_at is not None
+
+
+def test_a_spend_given_back_no_longer_counts_as_spent_on_the_staff_page_nor_for_the_vendor(saleor, cash_order, issue):
+    from marketplace.vouchers import selectors
+
+    order = cash_order(loaves=2)
+    voucher = issue("20")
+    gift_card.spend_at_door(saleor, voucher.code, order, timezone.now())
+    gift_card.give_back_order(saleor, order.saleor_order_id, timezone.now())
+    figures = selectors.figures(timezone.now())
+    assert (figures.spent_value, figures.spent_at_door, figures.spent_online) == (0, 0, 0)
+    assert figures.outstanding_value == Decimal("20")
+    assert selectors.vouchers_by_order([order.saleor_order_id]) == {}
