@@ -126,3 +126,29 @@ def test_live_the_driver_pays_part_of_a_cash_order_with_a_voucher(live, installe
                       "the charge of the rest in cash")
     print(f"\nLIVE door voucher: {spent.sentence} order={gateway.orders.get(order.id).charge_status}")
     assert gateway.orders.get(order.id).charge_status == "FULL"
+
+
+@needs_staff
+def test_live_a_cancelled_order_gives_the_voucher_back_once_and_its_transaction_is_refunded(  # noqa: F811
+        live, installed_app, settings, eager_celery):  # noqa: F811
+    gateway = SaleorGateway(SaleorGraphQLClient(API_URL, installed_app), live.channel_slug)
+    # given a cash order of which a 5 € voucher paid part at the door
+    order, result = _live_pay_on_delivery_order(gateway, "voucher")
+    assert result.result == "AUTHORIZATION_SUCCESS", (result.result, result.message)
+    card = gateway.gift_cards.create(Decimal("5"), _today() + dt.timedelta(days=30), tags=["live give back"])
+    shop_order = types.SimpleNamespace(transaction_id=result.transaction.id, payment="cash", saleor_order_id=order.id,
+                                       number=order.number, total_cents=int(order.total.amount * 100))
+    gift_card.spend_at_door(gateway, card.code, shop_order, timezone.now(), by="live")
+    assert gateway.gift_cards.get(card.id).current_balance.amount == 0
+    # when the order is cancelled in Saleor and the App gives the vouchers back (twice: a replayed webhook)
+    gateway.orders.cancel(order.id)
+    first = gift_card.give_back_order(gateway, order.id, timezone.now())
+    second = gift_card.give_back_order(gateway, order.id, timezone.now())
+    # then Saleor's card holds its 5 € again (a positive giftCardBalanceAdjust), once
+    assert len(first) == 1 and second == []
+    assert gateway.gift_cards.get(card.id).current_balance.amount == Decimal("5.00")
+    # and the order's "Chèque cadeau" transaction reads refunded (transactionUpdate by its owner)
+    voucher_tx = [t for t in gateway.orders.get(order.id).transactions if t.name == gift_card.TRANSACTION_NAME][0]
+    print(f"\nLIVE give back: card={gateway.gift_cards.get(card.id).current_balance.amount} "
+          f"tx charged={voucher_tx.charged.amount} refunded={voucher_tx.amount('refunded')}")
+    assert voucher_tx.charged.amount == 0 and voucher_tx.amount("refunded") == Decimal("5.00")
