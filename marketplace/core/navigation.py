@@ -8,5 +8,6 @@ HOME_LINKS: list[dict[str, str]] = [
     {"url": "/vendeur/", "label": "Espace vendeur"},
     {"url": "/vendeur/gestion/", "label": "Vendeurs et invitations (équipe)"},
     {"url": "/pilotage/taches-en-echec/", "label": "Tâches en échec (équipe)"},
+    {"url": "/pilotage/cheques-cadeaux/", "label": "Chèques cadeaux du Pays de Mormal (équipe)"},
     {"url": "/admin/", "label": "Administration (équipe)"},
 ]

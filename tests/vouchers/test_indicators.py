@@ -102,7 +102,7 @@ def test_the_dashboard_shows_the_vouchers_with_french_numbers(staff_client, year
     assert "Dépensés hors de nos commandes (vus dans Saleor) 5,00 €" in text
     assert "Expirés non dépensés 10,00 €" in text and "En circulation en fin de période 57,50 €" in text
     assert "Part dépensée localement 27,5 % (27,50 € sur 100,00 €)" in text  # split() took the narrow space
-    assert "avril 2025 0,00 30,00 15,00 0,00 0,00 85,00" in text
+    assert "avril 2025 0,00 30,00 15,00 0,00 0,00 0,00 85,00" in text
     assert "divisé par le montant mis sur des chèques sur la même période" in text  # the share, defined plainly
     assert not ENGLISH_OR_BROKEN.search(text)
 
@@ -116,5 +116,5 @@ def test_the_annual_report_carries_the_vouchers(staff_client, year_2025):
     assert "Chèques cadeaux du Pays de Mormal" in text
     assert "Émisparl'équipe4chèques,70,00€" in flat and "Expirésnondépensés10,00€" in flat
     assert "Partdépenséelocalement27,5%(27,50€sur100,00€)" in flat
-    assert "juillet2025" in flat and "57,50" in text
+    assert "juillet20250,000,000,000,005,000,0057,50" in flat
     assert not ENGLISH_OR_BROKEN.search(text)
