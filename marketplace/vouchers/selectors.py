@@ -186,8 +186,10 @@ def by_month(start: dt.date, end: dt.date, now: dt.datetime) -> VoucherYear:
     vouchers = list(Voucher.objects.all())
     spends = list(VoucherSpend.objects.filter(refunded_at__isnull=True))
     recorded: dict[int, Decimal] = {}
+    spent_on: dict[int, list[tuple[dt.date, Decimal]]] = {}  # voucher -> (local day, amount) of each spend
     for s in spends:
         recorded[s.voucher_id] = recorded.get(s.voucher_id, ZERO) + s.amount
+        spent_on.setdefault(s.voucher_id, []).append((timezone.localtime(s.spent_at).date(), s.amount))
     # what each card's balance shows spent beyond the spends the App recorded (never negative)
     elsewhere = {v.pk: max(ZERO, v.initial_amount - v.balance - recorded.get(v.pk, ZERO)) for v in vouchers}
     months: list[VoucherMonth] = []
@@ -202,8 +204,7 @@ def by_month(start: dt.date, end: dt.date, now: dt.datetime) -> VoucherYear:
         month_end = min(after, today + dt.timedelta(days=1))  # the first day not counted
         live = [v for v in vouchers if timezone.localtime(v.created_at).date() < month_end
                 and (v.expiry_date is None or v.expiry_date >= month_end - dt.timedelta(days=1))]
-        spent_by_end = {v.pk: sum((s.amount for s in spends if s.voucher_id == v.pk
-                                   and timezone.localtime(s.spent_at).date() < month_end), ZERO)
+        spent_by_end = {v.pk: sum((amount for day, amount in spent_on.get(v.pk, ()) if day < month_end), ZERO)
                         + (elsewhere[v.pk] if timezone.localtime(v.balance_read_at).date() < month_end else ZERO)
                         for v in live}
         months.append(VoucherMonth(
