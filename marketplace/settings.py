@@ -266,6 +266,10 @@ STATICFILES_DIRS = [("leaflet", Path(importlib.util.find_spec("leaflet").submodu
 _cache_url = os.environ.get("CACHE_URL", "")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
           if _cache_url else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read on every signed-in page: from the shared cache when there is one (written
+# through to PostgreSQL, so a restart signs nobody out); a per-process memory cache would hand
+# one process's stale copy to the next request served by another, so without one, PostgreSQL only.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if _cache_url else "django.contrib.sessions.backends.db"
 
 # Saleor: empty SALEOR_API_URL means the in-memory stand-in (demo and service tests).
 SALEOR_API_URL = os.environ.get("SALEOR_API_URL", "")
