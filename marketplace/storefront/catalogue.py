@@ -146,27 +146,27 @@ def _views(products: tuple[port.Product, ...] | list[port.Product]) -> list[Prod
 
 def search(text: str = "", category_id: str = "", vendor_slugs: tuple[str, ...] = (), after: str | None = None,
            saleor: port.SaleorPort | None = None) -> tuple[list[ProductView], port.ProductPage]:
-    """One page of published products matching the filters, with vendor facts."""
+    """One page of published products matching the filters, with vendor facts (cached with them)."""
     query = port.ProductQuery(search=text, category_ids=(category_id,) if category_id else (),
                               vendor_slugs=tuple(vendor_slugs), first=PAGE_SIZE, after=after)
     key = f"storefront:products:{catalogue_version()}:" + hashlib.sha256(repr(query).encode()).hexdigest()
-    page = cache.get(key)
-    if page is None:
+    found = cache.get(key)
+    if found is None:
         page = (saleor or port.get_saleor()).catalogue.list_products(query)
-        cache.set(key, page, CATALOGUE_TTL_S)
-    return _views(page.products), page
+        found = (_views(page.products), page)
+        cache.set(key, found, CATALOGUE_TTL_S)
+    return found
 
 
 def product(slug: str, saleor: port.SaleorPort | None = None) -> ProductView | None:
-    """The product with ``slug``, or None when unknown or unpublished."""
+    """The product with ``slug``, or None when unknown or unpublished (cached with its vendor)."""
     key = f"storefront:product:{catalogue_version()}:{slug}"
     found = cache.get(key)
     if found is None:
-        found = (saleor or port.get_saleor()).catalogue.get_product(slug=slug)
+        item = (saleor or port.get_saleor()).catalogue.get_product(slug=slug)
+        found = {"view": _views([item])[0] if item is not None and item.is_published else None}
         cache.set(key, found, CATALOGUE_TTL_S)
-    if found is None or not found.is_published:
-        return None
-    return _views([found])[0]
+    return found["view"]
 
 
 def products_by_id(ids: list[str], saleor: port.SaleorPort | None = None) -> dict[str, ProductView]:
