@@ -171,7 +171,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-LOGIN_URL = "/comptes/connexion/"
+LOGIN_URL = "account_login"  # /compte/connexion/: one sign-in page for shoppers, vendors and staff
 # Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account
 # from one address, that pair is refused for AXES_COOLOFF_MINUTES; a success resets the count.
 AUTHENTICATION_BACKENDS = ["marketplace.core.throttling.SignInThrottle", "django.contrib.auth.backends.ModelBackend",
@@ -205,6 +205,11 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True  # one address per account: a new one replaces the old once confirmed
 ACCOUNT_LOGOUT_REDIRECT_URL = "/boutique/"
 ACCOUNT_SESSION_REMEMBER = True
+# Wrong passwords: django-axes locks one account from one address after AXES_FAILURE_LIMIT (the
+# French lock-out page); allauth's own limit per account, from any address, is kept above it
+# (its default, 5 in 5 minutes, would refuse a vendor locked at the town hall who then signs in
+# from home) as a bound on guessing from many addresses.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,20/h/key"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Marché du Pays de Mormal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if LOCAL_RUN else "https"
 
