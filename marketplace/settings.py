@@ -198,6 +198,7 @@ LOGIN_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "marketplace.shoppers.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_FORMS = {"login": "marketplace.shoppers.forms.SignInForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = True  # one tap on the link in the e-mail is enough
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True

@@ -47,6 +47,10 @@ def test_staff_land_on_the_vendor_list(client, django_user_model):
     assert client.get(response["Location"]).status_code == 200
 
 
+def test_the_page_says_a_username_or_an_e_mail_will_do(client):
+    assert "Identifiant ou adresse e-mail" in client.get(SIGN_IN).content.decode()
+
+
 def test_a_shopper_lands_on_the_home_page(client, django_user_model):
     django_user_model.objects.create_user("odette", "odette@exemple.fr", PASSWORD)
     response = client.post(SIGN_IN, {"login": "odette", "password": PASSWORD})

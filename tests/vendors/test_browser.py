@@ -29,7 +29,7 @@ def test_a_vendor_works_from_a_phone_and_every_page_passes_axe(page, live_server
     page.goto(base + "/vendeur/")
     page.get_by_label("Identifiant ou adresse e-mail").fill("fromager")
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("button", name="Connexion").click()
     page.wait_for_url(base + "/vendeur/")
 
     # set the stock with the keyboard-labelled field
