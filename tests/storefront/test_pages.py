@@ -50,6 +50,14 @@ def test_cart_add_answers_the_product_pages_script_in_json_and_keeps_the_shopper
     assert "data-ajout-panier" in page and "storefront/cart.js" in page and 'id="annonces"' in page
 
 
+def test_cart_add_goes_back_to_our_own_pages_only(client, two_vendors):
+    variant = two_vendors["bread"].variants.get().saleor_variant_id
+    back = client.post("/boutique/panier/ajouter/", {"variant": variant, "retour": "/boutique/produit/pain/"})
+    assert back.status_code == 302 and back["Location"] == "/boutique/produit/pain/"
+    away = client.post("/boutique/panier/ajouter/", {"variant": variant, "retour": "https://ailleurs.example/"})
+    assert away.status_code == 302 and away["Location"] == "/boutique/panier/"
+
+
 def test_checkout_pages_say_why_they_need_to_know_who_orders(client):
     body = client.get("/boutique/commande/livraison/").content.decode()
     assert "Qui commande ?" in body and "Votre panier est gardé" in body

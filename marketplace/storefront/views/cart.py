@@ -5,6 +5,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from marketplace.saleor import port
@@ -58,7 +59,10 @@ def add(request):
     if _wants_json(request):
         return JsonResponse({"ok": ok, "message": message, "count": session.cart_count(request)}, status=200 if ok else 400)
     (messages.success if ok else messages.error)(request, message)
-    return redirect(request.POST.get("retour") or "storefront:cart")
+    back = request.POST.get("retour", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = ""  # another site's address: never sent there from our form
+    return redirect(back or "storefront:cart")
 
 
 def show(request):
