@@ -1,8 +1,8 @@
 """p95 latency of the storefront pages with 50 signed-in shoppers on loopback.
 
 Starts the app in a subprocess on the seeded demo data, served as production serves it
-(gunicorn, 3 sync workers, as in docker-compose.yml; ``--server waitress`` for 8 threads in one
-process), with the shared cache of ``--cache-url`` (production: Redis). ``--shoppers`` distinct
+(gunicorn, 3 workers of 4 threads, as in docker-compose.yml; ``--threads 1`` for sync workers,
+``--server waitress`` for 8 threads in one process), with the shared cache of ``--cache-url`` (production: Redis). ``--shoppers`` distinct
 accounts (``banc-client-NN``) each sign in through the sign-in form, each from its own loopback
 address (127.0.0.N: allauth allows 30 sign-ins a minute per address), and keep their session.
 For ``--seconds`` each browses the catalogue, a search, a vendor page and a product page, adds
@@ -15,7 +15,7 @@ a trivial Django view (``/banc/pair/``, constant text through the same server an
 A static file served by WhiteNoise is shown too. The machine is shared: read the ratio.
 
     python benchmarks/storefront_latency.py [--shoppers 50] [--seconds 60] [--think 1.0]
-        [--server gunicorn|waitress] [--cache-url redis://127.0.0.1:6379/5] [--skip-seed]
+        [--server gunicorn|waitress] [--threads 4] [--cache-url redis://127.0.0.1:6379/5] [--skip-seed]
 
 Uses DATABASE_URL when set (the benchmark database is migrated and seeded), otherwise the
 embedded PostgreSQL of the demo.
@@ -180,10 +180,11 @@ def pct(values, q):
     return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
 
 
-def serve(server: str, port: int, env: dict) -> subprocess.Popen:
-    """Start the timed app as production does (gunicorn, 3 sync workers) or in waitress (8 threads)."""
+def serve(server: str, port: int, env: dict, threads: int = 4) -> subprocess.Popen:
+    """Start the timed app as production does (gunicorn, 3 workers of ``threads`` threads) or in waitress (8 threads)."""
     if server == "gunicorn":
-        command = ["-m", "gunicorn", f"--bind=127.0.0.1:{port}", "--workers=3", "--timeout=60", "benchmarks.timed_wsgi:application"]
+        command = ["-m", "gunicorn", f"--bind=127.0.0.1:{port}", "--workers=3", f"--threads={threads}", "--timeout=60",
+                   "benchmarks.timed_wsgi:application"]
     else:
         command = ["-m", "waitress", "--host=127.0.0.1", f"--port={port}", "--threads=8", "benchmarks.timed_wsgi:application"]
     log = open(Path(tempfile.gettempdir()) / "storefront_latency_server.log", "w")  # noqa: SIM115 (the server's lifetime)
@@ -196,6 +197,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think", type=float, default=1.0, help="mean think time between pages, seconds")
     parser.add_argument("--server", choices=["gunicorn", "waitress"], default="gunicorn")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (4 as deployed; 1: sync workers)")
     parser.add_argument("--cache-url", default=os.environ.get("CACHE_URL", ""),
                         help="shared cache (production: Redis); empty: each process its own memory")
     parser.add_argument("--skip-seed", action="store_true", help="the database is already migrated and seeded")
@@ -207,7 +209,7 @@ def main() -> int:
     env = prepare_env(args.shoppers, args.cache_url, seed=not args.skip_seed)
     sessions = signed_in_sessions(env, args.shoppers)
     port = free_port()
-    server = serve(args.server, port, env)
+    server = serve(args.server, port, env, args.threads)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -236,7 +238,8 @@ def main() -> int:
             server.kill()
 
     saleor = "real" if os.environ.get("SALEOR_API_URL") else "stand-in, in the same processes"
-    workers = "gunicorn 3 sync workers" if args.server == "gunicorn" else "waitress 8 threads"
+    workers = ("waitress 8 threads" if args.server == "waitress" else "gunicorn 3 sync workers" if args.threads == 1
+               else f"gunicorn 3 workers x {args.threads} threads")
     print(f"\nStorefront latency: {args.shoppers} shoppers signed in (distinct accounts and sessions), "
           f"{args.seconds:.0f} s, think {args.think} s, {workers}, cache {'shared: ' + args.cache_url if args.cache_url else 'per process'}, "
           f"{os.cpu_count()} cores (load average before the run {load_before:.1f}, after {os.getloadavg()[0]:.1f}), Saleor = {saleor}\n")
