@@ -33,7 +33,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import httpx
@@ -127,8 +127,9 @@ class Recorder:
         self.lock = threading.Lock()
         self.samples = defaultdict(list)
         self.errors = defaultdict(int)
+        self.error_kinds: Counter = Counter()
 
-    def add(self, page: str, response: httpx.Response | None, client_ms: float) -> None:
+    def add(self, page: str, response: httpx.Response | None, client_ms: float, failure: str = "") -> None:
         total = saleor = None
         if response is not None:
             timing = dict(re.findall(r"(\w+);dur=([\d.]+)", response.headers.get("server-timing", "")))
@@ -136,6 +137,7 @@ class Recorder:
         with self.lock:
             if response is None or response.status_code >= 400:
                 self.errors[page] += 1
+                self.error_kinds[failure or f"HTTP {response.status_code if response is not None else '?'}"] += 1
             else:
                 self.samples[page].append((client_ms, total, saleor))
 
@@ -147,11 +149,12 @@ def shopper(client: httpx.Client, facts, stop_at: float, think: float, rec: Reco
     try:
         def hit(page, method, url, **kw):
             started = time.perf_counter()
+            failure = ""
             try:
                 response = client.request(method, url, **kw)
-            except httpx.HTTPError:
-                response = None
-            rec.add(page, response, (time.perf_counter() - started) * 1000)
+            except httpx.HTTPError as exc:
+                response, failure = None, type(exc).__name__
+            rec.add(page, response, (time.perf_counter() - started) * 1000, failure)
             time.sleep(rng.uniform(0, 2 * think))
             return response
 
@@ -259,7 +262,8 @@ def main() -> int:
         print(f"{page:<21}{len(rows):>9}{rec.errors.get(page, 0):>8}{pct(client, 50):>11.1f} {pct(client, 95):>11.1f} "
               f"{pct(server_total, 95):>11.1f} {pct(ours, 95):>9.1f} {pct(client, 95) / peer_p95 if peer_p95 else float('nan'):>10.1f}x")
     total = sum(len(v) for v in rec.samples.values())
-    print(f"\nthroughput: {total / elapsed:.1f} requests/s; errors: {sum(rec.errors.values())}")
+    kinds = ", ".join(f"{n} {kind}" for kind, n in rec.error_kinds.most_common())
+    print(f"\nthroughput: {total / elapsed:.1f} requests/s; errors: {sum(rec.errors.values())}{' (' + kinds + ')' if kinds else ''}")
     print("'ours p95' = server time minus time inside Saleor calls (ms); 'p95 / peer' = client p95 over the trivial view's.")
     print(f"Goal p95 <= {GOAL_MS:.0f} ms: ours {'met' if worst_ours <= GOAL_MS else 'NOT met'} (worst page {worst_ours:.1f} ms); "
           f"client side {'met' if worst_client <= GOAL_MS else 'NOT met'} (worst page {worst_client:.1f} ms)")
