@@ -82,8 +82,8 @@ class Shopper:
                          headers={"Referer": self.base + url})
 
     def login(self) -> bool:
-        self.step("login", "GET", "/comptes/connexion/")
-        r = self.post("login", "/comptes/connexion/", {"username": self.username, "password": "mormal-client-2026"})
+        self.step("login", "GET", "/compte/connexion/")
+        r = self.post("login", "/compte/connexion/", {"login": self.username, "password": "mormal-client-2026"})
         return r is not None and r.status_code == 302
 
     def shop_once(self) -> None:

@@ -1,14 +1,19 @@
 """WSGI app for benchmarks: Django plus a ``Server-Timing`` header splitting our time from Saleor's.
 
 Every Saleor call goes through ``SaleorSession.run`` (the gateway's one door to the transport); this wrapper times those calls per request
-(thread-local) and reports ``Server-Timing: total;dur=<ms>, saleor;dur=<ms>``. Benchmarks only.
+(thread-local) and reports ``Server-Timing: total;dur=<ms>, saleor;dur=<ms>``. The site's URLs get
+one more, ``/banc/pair/``: the trivial view the benchmarks measure as a peer. Benchmarks only.
 """
 
 import threading
 import time
 
+from django.conf import settings
+
 from marketplace.saleor.gateway.session import SaleorSession
 from marketplace.wsgi import application as django_app
+
+settings.ROOT_URLCONF = "benchmarks.peer_urls"  # read at the first request, after setup
 
 _local = threading.local()
 _original_run = SaleorSession.run

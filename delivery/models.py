@@ -20,12 +20,12 @@ def new_token() -> str:
 class Depot(models.Model):
     """Where the vans sleep and load; opening hours in seconds since midnight."""
 
-    name = models.CharField(max_length=120)
-    address = models.CharField(max_length=255)
-    lon = models.FloatField()
-    lat = models.FloatField()
-    opens_s = models.PositiveIntegerField(default=7 * 3600)
-    closes_s = models.PositiveIntegerField(default=19 * 3600)
+    name = models.CharField(max_length=120, verbose_name="nom")
+    address = models.CharField(max_length=255, verbose_name="adresse")
+    lon = models.FloatField(verbose_name="longitude")
+    lat = models.FloatField(verbose_name="latitude")
+    opens_s = models.PositiveIntegerField(default=7 * 3600, verbose_name="ouverture (secondes depuis minuit)")
+    closes_s = models.PositiveIntegerField(default=19 * 3600, verbose_name="fermeture (secondes depuis minuit)")
 
     def __str__(self) -> str:
         return self.name
@@ -40,21 +40,21 @@ class Depot(models.Model):
 class Van(models.Model):
     """A refrigerated van: capacity per compartment (kg and litres) and running costs."""
 
-    name = models.CharField(max_length=80, unique=True)
-    depot = models.ForeignKey(Depot, on_delete=models.PROTECT, related_name="vans")
-    ambient_kg = models.PositiveIntegerField(default=400)
-    ambient_l = models.PositiveIntegerField(default=2000)
-    chilled_kg = models.PositiveIntegerField(default=300)
-    chilled_l = models.PositiveIntegerField(default=1200)
-    frozen_kg = models.PositiveIntegerField(default=100)
-    frozen_l = models.PositiveIntegerField(default=400)
-    cost_per_km_c = models.PositiveIntegerField(default=35, help_text="Euro cents per km.")
-    fixed_cost_c = models.PositiveIntegerField(default=0, help_text="Euro cents per day used.")
+    name = models.CharField(max_length=80, unique=True, verbose_name="nom")
+    depot = models.ForeignKey(Depot, on_delete=models.PROTECT, related_name="vans", verbose_name="dépôt")
+    ambient_kg = models.PositiveIntegerField(default=400, verbose_name="charge ambiante (kg)")
+    ambient_l = models.PositiveIntegerField(default=2000, verbose_name="volume ambiant (l)")
+    chilled_kg = models.PositiveIntegerField(default=300, verbose_name="charge frais (kg)")
+    chilled_l = models.PositiveIntegerField(default=1200, verbose_name="volume frais (l)")
+    frozen_kg = models.PositiveIntegerField(default=100, verbose_name="charge surgelé (kg)")
+    frozen_l = models.PositiveIntegerField(default=400, verbose_name="volume surgelé (l)")
+    cost_per_km_c = models.PositiveIntegerField(default=35, help_text="Euro cents per km.", verbose_name="coût au kilomètre (centimes)")
+    fixed_cost_c = models.PositiveIntegerField(default=0, help_text="Euro cents per day used.", verbose_name="coût fixe par tournée (centimes)")
     max_reloads = models.PositiveSmallIntegerField(
         "rechargements par jour", default=0,
         help_text="Retours au dépôt permis pour recharger la chambre froide et repartir (boucles en plus de la première).")
     reload_min = models.PositiveSmallIntegerField("durée d'un rechargement (min)", default=20)
-    active = models.BooleanField(default=True)
+    active = models.BooleanField(default=True, verbose_name="active")
 
     class Meta:
         verbose_name = "camionnette"
@@ -101,11 +101,11 @@ class DeliveryDay(models.Model):
         PLAN_FAILED = "plan_failed", "Échec du calcul"
         DONE = "done", "Terminée"
 
-    date = models.DateField(unique=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
-    frozen_at = models.DateTimeField(null=True, blank=True)
-    planning_error = models.TextField(blank=True)
-    solve_time_limit_s = models.PositiveIntegerField(default=10)
+    date = models.DateField(unique=True, verbose_name="date")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, verbose_name="état de la tournée")
+    frozen_at = models.DateTimeField(null=True, blank=True, verbose_name="figée le")
+    planning_error = models.TextField(blank=True, verbose_name="erreur de planification")
+    solve_time_limit_s = models.PositiveIntegerField(default=10, verbose_name="temps de calcul maximal (s)")
 
     class Meta:
         verbose_name = "jour de livraison"
@@ -174,49 +174,49 @@ class DeliveryTask(models.Model):
         RETRY_NEXT = "retry_next", "Nouvel essai à la prochaine tournée"
         CANCELLED = "cancelled", "Commande annulée : retour chez le commerçant"
 
-    day = models.ForeignKey(DeliveryDay, on_delete=models.PROTECT, related_name="tasks")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    source = models.CharField(max_length=200, unique=True)
-    shipment_key = models.CharField(max_length=200, blank=True, db_index=True)
-    name = models.CharField(max_length=160, help_text="Recipient or vendor name shown to the driver.")
-    address = models.CharField(max_length=255)
-    phone = models.CharField(max_length=30, blank=True)
-    lon = models.FloatField()
-    lat = models.FloatField()
-    windows = models.JSONField(default=list, help_text="[[start_s, end_s], ...] seconds since midnight.")
-    service_s = models.PositiveIntegerField(default=300)
-    ambient_g = models.PositiveIntegerField(default=0)
-    ambient_ml = models.PositiveIntegerField(default=0)
-    chilled_g = models.PositiveIntegerField(default=0)
-    chilled_ml = models.PositiveIntegerField(default=0)
-    frozen_g = models.PositiveIntegerField(default=0)
-    frozen_ml = models.PositiveIntegerField(default=0)
-    crates = models.JSONField(default=list, help_text='[{"number": "C12", "compartment": "chilled"}, ...]')
-    payment_method = models.CharField(max_length=10, choices=Payment.choices, blank=True, default="")
-    payment_cents = models.PositiveIntegerField(default=0)
-    doorstep_notes = models.CharField(max_length=255, blank=True)
-    access_codes = models.CharField(max_length=120, blank=True, help_text="Codes d'accès : sur le téléphone seulement, jamais sur papier.")
-    contact_name = models.CharField(max_length=120, blank=True)
-    contact_phone = models.CharField(max_length=30, blank=True)
-    contact_email = models.EmailField(blank=True)
+    day = models.ForeignKey(DeliveryDay, on_delete=models.PROTECT, related_name="tasks", verbose_name="journée")
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name="type de tâche")
+    source = models.CharField(max_length=200, unique=True, verbose_name="origine (clé unique)")
+    shipment_key = models.CharField(max_length=200, blank=True, db_index=True, verbose_name="clé d'envoi (collecte et livraison)")
+    name = models.CharField(max_length=160, help_text="Recipient or vendor name shown to the driver.", verbose_name="nom du destinataire")
+    address = models.CharField(max_length=255, verbose_name="adresse")
+    phone = models.CharField(max_length=30, blank=True, verbose_name="téléphone")
+    lon = models.FloatField(verbose_name="longitude")
+    lat = models.FloatField(verbose_name="latitude")
+    windows = models.JSONField(default=list, help_text="[[start_s, end_s], ...] seconds since midnight.", verbose_name="créneaux (secondes depuis minuit)")
+    service_s = models.PositiveIntegerField(default=300, verbose_name="durée d'arrêt (s)")
+    ambient_g = models.PositiveIntegerField(default=0, verbose_name="poids ambiant (g)")
+    ambient_ml = models.PositiveIntegerField(default=0, verbose_name="volume ambiant (ml)")
+    chilled_g = models.PositiveIntegerField(default=0, verbose_name="poids frais (g)")
+    chilled_ml = models.PositiveIntegerField(default=0, verbose_name="volume frais (ml)")
+    frozen_g = models.PositiveIntegerField(default=0, verbose_name="poids surgelé (g)")
+    frozen_ml = models.PositiveIntegerField(default=0, verbose_name="volume surgelé (ml)")
+    crates = models.JSONField(default=list, help_text='[{"number": "C12", "compartment": "chilled"}, ...]', verbose_name="caisses")
+    payment_method = models.CharField(max_length=10, choices=Payment.choices, blank=True, default="", verbose_name="moyen de paiement")
+    payment_cents = models.PositiveIntegerField(default=0, verbose_name="montant à encaisser (centimes)")
+    doorstep_notes = models.CharField(max_length=255, blank=True, verbose_name="consignes de livraison")
+    access_codes = models.CharField(max_length=120, blank=True, help_text="Codes d'accès : sur le téléphone seulement, jamais sur papier.", verbose_name="codes d'accès")
+    contact_name = models.CharField(max_length=120, blank=True, verbose_name="personne à prévenir")
+    contact_phone = models.CharField(max_length=30, blank=True, verbose_name="téléphone de la personne à prévenir")
+    contact_email = models.EmailField(blank=True, verbose_name="e-mail de la personne à prévenir")
     relay_point = models.ForeignKey("territory.RelayPoint", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="delivery_tasks")
-    penalty_c = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: mandatory stop.")
-    urgent = models.BooleanField(default=False)
-    moved_by_staff = models.BooleanField(default=False, help_text="Staff moved it (day or relay point): sources no longer update it.")
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
-    fail_reason = models.CharField(max_length=20, choices=FailReason.choices, blank=True)
-    done_at = models.DateTimeField(null=True, blank=True)
-    proof = models.FileField(upload_to="delivery/proofs/%Y/%m/", blank=True)
-    resolution = models.CharField(max_length=20, choices=Resolution.choices, blank=True, default="")
-    resolution_by = models.CharField(max_length=150, blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+                                    related_name="delivery_tasks", verbose_name="point relais")
+    penalty_c = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: mandatory stop.", verbose_name="pénalité si non servie (centimes)")
+    urgent = models.BooleanField(default=False, verbose_name="urgente")
+    moved_by_staff = models.BooleanField(default=False, help_text="Staff moved it (day or relay point): sources no longer update it.", verbose_name="déplacée par l'équipe")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED, verbose_name="état")
+    fail_reason = models.CharField(max_length=20, choices=FailReason.choices, blank=True, verbose_name="motif d'échec")
+    done_at = models.DateTimeField(null=True, blank=True, verbose_name="faite le")
+    proof = models.FileField(upload_to="delivery/proofs/%Y/%m/", blank=True, verbose_name="preuve (photo)")
+    resolution = models.CharField(max_length=20, choices=Resolution.choices, blank=True, default="", verbose_name="suite donnée")
+    resolution_by = models.CharField(max_length=150, blank=True, verbose_name="suite décidée par")
+    resolved_at = models.DateTimeField(null=True, blank=True, verbose_name="suite décidée le")
     follow_up = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="follows")
+                                     related_name="follows", verbose_name="tâche de suite")
     personal_data_erased_at = models.DateTimeField(
-        null=True, blank=True, help_text="Quand nom, contacts, consignes, codes et preuves ont été effacés (delivery.retention).")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+        null=True, blank=True, help_text="Quand nom, contacts, consignes, codes et preuves ont été effacés (delivery.retention).", verbose_name="données personnelles effacées le")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifié le")
 
     class Meta:
         verbose_name = "tâche de livraison"

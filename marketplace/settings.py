@@ -176,7 +176,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-LOGIN_URL = "/comptes/connexion/"
+LOGIN_URL = "account_login"  # /compte/connexion/: one sign-in page for shoppers, vendors and staff
 # Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account
 # from one address, that pair is refused for AXES_COOLOFF_MINUTES; a success resets the count.
 AUTHENTICATION_BACKENDS = ["marketplace.core.throttling.SignInThrottle", "django.contrib.auth.backends.ModelBackend",
@@ -203,6 +203,7 @@ LOGIN_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "marketplace.shoppers.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_FORMS = {"login": "marketplace.shoppers.forms.SignInForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = True  # one tap on the link in the e-mail is enough
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -210,6 +211,11 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True  # one address per account: a new one replaces the old once confirmed
 ACCOUNT_LOGOUT_REDIRECT_URL = "/boutique/"
 ACCOUNT_SESSION_REMEMBER = True
+# Wrong passwords: django-axes locks one account from one address after AXES_FAILURE_LIMIT (the
+# French lock-out page); allauth's own limit per account, from any address, is kept above it
+# (its default, 5 in 5 minutes, would refuse a vendor locked at the town hall who then signs in
+# from home) as a bound on guessing from many addresses.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,20/h/key"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Marché du Pays de Mormal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if LOCAL_RUN else "https"
 
@@ -271,6 +277,10 @@ STATICFILES_DIRS = [("leaflet", Path(importlib.util.find_spec("leaflet").submodu
 _cache_url = os.environ.get("CACHE_URL", "")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
           if _cache_url else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read on every signed-in page: from the shared cache when there is one (written
+# through to PostgreSQL, so a restart signs nobody out); a per-process memory cache would hand
+# one process's stale copy to the next request served by another, so without one, PostgreSQL only.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if _cache_url else "django.contrib.sessions.backends.db"
 
 # Saleor: empty SALEOR_API_URL means the in-memory stand-in (demo and service tests).
 SALEOR_API_URL = os.environ.get("SALEOR_API_URL", "")

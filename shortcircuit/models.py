@@ -26,14 +26,14 @@ class PickupPoint(models.Model):
     """
 
     name = models.CharField("nom", max_length=160)
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="pickup_points")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="pickup_points", verbose_name="commune")
     address = models.CharField("adresse", max_length=255)
-    lon = models.FloatField(help_text="Longitude WGS84, degrés.")
-    lat = models.FloatField(help_text="Latitude WGS84, degrés.")
+    lon = models.FloatField(help_text="Longitude WGS84, degrés.", verbose_name="longitude")
+    lat = models.FloatField(help_text="Latitude WGS84, degrés.", verbose_name="latitude")
     holds_chilled = models.BooleanField("garde le frais", default=True)
     holds_frozen = models.BooleanField("garde le surgelé", default=False)
-    active = models.BooleanField(default=True)
-    saleor_warehouse_id = models.CharField(max_length=100, blank=True)
+    active = models.BooleanField(default=True, verbose_name="actif")
+    saleor_warehouse_id = models.CharField(max_length=100, blank=True, verbose_name="identifiant d'entrepôt Saleor")
 
     class Meta:
         verbose_name_plural = "points de retrait"
@@ -60,11 +60,11 @@ class OrderCycle(models.Model):
     closes_at = models.DateTimeField("clôture des commandes")
     home_delivery_on = models.DateField("livraison à domicile le", null=True, blank=True)
     home_delivery_fee = models.DecimalField("frais de livraison (€)", max_digits=6, decimal_places=2, default=Decimal("3.00"))
-    copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies")
-    baskets_applied_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    close_report = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies", verbose_name="copié du cycle")
+    baskets_applied_at = models.DateTimeField(null=True, blank=True, verbose_name="paniers réguliers appliqués le")
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name="clos le")
+    close_report = models.JSONField(default=dict, blank=True, verbose_name="bilan de clôture")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
 
     class Meta:
         verbose_name_plural = "cycles de commande"
@@ -165,8 +165,8 @@ class CyclePickup(models.Model):
 class PickupSlot(models.Model):
     """An opening window of a pickup point in a cycle; ``capacity`` is a number of orders."""
 
-    pickup = models.ForeignKey(CyclePickup, on_delete=models.CASCADE, related_name="slots")
-    date = models.DateField()
+    pickup = models.ForeignKey(CyclePickup, on_delete=models.CASCADE, related_name="slots", verbose_name="retrait")
+    date = models.DateField(verbose_name="date")
     starts = models.TimeField("de")
     ends = models.TimeField("à")
     capacity = models.PositiveSmallIntegerField("commandes au plus", default=10)
@@ -184,15 +184,15 @@ class PickupSlot(models.Model):
 class StandingBasket(models.Model):
     """A weekly basket placed again in every new cycle until the customer stops it."""
 
-    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="standing_baskets")
-    mode = models.CharField(max_length=10, default="pickup")
-    point = models.ForeignKey(PickupPoint, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    preferred_start = models.TimeField(null=True, blank=True)
-    collector = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    share_name = models.BooleanField(default=False)
-    active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    stopped_at = models.DateTimeField(null=True, blank=True)
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="standing_baskets", verbose_name="client")
+    mode = models.CharField(max_length=10, default="pickup", verbose_name="mode")
+    point = models.ForeignKey(PickupPoint, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="point de retrait")
+    preferred_start = models.TimeField(null=True, blank=True, verbose_name="heure préférée")
+    collector = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="personne qui retire")
+    share_name = models.BooleanField(default=False, verbose_name="nom visible des producteurs")
+    active = models.BooleanField(default=True, verbose_name="actif")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
+    stopped_at = models.DateTimeField(null=True, blank=True, verbose_name="arrêté le")
 
     class Meta:
         verbose_name = "panier régulier"
@@ -234,19 +234,19 @@ class CycleOrder(models.Model):
         CONFIRMED = "confirmed", "Confirmée"
         CANCELLED = "cancelled", "Annulée"
 
-    cycle = models.ForeignKey(OrderCycle, on_delete=models.PROTECT, related_name="orders")
-    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cycle_orders")
+    cycle = models.ForeignKey(OrderCycle, on_delete=models.PROTECT, related_name="orders", verbose_name="cycle de commande")
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cycle_orders", verbose_name="client")
     collector = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="cycle_orders_to_collect")
+                                  related_name="cycle_orders_to_collect", verbose_name="personne qui retire")
     share_name = models.BooleanField("nom visible des producteurs", default=False)
-    mode = models.CharField(max_length=10, choices=Mode.choices)
-    slot = models.ForeignKey(PickupSlot, null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    delivery_fee = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("0"))
-    standing_basket = models.ForeignKey(StandingBasket, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders")
-    saleor_order_id = models.CharField(max_length=100, blank=True)
-    saleor_number = models.CharField(max_length=40, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    mode = models.CharField(max_length=10, choices=Mode.choices, verbose_name="mode")
+    slot = models.ForeignKey(PickupSlot, null=True, blank=True, on_delete=models.PROTECT, related_name="orders", verbose_name="créneau de retrait")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, verbose_name="état")
+    delivery_fee = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("0"), verbose_name="frais de livraison")
+    standing_basket = models.ForeignKey(StandingBasket, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders", verbose_name="panier régulier")
+    saleor_order_id = models.CharField(max_length=100, blank=True, verbose_name="identifiant de commande Saleor")
+    saleor_number = models.CharField(max_length=40, blank=True, verbose_name="numéro de commande Saleor")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créée le")
 
     class Meta:
         verbose_name = "commande du cycle"

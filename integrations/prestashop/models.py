@@ -25,14 +25,14 @@ class PrestaShopSource(models.Model):
         SUPPLIER = "supplier", "Fournisseur"
         SHOP = "shop", "Boutique"
 
-    name = models.CharField(max_length=160)
-    url = models.URLField(help_text="Adresse de la boutique, par exemple https://boutique.example/")
-    key_encrypted = models.TextField(blank=True)
-    output_format = models.CharField(max_length=4, default="XML", choices=[("XML", "XML"), ("JSON", "JSON")])
-    vendor_mode = models.CharField(max_length=20, choices=VendorMode.choices, default=VendorMode.MANUFACTURER)
+    name = models.CharField(max_length=160, verbose_name="nom")
+    url = models.URLField(help_text="Adresse de la boutique, par exemple https://boutique.example/", verbose_name="adresse de la boutique")
+    key_encrypted = models.TextField(blank=True, verbose_name="clé d'API (chiffrée)")
+    output_format = models.CharField(max_length=4, default="XML", choices=[("XML", "XML"), ("JSON", "JSON")], verbose_name="format des réponses")
+    vendor_mode = models.CharField(max_length=20, choices=VendorMode.choices, default=VendorMode.MANUFACTURER, verbose_name="rattachement aux commerces")
     default_vendor = models.ForeignKey(
         "vendors.Vendor", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text="Vendeur des produits dont le fabricant n'est pas relié.",
+        help_text="Vendeur des produits dont le fabricant n'est pas relié.", verbose_name="commerce par défaut",
     )
     french_language_id = models.PositiveIntegerField(
         "identifiant de la langue française", null=True, blank=True,
@@ -41,14 +41,14 @@ class PrestaShopSource(models.Model):
                   "(International > Localisation > Langues). Sans lui, la synchronisation refuse de "
                   "deviner la langue des noms.",
     )
-    active = models.BooleanField(default=True)
-    ps_version = models.CharField(max_length=20, blank=True)
-    last_date_upd = models.CharField(max_length=19, blank=True, help_text="Plus grand date_upd importé (heure boutique).")
+    active = models.BooleanField(default=True, verbose_name="active")
+    ps_version = models.CharField(max_length=20, blank=True, verbose_name="version de PrestaShop")
+    last_date_upd = models.CharField(max_length=19, blank=True, help_text="Plus grand date_upd importé (heure boutique).", verbose_name="dernière modification lue")
     orders_pulled_until = models.CharField(
         max_length=19, blank=True,
-        help_text="Date de la dernière commande à livrer lue (heure boutique) : la relève suivante repart de là.",
+        help_text="Date de la dernière commande à livrer lue (heure boutique) : la relève suivante repart de là.", verbose_name="commandes lues jusqu'au",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créée le")
 
     class Meta:
         """Django options."""
@@ -112,16 +112,16 @@ class IdMapping(models.Model):
         VARIANT = "variant", "Déclinaison"
         CATEGORY = "category", "Catégorie"
 
-    source = models.ForeignKey(PrestaShopSource, on_delete=models.CASCADE, related_name="mappings")
-    resource = models.CharField(max_length=20, choices=Resource.choices)
-    ps_id = models.CharField(max_length=40)
-    saleor_id = models.CharField(max_length=100, blank=True)
-    content_hash = models.CharField(max_length=64, blank=True)
-    ps_date_upd = models.CharField(max_length=19, blank=True)
-    ps_stock_available_id = models.PositiveIntegerField(null=True, blank=True)
-    last_quantity = models.IntegerField(null=True, blank=True, help_text="Dernier stock PrestaShop recopié.")
-    extra = models.JSONField(default=dict, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    source = models.ForeignKey(PrestaShopSource, on_delete=models.CASCADE, related_name="mappings", verbose_name="boutique PrestaShop")
+    resource = models.CharField(max_length=20, choices=Resource.choices, verbose_name="ressource")
+    ps_id = models.CharField(max_length=40, verbose_name="identifiant PrestaShop")
+    saleor_id = models.CharField(max_length=100, blank=True, verbose_name="identifiant Saleor")
+    content_hash = models.CharField(max_length=64, blank=True, verbose_name="empreinte du contenu")
+    ps_date_upd = models.CharField(max_length=19, blank=True, verbose_name="modifié dans PrestaShop le")
+    ps_stock_available_id = models.PositiveIntegerField(null=True, blank=True, verbose_name="identifiant du stock PrestaShop")
+    last_quantity = models.IntegerField(null=True, blank=True, help_text="Dernier stock PrestaShop recopié.", verbose_name="dernière quantité lue")
+    extra = models.JSONField(default=dict, blank=True, verbose_name="compléments")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifiée le")
 
     class Meta:
         """Django options."""
@@ -155,26 +155,26 @@ class SyncRun(models.Model):
         FAILED = "failed", "Interrompu"
         DONE = "done", "Terminé"
 
-    source = models.ForeignKey(PrestaShopSource, on_delete=models.CASCADE, related_name="runs")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
-    since = models.CharField(max_length=19, blank=True)
-    next_offset = models.PositiveIntegerField(default=0)
-    pages = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    skipped = models.JSONField(default=list, blank=True)
+    source = models.ForeignKey(PrestaShopSource, on_delete=models.CASCADE, related_name="runs", verbose_name="boutique PrestaShop")
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name="type de lecture")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING, verbose_name="état")
+    since = models.CharField(max_length=19, blank=True, verbose_name="depuis le")
+    next_offset = models.PositiveIntegerField(default=0, verbose_name="position suivante")
+    pages = models.PositiveIntegerField(default=0, verbose_name="pages lues")
+    created = models.PositiveIntegerField(default=0, verbose_name="créés")
+    updated = models.PositiveIntegerField(default=0, verbose_name="modifiés")
+    unchanged = models.PositiveIntegerField(default=0, verbose_name="inchangés")
+    skipped = models.JSONField(default=list, blank=True, verbose_name="ignorés")
     review = models.JSONField(
         default=list, blank=True,
-        help_text="Produits importés hors vente, à revoir : identifiant PrestaShop, code et raison.",
+        help_text="Produits importés hors vente, à revoir : identifiant PrestaShop, code et raison.", verbose_name="à vérifier",
     )
-    max_date_upd = models.CharField(max_length=19, blank=True)
-    requests = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    resumed = models.PositiveIntegerField(default=0, help_text="Nombre de reprises après interruption.")
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    max_date_upd = models.CharField(max_length=19, blank=True, verbose_name="dernière modification vue")
+    requests = models.PositiveIntegerField(default=0, verbose_name="requêtes")
+    error = models.TextField(blank=True, verbose_name="erreur")
+    resumed = models.PositiveIntegerField(default=0, help_text="Nombre de reprises après interruption.", verbose_name="reprises")
+    started_at = models.DateTimeField(auto_now_add=True, verbose_name="commencée le")
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name="terminée le")
 
     class Meta:
         """Django options."""
@@ -202,16 +202,16 @@ class StockDecrement(models.Model):
         DONE = "done", "Envoyé"
         FAILED = "failed", "Échec"
 
-    source = models.ForeignKey(PrestaShopSource, on_delete=models.CASCADE, related_name="stock_decrements")
-    sale_key = models.CharField(max_length=200)
-    stock_available_id = models.PositiveIntegerField()
-    quantity = models.IntegerField(help_text="Quantité vendue (négative pour une annulation).")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    method = models.CharField(max_length=10, blank=True, help_text="PATCH ou PUT.")
-    result_quantity = models.IntegerField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    applied_at = models.DateTimeField(null=True, blank=True)
+    source = models.ForeignKey(PrestaShopSource, on_delete=models.CASCADE, related_name="stock_decrements", verbose_name="boutique PrestaShop")
+    sale_key = models.CharField(max_length=200, verbose_name="clé de la vente")
+    stock_available_id = models.PositiveIntegerField(verbose_name="identifiant du stock PrestaShop")
+    quantity = models.IntegerField(help_text="Quantité vendue (négative pour une annulation).", verbose_name="quantité")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, verbose_name="état")
+    method = models.CharField(max_length=10, blank=True, help_text="PATCH ou PUT.", verbose_name="méthode HTTP")
+    result_quantity = models.IntegerField(null=True, blank=True, verbose_name="quantité après envoi")
+    error = models.TextField(blank=True, verbose_name="erreur")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créée le")
+    applied_at = models.DateTimeField(null=True, blank=True, verbose_name="appliquée le")
 
     class Meta:
         """Django options."""

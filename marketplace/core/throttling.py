@@ -1,6 +1,6 @@
 """Sign-in throttling for every login form (django-axes), with the French lock-out page.
 
-Every form that signs people in (``/comptes/connexion/``, the admin) goes through
+Every form that signs people in (``/compte/connexion/``, the admin) goes through
 ``django.contrib.auth.authenticate(request, ...)``, where :class:`SignInThrottle` refuses an
 account locked after ``AXES_FAILURE_LIMIT`` failures from one address, for ``AXES_COOLOFF_TIME``.
 """

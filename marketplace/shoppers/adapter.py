@@ -1,4 +1,4 @@
-"""How django-allauth behaves here: French sentences, the storefront as home, older accounts trusted."""
+"""How django-allauth behaves here: one sign-in page for all, each landing on their own home, older accounts trusted."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import allauth.account.internal  # noqa: F401, I001 - load order, see above
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.account.stages import EmailVerificationStage
+from django.urls import reverse
 
 from marketplace.territory.models import Shopper
 
@@ -33,6 +34,16 @@ class AccountAdapter(DefaultAccountAdapter):
         """Allauth's stages, with :class:`TrustedAccountsEmailStage` for the e-mail check."""
         return ["marketplace.shoppers.adapter.TrustedAccountsEmailStage" if path.endswith(".EmailVerificationStage")
                 else path for path in super().get_login_stages()]
+
+    def get_login_redirect_url(self, request) -> str:
+        """Where a sign-in without ``next`` lands: vendor members on their dashboard, staff on the vendor list, others home."""
+        from marketplace.vendors.selectors import membership_for_user
+
+        if membership_for_user(request.user):
+            return reverse("vendors:dashboard")
+        if request.user.is_staff:
+            return reverse("vendors:staff_vendor_list")
+        return super().get_login_redirect_url(request)
 
     def save_user(self, request, user, form, commit=True):
         """Create the account, and its shopper profile (no address yet: added when needed)."""

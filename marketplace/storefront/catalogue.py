@@ -1,14 +1,20 @@
 """Reads for the shopper's pages: products from Saleor (through the port) joined with our vendors.
 
 Saleor holds the catalogue; the vendor's name, kind and commune come from our vendors table,
-looked up in one query per page.
+looked up in one query per page. Saleor's answers and the rendered catalogue fragments are
+cached under a *catalogue version*: :func:`forget_catalogue` moves to a new version whenever
+the catalogue changes (a product or stock written through the port, Saleor's
+PRODUCT_VARIANT_STOCK_UPDATED webhook, a vendor edited), so a change shows at once; the
+time-to-live only bounds what no signal announces (an allocation by another shopper).
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.core.cache import cache
 
@@ -20,6 +26,7 @@ from marketplace.vendors.models import Vendor
 PAGE_SIZE = 24
 #: Browsing pages reuse Saleor's answers this long (seconds); stock is checked again at checkout.
 CATALOGUE_TTL_S = 30
+VERSION_KEY = "storefront:catalogue-version"
 
 TEMPERATURE_LABELS = {c: coldchain.SHORT_LABELS[c] for c in (coldchain.CHILLED, coldchain.FROZEN)}  # ambient: no badge
 ORIGIN_LABELS = {"farm": "De la ferme", "shop": "De la boutique"}
@@ -65,6 +72,27 @@ class ProductView:
         """The lowest variant price, in euros."""
         prices = [o.price for o in self.offers]
         return min(prices) if prices else None
+
+
+def catalogue_version() -> int:
+    """The current catalogue version: part of every cached catalogue key.
+
+    A version lost from the cache restarts from the clock (microseconds), never from a number
+    an older cached answer may still carry.
+    """
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, time.time_ns() // 1000, None)
+        version = cache.get(VERSION_KEY, 0)
+    return int(version)
+
+
+def forget_catalogue(*_args, **_kwargs) -> None:
+    """Make every cached catalogue answer and fragment stale (signal and webhook receiver)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet: the next read starts one
+        pass
 
 
 def line_limit(saleor: port.SaleorPort | None = None) -> int | None:
@@ -118,27 +146,27 @@ def _views(products: tuple[port.Product, ...] | list[port.Product]) -> list[Prod
 
 def search(text: str = "", category_id: str = "", vendor_slugs: tuple[str, ...] = (), after: str | None = None,
            saleor: port.SaleorPort | None = None) -> tuple[list[ProductView], port.ProductPage]:
-    """One page of published products matching the filters, with vendor facts."""
+    """One page of published products matching the filters, with vendor facts (cached with them)."""
     query = port.ProductQuery(search=text, category_ids=(category_id,) if category_id else (),
                               vendor_slugs=tuple(vendor_slugs), first=PAGE_SIZE, after=after)
-    key = "storefront:products:" + hashlib.sha256(repr(query).encode()).hexdigest()
-    page = cache.get(key)
-    if page is None:
+    key = f"storefront:products:{catalogue_version()}:" + hashlib.sha256(repr(query).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
         page = (saleor or port.get_saleor()).catalogue.list_products(query)
-        cache.set(key, page, CATALOGUE_TTL_S)
-    return _views(page.products), page
+        found = (_views(page.products), page)
+        cache.set(key, found, CATALOGUE_TTL_S)
+    return found
 
 
 def product(slug: str, saleor: port.SaleorPort | None = None) -> ProductView | None:
-    """The product with ``slug``, or None when unknown or unpublished."""
-    key = f"storefront:product:{slug}"
+    """The product with ``slug``, or None when unknown or unpublished (cached with its vendor)."""
+    key = f"storefront:product:{catalogue_version()}:{slug}"
     found = cache.get(key)
     if found is None:
-        found = (saleor or port.get_saleor()).catalogue.get_product(slug=slug)
+        item = (saleor or port.get_saleor()).catalogue.get_product(slug=slug)
+        found = {"view": _views([item])[0] if item is not None and item.is_published else None}
         cache.set(key, found, CATALOGUE_TTL_S)
-    if found is None or not found.is_published:
-        return None
-    return _views([found])[0]
+    return found["view"]
 
 
 def products_by_id(ids: list[str], saleor: port.SaleorPort | None = None) -> dict[str, ProductView]:
@@ -161,3 +189,58 @@ def categories(saleor: port.SaleorPort | None = None) -> list[port.Category]:
 def active_vendors():
     """Vendors shown in the storefront, with their commune."""
     return Vendor.objects.filter(active=True).select_related("commune").order_by("name")
+
+
+def communes_with_vendors():
+    """Communes that have at least one active vendor (the catalogue's filter by commune)."""
+    from marketplace.territory.models import Commune
+
+    return Commune.objects.filter(vendors__active=True).distinct().order_by("name")
+
+
+class Listing:
+    """One catalogue page, read only when a template asks for it.
+
+    The views hand this to templates whose product grid sits in a ``{% cache %}`` fragment keyed
+    by :attr:`cache_key`: when the fragment is cached, neither Saleor nor the database is read.
+    """
+
+    def __init__(self, text: str = "", category_id: str = "", vendor_slugs: tuple[str, ...] = (),
+                 after: str | None = None, saleor: port.SaleorPort | None = None):
+        self.text, self.category_id, self.vendor_slugs, self.after = text, category_id, tuple(vendor_slugs), after
+        self._saleor = saleor
+
+    @property
+    def cache_key(self) -> str:
+        """What the rendered page depends on: the catalogue version and the filters."""
+        wanted = repr((self.text, self.category_id, self.vendor_slugs, self.after))
+        return f"{catalogue_version()}:{hashlib.sha256(wanted.encode()).hexdigest()}"
+
+    @cached_property
+    def _found(self) -> tuple[list[ProductView], port.ProductPage]:
+        return search(self.text, self.category_id, self.vendor_slugs, self.after, saleor=self._saleor)
+
+    @property
+    def products(self) -> list[ProductView]:
+        """The products of this page, with vendor facts."""
+        return self._found[0]
+
+    @property
+    def page(self) -> port.ProductPage:
+        """Saleor's page facts: total count, next cursor."""
+        return self._found[1]
+
+    @cached_property
+    def categories(self) -> list[port.Category]:
+        """Saleor's categories."""
+        return categories(self._saleor)
+
+    @cached_property
+    def vendors(self) -> list[Vendor]:
+        """The active vendors."""
+        return list(active_vendors())
+
+    @cached_property
+    def communes(self) -> list:
+        """The communes with an active vendor."""
+        return list(communes_with_vendors())

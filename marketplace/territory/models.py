@@ -7,14 +7,14 @@ from django.db import models
 class Commune(models.Model):
     """One of the 52 communes (INSEE data shipped in ``data/ccpm_communes.csv``)."""
 
-    insee = models.CharField(max_length=5, unique=True)
-    name = models.CharField(max_length=120)
-    population = models.PositiveIntegerField()
-    postal_codes = models.CharField(max_length=60, help_text="Space-separated postal codes.")
-    lon = models.FloatField(help_text="Centroid longitude, WGS84 degrees.")
-    lat = models.FloatField(help_text="Centroid latitude, WGS84 degrees.")
-    town_hall_lon = models.FloatField(help_text="Town hall longitude, WGS84 degrees.")
-    town_hall_lat = models.FloatField(help_text="Town hall latitude, WGS84 degrees.")
+    insee = models.CharField(max_length=5, unique=True, verbose_name="code INSEE")
+    name = models.CharField(max_length=120, verbose_name="nom")
+    population = models.PositiveIntegerField(verbose_name="population")
+    postal_codes = models.CharField(max_length=60, help_text="Space-separated postal codes.", verbose_name="codes postaux")
+    lon = models.FloatField(help_text="Centroid longitude, WGS84 degrees.", verbose_name="longitude")
+    lat = models.FloatField(help_text="Centroid latitude, WGS84 degrees.", verbose_name="latitude")
+    town_hall_lon = models.FloatField(help_text="Town hall longitude, WGS84 degrees.", verbose_name="longitude de la mairie")
+    town_hall_lat = models.FloatField(help_text="Town hall latitude, WGS84 degrees.", verbose_name="latitude de la mairie")
 
     class Meta:
         verbose_name = "commune"
@@ -43,16 +43,16 @@ class RelayPoint(models.Model):
         SHOP = "shop", "Commerce"
         THIRD_PLACE = "third_place", "Tiers-lieu"
 
-    name = models.CharField(max_length=160)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="relay_points")
-    address = models.CharField(max_length=255)
-    lon = models.FloatField()
-    lat = models.FloatField()
-    opening_hours = models.JSONField(default=dict)
-    fridge_capacity_l = models.PositiveIntegerField(default=0, help_text="Chilled capacity, litres per day.")
-    active = models.BooleanField(default=True)
-    saleor_warehouse_id = models.CharField(max_length=100, blank=True)
+    name = models.CharField(max_length=160, verbose_name="nom")
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name="type de lieu")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="relay_points", verbose_name="commune")
+    address = models.CharField(max_length=255, verbose_name="adresse")
+    lon = models.FloatField(verbose_name="longitude")
+    lat = models.FloatField(verbose_name="latitude")
+    opening_hours = models.JSONField(default=dict, verbose_name="heures d'ouverture")
+    fridge_capacity_l = models.PositiveIntegerField(default=0, help_text="Chilled capacity, litres per day.", verbose_name="capacité du réfrigérateur (l)")
+    active = models.BooleanField(default=True, verbose_name="actif")
+    saleor_warehouse_id = models.CharField(max_length=100, blank=True, verbose_name="identifiant d'entrepôt Saleor")
 
     class Meta:
         verbose_name = "point relais"
@@ -73,22 +73,22 @@ class Shopper(models.Model):
     outside the territory (no home delivery there).
     """
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shopper")
-    phone = models.CharField(max_length=30, blank=True)
-    email = models.EmailField(blank=True, help_text="A guest's e-mail (orders without an account); accounts use their own.")
-    address = models.CharField(max_length=255, blank=True)
-    commune = models.ForeignKey(Commune, null=True, blank=True, on_delete=models.PROTECT, related_name="shoppers")
-    lon = models.FloatField(null=True, blank=True)
-    lat = models.FloatField(null=True, blank=True)
-    saleor_customer_id = models.CharField(max_length=100, blank=True, help_text="The Saleor customer (User) of this account.")
-    doorstep_notes = models.CharField(max_length=255, blank=True, help_text="Sonner deux fois, chien… (imprimé sur la feuille de route).")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shopper", verbose_name="compte")
+    phone = models.CharField(max_length=30, blank=True, verbose_name="téléphone")
+    email = models.EmailField(blank=True, help_text="A guest's e-mail (orders without an account); accounts use their own.", verbose_name="adresse e-mail")
+    address = models.CharField(max_length=255, blank=True, verbose_name="adresse")
+    commune = models.ForeignKey(Commune, null=True, blank=True, on_delete=models.PROTECT, related_name="shoppers", verbose_name="commune")
+    lon = models.FloatField(null=True, blank=True, verbose_name="longitude")
+    lat = models.FloatField(null=True, blank=True, verbose_name="latitude")
+    saleor_customer_id = models.CharField(max_length=100, blank=True, help_text="The Saleor customer (User) of this account.", verbose_name="identifiant de client Saleor")
+    doorstep_notes = models.CharField(max_length=255, blank=True, help_text="Sonner deux fois, chien… (imprimé sur la feuille de route).", verbose_name="consignes de livraison")
     access_codes = models.CharField(max_length=120, blank=True,
-                                    help_text="Boîte à clés, digicode, portail : affichés sur le téléphone du chauffeur seulement, jamais imprimés.")
-    is_senior = models.BooleanField(default=False)
-    is_isolated = models.BooleanField(default=False)
-    contact_name = models.CharField(max_length=120, blank=True, help_text="Relative or CCAS to call on a failed delivery.")
-    contact_phone = models.CharField(max_length=30, blank=True)
-    contact_email = models.EmailField(blank=True)
+                                    help_text="Boîte à clés, digicode, portail : affichés sur le téléphone du chauffeur seulement, jamais imprimés.", verbose_name="codes d'accès")
+    is_senior = models.BooleanField(default=False, verbose_name="personne âgée")
+    is_isolated = models.BooleanField(default=False, verbose_name="personne isolée")
+    contact_name = models.CharField(max_length=120, blank=True, help_text="Relative or CCAS to call on a failed delivery.", verbose_name="personne à prévenir")
+    contact_phone = models.CharField(max_length=30, blank=True, verbose_name="téléphone de la personne à prévenir")
+    contact_email = models.EmailField(blank=True, verbose_name="e-mail de la personne à prévenir")
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.username

@@ -1,14 +1,19 @@
-"""Sign-in, sign-out, password reset and invitations, under ``/comptes/`` (namespace ``accounts``)."""
+"""Sign-out, password reset and invitations, under ``/comptes/`` (namespace ``accounts``).
+
+``/comptes/connexion/`` was the vendors' and staff's own sign-in page: it now redirects (301,
+``next`` kept) to the one sign-in page of everyone, allauth's ``/compte/connexion/``.
+"""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.views.generic import RedirectView
 
 from .views import accounts
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("connexion/", accounts.LoginView.as_view(), name="login"),
+    path("connexion/", RedirectView.as_view(pattern_name="account_login", query_string=True, permanent=True), name="login"),
     path("deconnexion/", accounts.LogoutView.as_view(), name="logout"),
     path("invitation/<str:signed>/", accounts.accept_invitation, name="accept_invitation"),
     path("mot-de-passe/oubli/", auth_views.PasswordResetView.as_view(

@@ -36,7 +36,7 @@ def test_403_is_french_in_the_layout_and_offers_to_sign_in(client, django_user_m
 
 def test_expired_csrf_form_is_a_french_403(django_user_model):
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/comptes/connexion/", {"username": "x", "password": "y"})
+    response = client.post("/compte/connexion/", {"login": "x", "password": "y"})
     body = response.content.decode()
     assert response.status_code == 403 and "Le formulaire a expiré" in body and LAYOUT in body
     assert "CSRF verification failed" not in body

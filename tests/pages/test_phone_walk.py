@@ -55,8 +55,8 @@ def _culprits(page) -> list[str]:
 
 
 def _sign_in(page, base, username, password):
-    page.goto(base + "/comptes/connexion/")
-    page.locator("input[name=username]").fill(username)
+    page.goto(base + "/compte/connexion/")
+    page.locator("input[name=login]").fill(username)
     page.locator("input[name=password]").fill(password)
     page.locator("form button[type=submit], form input[type=submit]").first.click()
     page.wait_for_load_state()

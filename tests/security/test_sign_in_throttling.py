@@ -3,7 +3,9 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-FORMS = {"accounts": "/comptes/connexion/", "admin": "/admin/login/"}
+FORMS = {"accounts": "/compte/connexion/", "admin": "/admin/login/"}
+#: The name of the account field in each form (allauth's accepts a username or an e-mail).
+ACCOUNT_FIELD = {"/compte/connexion/": "login", "/admin/login/": "username"}
 
 
 @pytest.fixture
@@ -12,7 +14,7 @@ def member(db):
 
 
 def _sign_in(client, url, password, address="203.0.113.7"):
-    return client.post(url, {"username": "fromagerie", "password": password}, REMOTE_ADDR=address)
+    return client.post(url, {ACCOUNT_FIELD[url]: "fromagerie", "password": password}, REMOTE_ADDR=address)
 
 
 @pytest.mark.parametrize("form", FORMS)
@@ -47,7 +49,7 @@ def test_a_success_before_the_limit_starts_the_count_again(client, member, setti
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         _sign_in(client, FORMS["accounts"], "devine")
     assert _sign_in(client, FORMS["accounts"], "bon-mot-de-passe-42").status_code == 302
-    client.post("/comptes/deconnexion/")
+    client.post("/compte/deconnexion/")
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         _sign_in(client, FORMS["accounts"], "devine")
     assert _sign_in(client, FORMS["accounts"], "bon-mot-de-passe-42").status_code == 302

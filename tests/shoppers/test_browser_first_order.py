@@ -1,7 +1,8 @@
 """A new shopper's first order on a phone (Chromium, 390 × 844), from sign-up to sign-out.
 
 Sign up, confirm by the e-mailed link (Django's locmem outbox), add an address in the territory,
-order from two vendors to the home, see the order page; a Paris address is refused for home
+order from two vendors to the home (at most 12 page loads from the first product page: adding to
+the cart keeps the shopper on the product page), see the order page; a Paris address is refused for home
 delivery in French; sign out. Every page is checked for sideways scrolling; screenshots go to
 ``/tmp/shoppers/`` (or ``MORMAL_SCREENSHOTS``).
 """
@@ -55,11 +56,14 @@ def test_first_order_on_a_phone_from_sign_up_to_sign_out(phone, live_server, two
     base, walk, page = live_server.url, Walk(phone), phone
     calendar_for("Jolimetz")
 
-    # a visitor puts bread and cheese from two vendors in her cart
+    # a visitor puts bread and cheese from two vendors in her cart, staying on the product page
     for product in (two_vendors["bread"], two_vendors["maroilles"]):
         page.goto(f"{base}/boutique/produit/{product.slug}/")
+        loads = walk.loads
         page.get_by_role("button", name="Ajouter au panier").click()
         page.wait_for_selector(".messages")
+        assert "Produit ajouté à votre panier." in page.locator("#annonces").inner_text()
+        assert walk.loads == loads and page.url.endswith(f"/boutique/produit/{product.slug}/")
     assert "(2)" in page.locator(".cart-count").inner_text()
     page.goto(base + "/boutique/panier/")
     walk.look("panier")
@@ -112,6 +116,7 @@ def test_first_order_on_a_phone_from_sign_up_to_sign_out(phone, live_server, two
     assert "Fromagerie Test" in text and "Boulangerie Test" in text and "Livraison à domicile" in text
     walk.look("commande")
     loads_to_order = walk.loads  # from the first product page, sign-up, e-mail link and address included
+    assert loads_to_order <= 12, f"{loads_to_order} page loads to a first order (goal: 12 at most)"
     shopper = Shopper.objects.get(user__email="odette.leroy@exemple.fr")
     assert record.shopper == shopper and record.mode == "home" and shopper.saleor_customer_id
 
@@ -126,6 +131,7 @@ def test_first_order_on_a_phone_from_sign_up_to_sign_out(phone, live_server, two
     walk.look("adresse-paris")
     page.goto(f"{base}/boutique/produit/{two_vendors['bread'].slug}/")
     page.get_by_role("button", name="Ajouter au panier").click()
+    page.wait_for_selector(".messages")
     page.goto(base + "/boutique/commande/livraison/")
     refusal = page.locator("#home-refusal").inner_text()
     assert "La camionnette ne livre à domicile que dans les 52 communes du Pays de Mormal" in refusal

@@ -29,9 +29,8 @@ def page(monkeypatch):
 
 
 def login(page, base, username):
-    page.goto(base + "/comptes/connexion/?next=/boutique/")
-    page.get_by_label("Nom d’utilisateur").or_(page.get_by_label("Identifiant")).or_(
-        page.locator("input[name=username]")).first.fill(username)
+    page.goto(base + "/compte/connexion/?next=/boutique/")
+    page.locator("input[name=login]").fill(username)
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("form button[type=submit], form input[type=submit]").first.click()
     page.wait_for_url("**/boutique/")

@@ -38,8 +38,8 @@ def _fits(page) -> bool:
 
 
 def _sign_in(page, base, username, password):
-    page.goto(base + "/comptes/connexion/")
-    page.fill("input[name=username]", username)
+    page.goto(base + "/compte/connexion/")
+    page.fill("input[name=login]", username)
     page.fill("input[name=password]", password)
     page.click("form button[type=submit]")
 

@@ -38,6 +38,26 @@ def test_cart_add_groups_lines_by_vendor(client, two_vendors):
     assert "31,40" in body or "31.40" in body  # 2 × 12.50 + 2 × 3.20
 
 
+def test_cart_add_answers_the_product_pages_script_in_json_and_keeps_the_shopper_there(client, two_vendors):
+    variant = two_vendors["bread"].variants.get().saleor_variant_id
+    answer = client.post("/boutique/panier/ajouter/", {"variant": variant, "quantite": "2"}, HTTP_ACCEPT="application/json")
+    assert answer.status_code == 200
+    assert answer.json() == {"ok": True, "message": "Produit ajouté à votre panier.", "count": 2}
+    refused = client.post("/boutique/panier/ajouter/", {"variant": variant, "quantite": "0"}, HTTP_ACCEPT="application/json")
+    assert refused.status_code == 400 and refused.json()["ok"] is False and refused.json()["count"] == 2
+    assert refused.json()["message"]  # the French sentence of the refusal
+    page = client.get(f"/boutique/produit/{two_vendors['bread'].slug}/").content.decode()
+    assert "data-ajout-panier" in page and "storefront/cart.js" in page and 'id="annonces"' in page
+
+
+def test_cart_add_goes_back_to_our_own_pages_only(client, two_vendors):
+    variant = two_vendors["bread"].variants.get().saleor_variant_id
+    back = client.post("/boutique/panier/ajouter/", {"variant": variant, "retour": "/boutique/produit/pain/"})
+    assert back.status_code == 302 and back["Location"] == "/boutique/produit/pain/"
+    away = client.post("/boutique/panier/ajouter/", {"variant": variant, "retour": "https://ailleurs.example/"})
+    assert away.status_code == 302 and away["Location"] == "/boutique/panier/"
+
+
 def test_checkout_pages_say_why_they_need_to_know_who_orders(client):
     body = client.get("/boutique/commande/livraison/").content.decode()
     assert "Qui commande ?" in body and "Votre panier est gardé" in body

@@ -29,7 +29,7 @@ def test_a_vendor_works_from_a_phone_and_every_page_passes_axe(page, live_server
     page.goto(base + "/vendeur/")
     page.get_by_label("Identifiant ou adresse e-mail").fill("fromager")
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("button", name="Connexion").click()
     page.wait_for_url(base + "/vendeur/")
 
     # set the stock with the keyboard-labelled field
@@ -54,6 +54,6 @@ def test_a_vendor_works_from_a_phone_and_every_page_passes_axe(page, live_server
         problems.extend({"page": path, **v} for v in serious_violations(page))
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{path} scrolls sideways by {overflow}px on a phone"
-    page.goto(base + "/comptes/connexion/")
+    page.goto(base + "/compte/connexion/")
     problems.extend({"page": "login", **v} for v in serious_violations(page))
     assert problems == []

@@ -107,7 +107,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, world):
         if name in PUBLIC_URL_NAMES:
             continue
         response = client.get(url)
-        assert response.status_code == 302 and response.url.startswith("/comptes/connexion/?next="), f"{url}: {response.status_code}"
+        assert response.status_code == 302 and response.url.startswith("/compte/connexion/?next="), f"{url}: {response.status_code}"
 
 
 def test_the_owner_reaches_every_page(client, world):

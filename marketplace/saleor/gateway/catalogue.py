@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from marketplace.saleor import parsing as p
 from marketplace.saleor.errors import SaleorNotFoundError
 from marketplace.saleor.gateway.session import SaleorSession
+from marketplace.saleor.signals import catalogue_changed
 from marketplace.saleor.values import (
     VENDOR_ATTRIBUTE_SLUG,
     VENDOR_METADATA_KEY,
@@ -23,6 +25,20 @@ from marketplace.saleor.values import (
     Variant,
     VariantInput,
 )
+
+Write = TypeVar("Write", bound=Callable[..., Any])
+
+
+def _announced(write: Write) -> Write:
+    """Send :data:`catalogue_changed` after the write, even a failed one (it may have half-happened)."""
+    @functools.wraps(write)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return write(self, *args, **kwargs)
+        finally:
+            catalogue_changed.send(sender=type(self))
+
+    return wrapper  # type: ignore[return-value]
 
 
 class CatalogueCalls:
@@ -137,6 +153,7 @@ class CatalogueCalls:
             "externalReference": data.external_reference or None,
         }
 
+    @_announced
     def create_product(self, data: ProductInput) -> Product:
         """Create the product, then list it in the channel (published or not)."""
         def read_back() -> dict[str, Any] | None:
@@ -156,6 +173,7 @@ class CatalogueCalls:
         )
         return self.set_product_published(payload["product"]["id"], data.is_published)
 
+    @_announced
     def update_product(self, product_id: str, data: ProductInput) -> Product:
         """Update fields, vendor attribute, metadata and publication."""
         self._s.mutate(
@@ -163,6 +181,7 @@ class CatalogueCalls:
         )
         return self.set_product_published(product_id, data.is_published)
 
+    @_announced
     def set_product_published(self, product_id: str, published: bool) -> Product:
         """Publish (visible, purchasable) or unpublish the product in the channel."""
         self._s.mutate(
@@ -227,6 +246,7 @@ class CatalogueCalls:
             has_next_page=data["pageInfo"]["hasNextPage"],
         )
 
+    @_announced
     def delete_product(self, product_id: str) -> None:
         """Delete the product and its variants."""
         self._s.mutate("product_delete", "productDelete", id=product_id)
@@ -241,6 +261,7 @@ class CatalogueCalls:
             input=[{"channelId": self._s.channel()["id"], "price": str(price)}],
         )
 
+    @_announced
     def create_variant(self, product_id: str, data: VariantInput) -> Variant:
         """Create the variant with stocks, then price it in the channel."""
         payload = self._s.mutate(
@@ -264,6 +285,7 @@ class CatalogueCalls:
         self._variant_listing(variant_id, data.price)
         return self._require_variant(variant_id)
 
+    @_announced
     def update_variant(self, variant_id: str, data: VariantInput) -> Variant:
         """Update fields and price; the listed stocks are set too."""
         self._s.mutate(
@@ -289,6 +311,7 @@ class CatalogueCalls:
             raise SaleorNotFoundError(f"variant {variant_id} does not exist")
         return p.variant(node, self._s.channel_slug)
 
+    @_announced
     def set_variant_stocks(self, variant_id: str, stocks: Sequence[StockLevel]) -> Variant:
         """Set quantities per warehouse (``productVariantStocksUpdate``)."""
         payload = self._s.mutate(
@@ -299,6 +322,7 @@ class CatalogueCalls:
         )
         return p.variant(payload["productVariant"], self._s.channel_slug)
 
+    @_announced
     def add_product_media(self, product_id: str, media_url: str, alt: str = "") -> ProductMedia:
         """Saleor downloads the image at ``media_url`` (``productMediaCreate``)."""
         payload = self._s.mutate(
@@ -309,6 +333,7 @@ class CatalogueCalls:
         m = payload["media"]
         return ProductMedia(m["id"], m["url"], m.get("alt") or "")
 
+    @_announced
     def update_metadata(
         self, object_id: str, items: Mapping[str, str], private: bool = False
     ) -> None:

@@ -3,7 +3,9 @@
 from itertools import groupby
 
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from marketplace.saleor import port
@@ -32,21 +34,35 @@ def _quantity(raw: str) -> int:
         return 0
 
 
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
 @require_POST
 def add(request):
-    """Add a variant to the cart, then go back to where the shopper was."""
+    """Add a variant to the cart, then go back to where the shopper was.
+
+    Asked for JSON (the product page's script), it answers ``{"ok", "message", "count"}`` and the
+    shopper stays on the page: one page load less per product on the way to a first order.
+    """
     saleor = port.get_saleor()
     try:
         checkout = actions.add_to_cart(session.cart_id(request), request.POST.get("variant", ""),
                                        _quantity(request.POST.get("quantite", "1")), saleor)
     except StorefrontError as exc:
-        messages.error(request, exc.message)
+        ok, message = False, exc.message
     except SaleorError as exc:
-        messages.error(request, f"Ce produit n'a pas été ajouté. {in_french(exc)}")
+        ok, message = False, f"Ce produit n'a pas été ajouté. {in_french(exc)}"
     else:
         session.set_cart_id(request, checkout.id, articles(checkout))
-        messages.success(request, "Produit ajouté à votre panier.")
-    return redirect(request.POST.get("retour") or "storefront:cart")
+        ok, message = True, "Produit ajouté à votre panier."
+    if _wants_json(request):
+        return JsonResponse({"ok": ok, "message": message, "count": session.cart_count(request)}, status=200 if ok else 400)
+    (messages.success if ok else messages.error)(request, message)
+    back = request.POST.get("retour", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = ""  # another site's address: never sent there from our form
+    return redirect(back or "storefront:cart")
 
 
 def show(request):

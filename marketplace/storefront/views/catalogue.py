@@ -9,26 +9,24 @@ from marketplace.territory.models import Commune
 from .. import catalogue
 
 
-def _filters_context(saleor):
-    communes = Commune.objects.filter(vendors__active=True).distinct().order_by("name")
-    return {"categories": catalogue.categories(saleor), "vendors": catalogue.active_vendors(), "communes": communes}
-
-
 def index(request):
-    """The catalogue: search box, filters by category, vendor and commune, and a product grid."""
-    saleor = port.get_saleor()
+    """The catalogue: search box, filters by category, vendor and commune, and a product grid.
+
+    The grid and filters are a cached fragment (see :class:`catalogue.Listing`): a shopper's
+    request reads neither Saleor nor the vendors table while the catalogue is unchanged.
+    """
     text = request.GET.get("q", "").strip()[:100]
     category = request.GET.get("rayon", "")
-    products, page = catalogue.search(text, category, after=request.GET.get("apres") or None, saleor=saleor)
+    listing = catalogue.Listing(text, category, after=request.GET.get("apres") or None, saleor=port.get_saleor())
     return render(request, "storefront/index.html", {
-        "products": products, "page": page, "q": text, "rayon": category, **_filters_context(saleor)})
+        "listing": listing, "q": text, "rayon": category, "catalogue_ttl": catalogue.CATALOGUE_TTL_S})
 
 
 def vendor(request, slug):
     """A vendor's page: who they are, where, opening hours, and their products."""
     shop = get_object_or_404(catalogue.active_vendors(), slug=slug)
-    products, page = catalogue.search(vendor_slugs=(shop.slug,))
-    return render(request, "storefront/vendor.html", {"shop": shop, "products": products, "page": page})
+    return render(request, "storefront/vendor.html", {
+        "shop": shop, "listing": catalogue.Listing(vendor_slugs=(shop.slug,)), "catalogue_ttl": catalogue.CATALOGUE_TTL_S})
 
 
 def commune(request, insee):

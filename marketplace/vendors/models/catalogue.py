@@ -60,10 +60,10 @@ class Product(models.Model):
         INTERMEDIATE = "10.00", "10 %"
         STANDARD = "20.00", "20 %"
 
-    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="products")
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="products", verbose_name="commerce")
     name = models.CharField("nom", max_length=200)
-    slug = models.SlugField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
+    slug = models.SlugField(max_length=120, unique=True, verbose_name="identifiant d'adresse (slug)")
+    description = models.TextField(blank=True, verbose_name="description")
     category = models.CharField("rayon", max_length=30, choices=Category.choices)
     temperature = models.CharField("conservation", max_length=10, choices=Temperature.choices, default=Temperature.AMBIENT)
     origin = models.CharField("origine", max_length=10, choices=Origin.choices, default=Origin.SHOP)
@@ -76,12 +76,12 @@ class Product(models.Model):
     )
     source_ref = models.CharField(
         max_length=120, blank=True,
-        help_text="Où le produit est tenu à jour hors d'ici, ex. prestashop:boutique.example:12 (vide : ici).",
+        help_text="Où le produit est tenu à jour hors d'ici, ex. prestashop:boutique.example:12 (vide : ici).", verbose_name="référence d'origine",
     )
-    saleor_product_id = models.CharField(max_length=100, blank=True)
-    synced_at = models.DateTimeField(null=True, blank=True)
-    sync_error = models.CharField(max_length=500, blank=True, help_text="Last Saleor push failure, empty once pushed.")
-    updated_at = models.DateTimeField(auto_now=True)
+    saleor_product_id = models.CharField(max_length=100, blank=True, verbose_name="identifiant de produit Saleor")
+    synced_at = models.DateTimeField(null=True, blank=True, verbose_name="envoyé à Saleor le")
+    sync_error = models.CharField(max_length=500, blank=True, help_text="Last Saleor push failure, empty once pushed.", verbose_name="erreur d'envoi à Saleor")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifié le")
 
     class Meta:
         """Django options."""

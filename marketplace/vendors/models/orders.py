@@ -25,20 +25,20 @@ class VendorOrder(models.Model):
         PREPARED = "prepared", "Préparée"
         CANCELLED = "cancelled", "Annulée"
 
-    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="orders")
-    saleor_order_id = models.CharField(max_length=100)
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="orders", verbose_name="commerce")
+    saleor_order_id = models.CharField(max_length=100, verbose_name="identifiant de commande Saleor")
     number = models.CharField("numéro", max_length=40)
     placed_at = models.DateTimeField("passée le")
     customer_name = models.CharField("client", max_length=160, blank=True)
     delivery_method = models.CharField("mode de retrait", max_length=200, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
-    commission_rate = models.DecimalField(max_digits=5, decimal_places=2)
-    currency = models.CharField(max_length=3, default="EUR")
-    saleor_fulfillment_id = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW, verbose_name="état")
+    commission_rate = models.DecimalField(max_digits=5, decimal_places=2, verbose_name="taux de commission")
+    currency = models.CharField(max_length=3, default="EUR", verbose_name="devise")
+    saleor_fulfillment_id = models.CharField(max_length=100, blank=True, verbose_name="identifiant d'expédition Saleor")
     refunded_at = models.DateTimeField(
         "remboursée le", null=True, blank=True,
         help_text="A cancelled order whose payment Saleor's payment app refunded (shown in the statement).")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(auto_now_add=True, verbose_name="enregistrée le")
 
     class Meta:
         """Django options."""

@@ -32,30 +32,30 @@ class Vendor(models.Model):
         PRODUCER = "producer", "Producteur"
 
     name = models.CharField("enseigne", max_length=160)
-    slug = models.SlugField(unique=True, max_length=80)
+    slug = models.SlugField(unique=True, max_length=80, verbose_name="identifiant d'adresse (slug)")
     kind = models.CharField("type", max_length=20, choices=Kind.choices)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, verbose_name="description")
     legal_name = models.CharField("raison sociale", max_length=200)
     siret = models.CharField("SIRET", max_length=14, unique=True, validators=[validate_siret])
     vat_number = models.CharField("TVA intracommunautaire", max_length=13, blank=True, validators=[validate_vat_number])
-    email = models.EmailField(blank=True)
+    email = models.EmailField(blank=True, verbose_name="adresse e-mail")
     phone = models.CharField("téléphone", max_length=30, blank=True)
     address = models.CharField("adresse", max_length=255)
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="vendors")
-    lon = models.FloatField(help_text="Longitude WGS84, degrés.")
-    lat = models.FloatField(help_text="Latitude WGS84, degrés.")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="vendors", verbose_name="commune")
+    lon = models.FloatField(help_text="Longitude WGS84, degrés.", verbose_name="longitude")
+    lat = models.FloatField(help_text="Latitude WGS84, degrés.", verbose_name="latitude")
     opening_hours = models.JSONField("horaires", default=dict, blank=True, validators=[validate_opening_hours])
     accepts_click_and_collect = models.BooleanField("retrait en boutique", default=True)
     commission_rate = models.DecimalField(
         "commission (%)", max_digits=5, decimal_places=2, default=Decimal("10.00"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("30"))],
     )
-    saleor_warehouse_id = models.CharField(max_length=100, blank=True)
-    active = models.BooleanField(default=True)
+    saleor_warehouse_id = models.CharField(max_length=100, blank=True, verbose_name="identifiant d'entrepôt Saleor")
+    active = models.BooleanField(default=True, verbose_name="actif")
     referred_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="recruits", verbose_name="recommandé par",
-        help_text="The vendor who invited this business from its dashboard (peer-to-peer recruitment).")
-    created_at = models.DateTimeField(auto_now_add=True)
+        help_text="Le vendeur qui a invité cette entreprise depuis son tableau de bord (recrutement entre pairs).")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
 
     class Meta:
         """Django options."""
@@ -125,15 +125,15 @@ class VendorMembership(models.Model):
 class Invitation(models.Model):
     """An emailed invitation to join a vendor; only the SHA-256 of its secret token is stored."""
 
-    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField()
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="invitations", verbose_name="commerce")
+    email = models.EmailField(verbose_name="adresse e-mail")
     role = models.CharField("rôle", max_length=10, choices=VendorMembership.Role.choices, default=VendorMembership.Role.OWNER)
-    token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True, verbose_name="empreinte du jeton")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="invité par")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créée le")
+    expires_at = models.DateTimeField(verbose_name="expire le")
+    accepted_at = models.DateTimeField(null=True, blank=True, verbose_name="acceptée le")
+    accepted_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="compte créé")
 
     class Meta:
         """Django options."""

@@ -1,31 +1,19 @@
-"""Sign-in, sign-out and accepting an invitation (the ``accounts`` URLs, under /comptes/)."""
+"""Sign-out and accepting an invitation (the ``accounts`` URLs, under /comptes/).
+
+Signing in is allauth's page for everyone, ``/compte/connexion/``; the old ``/comptes/connexion/``
+redirects there (see ``urls_accounts.py``), and :class:`marketplace.shoppers.adapter.AccountAdapter`
+sends vendor members to their dashboard and staff to the vendor list.
+"""
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from .. import actions
 from ..forms import AcceptInvitationForm
-from ..selectors import membership_for_user
-
-
-class LoginView(auth_views.LoginView):
-    """The French sign-in page; vendor members land on their dashboard unless ``next`` says otherwise."""
-
-    template_name = "accounts/login.html"
-    redirect_authenticated_user = True
-
-    def get_default_redirect_url(self):
-        """Vendor members go to their dashboard, staff to the vendor list."""
-        if membership_for_user(self.request.user):
-            return reverse("vendors:dashboard")
-        if self.request.user.is_staff:
-            return reverse("vendors:staff_vendor_list")
-        return super().get_default_redirect_url()
 
 
 class LogoutView(auth_views.LogoutView):
