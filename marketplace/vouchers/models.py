@@ -48,10 +48,12 @@ class Voucher(models.Model):
         ONLINE = "online", "Acheté en ligne"
         SEEN = "seen", "Présenté à la porte"
 
-    gift_card_id = models.CharField(max_length=120, unique=True, help_text="Saleor's GiftCard id.")
+    gift_card_id = models.CharField("carte cadeau Saleor", max_length=120, unique=True,
+                                    help_text="Identifiant de la carte cadeau (GiftCard) dans Saleor.")
     code = models.CharField("code", max_length=40, unique=True)
-    batch = models.ForeignKey(VoucherBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="vouchers")
-    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.BATCH)
+    batch = models.ForeignKey(VoucherBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="vouchers",
+                              verbose_name="lot")
+    origin = models.CharField("origine", max_length=10, choices=Origin.choices, default=Origin.BATCH)
     tag = models.CharField("pour", max_length=100, blank=True)
     initial_amount = models.DecimalField("montant initial", max_digits=8, decimal_places=2)
     balance = models.DecimalField("dernier solde lu", max_digits=8, decimal_places=2,
@@ -80,26 +82,27 @@ class VoucherSpend(models.Model):
         DOOR = "door", "À la livraison"
         ONLINE = "online", "En ligne"
 
-    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="spends")
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="spends", verbose_name="chèque cadeau")
     channel = models.CharField("où", max_length=10, choices=Channel.choices, default=Channel.DOOR)
-    saleor_order_id = models.CharField(max_length=120)
+    saleor_order_id = models.CharField("commande Saleor", max_length=120)
     order_number = models.CharField("commande", max_length=30, blank=True)
     amount = models.DecimalField("montant débité", max_digits=8, decimal_places=2)
     balance_after = models.DecimalField("solde restant", max_digits=8, decimal_places=2)
     due_after = models.DecimalField("reste à encaisser", max_digits=8, decimal_places=2)
     spent_at = models.DateTimeField("débité le")
     by = models.CharField("par", max_length=120, blank=True)
-    transaction_id = models.CharField(max_length=120, blank=True,
-                                      help_text="Saleor transaction recording it on the order (empty until done).")
-    recorded_at = models.DateTimeField(null=True, blank=True, help_text="When the order's payment was adjusted.")
+    transaction_id = models.CharField("transaction Saleor", max_length=120, blank=True,
+                                      help_text="Transaction Saleor qui l'inscrit sur la commande (vide tant que ce n'est pas fait).")
+    recorded_at = models.DateTimeField("inscrit sur la commande le", null=True, blank=True,
+                                       help_text="Quand le paiement de la commande a été ajusté.")
     # Given back to the card when the order is cancelled (:func:`marketplace.vouchers.actions.give_back`)
     refund_balance_before = models.DecimalField(
-        max_digits=8, decimal_places=2, null=True, blank=True,
-        help_text="The card's balance just before the App credited it back (set before asking Saleor).")
+        "solde avant recrédit", max_digits=8, decimal_places=2, null=True, blank=True,
+        help_text="Solde de la carte juste avant que l'application la recrédite (noté avant de demander à Saleor).")
     refunded_at = models.DateTimeField("recrédité le", null=True, blank=True,
-                                       help_text="When the amount went back on the gift card (order cancelled).")
-    refund_recorded_at = models.DateTimeField(null=True, blank=True,
-                                              help_text="When the order's voucher transaction was marked refunded.")
+                                       help_text="Quand le montant est revenu sur la carte cadeau (commande annulée).")
+    refund_recorded_at = models.DateTimeField("remboursement inscrit le", null=True, blank=True,
+                                              help_text="Quand la transaction du chèque sur la commande a été marquée remboursée.")
 
     class Meta:
         verbose_name = "débit de chèque cadeau"

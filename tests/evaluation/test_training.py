@@ -101,7 +101,7 @@ def test_vendors_register_from_their_dashboard_for_themselves_only(client, owner
     assert client.get(f"/vendeur/formations/{session.pk}/inscription/").status_code == 405
     assert client.post("/vendeur/formations/999999/inscription/").status_code == 404
     client.logout()
-    assert client.post(f"/vendeur/formations/{session.pk}/inscription/").url.startswith("/comptes/connexion/")
+    assert client.post(f"/vendeur/formations/{session.pk}/inscription/").url.startswith("/compte/connexion/")
 
 
 def test_staff_plan_a_session_and_record_attendance_vendors_cannot(client, owners, cheese, bakery, admin_user):

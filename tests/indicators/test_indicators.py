@@ -94,7 +94,7 @@ def test_dashboard_is_staff_only_and_shows_charts(client, history, django_user_m
     staff = django_user_model.objects.create_user("agent", password="x" * 12, is_staff=True)
     client.force_login(staff)
     body = client.get(url).content.decode()
-    assert body.count("data:image/svg+xml;base64,") == 10
+    assert body.count("data:image/svg+xml;base64,") == 11  # with the vouchers
     assert "mars 2026" in body and "Fromagerie H" in body and "Absent : 1" in body
 
 
