@@ -1,7 +1,8 @@
 """2,000 x 2,000 road matrices at territory and region size: ours against OSRM, time and peak memory.
 
     python benchmarks/matrix_region.py [--points 2000] [--synthetic-grid 500000] [--seed 1]
-                                       [--no-monaco] [--algorithms ch,mld] [--no-http]
+                                       [--no-monaco] [--algorithms mld,ch] [--no-http]
+                                       [--prep-timeout 1800]
 
 Graphs: Monaco drivable and Monaco with every way (real OpenStreetMap, in the osrm-bindings
 sdist, see ``benchmarks/matrix.py``), and a SYNTHETIC road grid of about 500,000 nodes
