@@ -13,7 +13,6 @@ adapter speaks OSRM's HTTP API (v5) with the standard library only; it never imp
 from __future__ import annotations
 
 import json
-import math
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
@@ -104,16 +103,14 @@ class OsrmTravel:
                          + ";".join(str(at[p]) for p in sources)
                          + "&destinations=" + ";".join(str(at[p]) for p in targets))
                 data = self._get("table", [points[p] for p in chosen], query)
-                for i, p in enumerate(sources):
-                    for j, q in enumerate(targets):
-                        d, m = data["durations"][i][j], data["distances"][i][j]
-                        if p == q:
-                            continue
-                        if d is None or m is None:
-                            durations[p, q] = distances[p, q] = UNREACHABLE
-                        else:
-                            durations[p, q] = math.ceil(d)
-                            distances[p, q] = round(m)
+                d = np.array(data["durations"], dtype=float)  # OSRM's null (no route) -> nan
+                m = np.array(data["distances"], dtype=float)
+                none = np.isnan(d) | np.isnan(m)
+                rows, cols = slice(a, a + len(sources)), slice(b, b + len(targets))
+                durations[rows, cols] = np.where(none, UNREACHABLE, np.ceil(np.nan_to_num(d)))
+                distances[rows, cols] = np.where(none, UNREACHABLE, np.rint(np.nan_to_num(m)))
+        np.fill_diagonal(durations, 0)
+        np.fill_diagonal(distances, 0)
         return durations, distances
 
     # -------------------------------------------------------------------- geometry

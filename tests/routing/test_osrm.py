@@ -5,6 +5,7 @@ The OSRM binaries come from the ``osrm-bindings`` wheel (they run without Python
 the first time, gitignored). Monaco is the extract the other road tests use.
 """
 
+import contextlib
 import socket
 import subprocess
 import sys
@@ -62,28 +63,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def osrm_url(tmp_path_factory):
-    """A real osrm-routed (contraction hierarchies, car profile) serving Monaco."""
+@contextlib.contextmanager
+def serve_osrm(pbf: Path, work: Path, probe: tuple[float, float], *, algorithm: str = "ch"):
+    """Prepare ``pbf`` (car profile, CH or MLD) in ``work`` and serve it with a real osrm-routed.
+
+    Yields the server's URL once it answers a /nearest at ``probe`` (lon, lat); stops it after.
+    """
     bins = osrm_bin_dir()
     profile = next(iter(sorted(bins.glob("**/profiles/car.lua"))), None) or next(
         iter(sorted(bins.parent.glob("share/profiles/car.lua"))))
-    work = tmp_path_factory.mktemp("osrm")
-    pbf = work / "monaco.osm.pbf"
-    pbf.write_bytes(monaco_pbf().read_bytes())
-    for step in ([str(bins / "osrm-extract"), "-p", str(profile), str(pbf)],
-                 [str(bins / "osrm-contract"), str(work / "monaco.osrm")]):
+    stem = pbf.name.split(".")[0]
+    (work / pbf.name).write_bytes(pbf.read_bytes())
+    steps = [["osrm-contract"]] if algorithm == "ch" else [["osrm-partition"], ["osrm-customize"]]
+    for step in ([str(bins / "osrm-extract"), "-p", str(profile), str(work / pbf.name)],
+                 *([str(bins / name), str(work / f"{stem}.osrm")] for [name] in steps)):
         done = subprocess.run(step, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stderr[-800:]
     port = free_port()
-    server = subprocess.Popen([str(bins / "osrm-routed"), "--algorithm", "ch", "--port", str(port),
-                               "--max-table-size", "1000", str(work / "monaco.osrm")],
+    server = subprocess.Popen([str(bins / "osrm-routed"), "--algorithm", algorithm, "--port", str(port),
+                               "--max-table-size", "1000", str(work / f"{stem}.osrm")],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):  # loading the graph takes a moment on a busy machine
             try:
-                urllib.request.urlopen(f"{url}/nearest/v1/driving/{CASINO[0]},{CASINO[1]}", timeout=2)
+                urllib.request.urlopen(f"{url}/nearest/v1/driving/{probe[0]},{probe[1]}", timeout=2)
                 break
             except OSError:
                 if server.poll() is not None:
@@ -93,6 +97,13 @@ def osrm_url(tmp_path_factory):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def osrm_url(tmp_path_factory):
+    """A real osrm-routed (contraction hierarchies, car profile) serving Monaco."""
+    with serve_osrm(monaco_pbf(), tmp_path_factory.mktemp("osrm"), CASINO) as url:
+        yield url
 
 
 def test_osrm_table_gives_integer_matrices_close_to_our_own_road_times(osrm_url):
