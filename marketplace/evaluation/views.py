@@ -36,7 +36,7 @@ def _survey_context(form: SurveyForm, audience: str) -> dict:
 
 def _scores(form: SurveyForm) -> actions.Scores:
     form.is_valid()  # an answer off the scale is left out of cleaned_data: the action then names the missing answer
-    data = form.cleaned_data
+    data = getattr(form, "cleaned_data", {})  # an unbound form (nothing posted) has none
     return actions.Scores(data.get("q1"), data.get("q2"), data.get("q3"), data.get("comment", ""))
 
 
@@ -73,7 +73,7 @@ def order_survey_by_link(request, signed):
 
 def _order_survey(request, order: ShopOrder, back: str):
     state = selectors.order_survey_state(order)
-    form = SurveyForm(request.POST or None)
+    form = SurveyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and state == "open":
         try:
             actions.answer_after_delivery(order, _scores(form), now=timezone.now())
@@ -92,7 +92,7 @@ def vendor_survey(request):
     """The vendor's questionnaire of the quarter (one answer per vendor and quarter)."""
     now = timezone.now()
     due = selectors.vendor_survey_due(request.vendor, now)
-    form = SurveyForm(request.POST or None)
+    form = SurveyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and due:
         try:
             actions.answer_for_quarter(request.vendor, _scores(form), now=now)
