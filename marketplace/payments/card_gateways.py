@@ -85,6 +85,9 @@ def client_secret(initialize_answer: object) -> str:
     """
     intent = initialize_answer.get("paymentIntent") if isinstance(initialize_answer, dict) else None
     secret = intent.get("stripeClientSecret") if isinstance(intent, dict) else None
+    if secret is None and isinstance(initialize_answer, dict):
+        # Saleor's storefront guide reads ``data.stripeClientSecret``; the app's code nests it (docs/payments.md)
+        secret = initialize_answer.get("stripeClientSecret")
     if not isinstance(secret, str) or "_secret_" not in secret:
         errors = intent.get("errors") if isinstance(intent, dict) else None
         raise CardGatewayError(f"the Stripe app sent no client secret: {errors or initialize_answer!r}")
