@@ -362,29 +362,38 @@ def finish_card_return(checkout_id: str, transaction_id: str, payment_intent: st
     Raises
     ------
     StorefrontError
+        ``card_refunded`` when the card was charged but the order can no longer be placed (the
+        day closed, the place went to someone else...): Saleor is asked to refund it;
         ``card_return_unknown`` when ``payment_intent`` is not this transaction's; ``card_declined``
         (the bank refused: choose another card), ``card_action_pending`` (the bank's confirmation is
-        not done), ``card_processing`` (the bank has not answered yet), ``card_cancelled``; and the
-        refusals of :func:`place_order` before paying. Nothing is charged in any of these cases.
+        not done), ``card_processing`` (the bank has not answered yet), ``card_cancelled``, ``empty_cart``.
+        Nothing stays charged in any of these cases.
     """
     done = ShopOrder.objects.filter(checkout_id=checkout_id).first()
     if done is not None:
         return done
     now = now or timezone.now()
-    checkout, mode, choice = _checked(checkout_id, shopper, placed_by, ShopOrder.Payment.CARD, saleor, consent, now)
+    if saleor.checkout.get(checkout_id) is None:
+        raise StorefrontError(Code.EMPTY_CART)
     paid = saleor.payments.process(transaction_id)
     if payment_intent and paid.transaction is not None and paid.transaction.psp_reference not in ("", payment_intent):
         raise StorefrontError(Code.CARD_RETURN_UNKNOWN)
-    if not paid.succeeded:
+    if not paid.succeeded or paid.transaction is None:
         raise StorefrontError(_return_refusal(paid.result, redirect_status))
-    after = saleor.checkout.get(checkout.id)
+    after = saleor.checkout.get(checkout_id)
     if after is None or not (after.charge_status in ("FULL", "OVERCHARGED") or after.authorize_status == "FULL"):
         raise StorefrontError(Code.CARD_PROCESSING)
-    with transaction.atomic():
-        reservations.confirm(checkout.id, order_id=f"pending:{checkout.id}")
-        saleor.checkout.update_metadata(checkout.id, {"mormal.payment": ShopOrder.Payment.CARD, "mormal.channel": channel})
-        return _complete(paid, checkout, mode, choice, shopper, placed_by, ShopOrder.Payment.CARD, saleor, channel,
-                         consent)
+    try:  # the card is charged: an order, or the money back
+        checkout, mode, choice = _checked(checkout_id, shopper, placed_by, ShopOrder.Payment.CARD, saleor, consent, now)
+        with transaction.atomic():
+            reservations.confirm(checkout.id, order_id=f"pending:{checkout.id}")
+            saleor.checkout.update_metadata(checkout.id, {"mormal.payment": ShopOrder.Payment.CARD,
+                                                          "mormal.channel": channel})
+            return _complete(paid, checkout, mode, choice, shopper, placed_by, ShopOrder.Payment.CARD, saleor,
+                             channel, consent)
+    except StorefrontError as refusal:
+        payments.release_transaction(saleor, paid.transaction)
+        raise StorefrontError(Code.CARD_REFUNDED, reason=refusal.message) from refusal
 
 
 def _return_refusal(result: str, redirect_status: str) -> Code:

@@ -33,6 +33,7 @@ class StorefrontErrorCode(enum.StrEnum):
     CARD_ACTION_PENDING = "card_action_pending"
     CARD_PROCESSING = "card_processing"
     CARD_RETURN_UNKNOWN = "card_return_unknown"
+    CARD_REFUNDED = "card_refunded"
     PAYMENT_REFUSED = "payment_refused"
     NO_CONSENT = "no_consent"
     HOME_NO_ADDRESS = "home_no_address"
@@ -82,6 +83,8 @@ MESSAGES: dict[StorefrontErrorCode, str] = {
                                               "débité : recommencez le paiement par carte."),
     StorefrontErrorCode.CARD_PROCESSING: ("Votre banque n'a pas encore confirmé le paiement : rechargez cette page "
                                           "dans un instant, votre commande sera enregistrée dès sa réponse."),
+    StorefrontErrorCode.CARD_REFUNDED: ("Votre paiement a été accepté mais la commande n'a pas pu être enregistrée : "
+                                        "{reason} Le montant vous est remboursé sur votre carte."),
     StorefrontErrorCode.CARD_RETURN_UNKNOWN: ("Ce retour de paiement ne correspond pas à votre commande : revenez "
                                               "au paiement."),
     StorefrontErrorCode.PAYMENT_REFUSED: "Le paiement a été refusé : {reason} Rien n'a été débité.",

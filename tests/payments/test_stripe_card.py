@@ -200,3 +200,24 @@ def test_the_demo_never_lists_the_stripe_stand_in(settings, saleor, two_vendors)
     assert settings.STANDIN_STRIPE_APP is False
     cart = checkout.add_to_cart(None, two_vendors["bread"].variants.get().saleor_variant_id, 1, saleor)
     assert card_gateways.STRIPE not in {g.id for g in saleor.payments.gateways(cart.id)}
+
+
+def test_a_charged_card_whose_order_can_no_longer_be_placed_is_refunded(
+        stripe_gateway, saleor, two_vendors, calendar_for, make_shopper):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    # given a card the shopper confirmed at Stripe
+    cart, shopper = _cart_with_delivery(saleor, two_vendors, calendar_for, make_shopper, name="rose")
+    page = checkout.start_card_payment(cart.id, shopper, shopper.user, saleor)
+    stripe_app.confirm(page.step.payment_intent, "succeeded")
+    # when she comes back only after the delivery day's orders closed
+    with pytest.raises(StorefrontError) as refunded:
+        checkout.finish_card_return(cart.id, page.step.transaction_id, page.step.payment_intent, "succeeded",
+                                    shopper, shopper.user, saleor, now=timezone.now() + dt.timedelta(days=30))
+    # then no order, and Saleor was asked to give the money back, said in French
+    assert refunded.value.code == Code.CARD_REFUNDED and "remboursé" in refunded.value.message
+    assert not ShopOrder.objects.exists()
+    tx = saleor.payments.get(page.step.transaction_id)
+    assert tx is not None and tx.charged.amount == 0 and tx.amount("refunded") > 0

@@ -261,9 +261,11 @@ def _card_return(request, step):
     except StorefrontError as exc:
         if exc.code == Code.CARD_PROCESSING:
             return render(request, "storefront/card_wait.html", {"message": exc.message})
-        if exc.code == Code.CARD_CANCELLED:  # a cancelled PaymentIntent cannot be confirmed again
+        if exc.code in (Code.CARD_CANCELLED, Code.CARD_REFUNDED):  # that PaymentIntent is done with: a new key
             request.session[CARD_PAY_KEY] = {**step, "attempt": int(step.get("attempt", 0)) + 1}
         messages.error(request, exc.message)
+        if exc.code == Code.CARD_REFUNDED:  # the day or the place is gone: choose again
+            return redirect("storefront:delivery")
         return redirect("storefront:card_pay" if exc.code == Code.CARD_DECLINED else "storefront:payment")
     except SaleorError as exc:
         messages.error(request, f"La commande n'a pas pu être enregistrée, réessayez en rechargeant la page : {in_french(exc)}")
