@@ -268,8 +268,9 @@ def _card_return(request, step):
             return redirect("storefront:delivery")
         return redirect("storefront:card_pay" if exc.code == Code.CARD_DECLINED else "storefront:payment")
     except SaleorError as exc:
-        messages.error(request, f"La commande n'a pas pu être enregistrée, réessayez en rechargeant la page : {in_french(exc)}")
-        return render(request, "storefront/card_wait.html", {"message": in_french(exc)}, status=503)
+        return render(request, "storefront/card_wait.html", {
+            "message": f"La commande n'a pas pu être enregistrée, rechargez cette page dans un instant : {in_french(exc)}"},
+            status=503)
     request.session[CARD_PAY_KEY] = {**step, "order": record.pk}
     if session.cart_id(request) == step["checkout"]:
         session.set_cart_id(request, None)
