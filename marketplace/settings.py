@@ -309,6 +309,8 @@ SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = os.environ.get("DJANGO_COOKIE_S
 PAYMENT_CARD_GATEWAYS = [g.strip() for g in os.environ.get(
     "PAYMENT_CARD_GATEWAYS", "saleor.app.payment.stripe,app.saleor.adyen").split(",") if g.strip()]
 PAYMENT_DEMO_GATEWAY = env_bool("MORMAL_DEMO", False)
+# Tests only: the stand-in Saleor also lists a Stripe-app-shaped card gateway (never in the demo).
+STANDIN_STRIPE_APP = False
 APP_PUBLIC_URL = os.environ.get("APP_PUBLIC_URL", "http://127.0.0.1:8000")
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 

@@ -86,10 +86,17 @@ def release_payments(saleor: port.SaleorPort, order: port.Order) -> list[port.Tr
     """
     done = []
     for tx in order.transactions:
-        refundable = tx.charged.amount - tx.amount("refund_pending")
-        if refundable > 0:
-            done.append(saleor.payments.request_action(tx.id, port.TransactionAction.REFUND, refundable))
-        cancellable = tx.authorized.amount - tx.amount("cancel_pending")
-        if cancellable > Decimal("0"):
-            done.append(saleor.payments.request_action(tx.id, port.TransactionAction.CANCEL, cancellable))
+        done += release_transaction(saleor, tx)
+    return done
+
+
+def release_transaction(saleor: port.SaleorPort, tx: port.Transaction) -> list[port.Transaction]:
+    """Refund what one transaction charged and cancel what it only authorised (idempotent, as above)."""
+    done = []
+    refundable = tx.charged.amount - tx.amount("refund_pending")
+    if refundable > 0:
+        done.append(saleor.payments.request_action(tx.id, port.TransactionAction.REFUND, refundable))
+    cancellable = tx.authorized.amount - tx.amount("cancel_pending")
+    if cancellable > Decimal("0"):
+        done.append(saleor.payments.request_action(tx.id, port.TransactionAction.CANCEL, cancellable))
     return done

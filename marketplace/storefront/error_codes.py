@@ -27,6 +27,13 @@ class StorefrontErrorCode(enum.StrEnum):
     CARD_UNAVAILABLE = "card_unavailable"
     CARD_NOT_LINKED = "card_not_linked"
     CARD_STEP = "card_step"
+    CARD_GATEWAY_BROKEN = "card_gateway_broken"
+    CARD_DECLINED = "card_declined"
+    CARD_CANCELLED = "card_cancelled"
+    CARD_ACTION_PENDING = "card_action_pending"
+    CARD_PROCESSING = "card_processing"
+    CARD_RETURN_UNKNOWN = "card_return_unknown"
+    CARD_REFUNDED = "card_refunded"
     PAYMENT_REFUSED = "payment_refused"
     NO_CONSENT = "no_consent"
     HOME_NO_ADDRESS = "home_no_address"
@@ -66,6 +73,20 @@ MESSAGES: dict[StorefrontErrorCode, str] = {
     StorefrontErrorCode.CARD_NOT_LINKED: ("Le paiement par carte passe par la page de la banque, "
                                           "qui n'est pas encore reliée : choisissez un paiement à la livraison."),
     StorefrontErrorCode.CARD_STEP: "Confirmez le paiement auprès de votre banque.",
+    StorefrontErrorCode.CARD_GATEWAY_BROKEN: ("Le paiement par carte ne répond pas correctement pour le moment, rien "
+                                              "n'a été débité : réessayez plus tard ou choisissez un paiement à la livraison."),
+    StorefrontErrorCode.CARD_DECLINED: ("Votre banque a refusé la carte, rien n'a été débité : essayez une autre carte "
+                                        "ou choisissez un paiement à la livraison."),
+    StorefrontErrorCode.CARD_CANCELLED: ("Le paiement par carte a été annulé, rien n'a été débité : vous pouvez "
+                                         "recommencer ou choisir un paiement à la livraison."),
+    StorefrontErrorCode.CARD_ACTION_PENDING: ("La confirmation auprès de votre banque n'est pas terminée, rien n'a été "
+                                              "débité : recommencez le paiement par carte."),
+    StorefrontErrorCode.CARD_PROCESSING: ("Votre banque n'a pas encore confirmé le paiement : rechargez cette page "
+                                          "dans un instant, votre commande sera enregistrée dès sa réponse."),
+    StorefrontErrorCode.CARD_REFUNDED: ("Votre paiement a été accepté mais la commande n'a pas pu être enregistrée : "
+                                        "{reason} Le montant vous est remboursé sur votre carte."),
+    StorefrontErrorCode.CARD_RETURN_UNKNOWN: ("Ce retour de paiement ne correspond pas à votre commande : revenez "
+                                              "au paiement."),
     StorefrontErrorCode.PAYMENT_REFUSED: "Le paiement a été refusé : {reason} Rien n'a été débité.",
     StorefrontErrorCode.NO_CONSENT: "Le consentement de la personne doit être enregistré.",
 }

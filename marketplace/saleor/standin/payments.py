@@ -2,8 +2,9 @@
 
 As in Saleor, a transaction belongs to the payment app (gateway) it was initialised with, and
 only that app's answers move its amounts. The apps are this App (its registered responders,
-exactly what the HTTP webhook view calls) and, while ``settings.PAYMENT_DEMO_GATEWAY`` is on,
-the demonstration's card gateway. Each call builds the manifest's subscription payload against
+exactly what the HTTP webhook view calls), while ``settings.PAYMENT_DEMO_GATEWAY`` is on,
+the demonstration's card gateway, and while ``settings.STANDIN_STRIPE_APP`` is on (tests), a
+Stripe-app-shaped card gateway (:mod:`.stripe_app`). Each call builds the manifest's subscription payload against
 Saleor's schema and reads the answer as Saleor does (allowed ``result`` values, ``pspReference``
 required for a success). One difference: Saleor sends ``TRANSACTION_*_REQUESTED`` from a
 background task, so a real ``transactionRequestAction`` returns before the app has answered;
@@ -24,6 +25,7 @@ from django.conf import settings
 
 from marketplace.saleor import registry
 from marketplace.saleor.manifest import APP_ID
+from marketplace.saleor.standin import stripe_app
 from marketplace.saleor.standin import views as v
 from marketplace.saleor.standin.checkout import checkout_view, paid, statuses, total
 from marketplace.saleor.standin.events import STAND_IN_API_URL, subscription_payload
@@ -64,6 +66,8 @@ def payment_apps() -> dict[str, App]:
         apps[APP_ID] = ours
     if settings.PAYMENT_DEMO_GATEWAY:
         apps.update(registry.stand_in_payment_apps())
+    if settings.STANDIN_STRIPE_APP:  # tests only: a Stripe-app-shaped card gateway
+        apps[stripe_app.GATEWAY_ID] = stripe_app.respond
     return apps
 
 
@@ -165,13 +169,21 @@ def m_transaction_initialize(ctx: Context, id: str, paymentGateway: Json, action
         raise UserError("NOT_FOUND", f"Active app with `HANDLE_PAYMENTS` permissions or app webhook not found ({gateway}).",
                         "paymentGateway")
     key = idempotencyKey or new_key()
+    flow = action or "CHARGE"  # Saleor's default transaction flow strategy
     for tx_key in doc.get("transactions") or []:
         tx = ctx.store.get("TransactionItem", tx_key)
-        if tx and tx.get("idempotencyKey") == key and tx.get("app") == gateway:
-            last = (tx.get("events") or [None])[-1]  # Saleor's idempotency: the same call, the same answer
-            return {"transaction": v.transaction_view(tx), "data": None,
-                    "transactionEvent": v.transaction_event_view(last, tx["currency"]) if last else None}
-    flow = action or "CHARGE"  # Saleor's default transaction flow strategy
+        if tx and tx.get("idempotencyKey") == key:
+            # Saleor 3.23 (payment/utils.py handle_transaction_initialize_session): the same key finds
+            # the same transaction and asks the app again (the app passes the key on to its PSP); a
+            # different amount or gateway with that key is refused.
+            value = Decimal(str(amount)) if amount is not None else Decimal(tx["requested"])
+            if tx.get("app") != gateway or value != Decimal(tx["requested"]) or tx["flow"] != flow:
+                raise UserError("UNIQUE", "Different transaction with provided idempotency key already exists.",
+                                "idempotencyKey")
+            event, data = _session(ctx, tx, kind, view, "TRANSACTION_INITIALIZE_SESSION", paymentGateway.get("data"),
+                                   flow, value, key)
+            return {"transaction": v.transaction_view(ctx.store.get("TransactionItem", tx["key"])),
+                    "transactionEvent": v.transaction_event_view(event, tx["currency"]), "data": data}
     value = Decimal(str(amount)) if amount is not None else _due(ctx, kind, doc)
     currency = ctx.store.channel()["currencyCode"]
     tx = {"key": new_key(), "name": "", "pspReference": "", "authorized": "0", "charged": "0",

@@ -4,9 +4,11 @@ import functools
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from marketplace.payments import actions as payments
+from marketplace.payments import card_gateways
 from marketplace.payments.methods import DEMO_CARD_GATEWAY
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError, SaleorValidationError
@@ -14,6 +16,7 @@ from marketplace.saleor.refusals import in_french
 
 from .. import checkout as actions
 from .. import offers, session
+from ..error_codes import StorefrontErrorCode as Code
 from ..errors import StorefrontError
 from ..models import ShopOrder
 from . import orders
@@ -132,6 +135,8 @@ def payment(request):
             record = actions.place_order(checkout.id, person, _placed_by(request, person),
                                          request.POST.get("paiement", ""), saleor,
                                          channel=channel, consent=consent, card=request.POST.get("carte", ""))
+        except actions.CardPageNeeded:
+            return redirect("storefront:card_pay")  # the card gateway's own page (Stripe's Payment Element)
         except actions.CardStepNeeded as step:
             request.session[CARD_STEP_KEY] = {"checkout": checkout.id, "transaction": step.transaction_id,
                                               "gateway": step.gateway, "data": step.data}
@@ -182,3 +187,95 @@ def card_step(request):
             return redirect(actions.order_path(record))
     return render(request, "storefront/card_step.html", {
         "demo": step["gateway"] == DEMO_CARD_GATEWAY, "data": step.get("data") or {}})
+
+
+#: Session key of a card payment whose client step runs in the browser (Stripe): checkout,
+#: Saleor transaction, PaymentIntent, attempt, and the order once placed (a reload finds it).
+CARD_PAY_KEY = "mormal.card_pay"
+
+#: What the card page's Content-Security-Policy allows: Stripe.js, its frames and its API only.
+#: https://docs.stripe.com/security/guide#content-security-policy
+STRIPE_CSP = ("default-src 'self'; script-src 'self' https://js.stripe.com; "
+              "frame-src https://js.stripe.com https://hooks.stripe.com; connect-src 'self' https://api.stripe.com; "
+              "img-src 'self' data: https://*.stripe.com; style-src 'self' 'unsafe-inline'; "
+              "base-uri 'self'; form-action 'self'")
+
+
+@shopper_or_wall
+def card_pay(request):
+    """The card gateway's client step: Stripe's Payment Element confirms the PaymentIntent Saleor's app opened."""
+    cart_id = session.cart_id(request)
+    if not cart_id:
+        return redirect("storefront:cart")
+    before = request.session.get(CARD_PAY_KEY) or {}
+    attempt = int(before.get("attempt", 0)) if before.get("checkout") == cart_id else 0
+    saleor = port.get_saleor()
+    person, consent, channel = session.beneficiary(request)
+    try:
+        page = actions.start_card_payment(cart_id, person, _placed_by(request, person), saleor, channel=channel,
+                                          consent=consent, attempt=attempt)
+    except StorefrontError as exc:
+        messages.error(request, exc.message)
+        return redirect("storefront:payment")
+    except SaleorValidationError as exc:
+        messages.error(request, refusal_message(exc) + " Rien n'a été débité.")
+        return redirect("storefront:payment")
+    except SaleorError as exc:
+        messages.error(request, f"Le paiement par carte ne répond pas, rien n'a été débité. {in_french(exc)}")
+        return redirect("storefront:payment")
+    request.session[CARD_PAY_KEY] = {"checkout": cart_id, "transaction": page.step.transaction_id,
+                                     "payment_intent": page.step.payment_intent, "attempt": attempt}
+    if page.already_paid:  # confirmed at Stripe already (the shopper came back): place the order
+        return redirect(reverse("storefront:card_return") + f"?payment_intent={page.step.payment_intent}")
+    response = render(request, "storefront/card_pay.html", {
+        "amount": page.amount, "stripe_js": card_gateways.STRIPE_JS,
+        "stripe": {"publishableKey": page.step.publishable_key, "clientSecret": page.step.client_secret,
+                   "returnUrl": request.build_absolute_uri(reverse("storefront:card_return")), "locale": "fr"},
+    })
+    response["Content-Security-Policy"] = STRIPE_CSP
+    return response
+
+
+def card_return(request):
+    """Back from Stripe (``?payment_intent=...&redirect_status=...``): Saleor says paid, then the order, once."""
+    step = request.session.get(CARD_PAY_KEY)
+    if step and step.get("order"):  # a reload of the return page: the order is placed already
+        record = ShopOrder.objects.filter(pk=step["order"]).first()
+        if record is not None:
+            return redirect(actions.order_path(record))
+    return _card_return(request, step)
+
+
+@shopper_or_wall
+def _card_return(request, step):
+    if not step:
+        messages.error(request, StorefrontError(Code.CARD_RETURN_UNKNOWN).message)
+        return redirect("storefront:payment")
+    saleor = port.get_saleor()
+    person, consent, channel = session.beneficiary(request)
+    try:
+        record = actions.finish_card_return(
+            step["checkout"], step["transaction"], request.GET.get("payment_intent", ""),
+            request.GET.get("redirect_status", ""), person, _placed_by(request, person), saleor,
+            channel=channel, consent=consent)
+    except StorefrontError as exc:
+        if exc.code == Code.CARD_PROCESSING:
+            return render(request, "storefront/card_wait.html", {"message": exc.message})
+        if exc.code in (Code.CARD_CANCELLED, Code.CARD_REFUNDED):  # that PaymentIntent is done with: a new key
+            request.session[CARD_PAY_KEY] = {**step, "attempt": int(step.get("attempt", 0)) + 1}
+        messages.error(request, exc.message)
+        if exc.code == Code.CARD_REFUNDED:  # the day or the place is gone: choose again
+            return redirect("storefront:delivery")
+        return redirect("storefront:card_pay" if exc.code == Code.CARD_DECLINED else "storefront:payment")
+    except SaleorError as exc:
+        return render(request, "storefront/card_wait.html", {
+            "message": f"La commande n'a pas pu être enregistrée, rechargez cette page dans un instant : {in_french(exc)}"},
+            status=503)
+    request.session[CARD_PAY_KEY] = {**step, "order": record.pk}
+    if session.cart_id(request) == step["checkout"]:
+        session.set_cart_id(request, None)
+        session.stop_acting(request)
+        if session.is_guest(person):
+            request.session.pop(session.GUEST_KEY, None)
+        request.session[orders.JUST_PLACED_KEY] = record.number  # the order page says thank you
+    return redirect(actions.order_path(record))
