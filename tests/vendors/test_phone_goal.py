@@ -73,7 +73,7 @@ def test_five_products_with_a_photo_each_from_a_phone(phone, live_server, bakery
     page.goto(base + "/vendeur/produits/nouveau/")
     phone.fill("Identifiant ou adresse e-mail", "boulanger")
     phone.fill("Mot de passe", PASSWORD)
-    phone.press("Se connecter")
+    phone.press("Connexion")
     assert page.url.endswith("/vendeur/produits/nouveau/")
     for i, (name, price, count) in enumerate(PRODUCTS):
         assert phone.sideways() <= 0, f"the form scrolls sideways before product {i + 1}"
@@ -105,7 +105,7 @@ def test_a_failed_save_is_summed_up_at_the_top_with_focus(phone, live_server, ba
     page.goto(base + "/vendeur/produits/nouveau/")
     phone.fill("Identifiant ou adresse e-mail", "boulanger")
     phone.fill("Mot de passe", PASSWORD)
-    phone.press("Se connecter")
+    phone.press("Connexion")
     # the owner forgets the shelf and the price, and types a price with a stray point
     phone.fill("Nom du produit", "Pain d'épices")
     phone.fill("Nombre à vendre", "5")
