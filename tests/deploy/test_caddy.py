@@ -94,33 +94,39 @@ def proxy(tmp_path_factory):
     (media / "payloads").mkdir()
     (media / "payloads" / "order.json").write_text('{"email": "jeanne@exemple.fr"}')
     servers = {name: upstream(name) for name in ("web", "saleor-api", "dashboard")}
-    port = free_port()
-    env = caddy_env(
-        tmp_path,
-        SHOP_DOMAIN=f"http://marche.test:{port}", SALEOR_DOMAIN=f"http://saleor.test:{port}",
-        DASHBOARD_DOMAIN=f"http://gestion.test:{port}", CADDY_ADMIN=f"127.0.0.1:{free_port()}",
-        SALEOR_MEDIA_DIR=str(media),
-        UPSTREAM_WEB=f"127.0.0.1:{servers['web'].server_port}",
-        UPSTREAM_SALEOR_API=f"127.0.0.1:{servers['saleor-api'].server_port}",
-        UPSTREAM_DASHBOARD=f"127.0.0.1:{servers['dashboard'].server_port}",
-    )
-    log = (tmp_path / "caddy.log").open("w")
-    process = subprocess.Popen([CADDY, "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
-                               env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = None
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        for _attempt in range(3):  # a free port may be taken by another program before Caddy binds it
+            port = free_port()
+            env = caddy_env(
+                tmp_path,
+                SHOP_DOMAIN=f"http://marche.test:{port}", SALEOR_DOMAIN=f"http://saleor.test:{port}",
+                DASHBOARD_DOMAIN=f"http://gestion.test:{port}", CADDY_ADMIN=f"127.0.0.1:{free_port()}",
+                SALEOR_MEDIA_DIR=str(media),
+                UPSTREAM_WEB=f"127.0.0.1:{servers['web'].server_port}",
+                UPSTREAM_SALEOR_API=f"127.0.0.1:{servers['saleor-api'].server_port}",
+                UPSTREAM_DASHBOARD=f"127.0.0.1:{servers['dashboard'].server_port}",
+            )
+            log = (tmp_path / "caddy.log").open("w")
+            process = subprocess.Popen([CADDY, "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+                                       env=env, stdout=log, stderr=subprocess.STDOUT)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and process.poll() is None:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            time.sleep(0.5)  # the port may answer for someone else: ours must still be running
+            if process.poll() is None:
                 break
-            except OSError:
-                assert process.poll() is None, (tmp_path / "caddy.log").read_text()[-2000:]
-                time.sleep(0.2)
+        assert process is not None and process.poll() is None, (tmp_path / "caddy.log").read_text()[-2000:]
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             yield client
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        if process is not None and process.poll() is None:
+            process.terminate()
+            process.wait(timeout=20)
         for server in servers.values():
             server.shutdown()
 
