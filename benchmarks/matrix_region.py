@@ -2,7 +2,8 @@
 
     python benchmarks/matrix_region.py [--points 2000] [--synthetic-grid 500000] [--seed 1]
                                        [--no-monaco] [--algorithms mld,ch] [--no-http]
-                                       [--prep-timeout 1800]
+                                       [--layouts rows,squares] [--profile mormal]
+                                       [--prep-timeout 0]
 
 Graphs: Monaco drivable and Monaco with every way (real OpenStreetMap, in the osrm-bindings
 sdist, see ``benchmarks/matrix.py``), and a SYNTHETIC road grid of about 500,000 nodes
@@ -16,12 +17,13 @@ phases):
 * ours: ``RoadNetwork.from_file`` (the product's loader: pyosmium, osmnx ``graph_from_xml``,
   travel times, ``PackedGraph``) is the preparation; then ``RoadNetwork.matrices`` with 1 and
   with 2 forked processes. The matrix peak includes the network resident in memory;
-* OSRM: ``osrm-extract`` (car profile) then ``osrm-contract`` (CH, as the tests) or
-  ``osrm-partition`` + ``osrm-customize`` (MLD, as docker-compose), binaries from the
+* OSRM: ``osrm-extract`` (the product's car profile ``deploy/osrm/car.lua``, OSRM's without
+  exclude sets; ``--profile stock`` for OSRM's own) then ``osrm-contract`` (CH, as the tests and
+  docker-compose) or ``osrm-partition`` + ``osrm-customize`` (MLD), binaries from the
   osrm-bindings wheel; the matrix by the bindings' Table in a Python 3.12 child (the engine
   alone, graph loaded in that process), and by the product's adapter
-  (``OsrmTravel.matrices``: HTTP /table in blocks of 500 to an ``osrm-routed``), where the
-  peak is the server's plus the client's.
+  (``OsrmTravel.matrices``: HTTP /table to an ``osrm-routed``, in its default requests and in
+  the 500 x 500 blocks it sent before), where the peak is the server's plus the client's.
 
 Runs on small graphs are best of 3; on the synthetic grid, one run each (the machine is
 shared: the load average is printed).
@@ -49,6 +51,9 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.matrix import CACHE, OSRM_VENV, monaco_pbf, osrm_ready  # noqa: E402
 from benchmarks.road_grid import write_road_grid  # noqa: E402
+
+#: The product's OSRM car profile (stock car profile without exclude sets).
+MORMAL_CAR = ROOT / "deploy" / "osrm" / "car.lua"
 
 OSRM_CHILD = r"""
 import json, resource, sys, time
@@ -150,37 +155,63 @@ def child_ours(pbf: str, network_type: str, points: int, seed: int, out: Path) -
                                "repeat": repeat}))
 
 
+#: How the adapter splits the /table requests: its default (each block of sources with every
+#: destination, 2 requests of 1,000 x 2,000 at 2,000 points), the square 500 x 500 blocks it
+#: sent before (what a server size of 1,000 and 250,000 cells per answer give), one request.
+LAYOUTS = {"rows": {}, "squares": {"max_table_size": 1000, "table_cells": 250_000},
+           "one": {"table_cells": 100_000_000}}
+
+
+def layout_note(name: str, n: int) -> str:
+    from delivery.routing.osrm import MAX_TABLE_SIZE, TABLE_CELLS, table_blocks
+
+    sizes = {"max_table_size": MAX_TABLE_SIZE, "table_cells": TABLE_CELLS, **LAYOUTS[name]}
+    sources, destinations = table_blocks(n, sizes["max_table_size"], sizes["table_cells"])
+    requests = -(-n // sources) * -(-n // destinations)
+    return f"HTTP /table, {requests} request{'s' if requests > 1 else ''} of {sources} x {destinations} ({name})"
+
+
 def child_http(url: str, job: Path, out: Path) -> None:
     """In a child: the product's OSRM adapter asks osrm-routed for the matrix."""
     from delivery.routing.osrm import OsrmTravel
 
-    points = [tuple(p) for p in json.loads(job.read_text())["points"]]
+    spec = json.loads(job.read_text())
+    points = [tuple(p) for p in spec["points"]]
     reset_peak()
     started = time.perf_counter()
-    durations, _ = OsrmTravel(url, timeout_s=600).matrices(points)
+    durations, _ = OsrmTravel(url, timeout_s=3600, **LAYOUTS[spec["layout"]]).matrices(points)
     seconds = time.perf_counter() - started
     np.save(out.with_suffix(".npy"), durations)
     out.write_text(json.dumps({"s": seconds, "mb": vm_mb()}))
 
 
 # ---------------------------------------------------------------------------- OSRM side
-def osrm_bins() -> tuple[Path, Path]:
-    """(directory of the OSRM binaries, car.lua) from the osrm-bindings venv."""
+def osrm_bins(profile: str = "mormal") -> tuple[Path, Path]:
+    """(directory of the OSRM binaries, car profile) from the osrm-bindings venv.
+
+    ``mormal``: the product's ``deploy/osrm/car.lua`` (the stock car profile without exclude
+    sets, so ``osrm-contract`` contracts once), pointed at the wheel's stock profile through
+    ``OSRM_CAR_PROFILE``; ``stock``: the wheel's car.lua itself (four exclude sets).
+    """
     py, _, why = osrm_ready(monaco_pbf())  # creates the venv and installs the wheel once
     if py is None:
         raise RuntimeError(f"OSRM unavailable: {why}")
     package = next(OSRM_VENV.glob("lib/python3.*/site-packages/osrm"))
-    return package / "bin", package / "share" / "profiles" / "car.lua"
+    stock = package / "share" / "profiles" / "car.lua"
+    if profile == "stock":
+        return package / "bin", stock
+    os.environ["OSRM_CAR_PROFILE"] = str(stock)
+    return package / "bin", MORMAL_CAR
 
 
-def osrm_prepare(pbf: Path, stem: str, algorithm: str, timeout_s: float) -> dict:
-    """Extract (once per file), then CH or MLD in its own directory; seconds and peak MB.
+def osrm_prepare(pbf: Path, stem: str, algorithm: str, timeout_s: float | None, profile: str = "mormal") -> dict:
+    """Extract (once per file and profile), then CH or MLD in its own directory; seconds and peak MB.
 
     A finished preparation is kept under .cache/ and reused (the table says so); one that
-    runs longer than ``timeout_s`` is stopped and reported as such.
+    runs longer than ``timeout_s`` (None: no limit) is stopped and reported as such.
     """
-    bins, profile = osrm_bins()
-    work = CACHE / "osrm-region" / stem
+    bins, car = osrm_bins(profile)
+    work = CACHE / "osrm-region" / f"{stem}-{profile}-car"
     done_file = work / f"prep-{algorithm}.json"
     if done_file.is_file() and done_file.stat().st_mtime > pbf.stat().st_mtime:
         return {**json.loads(done_file.read_text()), "reused": True}
@@ -189,24 +220,25 @@ def osrm_prepare(pbf: Path, stem: str, algorithm: str, timeout_s: float) -> dict
         shutil.rmtree(work, ignore_errors=True)
         (work / "extract").mkdir(parents=True)
         shutil.copy(pbf, work / "extract" / f"{stem}.osm.pbf")
-        ext_s, ext_mb = run_child([str(bins / "osrm-extract"), "-p", str(profile),
+        ext_s, ext_mb = run_child([str(bins / "osrm-extract"), "-p", str(car),
                                    str(work / "extract" / f"{stem}.osm.pbf")], work / "extract.log")
         (work / "extract" / f"{stem}.osm.pbf").unlink()
         extract_file.write_text(json.dumps({"s": ext_s, "mb": ext_mb}))
     extract = json.loads(extract_file.read_text())
     shutil.rmtree(work / algorithm, ignore_errors=True)
     shutil.copytree(work / "extract", work / algorithm)
-    seconds, peak = extract["s"], extract["mb"]
+    seconds, peak, step_s = extract["s"], extract["mb"], {}
     steps = {"ch": ["osrm-contract"], "mld": ["osrm-partition", "osrm-customize"]}[algorithm]
+    load_before = os.getloadavg()[0]
     for step in steps:
         try:
             s, mb = run_child([str(bins / step), str(work / algorithm / f"{stem}.osrm")],
                               work / f"{algorithm}-{step}.log", timeout_s)
         except TimeoutError as exc:
-            return {"failed": f"{exc} (stopped)", "s": seconds + timeout_s, "extract_s": extract["s"]}
-        seconds, peak = seconds + s, max(peak, mb)
-    prep = {"s": seconds, "mb": peak, "extract_s": extract["s"], "base": str(work / algorithm / f"{stem}.osrm"),
-            "load": os.getloadavg()[0]}
+            return {"failed": f"{exc} (stopped)", "s": seconds + (timeout_s or 0), "extract_s": extract["s"]}
+        seconds, peak, step_s[step] = seconds + s, max(peak, mb), s
+    prep = {"s": seconds, "mb": peak, "extract_s": extract["s"], "steps": step_s, "profile": profile,
+            "base": str(work / algorithm / f"{stem}.osrm"), "load": f"{load_before:.1f}->{os.getloadavg()[0]:.1f}"}
     done_file.write_text(json.dumps(prep))
     return prep
 
@@ -222,7 +254,7 @@ def osrm_bindings_table(base: str, algorithm: str, points: list, repeat: int, tm
     return result
 
 
-def osrm_http_table(base: str, algorithm: str, points: list, tmp: Path) -> dict:
+def osrm_http_table(base: str, algorithm: str, points: list, tmp: Path, layout: str) -> dict:
     """osrm-routed on ``base`` (started here) and the product's adapter in a child process."""
     bins, _ = osrm_bins()
     with socket.socket() as s:
@@ -243,7 +275,7 @@ def osrm_http_table(base: str, algorithm: str, points: list, tmp: Path) -> dict:
                     raise RuntimeError("osrm-routed exited at start-up") from None
                 time.sleep(0.2)
         job, out = tmp / "http-job.json", tmp / f"http-{algorithm}.json"
-        job.write_text(json.dumps({"points": points}))
+        job.write_text(json.dumps({"points": points, "layout": layout}))
         _, client_mb = run_child([sys.executable, __file__, "--child", "http", url, str(job), str(out)],
                                  tmp / f"http-{algorithm}.log")
         server_mb = vm_mb("VmHWM", server.pid)
@@ -286,7 +318,7 @@ def bench_graph(title: str, pbf: Path, network_type: str, args, tmp: Path) -> li
         return rows
     ours_s = runs["1"]["s"]
     for algo in args.algorithms:
-        p = osrm_prepare(pbf, pbf.name.split(".")[0].lower(), algo, args.prep_timeout)
+        p = osrm_prepare(pbf, pbf.name.split(".")[0].lower(), algo, args.prep_timeout or None, args.profile)
         engine = f"OSRM {algo.upper()}"
         if "failed" in p:
             rows.append((label, engine, size, None, None, None, None, None, None,
@@ -297,14 +329,16 @@ def bench_graph(title: str, pbf: Path, network_type: str, args, tmp: Path) -> li
         b = osrm_bindings_table(p["base"], algo, ours["points"], ours["repeat"], tmp)
         rows.append((label, f"{engine}, bindings Table", size, p["s"], p["mb"], b["table_s"],
                      b["table_mb"], ours_s / b["table_s"], agreement(ours_dur, b["durations"]),
-                     f"{times}; extract {p['extract_s']:.1f} s of the prep{reused}; graph load {b['load_s']:.1f} s; "
+                     f"{times}; {p.get('profile', 'stock')} car profile; extract {p['extract_s']:.1f} s + "
+                     + " + ".join(f"{k[5:]} {v:.1f} s" for k, v in p.get("steps", {}).items())
+                     + f" (load {p.get('load', '?')}){reused}; graph load {b['load_s']:.1f} s; "
                      f"process peak {b['peak_mb']:,.0f} MB; load {load:.1f}"))
-        if not args.no_http:
-            h = osrm_http_table(p["base"], algo, ours["points"], tmp)
+        for layout in [] if args.no_http else args.layouts:
+            h = osrm_http_table(p["base"], algo, ours["points"], tmp, layout)
             rows.append((label, f"{engine}, osrm-routed + OsrmTravel", size, None, None, h["s"],
                          h["peak_mb"], ours_s / h["s"], agreement(ours_dur, h["durations"]),
-                         f"1 run; HTTP /table in blocks of 500; server {h['server_mb']:,.0f} + client "
-                         f"{h['client_mb']:,.0f} MB"))
+                         f"1 run; {layout_note(layout, len(ours['points']))}; server {h['server_mb']:,.0f} + client "
+                         f"{h['client_mb']:,.0f} MB; load {os.getloadavg()[0]:.1f}"))
     return rows
 
 
@@ -325,10 +359,17 @@ def main() -> None:
     parser.add_argument("--no-osrm", action="store_true")
     parser.add_argument("--no-http", action="store_true", help="skip osrm-routed + the product's adapter")
     parser.add_argument("--algorithms", default="mld,ch", help="OSRM algorithms: ch, mld or mld,ch")
-    parser.add_argument("--prep-timeout", type=float, default=1800, metavar="S",
-                        help="stop an OSRM preparation step after S seconds (CH contraction of a lattice is slow)")
+    parser.add_argument("--prep-timeout", type=float, default=0, metavar="S",
+                        help="stop an OSRM preparation step after S seconds (default 0: no limit)")
+    parser.add_argument("--layouts", default="rows,squares",
+                        help="the adapter's /table requests: rows (its default), squares (500 x 500, as "
+                             "before), one (a single request); comma-separated")
+    parser.add_argument("--profile", choices=("mormal", "stock"), default="mormal",
+                        help="OSRM car profile: the product's deploy/osrm/car.lua (no exclude sets, "
+                             "contracted once) or the wheel's stock car.lua (four exclude sets)")
     args = parser.parse_args()
     args.algorithms = [a.strip().lower() for a in args.algorithms.split(",") if a.strip()]
+    args.layouts = [a.strip().lower() for a in args.layouts.split(",") if a.strip()]
 
     graphs: list[tuple[str, Path, str]] = []
     if not args.no_monaco:

@@ -48,7 +48,7 @@ def travel_model():
     if getattr(settings, "ROUTING_ENGINE", "embedded") == "osrm":
         from delivery.routing.osrm import OsrmTravel  # noqa: PLC0415
 
-        return OsrmTravel(settings.OSRM_URL)
+        return OsrmTravel(settings.OSRM_URL, max_table_size=settings.OSRM_MAX_TABLE_SIZE)
     path = getattr(settings, "ROAD_GRAPH_PATH", "")
     if path:
         return _road_network(str(path))

@@ -352,6 +352,8 @@ ROAD_TIME_FACTOR = float(os.environ.get("ROAD_TIME_FACTOR", "1"))
 # server at OSRM_URL, for region-sized graphs; see the optional osrm service in docker-compose.yml).
 ROUTING_ENGINE = os.environ.get("ROUTING_ENGINE", "embedded")
 OSRM_URL = os.environ.get("OSRM_URL", "http://osrm:5000")
+# That server's --max-table-size (docker-compose: 10000): the adapter never asks it for more.
+OSRM_MAX_TABLE_SIZE = int(os.environ.get("OSRM_MAX_TABLE_SIZE", "10000"))
 
 # Logs: JSON lines in production (LOG_FORMAT=json), plain text elsewhere. Error reporting goes
 # to SENTRY_DSN when it is set (off by default); see marketplace/core/observability.py.

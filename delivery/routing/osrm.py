@@ -21,10 +21,35 @@ import numpy as np
 
 from delivery.routing.problem import UNREACHABLE
 
-#: Points per /table request: OSRM's default ``--max-table-size`` is 100; a deployment's own
-#: server is started with a larger one (docker-compose: 10 000), so blocks of this many sources
-#: and destinations keep each URL and answer reasonable.
-TABLE_BLOCK = 500
+#: The server's ``--max-table-size`` (docker-compose starts osrm-routed with 10 000). OSRM
+#: refuses a /table whose sources x destinations exceed its square, and sizes its request
+#: buffer for about that many coordinates (48 bytes each), so no request carries more points.
+MAX_TABLE_SIZE = 10_000
+#: Matrix cells (sources x destinations) per /table answer: bounds the JSON the client holds
+#: at once (two numbers per cell) while 2,000 points still go in 2 requests of 1,000 x 2,000.
+TABLE_CELLS = 2_000_000
+
+
+def table_blocks(n: int, max_table_size: int = MAX_TABLE_SIZE,
+                 cells: int = TABLE_CELLS) -> tuple[int, int]:
+    """``(sources, destinations)`` per /table request for ``n`` points.
+
+    Every source's row goes whole in one request when the server takes all ``n`` points:
+    OSRM's many-to-many searches once from each destination (its buckets) and once from each
+    source per request, so one request per block of sources with *every* destination searches
+    far less than square blocks do. The block is as large as ``cells`` allows. Beyond the
+    server's size the destinations are split as well, sources and destinations sharing its
+    ``max_table_size`` points.
+    """
+    n, limit, cells = max(1, n), max(2, max_table_size), max(1, cells)
+    if n <= limit:
+        destinations = n
+        room = n
+    else:
+        destinations = limit // 2
+        room = limit - destinations
+    sources = max(1, min(room, cells // destinations, limit * limit // destinations))
+    return sources, destinations
 
 
 class OsrmError(ValueError):
@@ -46,18 +71,21 @@ class OsrmTravel:
         OSRM profile segment of the URL (``driving`` for the car profile).
     timeout_s
         Seconds allowed per HTTP request.
-    block
-        Sources and destinations per /table request (:data:`TABLE_BLOCK`).
+    max_table_size
+        The server's ``--max-table-size`` (:data:`MAX_TABLE_SIZE`).
+    table_cells
+        Matrix cells per /table answer (:data:`TABLE_CELLS`); see :func:`table_blocks`.
     """
 
     def __init__(self, base_url: str, *, profile: str = "driving", timeout_s: float = 60.0,
-                 block: int = TABLE_BLOCK) -> None:
+                 max_table_size: int = MAX_TABLE_SIZE, table_cells: int = TABLE_CELLS) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"OSRM URL must start with http:// or https://, got {base_url!r}")
         self.base_url = base_url.rstrip("/")
         self.profile = profile
         self.timeout_s = float(timeout_s)
-        self.block = max(1, int(block))
+        self.max_table_size = max(2, int(max_table_size))
+        self.table_cells = max(1, int(table_cells))
         self.label = f"réseau routier OpenStreetMap (serveur OSRM {self.base_url})"
 
     # ------------------------------------------------------------------------ http
@@ -91,27 +119,38 @@ class OsrmTravel:
         n = len(points)
         durations = np.zeros((n, n), np.int64)
         distances = np.zeros((n, n), np.int64)
-        for a in range(0, n, self.block):
-            sources = list(range(a, min(n, a + self.block)))
-            for b in range(0, n, self.block):
-                targets = list(range(b, min(n, b + self.block)))
-                chosen = sorted(set(sources) | set(targets))
-                if len(chosen) < 2:  # one point alone: zero to itself (OSRM wants two)
-                    continue
-                at = {p: k for k, p in enumerate(chosen)}
-                query = ("annotations=duration,distance&sources="
-                         + ";".join(str(at[p]) for p in sources)
-                         + "&destinations=" + ";".join(str(at[p]) for p in targets))
-                data = self._get("table", [points[p] for p in chosen], query)
-                d = np.array(data["durations"], dtype=float)  # OSRM's null (no route) -> nan
-                m = np.array(data["distances"], dtype=float)
-                none = np.isnan(d) | np.isnan(m)
-                rows, cols = slice(a, a + len(sources)), slice(b, b + len(targets))
-                durations[rows, cols] = np.where(none, UNREACHABLE, np.ceil(np.nan_to_num(d)))
-                distances[rows, cols] = np.where(none, UNREACHABLE, np.rint(np.nan_to_num(m)))
+        if n < 2:  # one point alone: zero to itself (OSRM wants two)
+            return durations, distances
+        per_source, per_destination = table_blocks(n, self.max_table_size, self.table_cells)
+        for b in range(0, n, per_destination):
+            targets = range(b, min(n, b + per_destination))
+            for a in range(0, n, per_source):
+                sources = range(a, min(n, a + per_source))
+                self._table_block(points, sources, targets, durations, distances)
         np.fill_diagonal(durations, 0)
         np.fill_diagonal(distances, 0)
         return durations, distances
+
+    def _table_block(self, points: Sequence[tuple[float, float]], sources: range, targets: range,
+                     durations: np.ndarray, distances: np.ndarray) -> None:
+        """One /table request: the rows ``sources``, columns ``targets`` of both matrices."""
+        if targets.start == 0 and targets.stop == len(points):  # every point is a destination
+            chosen = list(targets)
+            query = "annotations=duration,distance&sources=" + ";".join(map(str, sources))
+        else:
+            chosen = sorted(set(sources) | set(targets))
+            if len(chosen) < 2:  # a point to itself alone: the diagonal, filled after
+                return
+            at = {p: k for k, p in enumerate(chosen)}
+            query = ("annotations=duration,distance&sources=" + ";".join(str(at[p]) for p in sources)
+                     + "&destinations=" + ";".join(str(at[p]) for p in targets))
+        data = self._get("table", [points[p] for p in chosen], query)
+        d = np.array(data["durations"], dtype=float)  # OSRM's null (no route) -> nan
+        m = np.array(data["distances"], dtype=float)
+        none = np.isnan(d) | np.isnan(m)
+        rows, cols = slice(sources.start, sources.stop), slice(targets.start, targets.stop)
+        durations[rows, cols] = np.where(none, UNREACHABLE, np.ceil(np.nan_to_num(d)))
+        distances[rows, cols] = np.where(none, UNREACHABLE, np.rint(np.nan_to_num(m)))
 
     # -------------------------------------------------------------------- geometry
     def path_geometry(self, points: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:

@@ -202,3 +202,15 @@ def test_every_variable_the_app_reads_is_set_by_compose_or_documented(compose):
     provided = set(environment(compose["services"]["web"])) | set(env_file(".env.example"))
     missing = sorted(read - provided - NOT_FOR_PRODUCTION)
     assert not missing, f"read by the app but neither set in docker-compose.yml nor in .env.example: {missing}"
+
+
+def test_the_osrm_service_contracts_once_with_the_products_car_profile(resolved):
+    # the optional road engine serves contraction hierarchies (the fastest /table) prepared with
+    # deploy/osrm/car.lua (OSRM's car profile without exclude sets), mounted from the repository
+    osrm = resolved["services"]["osrm"]
+    script = osrm["command"][-1]
+    assert "osrm-contract /data/region.osrm" in script and "--algorithm ch" in script
+    assert "osrm-extract -p /mormal/car.lua" in script and "test -f /data/region.osrm.hsgr" in script
+    assert "./deploy/osrm:/mormal:ro" in osrm["volumes"] and (ROOT / "deploy" / "osrm" / "car.lua").is_file()
+    assert environment(osrm)["OSRM_CAR_PROFILE"] == "/opt/car.lua"
+    assert f"--max-table-size {env_file('.env.example')['OSRM_MAX_TABLE_SIZE']}" in script

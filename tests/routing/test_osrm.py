@@ -6,10 +6,12 @@ the first time, gitignored). Monaco is the extract the other road tests use.
 """
 
 import contextlib
+import json
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -18,7 +20,7 @@ import numpy as np
 import pytest
 
 from delivery.routing import DeliveryModel, Load, TimeWindow
-from delivery.routing.osrm import OsrmError, OsrmTravel
+from delivery.routing.osrm import OsrmError, OsrmTravel, table_blocks
 from delivery.routing.problem import UNREACHABLE
 from delivery.routing.straightline import great_circle_m
 from tests.routing.test_network_osm import CACHE, CASINO, PALACE, STADIUM, monaco_pbf
@@ -63,25 +65,41 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+#: The product's OSRM car profile (the stock one without exclude sets), as docker-compose runs it.
+MORMAL_CAR = Path(__file__).resolve().parents[2] / "deploy" / "osrm" / "car.lua"
+
+
+def stock_car_profile(bins: Path) -> Path:
+    """The car.lua shipped with the OSRM binaries (its lib/ helpers beside it)."""
+    return next(iter(sorted(bins.glob("**/profiles/car.lua"))), None) or next(
+        iter(sorted(bins.parent.glob("share/profiles/car.lua"))))
+
+
 @contextlib.contextmanager
-def serve_osrm(pbf: Path, work: Path, probe: tuple[float, float], *, algorithm: str = "ch"):
+def serve_osrm(pbf: Path, work: Path, probe: tuple[float, float], *, algorithm: str = "ch",
+               profile: str = "mormal", max_table_size: int = 1000):
     """Prepare ``pbf`` (car profile, CH or MLD) in ``work`` and serve it with a real osrm-routed.
 
+    ``profile``: ``mormal`` (the product's deploy/osrm/car.lua) or ``stock`` (OSRM's car.lua).
     Yields the server's URL once it answers a /nearest at ``probe`` (lon, lat); stops it after.
     """
+    import os
+
     bins = osrm_bin_dir()
-    profile = next(iter(sorted(bins.glob("**/profiles/car.lua"))), None) or next(
-        iter(sorted(bins.parent.glob("share/profiles/car.lua"))))
+    stock = stock_car_profile(bins)
+    car = MORMAL_CAR if profile == "mormal" else stock
+    env = {**os.environ, "OSRM_CAR_PROFILE": str(stock)}
     stem = pbf.name.split(".")[0]
     (work / pbf.name).write_bytes(pbf.read_bytes())
     steps = [["osrm-contract"]] if algorithm == "ch" else [["osrm-partition"], ["osrm-customize"]]
-    for step in ([str(bins / "osrm-extract"), "-p", str(profile), str(work / pbf.name)],
+    for step in ([str(bins / "osrm-extract"), "-p", str(car), str(work / pbf.name)],
                  *([str(bins / name), str(work / f"{stem}.osrm")] for [name] in steps)):
-        done = subprocess.run(step, capture_output=True, text=True, timeout=600)
+        done = subprocess.run(step, capture_output=True, text=True, timeout=600, env=env)
         assert done.returncode == 0, done.stderr[-800:]
+        (work / f"{Path(step[0]).name}.log").write_text(done.stdout + done.stderr)
     port = free_port()
     server = subprocess.Popen([str(bins / "osrm-routed"), "--algorithm", algorithm, "--port", str(port),
-                               "--max-table-size", "1000", str(work / f"{stem}.osrm")],
+                               "--max-table-size", str(max_table_size), str(work / f"{stem}.osrm")],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -100,9 +118,14 @@ def serve_osrm(pbf: Path, work: Path, probe: tuple[float, float], *, algorithm: 
 
 
 @pytest.fixture(scope="module")
-def osrm_url(tmp_path_factory):
-    """A real osrm-routed (contraction hierarchies, car profile) serving Monaco."""
-    with serve_osrm(monaco_pbf(), tmp_path_factory.mktemp("osrm"), CASINO) as url:
+def osrm_work(tmp_path_factory):
+    return tmp_path_factory.mktemp("osrm")
+
+
+@pytest.fixture(scope="module")
+def osrm_url(osrm_work):
+    """A real osrm-routed (contraction hierarchies, the product's car profile) serving Monaco."""
+    with serve_osrm(monaco_pbf(), osrm_work, CASINO) as url:
         yield url
 
 
@@ -127,11 +150,64 @@ def test_osrm_table_gives_integer_matrices_close_to_our_own_road_times(osrm_url)
     assert 0.8 <= float(np.median(our_durations[off] / durations[off])) <= 1.2
 
 
-def test_table_blocks_give_the_same_matrix_as_one_request(osrm_url):
-    points = [CASINO, PALACE, STADIUM, (7.4246, 43.7384), (7.4180, 43.7330)]
-    whole = OsrmTravel(osrm_url).matrices(points)
-    blocked = OsrmTravel(osrm_url, block=2).matrices(points)
+FIVE = [CASINO, PALACE, STADIUM, (7.4246, 43.7384), (7.4180, 43.7330)]
+
+
+@pytest.mark.parametrize(("max_table_size", "table_cells"), [(1000, 5), (1000, 12), (3, 4), (2, 1)])
+def test_table_blocks_give_the_same_matrix_as_one_request(osrm_url, max_table_size, table_cells):
+    # given the five points' matrix from one /table request
+    whole = OsrmTravel(osrm_url).matrices(FIVE)
+    # when it comes in blocks of sources with every destination (1 or 2 rows of 5 per request),
+    # or with destinations split too (a server size below the number of points)
+    blocked = OsrmTravel(osrm_url, max_table_size=max_table_size, table_cells=table_cells).matrices(FIVE)
+    # then it is the same
     assert (whole[0] == blocked[0]).all() and (whole[1] == blocked[1]).all()
+    assert (np.diag(blocked[0]) == 0).all() and (blocked[0] > 0).sum() == 20
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 999, 1000, 1001, 2000, 10_000, 10_001, 25_000])
+@pytest.mark.parametrize(("limit", "cells"), [(1000, 2_000_000), (10_000, 2_000_000), (10_000, 500_000), (2, 1)])
+def test_table_blocks_keep_every_request_within_the_server_and_rows_whole_when_they_fit(n, limit, cells):
+    sources, destinations = table_blocks(n, limit, cells)
+    assert 1 <= sources <= n and 1 <= destinations <= n
+    assert sources * destinations <= limit * limit  # OSRM's TooBig check
+    if n <= limit:  # the points all go in each request: whole rows, as many as the cells allow
+        assert destinations == n and sources == max(1, min(n, cells // n))
+    else:  # a request's points (sources and destinations together) within the server's size
+        assert sources + destinations <= limit
+
+
+def test_more_points_than_the_server_takes_go_in_requests_it_accepts(tmp_path):
+    # given a server started with --max-table-size 3
+    with serve_osrm(monaco_pbf(), tmp_path, CASINO, max_table_size=3) as url:
+        # then asking it for five points at once is refused with OSRM's reason
+        with pytest.raises(OsrmError, match="TooBig"):
+            OsrmTravel(url).matrices(FIVE)
+        # and told its size, the adapter gets the whole matrix
+        durations, distances = OsrmTravel(url, max_table_size=3).matrices(FIVE)
+    assert (np.diag(durations) == 0).all() and (durations[~np.eye(5, dtype=bool)] > 0).all()
+    assert (distances < UNREACHABLE).all()
+
+
+def test_the_product_car_profile_has_no_exclude_sets_and_routes_as_the_stock_one(osrm_url, osrm_work, tmp_path):
+    # given Monaco contracted with the product's profile (the fixture) and with OSRM's stock one
+    points = FIVE
+    ours = OsrmTravel(osrm_url).matrices(points)
+    with serve_osrm(monaco_pbf(), tmp_path, CASINO, profile="stock") as stock_url:
+        stock = OsrmTravel(stock_url).matrices(points)
+        coords = ";".join(f"{lon},{lat}" for lon, lat in points[:2])
+        excluded = json.loads(urllib.request.urlopen(f"{stock_url}/table/v1/driving/{coords}?exclude=toll").read())
+    # then the times and distances are the same: only the exclude sets went
+    assert (ours[0] == stock[0]).all() and (ours[1] == stock[1]).all()
+    # the stock server knows exclude=toll, ours refuses it (no such set was contracted)
+    assert excluded["code"] == "Ok"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{osrm_url}/table/v1/driving/{coords}?exclude=toll")
+    assert json.loads(refused.value.read())["code"] == "InvalidValue"
+    # and osrm-contract contracted the product's graph once (the stock one: a first pass, then
+    # its core once per exclude set: none, toll, motorway, ferry)
+    assert (osrm_work / "osrm-contract.log").read_text().count("will contract") == 1
+    assert (tmp_path / "osrm-contract.log").read_text().count("will contract") == 5
 
 
 def test_osrm_route_line_runs_from_the_first_point_to_the_last(osrm_url):

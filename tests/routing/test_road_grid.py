@@ -68,10 +68,11 @@ def test_matrices_in_blocks_of_sources_and_in_two_processes_equal_one_dijkstra(g
         assert (other[0] == whole[0]).all() and (other[1] == whole[1]).all()
 
 
-def test_ours_and_osrm_agree_on_the_synthetic_grid(grid_file, grid, tmp_path_factory):
-    # given OSRM (car profile, MLD as docker-compose runs it) serving the same grid
+@pytest.mark.parametrize("algorithm", ["ch", "mld"])
+def test_ours_and_osrm_agree_on_the_synthetic_grid(grid_file, grid, tmp_path_factory, algorithm):
+    # given OSRM (the product's car profile; CH as docker-compose runs it, or MLD) serving the same grid
     points = sample_points(grid, 12, seed=2)
-    with serve_osrm(grid_file[0], tmp_path_factory.mktemp("osrm-grid"), points[0], algorithm="mld") as url:
+    with serve_osrm(grid_file[0], tmp_path_factory.mktemp("osrm-grid"), points[0], algorithm=algorithm) as url:
         theirs, their_m = OsrmTravel(url).matrices(points)
     ours, our_m = grid.matrices(points)
     # then both route every pair, over nearly the same roads (distances), and our times are
