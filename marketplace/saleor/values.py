@@ -291,6 +291,18 @@ class GiftCard:
 
 
 @dataclass(frozen=True)
+class GiftCardProduct:
+    """A gift-card product (product type kind ``GIFT_CARD``, not shipped): paying one issues a card.
+
+    ``variants`` maps each face value (euros) to the variant a shopper buys.
+    """
+
+    product_id: str
+    slug: str
+    variants: Mapping[Decimal, str]
+
+
+@dataclass(frozen=True)
 class AppliedGiftCard:
     """A gift card attached to a checkout (``Checkout.giftCards``): what it will take at completion."""
 
