@@ -202,7 +202,7 @@ def is_voucher_checkout(checkout: port.Checkout) -> bool:
     return PURCHASE_KEY in checkout.metadata
 
 
-def record_bought(event: ReceivedEvent) -> None:
+def record_bought(event: ReceivedEvent, saleor: port.SaleorPort | None = None) -> None:
     """ORDER_FULLY_PAID: keep the gift cards Saleor issued for the order's e-voucher lines, e-mail them once.
 
     Safe to run twice (one row per card, one e-mail per purchase, under the purchase's row lock).
@@ -220,7 +220,7 @@ def record_bought(event: ReceivedEvent) -> None:
         return
     from django.utils import timezone
 
-    saleor = port.get_saleor()
+    saleor = saleor or port.get_saleor()
     cards = saleor.gift_card_products.bought_in_order(order.id, product(saleor).product_id, order.email)
     if len(cards) < bought:
         raise RuntimeError(f"order {order.number}: {len(cards)} gift card(s) issued for {bought} paid")

@@ -24,6 +24,10 @@ from marketplace.saleor.gateway.setup import SetupCalls
 from marketplace.saleor.gateway.warehouses import WarehouseCalls
 from marketplace.saleor.values import GiftCard, GiftCardProduct, WarehouseInput
 
+#: The quantity on each e-voucher's stock row: never counted (``trackInventory`` off), but large, so
+#: no allocation Saleor might still attempt at checkout completion can run short.
+STOCK_ROW = 1_000_000
+
 
 def _sku(slug: str, amount: Decimal) -> str:
     return f"{slug}-{int(amount)}" if amount == int(amount) else f"{slug}-{amount}"
@@ -83,7 +87,7 @@ class GiftCardProductCalls:
             payload = self._s.mutate("variant_create", "productVariantCreate", input={
                 "product": product_id, "sku": _sku(slug, amount), "name": f"{amount:.2f} €".replace(".", ","),
                 "attributes": [], "trackInventory": False,
-                "stocks": [{"warehouse": warehouse_id, "quantity": 0}]})
+                "stocks": [{"warehouse": warehouse_id, "quantity": STOCK_ROW}]})
             variant_id = payload["productVariant"]["id"]
             self._s.mutate("variant_channel_listing_update", "productVariantChannelListingUpdate", id=variant_id,
                            input=[{"channelId": self._s.channel()["id"], "price": str(amount)}])
