@@ -86,6 +86,8 @@ def test_bought_vouchers_are_saleor_gift_cards_kept_as_online_vouchers_and_email
     # and her purchase page lists them with the PDF
     shown = client.get(reverse("voucher_shop:purchase", args=[purchase.pk])).content.decode()
     assert all(v.code in shown for v in vouchers) and reverse("voucher_shop:pdf", args=[purchase.pk]) in shown
+    listed = client.get(reverse("storefront:orders")).content.decode()
+    assert "Chèques cadeaux achetés" in listed and reverse("voucher_shop:purchase", args=[purchase.pk]) in listed
     pdf = client.get(reverse("voucher_shop:pdf", args=[purchase.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     # and no van task, no vendor share came of it
