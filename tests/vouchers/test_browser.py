@@ -112,10 +112,19 @@ def test_a_shopper_buys_e_vouchers_by_card_and_the_pages_pass_axe(monkeypatch, l
     from django.core import mail
 
     from marketplace.celery import app
-    from marketplace.vouchers.models import Voucher
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    monkeypatch.setattr(app.conf, "task_always_eager", True)  # the webhook handler runs as the worker would
+    app.conf.task_always_eager = True  # the webhook handler runs as the worker would
+    try:
+        _buy_in_chromium(live_server, make_shopper, shots, size)
+    finally:
+        app.conf.task_always_eager = False
+    assert len(mail.outbox) == 1
+
+
+def _buy_in_chromium(live_server, make_shopper, shots, size):
+    from marketplace.vouchers.models import Voucher
+
     width, height = size
     login = Client()
     login.force_login(make_shopper("gisele").user)
@@ -125,11 +134,11 @@ def test_a_shopper_buys_e_vouchers_by_card_and_the_pages_pass_axe(monkeypatch, l
         page.goto(live_server.url + "/boutique/cheques-cadeaux/")
         assert "se paient à part" in page.get_by_role("note").inner_text()
         assert serious_violations(page) == []
-        # a wrong e-mail for the recipient is refused in French, the choices kept
+        # an e-mail the browser lets through but with no real domain is refused in French, the choices kept
         page.get_by_label("50,00 €").check()
         page.get_by_label("Nombre de chèques (1 à 10)").fill("2")
         page.get_by_label("Nom de la personne").fill("Mamie Jeanne")
-        page.get_by_label("Son adresse e-mail").fill("jeanne-sans-arobase")
+        page.get_by_label("Son adresse e-mail").fill("jeanne@exemple")
         page.get_by_label("Votre message").fill("Joyeux Noël !")
         page.get_by_role("button", name="Continuer vers le paiement").click()
         assert "destinataire n'est pas valable" in page.get_by_role("alert").inner_text()
@@ -149,4 +158,3 @@ def test_a_shopper_buys_e_vouchers_by_card_and_the_pages_pass_axe(monkeypatch, l
         assert serious_violations(page) == []
         page.screenshot(path=str(shots / f"cheques-cadeaux-achetes-{width}.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-    assert len(mail.outbox) == 1
