@@ -31,6 +31,7 @@ class VoucherErrorCode(enum.StrEnum):
     NO_CARD_PAYMENT = "no_card_payment"
     CARD_REFUSED = "card_refused"
     ALREADY_PAID = "already_paid"
+    CARD_PENDING = "card_pending"
 
 
 #: The sentence for each code; ``{name}`` fields are filled by :func:`message`.
@@ -62,6 +63,8 @@ MESSAGES: dict[VoucherErrorCode, str] = {
                                        "Réessayez plus tard."),
     VoucherErrorCode.CARD_REFUSED: "Le paiement a été refusé ({reason}) : rien n'a été débité.",
     VoucherErrorCode.ALREADY_PAID: "Ces chèques cadeaux sont déjà payés (commande {order}).",
+    VoucherErrorCode.CARD_PENDING: ("Votre banque n'a pas encore confirmé le paiement : rechargez cette page dans "
+                                    "un instant. Rien n'est débité deux fois."),
 }
 
 

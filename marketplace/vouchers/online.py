@@ -154,23 +154,94 @@ def pay(saleor: port.SaleorPort, purchase: VoucherPurchase, card: str, now: dt.d
 
     Raises
     ------
+    CardPageNeeded
+        When the gateway's step runs in the browser (Stripe's Payment Element): :func:`card_page`.
     VoucherError
-        ``ALREADY_PAID``; ``NO_CARD_PAYMENT`` without a card gateway this page can run (a
-        gateway whose step runs in the browser, Stripe's, is not offered here yet);
-        ``CARD_REFUSED`` (nothing charged).
+        ``ALREADY_PAID``; ``NO_CARD_PAYMENT`` without a card gateway; ``CARD_REFUSED`` (nothing charged).
     """
     if purchase.saleor_order_id:
         raise VoucherError(Code.ALREADY_PAID, order=purchase.order_number)
     offered = payments.options(saleor, purchase.checkout_id)
     gateway = offered.card_gateway
-    if gateway is None or card_gateways.has_client_step(gateway):
+    if gateway is None:
         raise VoucherError(Code.NO_CARD_PAYMENT)
+    if card_gateways.has_client_step(gateway):
+        raise CardPageNeeded(gateway)
     reference = f"mormal-cheques-{purchase.pk}-{uuid.uuid4().hex[:8]}"
     paid = payments.pay_by_card(saleor, purchase.checkout_id, gateway, {"card": card}, reference)
     if paid.result.endswith("_ACTION_REQUIRED") and paid.transaction is not None:
         return CardStep(paid.transaction.id, paid.data)
     _complete(saleor, purchase, paid, now)
     return None
+
+
+class CardPageNeeded(Exception):  # noqa: N818 - a step, not an error
+    """The card gateway's client step runs in the browser (Stripe's Payment Element): go to the card page."""
+
+
+@dataclass(frozen=True)
+class CardPage:
+    """What the card page shows: the gateway's client step, the amount, and whether it is paid already."""
+
+    step: card_gateways.StripeStep
+    amount: Decimal
+    already_paid: bool
+
+
+def card_page(saleor: port.SaleorPort, purchase: VoucherPurchase, attempt: int = 0) -> CardPage:
+    """Open the card gateway's client step (``transactionInitialize``, a PaymentIntent); nothing is charged yet.
+
+    The same purchase at the same total and ``attempt`` gives Saleor the same idempotency key, so a
+    reload finds the same transaction and PaymentIntent.
+
+    Raises
+    ------
+    VoucherError
+        ``ALREADY_PAID``; ``NO_CARD_PAYMENT`` without such a gateway or when its answer lacks the key.
+    """
+    from marketplace.storefront.card_checkout import card_idempotency_key
+
+    if purchase.saleor_order_id:
+        raise VoucherError(Code.ALREADY_PAID, order=purchase.order_number)
+    checkout = saleor.checkout.get(purchase.checkout_id)
+    offered = payments.options(saleor, purchase.checkout_id)
+    gateway = offered.card_gateway or ""
+    if checkout is None or not card_gateways.has_client_step(gateway):
+        raise VoucherError(Code.NO_CARD_PAYMENT)
+    paid = saleor.payments.initialize(checkout.id, gateway, card_gateways.initialize_data(gateway),
+                                      port.PaymentFlow.CHARGE, idempotency_key=card_idempotency_key(checkout, attempt))
+    if paid.transaction is None or paid.result.endswith("_FAILURE"):
+        raise VoucherError(Code.NO_CARD_PAYMENT)
+    try:
+        step = card_gateways.stripe_step(offered.card_data, paid.data, paid.transaction.id, paid.psp_reference)
+    except card_gateways.CardGatewayError as exc:
+        raise VoucherError(Code.NO_CARD_PAYMENT) from exc
+    return CardPage(step=step, amount=checkout.total.amount, already_paid=paid.succeeded)
+
+
+def finish_card_page(saleor: port.SaleorPort, purchase: VoucherPurchase, transaction_id: str, payment_intent: str,
+                     now: dt.datetime) -> None:
+    """Back from the card company: Saleor asks the gateway for the result (``transactionProcess``), then the order, once.
+
+    Raises
+    ------
+    VoucherError
+        ``CARD_REFUSED`` (declined, cancelled, or not this payment: nothing charged stays),
+        ``CARD_PENDING`` (the bank has not confirmed yet: reload later).
+    """
+    if purchase.saleor_order_id:
+        return
+    paid = saleor.payments.process(transaction_id)
+    if payment_intent and paid.transaction is not None and paid.transaction.psp_reference not in ("", payment_intent):
+        raise VoucherError(Code.CARD_REFUSED, reason="ce retour ne correspond pas à ce paiement")
+    if paid.result.endswith("_REQUEST"):
+        raise VoucherError(Code.CARD_PENDING)
+    if not paid.succeeded or paid.transaction is None:
+        raise VoucherError(Code.CARD_REFUSED, reason="la banque n'a pas accepté la carte")
+    after = saleor.checkout.get(purchase.checkout_id)
+    if after is None or after.charge_status not in ("FULL", "OVERCHARGED"):
+        raise VoucherError(Code.CARD_PENDING)
+    _complete(saleor, purchase, paid, now)
 
 
 def confirm(saleor: port.SaleorPort, purchase: VoucherPurchase, transaction_id: str, confirmed: bool,

@@ -19,7 +19,7 @@ from marketplace.storefront import session
 from marketplace.storefront.views.checkout import _placed_by, shopper_or_wall
 
 from . import online
-from .error_codes import VoucherError
+from .error_codes import VoucherError, VoucherErrorCode
 from .models import VoucherPurchase
 from .pdf import render_vouchers
 
@@ -103,6 +103,8 @@ def pay(request, pk: int):
                     request.session[STEP_KEY] = {str(purchase.pk): {"transaction": asked.transaction_id,
                                                                     "data": asked.data}}
                     return redirect("voucher_shop:pay", pk=purchase.pk)
+        except online.CardPageNeeded:
+            return redirect("voucher_shop:card_pay", pk=purchase.pk)  # Stripe's Payment Element
         except VoucherError as exc:
             error, status = str(exc), 400
         except SaleorError as exc:
@@ -140,3 +142,65 @@ def purchase_pdf(request, pk: int):
     response = HttpResponse(render_vouchers(vouchers), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="cheques-cadeaux-{purchase.order_number}.pdf"'
     return response
+
+
+#: Session key: per purchase, the card payment whose step runs in the browser (attempt, transaction).
+CARD_PAY_KEY = "vouchers_card_pay"
+
+
+def card_pay(request, pk: int):
+    """The card gateway's client step (Stripe's Payment Element) for the purchase; back to :func:`card_return`."""
+    from django.urls import reverse
+
+    from marketplace.payments import card_gateways
+    from marketplace.storefront.views.checkout import STRIPE_CSP
+
+    purchase = _mine(request, pk)
+    if purchase.saleor_order_id:
+        return redirect("voucher_shop:purchase", pk=purchase.pk)
+    pays = request.session.get(CARD_PAY_KEY) or {}
+    attempt = int((pays.get(str(pk)) or {}).get("attempt", 0))
+    try:
+        page = online.card_page(port.get_saleor(), purchase, attempt)
+    except VoucherError as exc:
+        messages.error(request, str(exc))
+        return redirect("voucher_shop:pay", pk=purchase.pk)
+    except SaleorError as exc:
+        messages.error(request, f"Le paiement par carte ne répond pas, rien n'a été débité. {in_french(exc)}")
+        return redirect("voucher_shop:pay", pk=purchase.pk)
+    request.session[CARD_PAY_KEY] = {**pays, str(pk): {"transaction": page.step.transaction_id,
+                                                       "payment_intent": page.step.payment_intent, "attempt": attempt}}
+    back = reverse("voucher_shop:card_return", args=[purchase.pk])
+    if page.already_paid:
+        return redirect(back + f"?payment_intent={page.step.payment_intent}")
+    response = render(request, "storefront/card_pay.html", {
+        "amount": page.amount, "stripe_js": card_gateways.STRIPE_JS,
+        "back_url": reverse("voucher_shop:pay", args=[purchase.pk]),
+        "stripe": {"publishableKey": page.step.publishable_key, "clientSecret": page.step.client_secret,
+                   "returnUrl": request.build_absolute_uri(back), "locale": "fr"}})
+    response["Content-Security-Policy"] = STRIPE_CSP
+    return response
+
+
+def card_return(request, pk: int):
+    """Back from Stripe (``?payment_intent=...&redirect_status=...``): Saleor says paid, then the order, once."""
+    purchase = _mine(request, pk)
+    pays = request.session.get(CARD_PAY_KEY) or {}
+    mine = pays.get(str(pk))
+    if not mine:
+        return redirect("voucher_shop:purchase" if purchase.saleor_order_id else "voucher_shop:pay", pk=purchase.pk)
+    try:
+        online.finish_card_page(port.get_saleor(), purchase, mine["transaction"], request.GET.get("payment_intent", ""),
+                                timezone.now())
+    except VoucherError as exc:
+        if exc.code == VoucherErrorCode.CARD_PENDING:
+            return render(request, "storefront/card_wait.html", {"message": str(exc)})
+        request.session[CARD_PAY_KEY] = {**pays, str(pk): {**mine, "attempt": int(mine.get("attempt", 0)) + 1}}
+        messages.error(request, str(exc))
+        return redirect("voucher_shop:pay", pk=purchase.pk)
+    except SaleorError as exc:
+        return render(request, "storefront/card_wait.html", {
+            "message": f"Le paiement n'a pas pu être vérifié, rechargez cette page dans un instant : {in_french(exc)}"},
+            status=503)
+    messages.success(request, "Merci ! Vos chèques cadeaux sont payés : ils arrivent par e-mail dans un instant.")
+    return redirect("voucher_shop:purchase", pk=purchase.pk)

@@ -208,3 +208,52 @@ def test_a_3ds_card_is_confirmed_then_the_vouchers_are_issued(client, saleor, ma
     voucher = Voucher.objects.get()
     assert voucher.initial_amount == 10 and voucher.purchase == purchase
     assert mail.outbox[0].to == ["gisele@exemple.fr"]  # no recipient named: to the buyer
+
+
+@pytest.fixture
+def stripe_gateway(settings):
+    """Saleor lists Stripe's app as its card gateway (the demo card is off)."""
+    from marketplace.saleor.standin import stripe_app
+
+    settings.PAYMENT_DEMO_GATEWAY = False
+    settings.STANDIN_STRIPE_APP = True
+    stripe_app.reset()
+    yield stripe_app
+    stripe_app.reset()
+
+
+def test_with_stripes_app_the_vouchers_are_paid_on_the_card_page_and_issued_once(
+        client, stripe_gateway, saleor, make_shopper, django_capture_on_commit_callbacks, run_webhooks):
+    from tests.payments.test_stripe_card import _page_config
+
+    client.force_login(make_shopper("gisele").user)
+    client.post(reverse("voucher_shop:buy"), {"montant": "10", "nombre": "2"})
+    purchase = VoucherPurchase.objects.get()
+    # when she pays: the card page of Saleor's Stripe app, nothing charged yet
+    to_card = client.post(reverse("voucher_shop:pay", args=[purchase.pk]), {})
+    assert to_card.status_code == 302 and to_card.url == reverse("voucher_shop:card_pay", args=[purchase.pk])
+    page = client.get(to_card.url)
+    config = _page_config(page.content.decode())
+    assert config["returnUrl"].endswith(reverse("voucher_shop:card_return", args=[purchase.pk]))
+    assert "script-src 'self' https://js.stripe.com" in page["Content-Security-Policy"]
+    assert _page_config(client.get(to_card.url).content.decode())["clientSecret"] == config["clientSecret"]  # reload
+    intent_id = config["clientSecret"].split("_secret_")[0]
+    back = reverse("voucher_shop:card_return", args=[purchase.pk]) + f"?payment_intent={intent_id}"
+    # a return before the bank confirmed places nothing
+    declined = client.get(back + "&redirect_status=requires_payment_method")
+    assert declined.status_code == 302 and not VoucherPurchase.objects.get().saleor_order_id
+    # when Stripe.js confirms the card (a new attempt after the refusal) and sends her back
+    config = _page_config(client.get(to_card.url).content.decode())
+    intent_id = config["clientSecret"].split("_secret_")[0]
+    stripe_gateway.confirm(intent_id, "succeeded")
+    back = reverse("voucher_shop:card_return", args=[purchase.pk]) + f"?payment_intent={intent_id}"
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.get(back + "&redirect_status=succeeded")
+    assert done.status_code == 302 and done.url == reverse("voucher_shop:purchase", args=[purchase.pk])
+    # then Saleor charged 20 € once and issued two 10 € cards, kept and e-mailed once; a reload changes nothing
+    purchase.refresh_from_db()
+    order = saleor.orders.get(purchase.saleor_order_id)
+    assert order.charge_status == "FULL" and sum(t.charged.amount for t in order.transactions) == Decimal("20.00")
+    assert sorted(v.initial_amount for v in Voucher.objects.all()) == [Decimal("10.00")] * 2
+    assert client.get(back + "&redirect_status=succeeded").status_code == 302
+    assert Voucher.objects.count() == 2 and len(mail.outbox) == 1 and VoucherPurchase.objects.count() == 1
