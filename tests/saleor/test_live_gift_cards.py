@@ -39,6 +39,7 @@ from tests.saleor.test_live_saleor import (  # noqa: F401  (fixtures and helpers
     live,
     live_market,
     needs_staff,
+    storefront_on_live_saleor,
 )
 
 pytestmark = [
@@ -204,3 +205,39 @@ def test_live_an_e_voucher_bought_and_paid_becomes_a_gift_card_the_app_records(l
     rows = Voucher.objects.filter(purchase=VoucherPurchase.objects.get(pk=purchase.pk))
     assert {v.gift_card_id for v in rows} == {c.id for c in cards} and all(v.origin == "online" for v in rows)
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [f"jeanne-{tag}@example.fr"]
+
+
+@needs_staff
+def test_live_saleors_order_fully_paid_webhook_brings_the_bought_vouchers_to_the_app(  # noqa: F811
+        storefront_on_live_saleor, communes):  # noqa: F811
+    """The installed App (manifest permissions): Saleor's own ORDER_FULLY_PAID reaches our live server after the cards exist."""
+    from django.contrib.auth import get_user_model
+    from django.core import mail
+
+    from marketplace.territory.models import Shopper
+    from marketplace.vouchers import online
+    from marketplace.vouchers.models import Voucher, VoucherPurchase
+
+    saleor = storefront_on_live_saleor
+    tag = uuid.uuid4().hex[:8]
+    user = get_user_model().objects.create_user(f"live-wh-{tag}", email=f"offre-{tag}@example.fr", first_name="Paul",
+                                                last_name="Martin")
+    commune = communes.get(name="Jolimetz")
+    buyer = Shopper.objects.create(user=user, address=f"5 rue Pasteur, {commune.main_postal_code} Jolimetz",
+                                   commune=commune, lon=commune.lon, lat=commune.lat)
+    billing = port.Address("5 rue Pasteur", commune.main_postal_code, "JOLIMETZ", country="FR", first_name="Paul",
+                           last_name="Martin")
+    purchase = online.start(saleor, buyer, user, amount="10", quantity="1", billing=billing, now=timezone.now())
+    checkout = saleor.checkout.get(purchase.checkout_id)
+    saleor.payments.record_charged(checkout.id, "Carte (test live)", f"live-wh-{tag}", checkout.total.amount)
+    order = saleor.checkout.complete(checkout.id)
+    # then Saleor's signed ORDER_FULLY_PAID comes to the App, which finds the card and e-mails the PDF
+    _wait_for(lambda: Voucher.objects.filter(purchase_id=purchase.pk).exists(), timeout_s=120,
+              what="the voucher recorded from Saleor's ORDER_FULLY_PAID webhook")
+    voucher = Voucher.objects.get(purchase_id=purchase.pk)
+    done = VoucherPurchase.objects.get(pk=purchase.pk)
+    print(f"\nLIVE webhook e-voucher: order {order.number} -> voucher ••••{voucher.code[-4:]} "
+          f"{voucher.initial_amount} EUR, e-mailed to {done.emailed_to}")
+    assert (voucher.origin, voucher.initial_amount, done.saleor_order_id) == ("online", Decimal("10.00"), order.id)
+    assert saleor.gift_cards.get(voucher.gift_card_id).current_balance.amount == Decimal("10.00")
+    assert [m.to for m in mail.outbox] == [[f"offre-{tag}@example.fr"]]
