@@ -128,12 +128,17 @@ class Category:
 
 @dataclass(frozen=True)
 class ProductType:
-    """A product type; ``has_variants`` false means one default variant per product."""
+    """A product type; ``has_variants`` false means one default variant per product.
+
+    ``kind`` is Saleor's ``ProductTypeKindEnum``: ``NORMAL``, or ``GIFT_CARD`` for the e-vouchers
+    (paying one issues a gift card; the goods catalogue leaves them out).
+    """
 
     id: str
     name: str
     slug: str
     has_variants: bool
+    kind: str = "NORMAL"
 
 
 @dataclass(frozen=True)

@@ -257,3 +257,31 @@ def test_with_stripes_app_the_vouchers_are_paid_on_the_card_page_and_issued_once
     assert sorted(v.initial_amount for v in Voucher.objects.all()) == [Decimal("10.00")] * 2
     assert client.get(back + "&redirect_status=succeeded").status_code == 302
     assert Voucher.objects.count() == 2 and len(mail.outbox) == 1 and VoucherPurchase.objects.count() == 1
+
+
+def test_the_buyers_data_export_lists_the_purchase_and_erasure_forgets_the_recipient(
+        client, saleor, make_shopper, django_capture_on_commit_callbacks, run_webhooks):
+    from marketplace.privacy.actions import erase_shopper, export_shopper_data
+
+    shopper = make_shopper("gisele")
+    purchase = _buy(client, shopper, django_capture_on_commit_callbacks, quantity=1)
+    [row] = export_shopper_data(shopper.user)["cheques_cadeaux_achetes"]
+    assert (row["pour"], row["email_du_destinataire"], row["message"]) == ("Mamie Jeanne", "jeanne@exemple.fr",
+                                                                           "Joyeux Noël !")
+    erase_shopper(shopper.user, timezone.now())
+    purchase.refresh_from_db()
+    assert (purchase.recipient_name, purchase.recipient_email, purchase.message, purchase.emailed_to) == ("",) * 4
+    assert purchase.vouchers.count() == 1 and purchase.amount == 20  # the voucher and its money stay
+    assert WebhookEvent.objects.filter(payload__order__id=purchase.saleor_order_id).exclude(
+        payload={"erased": True}).count() == 0
+
+
+def test_the_e_voucher_product_never_shows_among_the_goods(client, saleor, two_vendors):
+    from marketplace.storefront import catalogue
+
+    online.product(saleor)
+    catalogue.forget_catalogue()
+    views, _page = catalogue.search(saleor=saleor)
+    assert views and online.PRODUCT_NAME not in {v.name for v in views}
+    assert catalogue.product(online.PRODUCT_SLUG, saleor=saleor) is None
+    assert client.get(reverse("storefront:product", args=[online.PRODUCT_SLUG])).status_code == 404
