@@ -98,6 +98,12 @@ def test_bought_vouchers_are_saleor_gift_cards_kept_as_online_vouchers_and_email
     # and the staff figures count them as sold online
     figures = selectors.figures(timezone.now())
     assert (figures.sold_online_count, figures.sold_online_value, figures.issued_count) == (2, Decimal("40.00"), 0)
+    # and so do the indicators' months (the money put on cards this month)
+    now = timezone.now()
+    month = timezone.localtime(now).date().replace(day=1)
+    year = selectors.by_month(month, month.replace(year=month.year + 1), now)
+    assert (year.months[0].sold_online_count, year.months[0].sold_online_value) == (2, Decimal("40.00"))
+    assert year.put_on_cards == Decimal("40.00")
 
 
 def test_the_staff_page_shows_vouchers_sold_online(client, saleor, make_shopper, django_user_model,
