@@ -20,6 +20,7 @@ urlpatterns = [
     path("livraison/tel/<str:signed>/cheque-cadeau/<int:task_id>/", voucher_views.door, name="voucher_door"),
     path("livraison/", include("delivery.urls")),
     path("boutique/commande/cheque-cadeau/", voucher_views.checkout_code, name="voucher_checkout"),
+    path("boutique/cheques-cadeaux/", include("marketplace.vouchers.shop_urls")),
     path("boutique/", include("marketplace.storefront.urls")),
     path("pilotage/indicateurs/", include("marketplace.indicators.urls")),
     path("pilotage/cheques-cadeaux/", include("marketplace.vouchers.urls")),

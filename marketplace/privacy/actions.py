@@ -110,6 +110,11 @@ def export_shopper_data(user) -> dict[str, Any]:
                                     for c in CycleOrder.objects.filter(customer=user).select_related("cycle")],
         "paniers_reguliers": [{"actif": b.active, "cree_le": b.created_at.isoformat()}
                               for b in StandingBasket.objects.filter(customer=user)],
+        "cheques_cadeaux_achetes": [
+            {"commande": p.order_number, "le": p.created_at.isoformat(), "montant_euros": str(p.amount),
+             "nombre": p.quantity, "pour": p.recipient_name, "email_du_destinataire": p.recipient_email,
+             "message": p.message, "paye_le": p.paid_at.isoformat() if p.paid_at else None}
+            for p in _voucher_purchases(user)],
         "avis_apres_livraison": [{"commande": a.order.number, "le": a.answered_at.isoformat(), "reponses": [a.q1, a.q2, a.q3],
                                   "commentaire": a.comment}
                                  for a in SurveyAnswer.objects.filter(order__in=orders).select_related("order")],
@@ -137,7 +142,8 @@ def erase_shopper(user, now: dt.datetime) -> None:
     The account is closed (no name, e-mail or usable password), the delivery profile emptied
     (position moved to the commune's centre), representatives removed, standing baskets
     stopped, and the deliveries, vendor orders and webhook bodies of their orders forgotten;
-    their questionnaire answers stay, unlinked from the orders, comments without e-mail or phone.
+    their questionnaire answers stay, unlinked from the orders, comments without e-mail or phone;
+    the e-vouchers they bought keep their amounts but lose the recipient, the message and where they went.
 
     Raises
     ------
@@ -169,12 +175,22 @@ def erase_shopper(user, now: dt.datetime) -> None:
                 phone="", email="", address="", doorstep_notes="", access_codes="", contact_name="", contact_phone="",
                 contact_email="", is_senior=False, is_isolated=False,
                 lon=shopper.commune.lon if shopper.commune else None, lat=shopper.commune.lat if shopper.commune else None)
+        purchases = _voucher_purchases(user)  # the vouchers and amounts stay; who they were for goes
+        forget_order_payloads([p.saleor_order_id for p in purchases if p.saleor_order_id])
+        purchases.update(recipient_name="", recipient_email="", message="", emailed_to="")
         EmailAddress.objects.filter(user=user).delete()  # allauth's copy of the e-mail
         user.username = f"efface-{user.pk}"
         user.first_name = user.last_name = user.email = ""
         user.is_active = False
         user.set_unusable_password()
         user.save()  # the row stays: orders and consents still point at the (anonymous) account
+
+
+def _voucher_purchases(user):
+    """The e-voucher purchases ``user`` made or that were made for their shopper profile."""
+    from marketplace.vouchers.models import VoucherPurchase
+
+    return VoucherPurchase.objects.filter(Q(placed_by=user) | Q(buyer__user=user)).order_by("created_at")
 
 
 def _open_order(orders, now: dt.datetime) -> ShopOrder | None:

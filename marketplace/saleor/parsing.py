@@ -124,7 +124,8 @@ def category(node: Json | None) -> Category | None:
 
 def product_type(node: Json) -> ProductType:
     """Saleor ``ProductType`` to :class:`ProductType`."""
-    return ProductType(node["id"], node["name"], node["slug"], bool(node.get("hasVariants")))
+    return ProductType(node["id"], node["name"], node["slug"], bool(node.get("hasVariants")),
+                       node.get("kind") or "NORMAL")
 
 
 def variant(node: Json, channel_slug: str) -> Variant:

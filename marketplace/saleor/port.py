@@ -55,6 +55,7 @@ from marketplace.saleor.values import (  # noqa: F401
     ClickAndCollect,
     CollectionPoint,
     GiftCard,
+    GiftCardProduct,
     Money,
     PaymentFlow,
     Product,
@@ -330,6 +331,21 @@ class GiftCardPort(Protocol):
 
 
 @runtime_checkable
+class GiftCardProductPort(Protocol):
+    """``saleor.gift_card_products``: e-vouchers sold as Saleor gift-card products (kind ``GIFT_CARD``)."""
+
+    def find(self, slug: str) -> GiftCardProduct | None:
+        """The product with its variant per face value, or None."""
+
+    def ensure(self, *, name: str, slug: str, amounts: Sequence[Decimal], warehouse: WarehouseInput,
+               category_name: str, category_slug: str) -> GiftCardProduct:
+        """Create what is missing (type, product, variants, their warehouse); idempotent."""
+
+    def bought_in_order(self, order_id: str, product_id: str, email: str | None) -> list[GiftCard]:
+        """The cards Saleor issued when ``order_id`` was fully paid (their ``BOUGHT`` event names it)."""
+
+
+@runtime_checkable
 class SaleorPort(Protocol):
     """What the product needs from Saleor, one attribute per domain.
 
@@ -347,6 +363,7 @@ class SaleorPort(Protocol):
     orders: OrderPort
     customers: CustomerPort
     gift_cards: GiftCardPort
+    gift_card_products: GiftCardProductPort
 
 
 def get_saleor() -> SaleorPort:

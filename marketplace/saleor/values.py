@@ -128,12 +128,17 @@ class Category:
 
 @dataclass(frozen=True)
 class ProductType:
-    """A product type; ``has_variants`` false means one default variant per product."""
+    """A product type; ``has_variants`` false means one default variant per product.
+
+    ``kind`` is Saleor's ``ProductTypeKindEnum``: ``NORMAL``, or ``GIFT_CARD`` for the e-vouchers
+    (paying one issues a gift card; the goods catalogue leaves them out).
+    """
 
     id: str
     name: str
     slug: str
     has_variants: bool
+    kind: str = "NORMAL"
 
 
 @dataclass(frozen=True)
@@ -288,6 +293,18 @@ class GiftCard:
     def expired_on(self, day: date) -> bool:
         """Whether the card can no longer be used on ``day`` (its expiry date has passed)."""
         return self.expiry_date is not None and self.expiry_date < day
+
+
+@dataclass(frozen=True)
+class GiftCardProduct:
+    """A gift-card product (product type kind ``GIFT_CARD``, not shipped): paying one issues a card.
+
+    ``variants`` maps each face value (euros) to the variant a shopper buys.
+    """
+
+    product_id: str
+    slug: str
+    variants: Mapping[Decimal, str]
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ PAGE_SIZE = 24
 #: Browsing pages reuse Saleor's answers this long (seconds); stock is checked again at checkout.
 CATALOGUE_TTL_S = 30
 VERSION_KEY = "storefront:catalogue-version"
+#: Saleor's product type kind of the e-vouchers: sold on their own page (``/boutique/cheques-cadeaux/``).
+GIFT_CARD = "GIFT_CARD"
 
 TEMPERATURE_LABELS = {c: coldchain.SHORT_LABELS[c] for c in (coldchain.CHILLED, coldchain.FROZEN)}  # ambient: no badge
 ORIGIN_LABELS = {"farm": "De la ferme", "shop": "De la boutique"}
@@ -128,6 +130,8 @@ def _offer(variant: port.Variant, unit: str, shop_limit: int | None) -> Offer:
 
 
 def _views(products: tuple[port.Product, ...] | list[port.Product]) -> list[ProductView]:
+    # e-vouchers (gift-card products) are sold on their own page, never with the goods
+    products = [p for p in products if p.product_type.kind != GIFT_CARD]
     slugs = {p.vendor_slug for p in products if p.vendor_slug}
     vendors = {v.slug: v for v in Vendor.objects.filter(slug__in=slugs).select_related("commune")}
     views = []
@@ -164,7 +168,8 @@ def product(slug: str, saleor: port.SaleorPort | None = None) -> ProductView | N
     found = cache.get(key)
     if found is None:
         item = (saleor or port.get_saleor()).catalogue.get_product(slug=slug)
-        found = {"view": _views([item])[0] if item is not None and item.is_published else None}
+        shown = item is not None and item.is_published and item.product_type.kind != GIFT_CARD
+        found = {"view": _views([item])[0] if shown else None}
         cache.set(key, found, CATALOGUE_TTL_S)
     return found["view"]
 

@@ -190,8 +190,14 @@ def apply_online(saleor: port.SaleorPort, checkout_id: str, code: str, now: dt.d
     Raises
     ------
     VoucherError
-        ``UNKNOWN``, ``INACTIVE``, ``EXPIRED``, ``EXHAUSTED``, ``ALREADY_USED`` or ``SALEOR_FAILED``.
+        ``UNKNOWN``, ``INACTIVE``, ``EXPIRED``, ``EXHAUSTED``, ``ALREADY_USED``, ``SALEOR_FAILED``, or
+        ``VOUCHER_FOR_VOUCHER`` on a checkout of e-vouchers (a voucher never pays for a voucher).
     """
+    from .online import is_voucher_checkout
+
+    checkout = saleor.checkout.get(checkout_id)
+    if checkout is not None and is_voucher_checkout(checkout):  # the territory's rule, not Saleor's
+        raise VoucherError(Code.VOUCHER_FOR_VOUCHER)
     voucher = voucher_for_code(saleor, code, now)
     try:
         check_usable(saleor.gift_cards.get(voucher.gift_card_id), voucher, now)

@@ -7,3 +7,11 @@ class VouchersConfig(AppConfig):
     name = "marketplace.vouchers"
     label = "vouchers"
     verbose_name = "Chèques cadeaux"
+
+    def ready(self) -> None:
+        """Keep and e-mail the gift cards Saleor issues when an order of e-vouchers is fully paid."""
+        from marketplace.saleor.registry import register_handler
+
+        from .online import record_bought
+
+        register_handler("ORDER_FULLY_PAID", "vouchers.record_bought", record_bought)

@@ -23,6 +23,15 @@ class VoucherErrorCode(enum.StrEnum):
     NO_TAG = "no_tag"
     SALEOR_FAILED = "saleor_failed"
     NOT_GIVEN_BACK = "not_given_back"
+    NOT_FOR_SALE = "not_for_sale"
+    BAD_RECIPIENT_EMAIL = "bad_recipient_email"
+    MESSAGE_TOO_LONG = "message_too_long"
+    NO_BILLING_ADDRESS = "no_billing_address"
+    VOUCHER_FOR_VOUCHER = "voucher_for_voucher"
+    NO_CARD_PAYMENT = "no_card_payment"
+    CARD_REFUSED = "card_refused"
+    ALREADY_PAID = "already_paid"
+    CARD_PENDING = "card_pending"
 
 
 #: The sentence for each code; ``{name}`` fields are filled by :func:`message`.
@@ -43,6 +52,19 @@ MESSAGES: dict[VoucherErrorCode, str] = {
                                      "Réessayez dans un instant."),
     VoucherErrorCode.NOT_GIVEN_BACK: ("Le chèque cadeau « {voucher} » n'a pas encore été recrédité de {amount} pour la "
                                       "commande annulée {order} : Saleor ne répond pas, un nouvel essai suivra."),
+    VoucherErrorCode.NOT_FOR_SALE: "Choisissez un montant parmi ceux proposés : {amounts}.",
+    VoucherErrorCode.BAD_RECIPIENT_EMAIL: ("L'adresse e-mail du destinataire n'est pas valable : corrigez-la ou "
+                                           "laissez le champ vide."),
+    VoucherErrorCode.MESSAGE_TOO_LONG: "Le message est trop long : {most} caractères au plus.",
+    VoucherErrorCode.NO_BILLING_ADDRESS: "Indiquez votre adresse (rue, code postal et commune) : elle figure sur la facture.",
+    VoucherErrorCode.VOUCHER_FOR_VOUCHER: ("Un chèque cadeau ne peut pas payer un autre chèque cadeau : "
+                                           "réglez les chèques cadeaux par carte bancaire."),
+    VoucherErrorCode.NO_CARD_PAYMENT: ("Le paiement par carte n'est pas disponible en ce moment : rien n'a été débité. "
+                                       "Réessayez plus tard."),
+    VoucherErrorCode.CARD_REFUSED: "Le paiement a été refusé ({reason}) : rien n'a été débité.",
+    VoucherErrorCode.ALREADY_PAID: "Ces chèques cadeaux sont déjà payés (commande {order}).",
+    VoucherErrorCode.CARD_PENDING: ("Votre banque n'a pas encore confirmé le paiement : rechargez cette page dans "
+                                    "un instant. Rien n'est débité deux fois."),
 }
 
 

@@ -40,6 +40,44 @@ class VoucherBatch(models.Model):
         return self.amount * self.count
 
 
+class VoucherPurchase(models.Model):
+    """E-vouchers a shopper buys online: one Saleor checkout of the gift-card product, paid by card.
+
+    Saleor issues the cards when the order is fully paid; the ``ORDER_FULLY_PAID`` handler finds
+    them (:mod:`.online`), links them here and e-mails the PDF once (``emailed_at``).
+    """
+
+    buyer = models.ForeignKey("territory.Shopper", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="voucher_purchases", verbose_name="acheteur")
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name="passée par")
+    amount = models.DecimalField("montant par chèque", max_digits=8, decimal_places=2)
+    quantity = models.PositiveIntegerField("nombre")
+    recipient_name = models.CharField("pour (nom)", max_length=120, blank=True)
+    recipient_email = models.EmailField("pour (e-mail)", blank=True)
+    message = models.TextField("message", blank=True, max_length=500)
+    checkout_id = models.CharField("panier Saleor", max_length=120, unique=True)
+    saleor_order_id = models.CharField("commande Saleor", max_length=120, blank=True)
+    order_number = models.CharField("commande", max_length=30, blank=True)
+    created_at = models.DateTimeField("créé le")
+    paid_at = models.DateTimeField("payé le", null=True, blank=True)
+    emailed_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    emailed_to = models.EmailField("envoyé à", blank=True)
+
+    class Meta:
+        verbose_name = "achat de chèques cadeaux"
+        verbose_name_plural = "achats de chèques cadeaux"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.amount} € (commande {self.order_number or 'à payer'})"
+
+    @property
+    def total(self) -> Decimal:
+        """What the buyer pays, in euros."""
+        return self.amount * self.quantity
+
+
 class Voucher(models.Model):
     """One Saleor gift card the App knows, keyed by its Saleor id (the lock for door spends)."""
 
@@ -61,6 +99,8 @@ class Voucher(models.Model):
     expiry_date = models.DateField("valable jusqu'au", null=True, blank=True)
     created_at = models.DateTimeField("créé le")
     balance_read_at = models.DateTimeField("solde lu le")
+    purchase = models.ForeignKey(VoucherPurchase, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="vouchers", verbose_name="achat en ligne")
 
     class Meta:
         verbose_name = "chèque cadeau"

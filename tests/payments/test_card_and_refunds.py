@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from marketplace.payments import demo_card
 from marketplace.payments.methods import DEMO_CARD_GATEWAY
-from marketplace.storefront import checkout, offers
+from marketplace.storefront import card_checkout, checkout, offers
 from marketplace.storefront.error_codes import StorefrontErrorCode as Code
 from marketplace.storefront.errors import StorefrontError
 from marketplace.storefront.models import Reservation, ShopOrder
@@ -112,7 +112,7 @@ def test_a_card_whose_bank_asks_for_3ds_goes_through_the_gateways_client_step(
         saleor, two_vendors, calendar_for, make_shopper):
     # given a card for which the (demo) bank asks a 3-D Secure confirmation
     cart, shopper = _cart_with_delivery(saleor, two_vendors, calendar_for, make_shopper, name="alice")
-    with pytest.raises(checkout.CardStepNeeded) as step:
+    with pytest.raises(card_checkout.CardStepNeeded) as step:
         checkout.place_order(cart.id, shopper, shopper.user, "card", saleor, card=demo_card.THREE_D_SECURE_CARD)
     # then nothing is charged or ordered yet, and the delivery place stays held (not for good)
     assert saleor.payments.get(step.value.transaction_id).charged.amount == 0
@@ -120,7 +120,7 @@ def test_a_card_whose_bank_asks_for_3ds_goes_through_the_gateways_client_step(
     hold = Reservation.objects.get(checkout_id=cart.id)
     assert hold.order_id == "" and hold.expires_at is not None
     # when the shopper confirms at the gateway's step, Saleor processes the transaction (transactionProcess)
-    record = checkout.finish_card_order(cart.id, step.value.transaction_id, {"confirmed": True}, shopper,
+    record = card_checkout.finish_card_order(cart.id, step.value.transaction_id, {"confirmed": True}, shopper,
                                         shopper.user, saleor)
     # then the card is charged and the order placed, its place held for good
     assert saleor.payments.get(record.transaction_id).charged.amount == Decimal(record.total_cents) / 100
@@ -129,10 +129,10 @@ def test_a_card_whose_bank_asks_for_3ds_goes_through_the_gateways_client_step(
 
 def test_a_3ds_step_refused_places_no_order(saleor, two_vendors, calendar_for, make_shopper):
     cart, shopper = _cart_with_delivery(saleor, two_vendors, calendar_for, make_shopper, name="bruno")
-    with pytest.raises(checkout.CardStepNeeded) as step:
+    with pytest.raises(card_checkout.CardStepNeeded) as step:
         checkout.place_order(cart.id, shopper, shopper.user, "card", saleor, card=demo_card.THREE_D_SECURE_CARD)
     with pytest.raises(StorefrontError) as refused:
-        checkout.finish_card_order(cart.id, step.value.transaction_id, {"confirmed": False}, shopper,
+        card_checkout.finish_card_order(cart.id, step.value.transaction_id, {"confirmed": False}, shopper,
                                    shopper.user, saleor)
     assert refused.value.code == Code.PAYMENT_REFUSED and not ShopOrder.objects.exists()
     assert saleor.checkout.get(cart.id) is not None

@@ -13,7 +13,7 @@ from django.utils.html import escape
 
 from marketplace.payments import card_gateways
 from marketplace.saleor.standin import stripe_app
-from marketplace.storefront import checkout, offers
+from marketplace.storefront import card_checkout, checkout, offers
 from marketplace.storefront.error_codes import StorefrontErrorCode as Code
 from marketplace.storefront.error_codes import message
 from marketplace.storefront.errors import StorefrontError
@@ -153,22 +153,22 @@ def test_a_cancelled_or_unfinished_payment_places_no_order(stripe_gateway, saleo
                                                            make_shopper):
     # given a card payment opened through the card page's action
     cart, shopper = _cart_with_delivery(saleor, two_vendors, calendar_for, make_shopper, name="paul")
-    page = checkout.start_card_payment(cart.id, shopper, shopper.user, saleor)
+    page = card_checkout.start_card_payment(cart.id, shopper, shopper.user, saleor)
     # when the shopper left the bank's confirmation unfinished
     stripe_app.confirm(page.step.payment_intent, "requires_action")
     with pytest.raises(StorefrontError) as pending:
-        checkout.finish_card_return(cart.id, page.step.transaction_id, page.step.payment_intent, "",
+        card_checkout.finish_card_return(cart.id, page.step.transaction_id, page.step.payment_intent, "",
                                     shopper, shopper.user, saleor)
     assert pending.value.code == Code.CARD_ACTION_PENDING
     # when the payment was cancelled
     stripe_app.confirm(page.step.payment_intent, "canceled")
     with pytest.raises(StorefrontError) as cancelled:
-        checkout.finish_card_return(cart.id, page.step.transaction_id, page.step.payment_intent, "canceled",
+        card_checkout.finish_card_return(cart.id, page.step.transaction_id, page.step.payment_intent, "canceled",
                                     shopper, shopper.user, saleor)
     assert cancelled.value.code == Code.CARD_CANCELLED
     # and a return naming another PaymentIntent is refused
     with pytest.raises(StorefrontError) as unknown:
-        checkout.finish_card_return(cart.id, page.step.transaction_id, "pi_someone_else", "succeeded",
+        card_checkout.finish_card_return(cart.id, page.step.transaction_id, "pi_someone_else", "succeeded",
                                     shopper, shopper.user, saleor)
     assert unknown.value.code == Code.CARD_RETURN_UNKNOWN
     assert not ShopOrder.objects.exists()
@@ -179,9 +179,9 @@ def test_a_changed_cart_gets_a_new_idempotency_key(stripe_gateway, saleor, two_v
     before = saleor.checkout.get(cart.id)
     checkout.add_to_cart(cart.id, two_vendors["maroilles"].variants.get().saleor_variant_id, 1, saleor)
     after = saleor.checkout.get(cart.id)
-    assert checkout.card_idempotency_key(before) == checkout.card_idempotency_key(before)
-    assert checkout.card_idempotency_key(before) != checkout.card_idempotency_key(after)
-    assert checkout.card_idempotency_key(before) != checkout.card_idempotency_key(before, attempt=1)
+    assert card_checkout.card_idempotency_key(before) == card_checkout.card_idempotency_key(before)
+    assert card_checkout.card_idempotency_key(before) != card_checkout.card_idempotency_key(after)
+    assert card_checkout.card_idempotency_key(before) != card_checkout.card_idempotency_key(before, attempt=1)
 
 
 def test_adyen_stays_refused_with_its_french_sentence(settings, saleor):
@@ -210,11 +210,11 @@ def test_a_charged_card_whose_order_can_no_longer_be_placed_is_refunded(
 
     # given a card the shopper confirmed at Stripe
     cart, shopper = _cart_with_delivery(saleor, two_vendors, calendar_for, make_shopper, name="rose")
-    page = checkout.start_card_payment(cart.id, shopper, shopper.user, saleor)
+    page = card_checkout.start_card_payment(cart.id, shopper, shopper.user, saleor)
     stripe_app.confirm(page.step.payment_intent, "succeeded")
     # when she comes back only after the delivery day's orders closed
     with pytest.raises(StorefrontError) as refunded:
-        checkout.finish_card_return(cart.id, page.step.transaction_id, page.step.payment_intent, "succeeded",
+        card_checkout.finish_card_return(cart.id, page.step.transaction_id, page.step.payment_intent, "succeeded",
                                     shopper, shopper.user, saleor, now=timezone.now() + dt.timedelta(days=30))
     # then no order, and Saleor was asked to give the money back, said in French
     assert refunded.value.code == Code.CARD_REFUNDED and "remboursé" in refunded.value.message

@@ -8,7 +8,8 @@ Checks what the stand-in imitates: issuing cards with amount, expiry and tag, lo
 code, ``giftCardBalanceAdjust`` (3.23) and its clamp at zero, Saleor's refusal of an unknown code
 at checkout, a card paying a checkout and losing that balance at completion, and the payment
 app's door spending (the card debited, a "Chèque cadeau" transaction on the order, the cash
-authorisation lowered, the rest charged once collected).
+authorisation lowered, the rest charged once collected), and an e-voucher bought as Saleor's
+gift-card product: paid in full, Saleor fulfils it and issues the card the App then records.
 """
 
 from __future__ import annotations
@@ -33,10 +34,12 @@ from tests.saleor.test_live_saleor import (  # noqa: F401  (fixtures and helpers
     TOKEN,
     _live_pay_on_delivery_order,
     _live_transaction,
+    _wait_for,
     installed_app,
     live,
     live_market,
     needs_staff,
+    storefront_on_live_saleor,
 )
 
 pytestmark = [
@@ -152,3 +155,89 @@ def test_live_a_cancelled_order_gives_the_voucher_back_once_and_its_transaction_
     print(f"\nLIVE give back: card={gateway.gift_cards.get(card.id).current_balance.amount} "
           f"tx charged={voucher_tx.charged.amount} refunded={voucher_tx.amount('refunded')}")
     assert voucher_tx.charged.amount == 0 and voucher_tx.amount("refunded") == Decimal("5.00")
+
+
+def test_live_an_e_voucher_bought_and_paid_becomes_a_gift_card_the_app_records(live, communes, settings):  # noqa: F811
+    """Saleor's gift-card product: paid in full, Saleor fulfils the line and issues the card (BOUGHT)."""
+    from django.core import mail
+
+    from marketplace.saleor.registry import ReceivedEvent
+    from marketplace.territory.models import Shopper
+    from marketplace.vouchers import online
+    from marketplace.vouchers.models import Voucher, VoucherPurchase
+
+    tag = uuid.uuid4().hex[:8]
+    # the App's set-up: a GIFT_CARD product type (not shipped), a variant per amount, run twice
+    product = online.product(live)
+    assert online.product(live) == product and sorted(product.variants) == list(online.AMOUNTS)
+    # a shopper opens the purchase of two 20 € e-vouchers for someone
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(f"live-{tag}", email=f"acheteur-{tag}@example.fr", first_name="Anne",
+                                                last_name="Leroy")
+    commune = communes.get(name="Jolimetz")
+    buyer = Shopper.objects.create(user=user, address=f"3 rue Pasteur, {commune.main_postal_code} Jolimetz",
+                                   commune=commune, lon=commune.lon, lat=commune.lat)
+    billing = port.Address("3 rue Pasteur", commune.main_postal_code, "JOLIMETZ", country="FR", first_name="Anne",
+                           last_name="Leroy")
+    purchase = online.start(live, buyer, user, amount="20", quantity="2", recipient_name="Jeanne",
+                            recipient_email=f"jeanne-{tag}@example.fr", message="Bon anniversaire", billing=billing,
+                            now=timezone.now())
+    checkout = live.checkout.get(purchase.checkout_id)
+    print(f"\nLIVE e-voucher checkout: total={checkout.total.amount} shipping required={checkout.is_shipping_required}")
+    assert checkout.total.amount == Decimal("40.00") and not checkout.is_shipping_required
+    # paid in full (the App records the charge, as the door step does) and completed with no delivery
+    live.payments.record_charged(checkout.id, "Carte (test live)", f"live-cheques-{tag}", checkout.total.amount)
+    order = live.checkout.complete(checkout.id)
+    # then Saleor issued two 20 € cards for that order (BOUGHT event), and fulfilled the line itself
+    cards = _wait_for(lambda: live.gift_card_products.bought_in_order(order.id, product.product_id, order.email),
+                      what="the gift cards of the paid e-voucher order")
+    seen = live.orders.get(order.id)
+    print(f"LIVE e-voucher order {seen.number}: status={seen.status} charge={seen.charge_status} "
+          f"cards={[(c.code[-4:], c.initial_balance.amount, c.expiry_date) for c in cards]}")
+    assert len(cards) == 2 and all(c.initial_balance.amount == Decimal("20.00") and c.is_active for c in cards)
+    assert seen.charge_status == "FULL" and seen.status == "FULFILLED"
+    # and the App's ORDER_FULLY_PAID handler keeps them as vouchers bought online and e-mails the PDF
+    online.record_bought(ReceivedEvent(event_id=0, event_type="ORDER_FULLY_PAID", saleor_api_url=API_URL, payload={},
+                                       order=seen), saleor=live)
+    online.record_bought(ReceivedEvent(event_id=0, event_type="ORDER_FULLY_PAID", saleor_api_url=API_URL, payload={},
+                                       order=seen), saleor=live)  # a redelivery: nothing more
+    rows = Voucher.objects.filter(purchase=VoucherPurchase.objects.get(pk=purchase.pk))
+    assert {v.gift_card_id for v in rows} == {c.id for c in cards} and all(v.origin == "online" for v in rows)
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [f"jeanne-{tag}@example.fr"]
+
+
+@needs_staff
+def test_live_saleors_order_fully_paid_webhook_brings_the_bought_vouchers_to_the_app(  # noqa: F811
+        storefront_on_live_saleor, communes):  # noqa: F811
+    """The installed App (manifest permissions): Saleor's own ORDER_FULLY_PAID reaches our live server after the cards exist."""
+    from django.contrib.auth import get_user_model
+    from django.core import mail
+
+    from marketplace.territory.models import Shopper
+    from marketplace.vouchers import online
+    from marketplace.vouchers.models import Voucher, VoucherPurchase
+
+    saleor = storefront_on_live_saleor
+    tag = uuid.uuid4().hex[:8]
+    user = get_user_model().objects.create_user(f"live-wh-{tag}", email=f"offre-{tag}@example.fr", first_name="Paul",
+                                                last_name="Martin")
+    commune = communes.get(name="Jolimetz")
+    buyer = Shopper.objects.create(user=user, address=f"5 rue Pasteur, {commune.main_postal_code} Jolimetz",
+                                   commune=commune, lon=commune.lon, lat=commune.lat)
+    billing = port.Address("5 rue Pasteur", commune.main_postal_code, "JOLIMETZ", country="FR", first_name="Paul",
+                           last_name="Martin")
+    purchase = online.start(saleor, buyer, user, amount="10", quantity="1", billing=billing, now=timezone.now())
+    checkout = saleor.checkout.get(purchase.checkout_id)
+    saleor.payments.record_charged(checkout.id, "Carte (test live)", f"live-wh-{tag}", checkout.total.amount)
+    order = saleor.checkout.complete(checkout.id)
+    # then Saleor's signed ORDER_FULLY_PAID comes to the App, which finds the card and e-mails the PDF
+    _wait_for(lambda: Voucher.objects.filter(purchase_id=purchase.pk).exists(), timeout_s=120,
+              what="the voucher recorded from Saleor's ORDER_FULLY_PAID webhook")
+    voucher = Voucher.objects.get(purchase_id=purchase.pk)
+    done = VoucherPurchase.objects.get(pk=purchase.pk)
+    print(f"\nLIVE webhook e-voucher: order {order.number} -> voucher ••••{voucher.code[-4:]} "
+          f"{voucher.initial_amount} EUR, e-mailed to {done.emailed_to}")
+    assert (voucher.origin, voucher.initial_amount, done.saleor_order_id) == ("online", Decimal("10.00"), order.id)
+    assert saleor.gift_cards.get(voucher.gift_card_id).current_balance.amount == Decimal("10.00")
+    assert [m.to for m in mail.outbox] == [[f"offre-{tag}@example.fr"]]

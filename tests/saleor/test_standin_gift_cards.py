@@ -121,3 +121,61 @@ def test_money_taken_by_the_app_is_recorded_on_the_order(saleor, market, isolate
                                         "Chèque cadeau ••••ABCD : reste 2,00 €")
     assert (tx.name, tx.psp_reference, tx.charged.amount) == ("Chèque cadeau", "cheque-cadeau-1", Decimal("3.00"))
     assert [t.psp_reference for t in saleor.orders.get(order.id).transactions][-1] == "cheque-cadeau-1"
+
+
+def _voucher_product(saleor):
+    from marketplace.vouchers import online
+
+    return online.product(saleor)
+
+
+def _paid_voucher_order(saleor, variant_id: str, quantity: int):
+    from marketplace.payments import demo_card
+
+    billing = port.Address(street_address_1="3 rue Pasteur", postal_code="59530", city="JOLIMETZ", country="FR",
+                           first_name="Gisèle", last_name="Test", phone="")
+    checkout = saleor.checkout.create([port.CheckoutLineInput(variant_id=variant_id, quantity=quantity)],
+                                      email="gisele@exemple.fr", billing_address=billing)
+    assert not checkout.is_shipping_required and checkout.delivery is None
+    demo_card.pay(saleor, checkout.id, f"test-{checkout.id[-6:]}")
+    return saleor.checkout.complete(checkout.id)
+
+
+def test_the_gift_card_product_is_set_up_once_and_not_shipped(saleor):
+    # when the App sets up its e-voucher product twice
+    first = _voucher_product(saleor)
+    again = _voucher_product(saleor)
+    # then one product of kind GIFT_CARD with a variant per amount, the same both times
+    assert first == again and sorted(first.variants) == [Decimal("10.00"), Decimal("20.00"), Decimal("50.00")]
+    product = saleor.catalogue.get_product(first.product_id)
+    assert product is not None and product.product_type.slug == "cheque-cadeau-pays-de-mormal-type"
+    from marketplace.saleor.models import StandInDocument
+
+    kinds = {d.data["slug"]: (d.data["kind"], d.data["isShippingRequired"])
+             for d in StandInDocument.objects.filter(kind="ProductType")}
+    assert kinds["cheque-cadeau-pays-de-mormal-type"] == ("GIFT_CARD", False)
+
+
+def test_paying_a_gift_card_line_issues_one_card_per_unit_fulfilled_by_saleor(saleor, isolated_registry):
+    product = _voucher_product(saleor)
+    # when an order of three 10 € e-vouchers is paid by card and completed (no delivery chosen)
+    order = _paid_voucher_order(saleor, product.variants[Decimal("10.00")], 3)
+    # then Saleor fulfilled the line itself and issued three 10 € cards bought by that e-mail for that order
+    order = saleor.orders.get(order.id)
+    assert order.status == "FULFILLED" and order.charge_status == "FULL" and order.lines[0].quantity_fulfilled == 3
+    cards = saleor.gift_card_products.bought_in_order(order.id, product.product_id, "gisele@exemple.fr")
+    assert len(cards) == 3 and all(c.initial_balance == port.Money(Decimal("10.00"), "EUR") for c in cards)
+    assert all(c.is_active and c.expiry_date is None for c in cards)
+    # and another order's cards, or another buyer's, are not these
+    other = _paid_voucher_order(saleor, product.variants[Decimal("50.00")], 1)
+    assert len(saleor.gift_card_products.bought_in_order(other.id, product.product_id, "gisele@exemple.fr")) == 1
+    assert saleor.gift_card_products.bought_in_order(order.id, product.product_id, "autre@exemple.fr") == []
+
+
+def test_without_automatic_fulfilment_no_card_is_issued(saleor, isolated_registry):
+    product = _voucher_product(saleor)
+    saleor.setup._s.mutate("channel_update", "channelUpdate", id=saleor.setup.channel()["id"],
+                           input={"orderSettings": {"automaticallyFulfillNonShippableGiftCard": False}})
+    order = _paid_voucher_order(saleor, product.variants[Decimal("20.00")], 1)
+    assert saleor.orders.get(order.id).status == "UNFULFILLED"
+    assert saleor.gift_card_products.bought_in_order(order.id, product.product_id, "gisele@exemple.fr") == []

@@ -21,6 +21,7 @@ from marketplace.saleor.client import Transport
 from marketplace.saleor.gateway.catalogue import CatalogueCalls
 from marketplace.saleor.gateway.checkout import CheckoutCalls
 from marketplace.saleor.gateway.customers import CustomerCalls
+from marketplace.saleor.gateway.gift_card_products import GiftCardProductCalls
 from marketplace.saleor.gateway.gift_cards import GiftCardCalls
 from marketplace.saleor.gateway.orders import OrderCalls
 from marketplace.saleor.gateway.payments import PaymentCalls
@@ -53,6 +54,7 @@ class SaleorGateway:
         self.payments = PaymentCalls(session)
         self.customers = CustomerCalls(session)
         self.gift_cards = GiftCardCalls(session)
+        self.gift_card_products = GiftCardProductCalls(session, self.setup, self.warehouses, self.catalogue)
 
 
 __all__ = ["SaleorGateway"]

@@ -117,6 +117,9 @@ def m_channel_update(ctx: Context, id: str, input: Json, **_: Any) -> Json:
             warehouses.append(key)
     if input.get("isActive") is not None:
         doc["isActive"] = input["isActive"]
+    if input.get("orderSettings"):  # e.g. automaticallyFulfillNonShippableGiftCard
+        doc["orderSettings"] = {**(doc.get("orderSettings") or {}),
+                                **{k: v for k, v in input["orderSettings"].items() if v is not None}}
     removed = {parse_gid(w, "Warehouse")[1] for w in input.get("removeWarehouses") or []}
     doc["warehouses"] = [w for w in warehouses if w not in removed]
     ctx.store.put("Channel", doc)

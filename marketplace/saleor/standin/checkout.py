@@ -53,6 +53,13 @@ def gross_total(ctx: Context, doc: Json) -> Decimal:
     return subtotal(ctx, doc) + shipping_price(doc)
 
 
+def shipping_required(ctx: Context, doc: Json) -> bool:
+    """Saleor's ``is_shipping_required``: a line whose product type needs shipping (gift-card e-vouchers do not)."""
+    from marketplace.saleor.standin.bought_gift_cards import is_gift_card_variant
+
+    return any(is_gift_card_variant(ctx, ctx.store.get("ProductVariant", ln["variant"]))[1] for ln in doc["lines"])
+
+
 def gift_cards_of(ctx: Context, doc: Json) -> list[Json]:
     """The usable gift cards attached to the checkout (``checkoutAddPromoCode``), in the order added."""
     cards = (ctx.store.get("GiftCard", key) for key in doc.get("giftCards") or [])
@@ -160,7 +167,7 @@ def checkout_view(ctx: Context, doc: Json) -> Json:
         "updatedAt": doc["updatedAt"],
         "channel": v.channel_view(channel),
         "quantity": sum(ln["quantity"] for ln in doc["lines"]),
-        "isShippingRequired": bool(doc["lines"]),
+        "isShippingRequired": shipping_required(ctx, doc),
         "authorizeStatus": authorize_status,
         "chargeStatus": charge_status,
         "lines": lines,

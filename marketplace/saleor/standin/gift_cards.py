@@ -38,9 +38,21 @@ def today() -> dt.date:
     return timezone.now().astimezone(dt.UTC).date()
 
 
-def gift_card_view(doc: Json) -> Json:
-    """Saleor ``GiftCard``."""
+def gift_card_view(doc: Json, ctx: Context | None = None) -> Json:
+    """Saleor ``GiftCard``; with ``ctx``, its product and buyer too (a card bought in an order)."""
+    from marketplace.saleor.standin import customers as cu
+    from marketplace.saleor.standin import views as v
+    from marketplace.saleor.standin.bought_gift_cards import event_view
+
     currency = doc.get("currency") or "EUR"
+    product = ctx.store.get("Product", doc["product"]) if ctx and doc.get("product") else None
+
+    def events(info: Any = None, filter: Json | None = None, **_: Any) -> list[Json]:
+        wanted = (filter or {}).get("type")
+        orders = set((filter or {}).get("orders") or [])
+        return [event_view(e) for e in doc.get("events") or [] if (not wanted or e["type"] == wanted)
+                and (not orders or gid("Order", e.get("orderKey") or "") in orders)]
+
     return {
         "__typename": "GiftCard",
         "id": gid("GiftCard", doc["key"]),
@@ -54,7 +66,11 @@ def gift_card_view(doc: Json) -> Json:
         "initialBalance": money(doc["initialBalance"], currency),
         "currentBalance": money(doc["currentBalance"], currency),
         "tags": [{"id": gid("GiftCardTag", t), "name": t} for t in doc.get("tags") or []],
-        "events": [],
+        "events": events,
+        "createdByEmail": doc.get("createdByEmail"),
+        "createdBy": cu.user_of(ctx, doc.get("createdBy")) if ctx else None,
+        "boughtInChannel": doc.get("boughtInChannel"),
+        "product": (lambda info, **_: v.product_view(ctx.store, product)) if ctx and product else None,
         "metadata": meta_list(doc.get("metadata") or {}),
         "privateMetadata": [],
     }
@@ -103,7 +119,7 @@ def _expiry(value: str | None, message: str) -> str | None:
     return value
 
 
-def _new(ctx: Context, amount: Decimal, currency: str, expiry: str | None, tags: list[str], active: bool,
+def new_card(ctx: Context, amount: Decimal, currency: str, expiry: str | None, tags: list[str], active: bool,
          code: str | None = None) -> Json:
     if not code:  # Saleor 3.23's generate_promo_code(): "ABCD-EF12-3456", 12 hex digits in groups of four
         digits = secrets.token_hex(6).upper()
@@ -117,7 +133,7 @@ def _new(ctx: Context, amount: Decimal, currency: str, expiry: str | None, tags:
 
 def q_gift_card(ctx: Context, id: str, **_: Any) -> Json | None:
     doc = ctx.store.find(id, "GiftCard")
-    return gift_card_view(doc) if doc else None
+    return gift_card_view(doc, ctx) if doc else None
 
 
 def q_gift_cards(ctx: Context, filter: Json | None = None, first: int | None = None,
@@ -129,7 +145,21 @@ def q_gift_cards(ctx: Context, filter: Json | None = None, first: int | None = N
         docs = [d for d in docs if wanted & set(d.get("tags") or [])]
     if filter.get("isActive") is not None:
         docs = [d for d in docs if d["isActive"] == filter["isActive"]]
-    return connection([gift_card_view(d) for d in docs], first, after)
+    if filter.get("products"):  # Saleor: product__in
+        wanted = {gid_key for gid_key in (_key_of(p) for p in filter["products"]) if gid_key}
+        docs = [d for d in docs if d.get("product") in wanted]
+    if filter.get("createdByEmail"):  # Saleor: created_by_email exactly
+        docs = [d for d in docs if d.get("createdByEmail") == filter["createdByEmail"]]
+    return connection([gift_card_view(d, ctx) for d in docs], first, after)
+
+
+def _key_of(global_id: str) -> str | None:
+    from marketplace.saleor.standin.store import parse_gid
+
+    try:
+        return parse_gid(global_id, "Product")[1]
+    except UserError:  # a malformed id matches nothing
+        return None
 
 
 def m_gift_card_create(ctx: Context, input: Json, **_: Any) -> Json:
@@ -137,11 +167,11 @@ def m_gift_card_create(ctx: Context, input: Json, **_: Any) -> Json:
     code = input.get("code")
     if code and by_code(ctx, code) is not None:
         raise UserError("ALREADY_EXISTS", "Promo code already exists.", "code")
-    doc = _new(ctx, amount, currency, _expiry(input.get("expiryDate"), "Expiry date must be in the future."), input.get("addTags") or [],
+    doc = new_card(ctx, amount, currency, _expiry(input.get("expiryDate"), "Expiry date must be in the future."), input.get("addTags") or [],
                bool(input.get("isActive")), code)
     merge_metadata(doc, input.get("metadata"))
     ctx.store.put("GiftCard", doc)
-    return {"giftCard": gift_card_view(doc)}
+    return {"giftCard": gift_card_view(doc, ctx)}
 
 
 def m_gift_card_bulk_create(ctx: Context, input: Json, **_: Any) -> Json:
@@ -149,7 +179,7 @@ def m_gift_card_bulk_create(ctx: Context, input: Json, **_: Any) -> Json:
         raise UserError("INVALID", "Count value must be greater than 0.", "count")
     amount, currency = _balance(input.get("balance"))
     expiry = _expiry(input.get("expiryDate"), "Expiry date cannot be in the past.")
-    docs = [_new(ctx, amount, currency, expiry, input.get("tags") or [], bool(input.get("isActive")))
+    docs = [new_card(ctx, amount, currency, expiry, input.get("tags") or [], bool(input.get("isActive")))
             for _ in range(int(input["count"]))]
     return {"count": len(docs), "giftCards": [gift_card_view(d) for d in docs]}
 
@@ -162,4 +192,4 @@ def m_gift_card_balance_adjust(ctx: Context, id: str, amount: Any, **_: Any) -> 
     if Decimal(doc["currentBalance"]) > Decimal(doc["initialBalance"]):
         doc["initialBalance"] = doc["currentBalance"]  # a top-up above it raises the initial balance
     ctx.store.put("GiftCard", doc)
-    return {"giftCard": gift_card_view(doc)}
+    return {"giftCard": gift_card_view(doc, ctx)}

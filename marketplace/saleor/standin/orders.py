@@ -12,6 +12,7 @@ from django.db.models import Q
 from marketplace.saleor.standin import customers as cu
 from marketplace.saleor.standin import gift_cards as gc
 from marketplace.saleor.standin import views as v
+from marketplace.saleor.standin.bought_gift_cards import is_gift_card_variant, issue_for_paid_order
 from marketplace.saleor.standin.checkout import (
     checkout_view,
     collection_points,
@@ -21,6 +22,7 @@ from marketplace.saleor.standin.checkout import (
     line_price,
     paid,
     shipping_method_view,
+    shipping_required,
     statuses,
     total,
 )
@@ -71,15 +73,16 @@ def m_checkout_complete(
     if not doc.get("email"):
         raise UserError("EMAIL_NOT_SET", "Email is not set", "email")
     chosen = doc.get("deliveryMethod")
-    if not chosen:
+    shipping = shipping_required(ctx, doc)  # Saleor asks for delivery only when a line needs shipping
+    if shipping and not chosen:
         raise UserError("SHIPPING_METHOD_NOT_SET", "Shipping method is not set", "shippingMethod")
-    if not doc.get("shippingAddress"):
+    if shipping and not doc.get("shippingAddress"):
         raise UserError(
             "SHIPPING_ADDRESS_NOT_SET", "Shipping address is not set", "shippingAddress"
         )
     if not doc.get("billingAddress"):
         raise UserError("BILLING_ADDRESS_NOT_SET", "Billing address is not set", "billingAddress")
-    if chosen["type"] == "warehouse" and chosen["key"] not in {
+    if chosen and chosen["type"] == "warehouse" and chosen["key"] not in {
         w["key"] for w in collection_points(ctx, doc)
     }:
         raise UserError(
@@ -95,13 +98,14 @@ def m_checkout_complete(
             "The authorized amount doesn't cover the checkout's total amount.",
             "id",
         )
-    preferred = chosen["key"] if chosen["type"] == "warehouse" else None
+    preferred = chosen["key"] if chosen and chosen["type"] == "warehouse" else None
     lines = []
     for ln in doc["lines"]:
         variant = ctx.store.get("ProductVariant", ln["variant"])
         product = ctx.store.get("Product", variant["product"])
         allocations = _allocate(ctx, variant, ln["quantity"], preferred, country_of(ctx, doc))
         ctx.store.put("ProductVariant", variant)
+        is_gift_card, needs_shipping = is_gift_card_variant(ctx, variant)
         lines.append(
             {
                 "key": new_key(),
@@ -114,6 +118,8 @@ def m_checkout_complete(
                 "quantityFulfilled": 0,
                 "unitPrice": str(line_price(ctx, ln)),
                 "allocations": allocations,
+                "isGiftCard": is_gift_card,
+                "isShippingRequired": needs_shipping,
             }
         )
     order: Json = {
@@ -128,7 +134,7 @@ def m_checkout_complete(
         "shippingAddress": doc.get("shippingAddress"),
         "billingAddress": doc.get("billingAddress"),
         "deliveryMethod": chosen,
-        "shippingPrice": chosen.get("price") or "0",
+        "shippingPrice": (chosen or {}).get("price") or "0",
         "total": str(due),
         "transactions": list(doc.get("transactions") or []),
         "fulfillments": [],
@@ -154,6 +160,7 @@ def m_checkout_complete(
         {"__typename": "OrderCreated", "issuedAt": now_iso(), "order": order_view(ctx, order)},
     )
     if order["chargeStatus"] in {"FULL", "OVERCHARGED"}:
+        issue_for_paid_order(ctx, order)  # Saleor's handle_fully_paid_order, before ORDER_FULLY_PAID
         ctx.emit(
             "ORDER_FULLY_PAID",
             {
@@ -180,7 +187,7 @@ def order_view(ctx: Context, doc: Json) -> Json:
             "variantName": ln["variantName"],
             "productSku": ln.get("productSku"),
             "productVariantId": gid("ProductVariant", ln["variant"]),
-            "isShippingRequired": True,
+            "isShippingRequired": ln.get("isShippingRequired", True),
             "quantity": ln["quantity"],
             "quantityFulfilled": ln["quantityFulfilled"],
             "quantityToFulfill": ln["quantity"] - ln["quantityFulfilled"],

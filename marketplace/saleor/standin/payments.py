@@ -316,6 +316,10 @@ def after_order_payment(ctx: Context, order: Json) -> None:
         view = order_view(ctx, order)
         ctx.emit("ORDER_UPDATED", {"__typename": "OrderUpdated", "issuedAt": now_iso(), "order": view})
         if order["chargeStatus"] != before[0] and order["chargeStatus"] in {"FULL", "OVERCHARGED"}:
+            from marketplace.saleor.standin.bought_gift_cards import issue_for_paid_order
+
+            if issue_for_paid_order(ctx, order):  # Saleor's handle_fully_paid_order, before ORDER_FULLY_PAID
+                view = order_view(ctx, order)
             ctx.emit("ORDER_FULLY_PAID", {"__typename": "OrderFullyPaid", "issuedAt": now_iso(), "order": view})
         if refunded > refunded_before:
             # Saleor 3.23 (order/actions.py::order_transaction_updated) sends ORDER_REFUNDED for a

@@ -14,8 +14,8 @@ from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError, SaleorValidationError
 from marketplace.saleor.refusals import in_french
 
+from .. import card_checkout, offers, session
 from .. import checkout as actions
-from .. import offers, session
 from ..error_codes import StorefrontErrorCode as Code
 from ..errors import StorefrontError
 from ..models import ShopOrder
@@ -135,9 +135,9 @@ def payment(request):
             record = actions.place_order(checkout.id, person, _placed_by(request, person),
                                          request.POST.get("paiement", ""), saleor,
                                          channel=channel, consent=consent, card=request.POST.get("carte", ""))
-        except actions.CardPageNeeded:
+        except card_checkout.CardPageNeeded:
             return redirect("storefront:card_pay")  # the card gateway's own page (Stripe's Payment Element)
-        except actions.CardStepNeeded as step:
+        except card_checkout.CardStepNeeded as step:
             request.session[CARD_STEP_KEY] = {"checkout": checkout.id, "transaction": step.transaction_id,
                                               "gateway": step.gateway, "data": step.data}
             return redirect("storefront:card_step")
@@ -171,7 +171,7 @@ def card_step(request):
         person, consent, channel = session.beneficiary(request)
         confirmed = request.POST.get("confirmer") == "oui"
         try:
-            record = actions.finish_card_order(step["checkout"], step["transaction"], {"confirmed": confirmed},
+            record = card_checkout.finish_card_order(step["checkout"], step["transaction"], {"confirmed": confirmed},
                                                person, _placed_by(request, person), saleor, channel=channel, consent=consent)
         except StorefrontError as exc:
             request.session.pop(CARD_STEP_KEY, None)
@@ -212,7 +212,7 @@ def card_pay(request):
     saleor = port.get_saleor()
     person, consent, channel = session.beneficiary(request)
     try:
-        page = actions.start_card_payment(cart_id, person, _placed_by(request, person), saleor, channel=channel,
+        page = card_checkout.start_card_payment(cart_id, person, _placed_by(request, person), saleor, channel=channel,
                                           consent=consent, attempt=attempt)
     except StorefrontError as exc:
         messages.error(request, exc.message)
@@ -254,7 +254,7 @@ def _card_return(request, step):
     saleor = port.get_saleor()
     person, consent, channel = session.beneficiary(request)
     try:
-        record = actions.finish_card_return(
+        record = card_checkout.finish_card_return(
             step["checkout"], step["transaction"], request.GET.get("payment_intent", ""),
             request.GET.get("redirect_status", ""), person, _placed_by(request, person), saleor,
             channel=channel, consent=consent)

@@ -142,8 +142,12 @@ def by_link(request, signed):
 @login_required(login_url="account_login")
 def mine(request):
     """The orders the user placed or received."""
-    return render(request, "storefront/orders.html", {"orders": _visible_orders(request.user).filter(
-        Q(placed_by=request.user) | Q(shopper__user=request.user))[:50]})
+    from marketplace.vouchers.models import VoucherPurchase  # noqa: PLC0415 - the vouchers build on the storefront
+
+    return render(request, "storefront/orders.html", {
+        "orders": _visible_orders(request.user).filter(Q(placed_by=request.user) | Q(shopper__user=request.user))[:50],
+        "voucher_purchases": VoucherPurchase.objects.filter(
+            Q(placed_by=request.user) | Q(buyer__user=request.user))[:50]})
 
 
 @staff_member_required
