@@ -79,3 +79,23 @@ def test_reloads_survive_json_and_read_back_as_a_warm_start():
     assert replay.solver_stats["warm_start"].startswith("used (")
     assert not replay.unassigned
     assert "2 boucles" in plan.summary()
+
+
+def test_the_reload_takes_its_time_before_the_next_loop_leaves():
+    # given a chilled parcel (1 h aboard at most) at 8:00-8:10, 10 km east, and another at
+    # 8:55-9:00, 10 km west: no single loop keeps both cold, and a 30 min reload between
+    # them ends too late for the second (8:21:40 back, 8:51:40 out, 9:08:20 there)
+    m = DeliveryModel()
+    depot = m.add_depot("depot", "Dépôt", 0.0, 0.0, TimeWindow(6 * H, 20 * H))
+    m.add_vehicle("van", "Camion", depot, Load.of(Compartment.CHILLED, 10**6, 10**6),
+                  TimeWindow(7 * H, 18 * H), cost_per_km_c=35, max_reloads=1, reload_s=1800)
+    m.set_max_in_van(Compartment.CHILLED, H)
+    for k, (x, start, end) in enumerate(((10.0, 8 * H, 8 * H + 600), (-10.0, 8 * H + 3300, 9 * H))):
+        m.add_stop(f"c{k}", f"Client {k}", x, 0.0, service_s=300, windows=(TimeWindow(start, end),),
+                   load=Load.of(Compartment.CHILLED, 2_000, 4_000))
+    finish(m)
+    # when planned
+    plan = m.solve(time_limit_s=2, seed=1)
+    # then one parcel is left out rather than reached before the reload is over
+    assert_feasible(m, plan)
+    assert len(plan.unassigned) == 1 and plan.unassigned[0].reason.value == "NO_ROOM"
