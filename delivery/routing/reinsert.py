@@ -95,8 +95,10 @@ def _useful(nodes: Sequence[Any], order: list[int]) -> list[int]:
 
 
 def _times(built: Built, solution: Any) -> dict[int, int]:
-    """Start of service at every performed stop or reload node (s); van ``v``'s return to
-    the depot under the key ``-1 - v``."""
+    """Start of service at every performed stop or reload node (s).
+
+    Van ``v``'s return to the depot is under the key ``-1 - v``.
+    """
     routing = built.routing
     out = {-1 - v: solution.Value(built.time_dim.CumulVar(routing.End(v)))
            for v in range(routing.vehicles())}
