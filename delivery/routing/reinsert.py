@@ -4,10 +4,10 @@ OR-Tools' local search inserts one node or one pickup-delivery pair at a time. A
 parcel loaded at the depot whose window is hours after the van's departure needs three
 nodes at once: a reload, its load leg right after it, and the parcel within the time-in-van
 limit. A reload alone only costs (20 min, a detour), so the search never opens one on its own
-and such parcels stay out (5 of the 13 left out on the Mormal day with reloads; the other 8,
+and such parcels stay out (8 of the 14 left out on the Mormal day with reloads; the others,
 pairs in a tight morning, it did not reinsert either). Here each left-out unit (a stop or a
-shipment) is tried in each van, at the positions whose detour is smallest, with and without
-a new loop starting just before it; the first feasible candidate is kept. Feasibility is read
+shipment) is tried in each van, at the most promising positions, plainly or in a new loop
+opened just before it or earlier; the first feasible candidate is kept. Feasibility is read
 from the OR-Tools model itself (one van's routes at a time), with a counted number of reads so
 that runs stay reproducible. Speaks OR-Tools only through :mod:`delivery.routing.solver`'s model.
 """
@@ -199,10 +199,24 @@ def _candidates(built: Built, v: int, order: list[int], times: dict[int, int],
             limit, left = leg_gap.get(s), departs[k]
             if limit is None or left is None or t - left <= limit:
                 plain.append((rank, order[:k] + [s] + order[k:]))
-            if reload is not None and nodes[locs[k]].leg != "reload":
-                starts, rank = visit(k, [reload, s])
-                if starts[-1] is not None:
-                    looped.append((rank, order[:k] + [reload, s] + order[k:]))
+            if reload is None or nodes[locs[k]].leg == "reload":
+                continue
+            starts, rank = visit(k, [reload, s])
+            if starts[-1] is not None:
+                looped.append((rank, order[:k] + [reload, s] + order[k:]))
+            # or the new loop opens here and the parcel comes later in it
+            (t_r,), rank_r = visit(k, [reload])
+            if t_r is None:
+                continue
+            left = t_r + nodes[reload].service_s
+            for j in range(k + 1, len(order) + 1):
+                if nodes[locs[j]].leg == "reload":
+                    break
+                (t,), rank_s = visit(j, [s])
+                if t is None or (limit is not None and t - left > limit):
+                    break
+                looped.append((rank_r + rank_s,
+                               order[:k] + [reload] + order[k:j] + [s] + order[j:]))
     else:
         p, d = unit
         limit = gap.get((p, d))

@@ -99,3 +99,35 @@ def test_the_reload_takes_its_time_before_the_next_loop_leaves():
     # then one parcel is left out rather than reached before the reload is over
     assert_feasible(m, plan)
     assert len(plan.unassigned) == 1 and plan.unassigned[0].reason.value == "NO_ROOM"
+
+
+def test_a_left_out_afternoon_parcel_is_put_back_in_a_new_loop():
+    # given a day planned without its afternoon chilled parcel (1 h aboard at most)
+    from delivery.routing.diagnose import precheck
+    from delivery.routing.initial_routes import read_initial_routes
+    from delivery.routing.reinsert import reinsert
+    from delivery.routing.solver import FIRST_SOLUTIONS, _build, _params
+
+    m = DeliveryModel()
+    depot = m.add_depot("depot", "Dépôt", 0.0, 0.0, TimeWindow(6 * H, 20 * H))
+    m.add_vehicle("van", "Camion", depot, Load.of(Compartment.CHILLED, 10**6, 10**6),
+                  TimeWindow(7 * H, 18 * H), cost_per_km_c=35, max_reloads=1, reload_s=1200)
+    m.set_max_in_van(Compartment.CHILLED, H)
+    for k, start in enumerate((8 * H, 8 * H + 1800, 15 * H)):
+        m.add_stop(f"c{k}", f"Client {k}", 2.0 + k, 1.0, service_s=300,
+                   windows=(TimeWindow(start, start + H),),
+                   load=Load.of(Compartment.CHILLED, 2_000, 4_000))
+    problem = finish(m).problem()
+    built = _build(problem, precheck(problem).kept)
+    built.routing.CloseModelWithParameters(_params(FIRST_SOLUTIONS[0], 1.0, None, True))
+    start, _ = read_initial_routes(problem, built, {"van": ["c0", "c1"]}, {})
+    # when the left-out stops are put back
+    solution, inserted = reinsert(built, start)
+    # then the afternoon parcel rides in a second loop, loaded after a reload
+    assert inserted == 1
+    route, index = [], solution.Value(built.routing.NextVar(built.routing.Start(0)))
+    while not built.routing.IsEnd(index):
+        node = built.layout.nodes[built.manager.IndexToNode(index)]
+        route.append(node.leg or problem.stops[node.stop].id)
+        index = solution.Value(built.routing.NextVar(index))
+    assert route == ["load", "load", "c0", "c1", "reload", "load", "c2"]
