@@ -250,6 +250,8 @@ def main() -> None:
     for out in rows:
         if out is not vroom_relaxed:
             print(f"{out.name}: unassigned by reason {out.stats['reasons']}; "
+                  f"put back after the search: {out.stats.get('reinserted', 0)}; "
+                  f"search stopped by {out.stats.get('stopped_by')}; "
                   f"warm start: {out.stats.get('warm_start', 'off')}")
     print(f"\n{fleet_reloads.name}: {len(left_out)} stop(s) left out in {n_units} unit(s) "
           f"({', '.join(left_out) or 'none'}); served alone by the same fleet with reloads "

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from delivery.routing.initial_routes import _with_legs
+from delivery.routing.problem import Problem
 
 if TYPE_CHECKING:
     from delivery.routing.solver import _Built as Built
@@ -32,9 +33,11 @@ CANDIDATES_PER_VAN = 24
 DELAY_WEIGHT = 20
 
 
-def reinsert(built: Built, solution: Any, checks: int = REINSERT_CHECKS) -> tuple[Any, int]:
-    """Insert left-out units into ``solution``'s routes where the model allows it.
+def reinsert(problem: Problem, built: Built, solution: Any,
+             checks: int = REINSERT_CHECKS) -> tuple[Any, int]:
+    """Insert left-out mandatory units into ``solution``'s routes where the model allows it.
 
+    Optional stops are left to the search, which weighs their penalty against the detour.
     Returns the new assignment (``solution`` itself when nothing was inserted) and the number
     of solver stops inserted.
     """
@@ -42,7 +45,8 @@ def reinsert(built: Built, solution: Any, checks: int = REINSERT_CHECKS) -> tupl
     orders = [_useful(nodes, order) for order in _orders(built, solution)]
     times = _times(built, solution)
     served = {n for order in orders for n in order}
-    units = _left_out(built, served)
+    units = [u for u in _left_out(built, served)
+             if all(problem.stops[nodes[n].stop].mandatory for n in u)]
     if not units:
         return solution, 0
     spare: list[list[int]] = [[] for _ in orders]

@@ -122,7 +122,7 @@ def test_a_left_out_afternoon_parcel_is_put_back_in_a_new_loop():
     built.routing.CloseModelWithParameters(_params(FIRST_SOLUTIONS[0], 1.0, None, True))
     start, _ = read_initial_routes(problem, built, {"van": ["c0", "c1"]}, {})
     # when the left-out stops are put back
-    solution, inserted = reinsert(built, start)
+    solution, inserted = reinsert(problem, built, start)
     # then the afternoon parcel rides in a second loop, loaded after a reload
     assert inserted == 1
     route, index = [], solution.Value(built.routing.NextVar(built.routing.Start(0)))
