@@ -14,6 +14,7 @@ that runs stay reproducible. Speaks OR-Tools only through :mod:`delivery.routing
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -33,11 +34,12 @@ CANDIDATES_PER_VAN = 24
 DELAY_WEIGHT = 20
 
 
-def reinsert(problem: Problem, built: Built, solution: Any,
-             checks: int = REINSERT_CHECKS) -> tuple[Any, int]:
+def reinsert(problem: Problem, built: Built, solution: Any, checks: int = REINSERT_CHECKS,
+             deadline: float | None = None) -> tuple[Any, int]:
     """Insert left-out mandatory units into ``solution``'s routes where the model allows it.
 
     Optional stops are left to the search, which weighs their penalty against the detour.
+    ``deadline`` (``time.monotonic()``) is a safety cap: no read starts after it.
     Returns the new assignment (``solution`` itself when nothing was inserted) and the number
     of solver stops inserted.
     """
@@ -58,7 +60,7 @@ def reinsert(problem: Problem, built: Built, solution: Any,
         if budget[0] <= 0:
             break
         for v in range(len(orders)):
-            found = _try_unit(built, v, orders[v], times, unit, spare[v], budget)
+            found = _try_unit(built, v, orders[v], times, unit, spare[v], budget, deadline)
             if found is not None:
                 orders[v] = found
                 spare[v] = [r for r in spare[v] if r not in found]
@@ -132,12 +134,13 @@ def _left_out(built: Built, served: set[int]) -> list[tuple[int, ...]]:
 
 
 def _try_unit(built: Built, v: int, order: list[int], times: dict[int, int],
-              unit: tuple[int, ...], spare: list[int], budget: list[int]) -> list[int] | None:
+              unit: tuple[int, ...], spare: list[int], budget: list[int],
+              deadline: float | None = None) -> list[int] | None:
     """The first feasible route of van ``v`` with ``unit`` inserted, cheapest detour first."""
     candidates = _candidates(built, v, order, times, unit, spare)
     routing = built.routing
     for _cost, seq in candidates[:CANDIDATES_PER_VAN]:
-        if budget[0] <= 0:
+        if budget[0] <= 0 or (deadline is not None and time.monotonic() >= deadline):
             return None
         budget[0] -= 1
         routes: list[list[int]] = [[] for _ in range(routing.vehicles())]

@@ -361,10 +361,12 @@ def _reinsert(problem: Problem, built: _Built, solution: Any, deadline: float, b
     t, total = time.monotonic(), 0
     for round_ in range(REINSERT_ROUNDS):
         spent, checks[0] = checks[0], -(10**15)  # feasibility reads: no work limit
-        better, inserted = reinsert(problem, built, solution)
+        better, inserted = reinsert(problem, built, solution, deadline=deadline)
         checks[0] = spent
         total += inserted
         remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            stats["stopped_by"] = "time"
         if not inserted or remaining <= 0.05 or round_ == REINSERT_ROUNDS - 1:
             solution = better
             break
