@@ -4,8 +4,9 @@ OR-Tools' local search inserts one node or one pickup-delivery pair at a time. A
 parcel loaded at the depot whose window is hours after the van's departure needs three
 nodes at once: a reload, its load leg right after it, and the parcel within the time-in-van
 limit. A reload alone only costs (20 min, a detour), so the search never opens one on its own
-and such parcels stay out (8 of the 14 left out on the Mormal day with reloads; the others,
-pairs in a tight morning, it did not reinsert either). Here each left-out unit (a stop or a
+and such parcels stay out (5 of the 14 stops left out on the Mormal day with reloads; 8
+were shipments in a tight morning that it did not put back either: this step put back 12
+of the 14). Here each left-out unit (a stop or a
 shipment) is tried in each van, at the most promising positions, plainly or in a new loop
 opened just before it or earlier; the first feasible candidate is kept. Feasibility is read
 from the OR-Tools model itself (one van's routes at a time), with a counted number of reads so
