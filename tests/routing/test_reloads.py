@@ -131,3 +131,19 @@ def test_a_left_out_afternoon_parcel_is_put_back_in_a_new_loop():
         route.append(node.leg or problem.stops[node.stop].id)
         index = solution.Value(built.routing.NextVar(index))
     assert route == ["load", "load", "c0", "c1", "reload", "load", "c2"]
+
+
+def test_putting_stops_back_keeps_the_plan_reproducible():
+    # given a 40-stop Mormal day for one van allowed two reloads
+    from delivery.scenarios.mormal_day import mormal_day
+
+    model = mormal_day(stops=40, vans=1, seed=1, reloads=2)
+    # when solved twice with the same seed and work budget, once from a JSON copy
+    first = model.solve(time_limit_s=6, seed=1, work_budget=60_000)
+    second = DeliveryModel.from_json(model.to_json()).solve(time_limit_s=6, seed=1,
+                                                            work_budget=60_000)
+    # then stops were put back after the search, and both plans are the same and feasible
+    assert first.solver_stats["reinserted"] > 0
+    assert first.solver_stats["stopped_by"] == second.solver_stats["stopped_by"] == "work budget"
+    assert first.to_json(stats=False) == second.to_json(stats=False)
+    assert_feasible(model, first)
