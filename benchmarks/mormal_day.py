@@ -15,7 +15,9 @@ counted against the real limits. Without ``--graph`` travel is the straight-line
 
 Then the reload rows: the seed's single van without and with ``--reloads`` returns to the
 depot cold room (20 min each), and the fleet with them, all on the full problem; time in the
-van counts from the departure of each loop.
+van counts from the departure of each loop. Each stop the fleet with reloads leaves out is
+then planned alone (its shipment partner with it) with the same fleet: a unit no van can
+serve even alone is truly infeasible, the others were left out for lack of room.
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ def solve_ours(name, model, limit, seed, warm=True) -> tuple[Outcome, Problem]:
                [(x.after_visits, x.departure_s) for x in r.reloads]) for r in plan.routes]
     stats = dict(plan.solver_stats)
     stats["reasons"] = dict(sorted(Counter(u.reason.value for u in plan.unassigned).items()))
+    stats["left_out"] = [u.stop_id for u in plan.unassigned]
     return Outcome(name, routes, len(plan.unassigned), elapsed, stats), problem
 
 
@@ -159,6 +162,33 @@ def evaluate(problem: Problem, out: Outcome, limits: dict) -> dict:
                 violations=violations)
 
 
+def alone(model, stop_ids, limit: float, seed: int) -> tuple[int, list[str]]:
+    """Serve each left-out unit (a stop, or both sides of a shipment) with nothing else.
+
+    The unit keeps the fleet, its reloads, windows, shifts, breaks and time-in-van limits;
+    only the other stops are gone. Returns (units, ids of the units no van can serve even
+    alone): those are truly infeasible, the others were left out for lack of room.
+    """
+    from delivery.routing.model import DeliveryModel
+
+    problem = model.problem()
+    nd = len(problem.depots)
+    units: dict[str, list[int]] = {}
+    for k, s in enumerate(problem.stops):
+        if s.id in stop_ids:
+            units.setdefault(s.shipment_id or s.id, []).append(k)
+    impossible = []
+    for key, idx in sorted(units.items()):
+        sub = DeliveryModel.from_json(model.to_json())
+        sub.stops = [problem.stops[k] for k in idx]
+        keep = list(range(nd)) + [nd + k for k in idx]
+        sub.set_matrices([[problem.durations_s[a][b] for b in keep] for a in keep],
+                         [[problem.distances_m[a][b] for b in keep] for a in keep], problem.travel_label)
+        if sub.solve(time_limit_s=limit, seed=seed, warm_start=False).unassigned:
+            impossible.append(key)
+    return len(units), impossible
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stops", type=int, default=150)
@@ -190,8 +220,11 @@ def main() -> None:
     one_van, _ = solve_ours("1 van, no reload (pipeline)", day(1), args.time_limit, args.seed)
     one_van_reloads, _ = solve_ours(f"1 van, up to {args.reloads} reloads (pipeline)",
                                     day(1, args.reloads), args.time_limit, args.seed)
+    fleet_model = day(reloads=args.reloads)
     fleet_reloads, _ = solve_ours(f"{args.vans} vans, up to {args.reloads} reloads (pipeline)",
-                                  day(reloads=args.reloads), args.time_limit, args.seed)
+                                  fleet_model, args.time_limit, args.seed)
+    left_out = fleet_reloads.stats["left_out"]
+    n_units, impossible = alone(fleet_model, set(left_out), 1.0, args.seed)
 
     cold = sum(1 for s in problem.stops if s.kind == StopKind.DELIVERY
                and not (s.load.chilled.is_zero() and s.load.frozen.is_zero()))
@@ -217,7 +250,13 @@ def main() -> None:
     for out in rows:
         if out is not vroom_relaxed:
             print(f"{out.name}: unassigned by reason {out.stats['reasons']}; "
+                  f"put back after the search: {out.stats.get('reinserted', 0)}; "
+                  f"search stopped by {out.stats.get('stopped_by')}; "
                   f"warm start: {out.stats.get('warm_start', 'off')}")
+    print(f"\n{fleet_reloads.name}: {len(left_out)} stop(s) left out in {n_units} unit(s) "
+          f"({', '.join(left_out) or 'none'}); served alone by the same fleet with reloads "
+          f"(1 s each): {n_units - len(impossible)} could be, {len(impossible)} could not"
+          f"{' (' + ', '.join(impossible) + ')' if impossible else ''}")
     print("\nCosts are re-evaluated identically for all rows; unassigned stops carry no cost here, so "
           "compare cost only between rows with equal unassigned counts. The 1-van rows keep van-1's "
           "shift (07:00-17:00).")

@@ -126,8 +126,11 @@ def _matrices(problem: Problem, nodes: list[Node]) -> tuple[list[list[int]], lis
     locs = [n.loc for n in nodes]
     dur_rows = [problem.durations_s[a] for a in locs]
     dist_rows = [problem.distances_m[a] for a in locs]
-    durations = [[0 if a == b else n.service_s + clamp(row[b], HORIZON_S + 1) for b in locs]
-                 for a, n, row in zip(locs, nodes, dur_rows, strict=True)]
+    # Nodes at one place (the depot, its legs, reloads) are 0 s apart, but a node's own
+    # service still counts: a reload followed by the load leg of its next loop takes reload_s.
+    durations = [[0 if i == j else n.service_s + (0 if a == b else clamp(row[b], HORIZON_S + 1))
+                  for j, b in enumerate(locs)]
+                 for i, (a, n, row) in enumerate(zip(locs, nodes, dur_rows, strict=True))]
     distances = [[clamp(row[b], UNREACHABLE) for b in locs] for row in dist_rows]
     return durations, distances
 

@@ -45,6 +45,14 @@ FALLBACK_SOLUTIONS = (FSS.PATH_CHEAPEST_ARC, FSS.SAVINGS, FSS.ALL_UNPERFORMED)
 #: The budget takes well under that, so that the wall clock, a safety cap, rarely binds.
 CHECKS_PER_SECOND = 50_000
 
+#: Rounds of putting left-out stops back (:mod:`delivery.routing.reinsert`), with a search of
+#: this share of the work budget between two rounds (on top of the main search's: at most
+#: the budget again). On the Mormal day with reloads (150 stops, 3 vans, 30 s) they put back
+#: 12 of the 14 stops left out with 0.5 (11 with 0.2; keeping 60 % of the main search's
+#: budget aside for them instead, only 9).
+REINSERT_ROUNDS = 3
+POLISH_SHARE = 0.5
+
 
 @dataclass
 class _Built:
@@ -318,24 +326,62 @@ def _search(problem: Problem, built: _Built, deadline: float,
         stats["stopped_by"] = "time"
         return start
     params = _params(FIRST_SOLUTIONS[0], remaining, None, True)
-    checks = [0]
+    checks, limit = [0], [0]
     stats["work_budget"] = budget
     if budget is not None:
         # LNS sub-searches are otherwise cut by a 0.1 s wall-clock limit: not reproducible
         params.lns_time_limit.FromMilliseconds(max(1, int(remaining * 1000)))
+        limit[0] = budget
 
-        def spent(budget: int = budget) -> bool:
+        def spent() -> bool:
             checks[0] += 1
-            return checks[0] > budget
+            return checks[0] > limit[0]
 
         built.keep_alive.append(spent)
         routing.AddSearchMonitor(routing.solver().CustomLimit(spent))
     t = time.monotonic()
     solution = routing.SolveFromAssignmentWithParameters(start, params)
     stats["search_s"] = round(time.monotonic() - t, 3)
-    stats["stopped_by"] = "work budget" if budget is not None and checks[0] > budget else "time"
+    stats["stopped_by"] = "work budget" if budget is not None and checks[0] > limit[0] else "time"
     # 10. if solution: keep it, else the start (never worse: GLS keeps the best found)
-    return solution if solution else start
+    solution = solution if solution else start
+    return _reinsert(problem, built, solution, deadline, budget, checks, limit, stats)
+
+
+def _reinsert(problem: Problem, built: _Built, solution: Any, deadline: float, budget: int | None,
+              checks: list[int], limit: list[int], stats: dict[str, Any]) -> Any:
+    """Put back left-out stops (:mod:`delivery.routing.reinsert`), then search a little more.
+
+    Up to :data:`REINSERT_ROUNDS` rounds, while a round puts some back; between rounds a
+    search gets :data:`POLISH_SHARE` of the work budget (on top of the main search's), or
+    the time left, and is kept only when it is not worse (GLS keeps the best it finds).
+    """
+    from delivery.routing.reinsert import reinsert
+
+    t, total = time.monotonic(), 0
+    for round_ in range(REINSERT_ROUNDS):
+        spent, checks[0] = checks[0], -(10**15)  # feasibility reads: no work limit
+        better, inserted = reinsert(problem, built, solution, deadline=deadline)
+        checks[0] = spent
+        total += inserted
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            stats["stopped_by"] = "time"
+        if not inserted or remaining <= 0.05 or round_ == REINSERT_ROUNDS - 1:
+            solution = better
+            break
+        params = _params(FIRST_SOLUTIONS[0], remaining, None, True)
+        if budget is not None:
+            params.lns_time_limit.FromMilliseconds(max(1, int(remaining * 1000)))
+            checks[0], limit[0] = 0, int(POLISH_SHARE * budget)
+        polished = built.routing.SolveFromAssignmentWithParameters(better, params)
+        if budget is not None and checks[0] <= limit[0]:
+            stats["stopped_by"] = "time"
+        ok = polished and polished.ObjectiveValue() <= better.ObjectiveValue()
+        solution = polished if ok else better
+    stats["reinserted"] = total
+    stats["reinsert_s"] = round(time.monotonic() - t, 3)
+    return solution
 
 
 def _first_solution(built: _Built, deadline: float, stats: dict[str, Any]) -> Any:

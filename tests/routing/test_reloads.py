@@ -79,3 +79,71 @@ def test_reloads_survive_json_and_read_back_as_a_warm_start():
     assert replay.solver_stats["warm_start"].startswith("used (")
     assert not replay.unassigned
     assert "2 boucles" in plan.summary()
+
+
+def test_the_reload_takes_its_time_before_the_next_loop_leaves():
+    # given a chilled parcel (1 h aboard at most) at 8:00-8:10, 10 km east, and another at
+    # 8:55-9:00, 10 km west: no single loop keeps both cold, and a 30 min reload between
+    # them ends too late for the second (8:21:40 back, 8:51:40 out, 9:08:20 there)
+    m = DeliveryModel()
+    depot = m.add_depot("depot", "Dépôt", 0.0, 0.0, TimeWindow(6 * H, 20 * H))
+    m.add_vehicle("van", "Camion", depot, Load.of(Compartment.CHILLED, 10**6, 10**6),
+                  TimeWindow(7 * H, 18 * H), cost_per_km_c=35, max_reloads=1, reload_s=1800)
+    m.set_max_in_van(Compartment.CHILLED, H)
+    for k, (x, start, end) in enumerate(((10.0, 8 * H, 8 * H + 600), (-10.0, 8 * H + 3300, 9 * H))):
+        m.add_stop(f"c{k}", f"Client {k}", x, 0.0, service_s=300, windows=(TimeWindow(start, end),),
+                   load=Load.of(Compartment.CHILLED, 2_000, 4_000))
+    finish(m)
+    # when planned
+    plan = m.solve(time_limit_s=2, seed=1)
+    # then one parcel is left out rather than reached before the reload is over
+    assert_feasible(m, plan)
+    assert len(plan.unassigned) == 1 and plan.unassigned[0].reason.value == "NO_ROOM"
+
+
+def test_a_left_out_afternoon_parcel_is_put_back_in_a_new_loop():
+    # given a day planned without its afternoon chilled parcel (1 h aboard at most)
+    from delivery.routing.diagnose import precheck
+    from delivery.routing.initial_routes import read_initial_routes
+    from delivery.routing.reinsert import reinsert
+    from delivery.routing.solver import FIRST_SOLUTIONS, _build, _params
+
+    m = DeliveryModel()
+    depot = m.add_depot("depot", "Dépôt", 0.0, 0.0, TimeWindow(6 * H, 20 * H))
+    m.add_vehicle("van", "Camion", depot, Load.of(Compartment.CHILLED, 10**6, 10**6),
+                  TimeWindow(7 * H, 18 * H), cost_per_km_c=35, max_reloads=1, reload_s=1200)
+    m.set_max_in_van(Compartment.CHILLED, H)
+    for k, start in enumerate((8 * H, 8 * H + 1800, 15 * H)):
+        m.add_stop(f"c{k}", f"Client {k}", 2.0 + k, 1.0, service_s=300,
+                   windows=(TimeWindow(start, start + H),),
+                   load=Load.of(Compartment.CHILLED, 2_000, 4_000))
+    problem = finish(m).problem()
+    built = _build(problem, precheck(problem).kept)
+    built.routing.CloseModelWithParameters(_params(FIRST_SOLUTIONS[0], 1.0, None, True))
+    start, _ = read_initial_routes(problem, built, {"van": ["c0", "c1"]}, {})
+    # when the left-out stops are put back
+    solution, inserted = reinsert(problem, built, start)
+    # then the afternoon parcel rides in a second loop, loaded after a reload
+    assert inserted == 1
+    route, index = [], solution.Value(built.routing.NextVar(built.routing.Start(0)))
+    while not built.routing.IsEnd(index):
+        node = built.layout.nodes[built.manager.IndexToNode(index)]
+        route.append(node.leg or problem.stops[node.stop].id)
+        index = solution.Value(built.routing.NextVar(index))
+    assert route == ["load", "load", "c0", "c1", "reload", "load", "c2"]
+
+
+def test_putting_stops_back_keeps_the_plan_reproducible():
+    # given a 40-stop Mormal day for one van allowed two reloads
+    from delivery.scenarios.mormal_day import mormal_day
+
+    model = mormal_day(stops=40, vans=1, seed=1, reloads=2)
+    # when solved twice with the same seed and work budget, once from a JSON copy
+    first = model.solve(time_limit_s=6, seed=1, work_budget=60_000)
+    second = DeliveryModel.from_json(model.to_json()).solve(time_limit_s=6, seed=1,
+                                                            work_budget=60_000)
+    # then stops were put back after the search, and both plans are the same and feasible
+    assert first.solver_stats["reinserted"] > 0
+    assert first.solver_stats["stopped_by"] == second.solver_stats["stopped_by"] == "work budget"
+    assert first.to_json(stats=False) == second.to_json(stats=False)
+    assert_feasible(model, first)
