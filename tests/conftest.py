@@ -109,3 +109,15 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def stripe_gateway(settings):
+    """Saleor lists Stripe's app as its card gateway (the demo card is off); the stand-in's Stripe is emptied."""
+    from marketplace.saleor.standin import stripe_app
+
+    settings.PAYMENT_DEMO_GATEWAY = False
+    settings.STANDIN_STRIPE_APP = True
+    stripe_app.reset()
+    yield stripe_app
+    stripe_app.reset()

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from marketplace.saleor import port
+
 #: Saleor's official Stripe app (its manifest id).
 STRIPE = "saleor.app.payment.stripe"
 #: Saleor's Adyen app: listed by default, its client step is not built.
@@ -105,3 +107,27 @@ def stripe_step(gateway_data: object, initialize_answer: object, transaction_id:
     secret = client_secret(initialize_answer)
     return StripeStep(gateway=STRIPE, publishable_key=publishable_key(gateway_data), client_secret=secret,
                       transaction_id=transaction_id, payment_intent=psp_reference or secret.split("_secret_")[0])
+
+
+def open_stripe_step(saleor: port.SaleorPort, checkout_id: str, card_data: object, idempotency_key: str,
+                     ) -> tuple[StripeStep, bool]:
+    """Start a checkout's card payment through Stripe's app and read the card page's values.
+
+    ``transactionInitialize`` (CHARGE, Stripe's ``initialize_data``) under ``idempotency_key``, so
+    a reload finds the same transaction and PaymentIntent; ``card_data`` is the app's
+    ``paymentGatewayInitialize`` data. Nothing is charged here: the browser confirms with Stripe.
+
+    Returns
+    -------
+    The step, and whether Saleor already reports the payment as charged (a reload after success).
+
+    Raises
+    ------
+    CardGatewayError
+        When the app failed or its answers lack the publishable key or the client secret.
+    """
+    paid = saleor.payments.initialize(checkout_id, STRIPE, initialize_data(STRIPE), port.PaymentFlow.CHARGE,
+                                      idempotency_key=idempotency_key)
+    if paid.transaction is None or paid.result.endswith("_FAILURE"):
+        raise CardGatewayError(f"the card payment app refused to start: {paid.result}")
+    return stripe_step(card_data, paid.data, paid.transaction.id, paid.psp_reference), paid.succeeded

@@ -99,15 +99,11 @@ def start_card_payment(checkout_id: str, shopper: Shopper, placed_by, saleor: po
         reservations.confirm(checkout.id, order_id=f"pending:{checkout.id}")  # refuses a place lost meanwhile
         reservations.keep_holding(checkout.id, now)
         saleor.checkout.update_metadata(checkout.id, {"mormal.payment": ShopOrder.Payment.CARD, "mormal.channel": channel})
-    paid = saleor.payments.initialize(checkout.id, gateway, card_gateways.initialize_data(gateway),
-                                      port.PaymentFlow.CHARGE, idempotency_key=key)
-    if paid.transaction is None or paid.result.endswith("_FAILURE"):
-        raise StorefrontError(Code.CARD_GATEWAY_BROKEN)
     try:
-        step = card_gateways.stripe_step(offered.card_data, paid.data, paid.transaction.id, paid.psp_reference)
+        step, already_paid = card_gateways.open_stripe_step(saleor, checkout.id, offered.card_data, key)
     except card_gateways.CardGatewayError as exc:
         raise StorefrontError(Code.CARD_GATEWAY_BROKEN) from exc
-    return CardPage(step=step, amount=checkout.total.amount, already_paid=paid.succeeded, idempotency_key=key)
+    return CardPage(step=step, amount=checkout.total.amount, already_paid=already_paid, idempotency_key=key)
 
 
 def finish_card_return(checkout_id: str, transaction_id: str, payment_intent: str, redirect_status: str,

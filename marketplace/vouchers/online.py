@@ -208,15 +208,12 @@ def card_page(saleor: port.SaleorPort, purchase: VoucherPurchase, attempt: int =
     gateway = offered.card_gateway or ""
     if checkout is None or not card_gateways.has_client_step(gateway):
         raise VoucherError(Code.NO_CARD_PAYMENT)
-    paid = saleor.payments.initialize(checkout.id, gateway, card_gateways.initialize_data(gateway),
-                                      port.PaymentFlow.CHARGE, idempotency_key=card_idempotency_key(checkout, attempt))
-    if paid.transaction is None or paid.result.endswith("_FAILURE"):
-        raise VoucherError(Code.NO_CARD_PAYMENT)
     try:
-        step = card_gateways.stripe_step(offered.card_data, paid.data, paid.transaction.id, paid.psp_reference)
+        step, already_paid = card_gateways.open_stripe_step(saleor, checkout.id, offered.card_data,
+                                                            card_idempotency_key(checkout, attempt))
     except card_gateways.CardGatewayError as exc:
         raise VoucherError(Code.NO_CARD_PAYMENT) from exc
-    return CardPage(step=step, amount=checkout.total.amount, already_paid=paid.succeeded)
+    return CardPage(step=step, amount=checkout.total.amount, already_paid=already_paid)
 
 
 def finish_card_page(saleor: port.SaleorPort, purchase: VoucherPurchase, transaction_id: str, payment_intent: str,

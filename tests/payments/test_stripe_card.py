@@ -21,16 +21,6 @@ from marketplace.storefront.models import ShopOrder
 from marketplace.storefront.session import CART_KEY
 
 
-@pytest.fixture
-def stripe_gateway(settings):
-    """Saleor lists Stripe's app as its card gateway (the demo card is off)."""
-    settings.PAYMENT_DEMO_GATEWAY = False
-    settings.STANDIN_STRIPE_APP = True
-    stripe_app.reset()
-    yield stripe_app
-    stripe_app.reset()
-
-
 def _cart_with_delivery(saleor, two_vendors, calendar_for, make_shopper, name="lucie"):
     calendar_for("Jolimetz")
     shopper = make_shopper(name)

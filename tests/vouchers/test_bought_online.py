@@ -216,18 +216,6 @@ def test_a_3ds_card_is_confirmed_then_the_vouchers_are_issued(client, saleor, ma
     assert mail.outbox[0].to == ["gisele@exemple.fr"]  # no recipient named: to the buyer
 
 
-@pytest.fixture
-def stripe_gateway(settings):
-    """Saleor lists Stripe's app as its card gateway (the demo card is off)."""
-    from marketplace.saleor.standin import stripe_app
-
-    settings.PAYMENT_DEMO_GATEWAY = False
-    settings.STANDIN_STRIPE_APP = True
-    stripe_app.reset()
-    yield stripe_app
-    stripe_app.reset()
-
-
 def test_with_stripes_app_the_vouchers_are_paid_on_the_card_page_and_issued_once(
         client, stripe_gateway, saleor, make_shopper, django_capture_on_commit_callbacks, run_webhooks):
     from tests.payments.test_stripe_card import _page_config
