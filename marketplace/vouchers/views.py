@@ -54,6 +54,7 @@ def staff_page(request):
                 return redirect("vouchers:staff")
     return render(request, "vouchers/staff.html", {
         "figures": selectors.figures(now), "batches": VoucherBatch.objects.all()[:100], "form": form,
+        "withdrawn": selectors.withdrawn_vouchers(),
         "error": error, "min_expiry": (actions.saleor_today(now) + dt.timedelta(days=1)).isoformat(),
         "max_batch": actions.MAX_BATCH, "max_amount": actions.MAX_AMOUNT,
     }, status=400 if error else 200)
