@@ -10,10 +10,11 @@ class VouchersConfig(AppConfig):
 
     def ready(self) -> None:
         """Keep and e-mail the gift cards Saleor issues when an order of e-vouchers is fully paid; withdraw them when it is cancelled or refunded."""
-        from marketplace.saleor.registry import register_handler
+        from marketplace.saleor.registry import register_handler, register_setup_step
 
-        from . import withdraw
+        from . import online, withdraw
         from .online import record_bought
 
         register_handler("ORDER_FULLY_PAID", "vouchers.record_bought", record_bought)
         withdraw.connect()
+        register_setup_step("vouchers.product", online.setup_step)

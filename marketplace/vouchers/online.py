@@ -63,8 +63,20 @@ def product(saleor: port.SaleorPort) -> port.GiftCardProduct:
     found = saleor.gift_card_products.find(PRODUCT_SLUG)
     if found is not None and all(a in found.variants for a in AMOUNTS):
         return found
+    return _ensure(saleor)
+
+
+def _ensure(saleor: port.SaleorPort) -> port.GiftCardProduct:
     return saleor.gift_card_products.ensure(name=PRODUCT_NAME, slug=PRODUCT_SLUG, amounts=AMOUNTS, warehouse=WAREHOUSE,
                                             category_name="Chèques cadeaux", category_slug="cheques-cadeaux")
+
+
+def setup_step(saleor: port.SaleorPort) -> str:
+    """``manage.py saleor_setup``'s step: the e-voucher product and its variants exist in Saleor, and the channel
+    fulfils non-shippable gift cards itself (checked every run, unlike :func:`product`'s short cut)."""
+    ready = _ensure(saleor)
+    shown = ", ".join(money.format_eur(a) for a in sorted(ready.variants))
+    return f"E-voucher product {ready.slug} is ready ({shown})."
 
 
 def amounts_text() -> str:
