@@ -72,8 +72,11 @@ def _ensure(saleor: port.SaleorPort) -> port.GiftCardProduct:
 
 
 def setup_step(saleor: port.SaleorPort) -> str:
-    """``manage.py saleor_setup``'s step: the e-voucher product and its variants exist in Saleor, and the channel
-    fulfils non-shippable gift cards itself (checked every run, unlike :func:`product`'s short cut)."""
+    """``manage.py saleor_setup``'s step: the e-voucher product and its variants exist in Saleor.
+
+    The channel's automatic fulfilment of non-shippable gift cards is checked every run too
+    (unlike :func:`product`'s short cut).
+    """
     ready = _ensure(saleor)
     shown = ", ".join(money.format_eur(a) for a in sorted(ready.variants))
     return f"E-voucher product {ready.slug} is ready ({shown})."

@@ -1,5 +1,8 @@
-"""Prepare Saleor for the marketplace: the channel and its French shipping zone, the other apps' set-up steps
-(the e-voucher gift-card product), then show the App URLs."""
+"""Prepare Saleor for the marketplace: the channel, its shipping zone, the apps' steps, then the App URLs.
+
+The apps' steps are registered with :func:`marketplace.saleor.registry.register_setup_step` (the
+e-voucher gift-card product, from the vouchers app).
+"""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
