@@ -16,7 +16,7 @@ from common import money
 from marketplace.saleor import port
 
 from .actions import saleor_today
-from .models import Voucher, VoucherSpend
+from .models import Voucher, VoucherPurchase, VoucherSpend
 
 ZERO = Decimal("0.00")
 
@@ -76,6 +76,17 @@ def withdrawn_vouchers(most: int = 100) -> list[Voucher]:
     """Vouchers deactivated because their order was cancelled or refunded, newest first, with their purchase."""
     return list(Voucher.objects.filter(deactivated_at__isnull=False).select_related("purchase")
                 .order_by("-deactivated_at", "-pk")[:most])
+
+
+def paid_purchases(most: int = 30) -> list[VoucherPurchase]:
+    """E-voucher purchases paid, newest first, each with ``still_active``: how many of its vouchers can still serve."""
+    found = list(VoucherPurchase.objects.filter(paid_at__isnull=False).order_by("-paid_at", "-pk")[:most])
+    active: dict[int, int] = {}
+    for pk in Voucher.objects.filter(purchase__in=found, deactivated_at__isnull=True).values_list("purchase_id", flat=True):
+        active[pk] = active.get(pk, 0) + 1
+    for purchase in found:
+        purchase.still_active = active.get(purchase.pk, 0)  # type: ignore[attr-defined]
+    return found
 
 
 def refresh_balances(saleor: port.SaleorPort, now: dt.datetime, most: int = 10_000) -> int:

@@ -19,16 +19,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from marketplace.saleor import port
+from marketplace.saleor.errors import SaleorError
 from marketplace.saleor.registry import ReceivedEvent
+from marketplace.saleor.values import TransactionAction
 
 from . import online
-from .models import DeactivationReason, Voucher
+from .error_codes import VoucherError
+from .error_codes import VoucherErrorCode as Code
+from .models import DeactivationReason, Voucher, VoucherPurchase
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +94,49 @@ def _deactivate(saleor: port.SaleorPort, pk: int, reason: DeactivationReason, no
         log.warning("voucher %s deactivated (%s) after %s EUR were spent on it", voucher.pk, reason,
                     voucher.spent_before_deactivation)
     return voucher
+
+
+@dataclass(frozen=True)
+class TakenBack:
+    """What staff taking a purchase back did: cards withdrawn now, euros refunded now, euros spent before."""
+
+    withdrawn: list[Voucher]
+    refunded: Decimal
+    spent_before: Decimal
+
+
+def refund_purchase(saleor: port.SaleorPort, purchase: VoucherPurchase, now: dt.datetime) -> TakenBack:
+    """Staff take an e-voucher purchase back: its cards withdrawn first (no spend slips in), then what they held refunded.
+
+    What was already spent on the cards is not refunded (that money went to the shops); it
+    stays on the staff page. Run again after a failure, it refunds only what is still due.
+
+    Raises
+    ------
+    VoucherError
+        ``REFUND_FAILED`` when Saleor does not refund the card (the cards are withdrawn already).
+    """
+    order = saleor.orders.get(purchase.saleor_order_id) if purchase.saleor_order_id else None
+    if order is None:
+        raise VoucherError(Code.REFUND_FAILED, order=purchase.order_number or "?", amount="commande introuvable")
+    done = withdraw_order(saleor, order, DeactivationReason.REFUNDED, now, whole=True)
+    vouchers = list(Voucher.objects.filter(purchase=purchase))
+    left = sum((v.balance for v in vouchers), ZERO)
+    due = max(ZERO, left - _refunded(order))
+    asked = ZERO
+    for tx in order.transactions:
+        amount = min(due - asked, tx.charged.amount)
+        if amount <= 0:
+            continue
+        try:
+            saleor.payments.request_action(tx.id, TransactionAction.REFUND, amount)
+        except SaleorError as exc:
+            from common import money
+
+            raise VoucherError(Code.REFUND_FAILED, order=order.number, amount=money.format_eur(due - asked)) from exc
+        asked += amount
+    return TakenBack(withdrawn=done, refunded=asked,
+                     spent_before=sum((v.spent_before_deactivation or ZERO for v in vouchers), ZERO))
 
 
 def on_order_cancelled(event: ReceivedEvent) -> None:

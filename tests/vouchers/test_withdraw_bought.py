@@ -150,3 +150,44 @@ def test_a_cancelled_voucher_order_withdraws_every_card_once(
     # and the card payment of the order was given back by the cancel's own rule
     assert _card_tx(saleor, purchase).amount("refunded") == Decimal("40.00")
     assert selectors.figures(timezone.now()).outstanding_value == Decimal("0.00")
+
+
+def test_staff_take_a_purchase_back_from_their_page_through_the_same_rule(
+        client, saleor, make_shopper, installation, saleor_keys, django_user_model,
+        django_capture_on_commit_callbacks):
+    # given two 20 € vouchers bought, 5 € of one already spent
+    purchase = _buy(client, make_shopper("gisele"), django_capture_on_commit_callbacks)
+    first, second = purchase.vouchers.order_by("pk")
+    saleor.gift_cards.adjust_balance(first.gift_card_id, Decimal("-5"))
+    page = _staff_page(client, django_user_model)
+    assert "Rembourser et désactiver ses 2 chèque(s)" in page
+    # when staff press "Rembourser" (twice: a double click)
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = client.post(reverse("vouchers:refund_purchase", args=[purchase.pk]), follow=True)
+    # then both cards are withdrawn, and the 35 € left on them (not the 5 € spent) went back to the card, once
+    assert [saleor.gift_cards.get(v.gift_card_id).is_active for v in (first, second)] == [False, False]
+    assert _card_tx(saleor, purchase).amount("refunded") == Decimal("35.00")
+    assert _card_tx(saleor, purchase).charged.amount == Decimal("5.00")
+    shown = html.unescape(answer.content.decode()).replace("\xa0", " ")
+    assert f"Commande n° {purchase.order_number} : 0 chèque(s) désactivé(s), 0,00 € remboursés" in shown
+    first.refresh_from_db()
+    assert (first.deactivation_reason, first.spent_before_deactivation) == (DeactivationReason.REFUNDED,
+                                                                           Decimal("5.00"))
+    assert "déjà dépensé 5,00 € avant l'annulation" in shown and "Chèques désactivés." in shown
+    # and the refund's own webhook (ORDER_REFUNDED), delivered twice more, changes nothing
+    _redeliver_twice(client, installation, saleor_keys, django_capture_on_commit_callbacks, "ORDER_REFUNDED",
+                     purchase.saleor_order_id, "order-refunded")
+    assert _card_tx(saleor, purchase).amount("refunded") == Decimal("35.00")
+    assert selectors.figures(timezone.now()).outstanding_value == Decimal("0.00")
+
+
+def test_staff_without_the_vouchers_right_cannot_take_a_purchase_back(client, saleor, make_shopper,
+                                                                      django_user_model,
+                                                                      django_capture_on_commit_callbacks):
+    purchase = _buy(client, make_shopper("gisele"), django_capture_on_commit_callbacks, quantity=1)
+    clerk = django_user_model.objects.create_user("clerk", password="x", is_staff=False)
+    client.force_login(clerk)
+    answer = client.post(reverse("vouchers:refund_purchase", args=[purchase.pk]))
+    assert answer.status_code in (302, 403)
+    assert saleor.gift_cards.get(purchase.vouchers.get().gift_card_id).is_active
