@@ -329,6 +329,9 @@ class GiftCardPort(Protocol):
         Saleor clamps a deduction at zero: check the balance first (under a lock) to take exactly.
         """
 
+    def deactivate(self, gift_card_id: str) -> GiftCard:
+        """Make the card unusable, its balance kept (``giftCardDeactivate``); asking twice is harmless."""
+
 
 @runtime_checkable
 class GiftCardProductPort(Protocol):

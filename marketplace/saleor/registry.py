@@ -111,6 +111,21 @@ def shipping_provider() -> ShippingProvider | None:
     return _shipping_provider[0] if _shipping_provider else None
 
 
+#: A step of ``manage.py saleor_setup`` another app owns: (the Saleor port) -> one line saying what is ready.
+SetupStep = Callable[[Any], str]
+_setup_steps: dict[str, SetupStep] = {}
+
+
+def register_setup_step(name: str, step: SetupStep) -> None:
+    """Have ``saleor_setup`` run ``step`` after the channel's set-up (idempotent steps only; ``name`` stable)."""
+    _setup_steps[name] = step
+
+
+def setup_steps() -> dict[str, SetupStep]:
+    """The registered set-up steps, by name, in registration order."""
+    return dict(_setup_steps)
+
+
 def register_payment_responder(event_type: str, responder: PaymentResponder | None) -> None:
     """Set (or clear with None) the function answering one sync payment webhook.
 

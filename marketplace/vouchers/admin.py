@@ -33,8 +33,9 @@ class VoucherBatchAdmin(ReadOnly):
 class VoucherAdmin(ReadOnly):
     """One row per Saleor gift card; the balance is the last one read."""
 
-    list_display = ("__str__", "tag", "origin", "initial_amount", "balance", "expiry_date", "balance_read_at")
-    list_filter = ("origin",)
+    list_display = ("__str__", "tag", "origin", "initial_amount", "balance", "expiry_date", "balance_read_at",
+                    "deactivated_at", "deactivation_reason", "spent_before_deactivation")
+    list_filter = ("origin", "deactivation_reason")
     search_fields = ("code", "tag", "gift_card_id")
 
 

@@ -9,9 +9,12 @@ class VouchersConfig(AppConfig):
     verbose_name = "Chèques cadeaux"
 
     def ready(self) -> None:
-        """Keep and e-mail the gift cards Saleor issues when an order of e-vouchers is fully paid."""
-        from marketplace.saleor.registry import register_handler
+        """Keep and e-mail the gift cards Saleor issues when an order of e-vouchers is fully paid; withdraw them when it is cancelled or refunded."""
+        from marketplace.saleor.registry import register_handler, register_setup_step
 
+        from . import online, withdraw
         from .online import record_bought
 
         register_handler("ORDER_FULLY_PAID", "vouchers.record_bought", record_bought)
+        withdraw.connect()
+        register_setup_step("vouchers.product", online.setup_step)

@@ -32,6 +32,7 @@ class VoucherErrorCode(enum.StrEnum):
     CARD_REFUSED = "card_refused"
     ALREADY_PAID = "already_paid"
     CARD_PENDING = "card_pending"
+    REFUND_FAILED = "refund_failed"
 
 
 #: The sentence for each code; ``{name}`` fields are filled by :func:`message`.
@@ -65,6 +66,8 @@ MESSAGES: dict[VoucherErrorCode, str] = {
     VoucherErrorCode.ALREADY_PAID: "Ces chèques cadeaux sont déjà payés (commande {order}).",
     VoucherErrorCode.CARD_PENDING: ("Votre banque n'a pas encore confirmé le paiement : rechargez cette page dans "
                                     "un instant. Rien n'est débité deux fois."),
+    VoucherErrorCode.REFUND_FAILED: ("Les chèques de la commande {order} sont désactivés, mais Saleor n'a pas "
+                                     "remboursé la carte ({amount}) : réessayez dans un moment."),
 }
 
 

@@ -78,6 +78,13 @@ class VoucherPurchase(models.Model):
         return self.amount * self.quantity
 
 
+class DeactivationReason(models.TextChoices):
+    """Why the App deactivated a voucher bought online in Saleor."""
+
+    CANCELLED = "cancelled", "Commande annulée"
+    REFUNDED = "refunded", "Commande remboursée"
+
+
 class Voucher(models.Model):
     """One Saleor gift card the App knows, keyed by its Saleor id (the lock for door spends)."""
 
@@ -101,6 +108,18 @@ class Voucher(models.Model):
     balance_read_at = models.DateTimeField("solde lu le")
     purchase = models.ForeignKey(VoucherPurchase, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="vouchers", verbose_name="achat en ligne")
+    # Withdrawn when the order that sold it is cancelled or refunded (:mod:`.withdraw`)
+    deactivated_at = models.DateTimeField("désactivé le", null=True, blank=True,
+                                          help_text="Quand la carte a été désactivée dans Saleor (elle ne peut plus servir).")
+    deactivation_reason = models.CharField("motif de désactivation", max_length=20, blank=True,
+                                           choices=DeactivationReason.choices)
+    spent_before_deactivation = models.DecimalField(
+        "déjà dépensé avant la désactivation", max_digits=8, decimal_places=2, null=True, blank=True,
+        help_text="Montant initial moins le solde lu dans Saleor au moment de la désactivation.")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Actif"
+        DEACTIVATED = "deactivated", "Désactivé"
 
     class Meta:
         verbose_name = "chèque cadeau"
@@ -109,6 +128,11 @@ class Voucher(models.Model):
 
     def __str__(self) -> str:
         return f"••••{self.code[-4:]} ({self.initial_amount} €)"
+
+    @property
+    def status(self) -> str:
+        """``active`` or ``deactivated`` (:class:`Status`)."""
+        return self.Status.DEACTIVATED if self.deactivated_at else self.Status.ACTIVE
 
 
 class VoucherSpend(models.Model):

@@ -63,8 +63,23 @@ def product(saleor: port.SaleorPort) -> port.GiftCardProduct:
     found = saleor.gift_card_products.find(PRODUCT_SLUG)
     if found is not None and all(a in found.variants for a in AMOUNTS):
         return found
+    return _ensure(saleor)
+
+
+def _ensure(saleor: port.SaleorPort) -> port.GiftCardProduct:
     return saleor.gift_card_products.ensure(name=PRODUCT_NAME, slug=PRODUCT_SLUG, amounts=AMOUNTS, warehouse=WAREHOUSE,
                                             category_name="Chèques cadeaux", category_slug="cheques-cadeaux")
+
+
+def setup_step(saleor: port.SaleorPort) -> str:
+    """``manage.py saleor_setup``'s step: the e-voucher product and its variants exist in Saleor.
+
+    The channel's automatic fulfilment of non-shippable gift cards is checked every run too
+    (unlike :func:`product`'s short cut).
+    """
+    ready = _ensure(saleor)
+    shown = ", ".join(money.format_eur(a) for a in sorted(ready.variants))
+    return f"E-voucher product {ready.slug} is ready ({shown})."
 
 
 def amounts_text() -> str:
@@ -283,7 +298,7 @@ def record_bought(event: ReceivedEvent, saleor: port.SaleorPort | None = None) -
     order = event.order
     if order is None or order.status == "CANCELED":
         return
-    bought = sum(ln.quantity for ln in order.lines if (ln.sku or "").startswith(PRODUCT_SLUG + "-"))
+    bought = bought_lines(order)
     if not bought:
         return
     from django.utils import timezone
@@ -301,16 +316,33 @@ def record_bought(event: ReceivedEvent, saleor: port.SaleorPort | None = None) -
             purchase.saleor_order_id, purchase.order_number = order.id, order.number
             purchase.paid_at = purchase.paid_at or now
             purchase.save(update_fields=["saleor_order_id", "order_number", "paid_at"])
-        tag = _tag(purchase)
-        for card in cards:
-            Voucher.objects.get_or_create(gift_card_id=card.id, defaults={
-                "code": card.code, "origin": Voucher.Origin.ONLINE, "tag": tag, "purchase": purchase,
-                "initial_amount": card.initial_balance.amount, "balance": card.current_balance.amount,
-                "expiry_date": card.expiry_date, "created_at": card.created, "balance_read_at": now})
-        if purchase is not None and purchase.emailed_at is None:
+        keep_cards(cards, purchase, now)
+        if purchase is not None and purchase.emailed_at is None and purchase.vouchers.filter(
+                deactivated_at__isnull=True).exists():  # a refund that came first: nothing to send
             purchase.emailed_to = send_vouchers(purchase)
             purchase.emailed_at = now
             purchase.save(update_fields=["emailed_at", "emailed_to"])
+
+
+def bought_lines(order: port.Order) -> int:
+    """How many e-vouchers the order sold (its lines of the gift-card product)."""
+    return sum(ln.quantity for ln in order.lines if (ln.sku or "").startswith(PRODUCT_SLUG + "-"))
+
+
+def purchase_of(order: port.Order) -> VoucherPurchase | None:
+    """Our purchase row of the order (its metadata names it), or None."""
+    pk = order.metadata.get(PURCHASE_KEY, "")
+    return VoucherPurchase.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+
+
+def keep_cards(cards: list[port.GiftCard], purchase: VoucherPurchase | None, now: dt.datetime) -> None:
+    """One ``Voucher(origin=ONLINE)`` row per card Saleor issued for the purchase (rows already there are kept)."""
+    tag = _tag(purchase)
+    for card in cards:
+        Voucher.objects.get_or_create(gift_card_id=card.id, defaults={
+            "code": card.code, "origin": Voucher.Origin.ONLINE, "tag": tag, "purchase": purchase,
+            "initial_amount": card.initial_balance.amount, "balance": card.current_balance.amount,
+            "expiry_date": card.expiry_date, "created_at": card.created, "balance_read_at": now})
 
 
 def _tag(purchase: VoucherPurchase | None) -> str:
@@ -324,7 +356,7 @@ def send_vouchers(purchase: VoucherPurchase) -> str:
     """E-mail the purchase's vouchers as one PDF, to the recipient if named, else the buyer; return the address."""
     from .pdf import render_vouchers
 
-    vouchers = list(purchase.vouchers.order_by("pk"))
+    vouchers = list(purchase.vouchers.filter(deactivated_at__isnull=True).order_by("pk"))
     to = purchase.recipient_email or (purchase.buyer.contact_address if purchase.buyer else "")
     if not to or not vouchers:
         return ""

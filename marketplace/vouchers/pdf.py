@@ -1,7 +1,9 @@
 """The printable voucher: French, one A5 landscape page per chèque cadeau, with its code and QR, by WeasyPrint.
 
 The QR holds the code alone (12 characters), so the driver's phone, or any scanner, reads exactly
-what a shopper would type. Nothing on the page is secret except the code itself.
+what a shopper would type. Nothing on the page is secret except the code itself. A voucher bought
+online as a gift carries the buyer's message (escaped, cut at :data:`MESSAGE_MOST` characters,
+wrapped even inside a long word, so it never pushes the voucher onto a second page).
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from .models import Voucher
 
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
+#: The most characters of the buyer's message printed (the purchase form allows as many).
+MESSAGE_MOST = 300
+
 CSS = """
 @page { size: A5 landscape; margin: 8mm; }
 body { font-family: "DejaVu Sans", sans-serif; color: #1b3a1b; margin: 0; }
@@ -32,6 +37,8 @@ body { font-family: "DejaVu Sans", sans-serif; color: #1b3a1b; margin: 0; }
 .subtitle { font-size: 9.5pt; margin: 1mm 0 0 0; }
 .amount { font-size: 34pt; font-weight: bold; margin: 4mm 0 2mm 0; }
 .for { font-size: 10pt; margin: 0; }
+.message { font-size: 9pt; font-style: italic; margin: 1.5mm 0 0 0; max-width: 175mm; max-height: 17mm; overflow: hidden;
+  white-space: pre-line; overflow-wrap: anywhere; word-break: break-word; }
 .middle { display: flex; justify-content: space-between; align-items: center; margin-top: 3mm; flex: 1; }
 .code-label { font-size: 9pt; margin: 0; }
 .code { font-family: "DejaVu Sans Mono", monospace; font-size: 19pt; font-weight: bold; letter-spacing: 0.5mm; margin: 1mm 0 3mm 0; }
@@ -48,6 +55,9 @@ def _voucher_html(voucher: Voucher, position: int, of: int) -> str:
               if voucher.expiry_date else "Sans date de fin de validité.")
     site = escape(settings.APP_PUBLIC_URL.removeprefix("https://").removeprefix("http://"))
     tag = f'<p class="for">Offert par : <b>{escape(voucher.tag)}</b></p>' if voucher.tag else ""
+    message = _message(voucher)
+    if message:
+        tag += f'\n  <p class="message">« {escape(message)} »</p>'
     return f"""<section class="voucher">
   <div class="top"><div>
     <p class="title">Chèque cadeau du Pays de Mormal</p>
@@ -67,6 +77,13 @@ def _voucher_html(voucher: Voucher, position: int, of: int) -> str:
   Ni remboursable, ni échangeable contre des espèces. Gardez ce chèque jusqu'à ce que son solde soit à 0,00 €.
   Solde et questions : Communauté de Communes du Pays de Mormal.</p>
 </section>"""
+
+
+def _message(voucher: Voucher) -> str:
+    """The buyer's message for a voucher bought online, at most :data:`MESSAGE_MOST` characters ("…" when cut)."""
+    text = (voucher.purchase.message if voucher.purchase_id and voucher.purchase else "").strip()
+    text = "\n".join(line.strip() for line in text.splitlines() if line.strip())
+    return text if len(text) <= MESSAGE_MOST else text[:MESSAGE_MOST - 1].rstrip() + "…"
 
 
 def render_vouchers(vouchers: Sequence[Voucher]) -> bytes:

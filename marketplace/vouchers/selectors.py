@@ -16,7 +16,7 @@ from common import money
 from marketplace.saleor import port
 
 from .actions import saleor_today
-from .models import Voucher, VoucherSpend
+from .models import Voucher, VoucherPurchase, VoucherSpend
 
 ZERO = Decimal("0.00")
 
@@ -34,6 +34,8 @@ class VoucherFigures:
     expired_value: Decimal
     outstanding_value: Decimal
     outstanding_count: int
+    withdrawn_count: int = 0
+    withdrawn_spent: Decimal = ZERO
 
     @property
     def spent_online(self) -> Decimal:
@@ -42,11 +44,17 @@ class VoucherFigures:
 
 
 def figures(now: dt.datetime) -> VoucherFigures:
-    """The figures over every voucher the App knows, judged on Saleor's day (``now``'s UTC date)."""
+    """The figures over every voucher the App knows, judged on Saleor's day (``now``'s UTC date).
+
+    A voucher withdrawn because its order was cancelled or refunded is never outstanding; what was
+    spent on it before counts as spent (that money is gone) and as ``withdrawn_spent``.
+    """
     today = saleor_today(now)
-    rows = list(Voucher.objects.values("origin", "initial_amount", "balance", "expiry_date"))
-    expired = [r for r in rows if r["expiry_date"] is not None and r["expiry_date"] < today]
-    live = [r for r in rows if r not in expired]
+    rows = list(Voucher.objects.values("origin", "initial_amount", "balance", "expiry_date", "deactivated_at",
+                                       "spent_before_deactivation"))
+    withdrawn = [r for r in rows if r["deactivated_at"] is not None]
+    expired = [r for r in rows if r["expiry_date"] is not None and r["expiry_date"] < today and r not in withdrawn]
+    live = [r for r in rows if r not in expired and r not in withdrawn]
     online = [r for r in rows if r["origin"] == Voucher.Origin.ONLINE]
     return VoucherFigures(
         issued_count=len(rows) - len(online),
@@ -59,7 +67,26 @@ def figures(now: dt.datetime) -> VoucherFigures:
         expired_value=sum((r["balance"] for r in expired), ZERO),
         outstanding_value=sum((r["balance"] for r in live), ZERO),
         outstanding_count=sum(1 for r in live if r["balance"] > 0),
+        withdrawn_count=len(withdrawn),
+        withdrawn_spent=sum((r["spent_before_deactivation"] or ZERO for r in withdrawn), ZERO),
     )
+
+
+def withdrawn_vouchers(most: int = 100) -> list[Voucher]:
+    """Vouchers deactivated because their order was cancelled or refunded, newest first, with their purchase."""
+    return list(Voucher.objects.filter(deactivated_at__isnull=False).select_related("purchase")
+                .order_by("-deactivated_at", "-pk")[:most])
+
+
+def paid_purchases(most: int = 30) -> list[VoucherPurchase]:
+    """E-voucher purchases paid, newest first, each with ``still_active``: how many of its vouchers can still serve."""
+    found = list(VoucherPurchase.objects.filter(paid_at__isnull=False).order_by("-paid_at", "-pk")[:most])
+    active: dict[int, int] = {}
+    for pk in Voucher.objects.filter(purchase__in=found, deactivated_at__isnull=True).values_list("purchase_id", flat=True):
+        active[pk] = active.get(pk, 0) + 1
+    for purchase in found:
+        purchase.still_active = active.get(purchase.pk, 0)  # type: ignore[attr-defined]
+    return found
 
 
 def refresh_balances(saleor: port.SaleorPort, now: dt.datetime, most: int = 10_000) -> int:
@@ -177,7 +204,8 @@ def by_month(start: dt.date, end: dt.date, now: dt.datetime) -> VoucherYear:
     Dated by the territory's clock (Europe/Paris): issued and sold by the card's creation,
     spent by the spend (a spend given back by a cancelled order does not count), expired by the
     expiry date once past (the balance last read from Saleor), and outstanding at each month's
-    end: what was put on cards still valid then, less what was spent by then. Spending Saleor
+    end: what was put on cards still valid then (and not withdrawn by a cancelled or refunded
+    order by then), less what was spent by then. Spending Saleor
     shows in a balance but the App did not record (a card used on an order made in Saleor's
     Dashboard) is ``spent_elsewhere``, dated when the balance was read. Months after ``now``
     are left out.
@@ -203,7 +231,8 @@ def by_month(start: dt.date, end: dt.date, now: dt.datetime) -> VoucherYear:
         here = [s for s in spends if _month_of(s.spent_at) == month]
         month_end = min(after, today + dt.timedelta(days=1))  # the first day not counted
         live = [v for v in vouchers if timezone.localtime(v.created_at).date() < month_end
-                and (v.expiry_date is None or v.expiry_date >= month_end - dt.timedelta(days=1))]
+                and (v.expiry_date is None or v.expiry_date >= month_end - dt.timedelta(days=1))
+                and (v.deactivated_at is None or timezone.localtime(v.deactivated_at).date() >= month_end)]
         spent_by_end = {v.pk: sum((amount for day, amount in spent_on.get(v.pk, ()) if day < month_end), ZERO)
                         + (elsewhere[v.pk] if timezone.localtime(v.balance_read_at).date() < month_end else ZERO)
                         for v in live}

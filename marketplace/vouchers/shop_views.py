@@ -136,9 +136,9 @@ def purchase_page(request, pk: int):
 def purchase_pdf(request, pk: int):
     """The purchase's vouchers, one page each (the same PDF as the e-mail's)."""
     purchase = _mine(request, pk)
-    vouchers = list(purchase.vouchers.order_by("pk"))
+    vouchers = list(purchase.vouchers.filter(deactivated_at__isnull=True).order_by("pk"))
     if not vouchers:
-        raise Http404("Les chèques cadeaux ne sont pas encore émis.")
+        raise Http404("Aucun chèque cadeau utilisable à imprimer (pas encore émis, ou commande annulée ou remboursée).")
     response = HttpResponse(render_vouchers(vouchers), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="cheques-cadeaux-{purchase.order_number}.pdf"'
     return response

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.staff_page, name="staff"),
     path("soldes/", views.refresh, name="refresh"),
     path("lot/<int:pk>/cheques.pdf", views.batch_pdf, name="batch_pdf"),
+    path("achat/<int:pk>/rembourser/", views.refund_purchase, name="refund_purchase"),
 ]

@@ -22,9 +22,9 @@ from marketplace.core.staff_rights import StaffRight, staff_right_required
 from marketplace.saleor import port
 from marketplace.saleor.errors import SaleorError
 
-from . import actions, selectors
+from . import actions, selectors, withdraw
 from .error_codes import VoucherError
-from .models import VoucherBatch
+from .models import VoucherBatch, VoucherPurchase
 from .pdf import render_vouchers
 
 
@@ -54,9 +54,30 @@ def staff_page(request):
                 return redirect("vouchers:staff")
     return render(request, "vouchers/staff.html", {
         "figures": selectors.figures(now), "batches": VoucherBatch.objects.all()[:100], "form": form,
+        "withdrawn": selectors.withdrawn_vouchers(), "purchases": selectors.paid_purchases(),
         "error": error, "min_expiry": (actions.saleor_today(now) + dt.timedelta(days=1)).isoformat(),
         "max_batch": actions.MAX_BATCH, "max_amount": actions.MAX_AMOUNT,
     }, status=400 if error else 200)
+
+
+@staff_right_required(StaffRight.VOUCHERS)
+@require_POST
+def refund_purchase(request, pk: int):
+    """Take an e-voucher purchase back: its vouchers withdrawn, what they still held refunded to the card."""
+    purchase = get_object_or_404(VoucherPurchase, pk=pk)
+    try:
+        taken = withdraw.refund_purchase(port.get_saleor(), purchase, timezone.now())
+    except VoucherError as exc:
+        messages.error(request, str(exc))
+    except SaleorError:
+        messages.error(request, "Saleor ne répond pas : rien n'a été fait. Réessayez dans un instant.")
+    else:
+        text = (f"Commande n° {purchase.order_number} : {len(taken.withdrawn)} chèque(s) désactivé(s), "
+                f"{money.format_eur(taken.refunded)} remboursés sur la carte de l'acheteur.")
+        if taken.spent_before:
+            text += f" {money.format_eur(taken.spent_before)} déjà dépensés ne sont pas remboursés."
+        messages.success(request, text)
+    return redirect("vouchers:staff")
 
 
 @staff_right_required(StaffRight.VOUCHERS)

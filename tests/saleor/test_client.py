@@ -1,6 +1,7 @@
 """The HTTP client at the transport level (httpx.MockTransport): retries, timeouts, typed errors."""
 
 import io
+import re
 
 import httpx
 import pytest
@@ -183,6 +184,104 @@ def test_set_up_refuses_saleors_default_channel_in_usd():
     assert len(asked) == 1
 
 
+class _SetUpSaleor:
+    """A Saleor answering ``saleor_setup``'s calls, statefully, every answer executed against Saleor's SDL.
+
+    graphql-core runs the very document the gateway sent, with its variables, over these answers
+    (``schema.graphql``): a missing non-null field, a value outside an enum or an input Saleor's
+    schema does not accept fails the test, as it would fail on Saleor.
+    """
+
+    CHANNEL = {"id": "Q2hhbm5lbDo0", "slug": "mormal", "currencyCode": "EUR", "defaultCountry": {"code": "FR"}}
+    WAREHOUSE = {"id": "V2FyZWhvdXNlOjk=", "name": "Chèques cadeaux dématérialisés",
+                 "slug": "cheques-cadeaux-dematerialises", "email": "", "isPrivate": True,
+                 "clickAndCollectOption": "DISABLED", "externalReference": None, "metadata": [],
+                 "address": {"firstName": "", "lastName": "", "companyName": "",
+                             "streetAddress1": "Communauté de Communes du Pays de Mormal", "streetAddress2": "",
+                             "city": "LE QUESNOY", "postalCode": "59530", "country": {"code": "FR"}, "phone": ""}}
+
+    def __init__(self):
+        self.operations: list[str] = []
+        self.product = None
+        self.product_type = None
+        self.category = None
+        self.auto_fulfil = False
+
+    def _answer(self, operation: str, v: dict) -> dict:
+        if operation == "ShopSettings":
+            return {"shop": {"fulfillmentAllowUnpaid": False, "fulfillmentAutoApprove": True}}
+        if operation == "ShippingZones":
+            zone = {"id": "U2hpcHBpbmdab25lOjE=", "name": "FR", "countries": [{"code": "FR"}]}
+            return {"shippingZones": {"edges": [{"node": zone}]}}
+        if operation == "Channel":
+            return {"channel": self.CHANNEL}
+        if operation == "ChannelUpdate":
+            self.auto_fulfil = v["input"]["orderSettings"]["automaticallyFulfillNonShippableGiftCard"]
+            return {"channelUpdate": {"channel": {"id": v["id"]}, "errors": []}}
+        if operation == "Product":
+            return {"product": self.product if self.product and v["slug"] == self.product["slug"] else None}
+        if operation == "Warehouses":  # the private warehouse is there already
+            return {"warehouses": {"edges": [{"node": self.WAREHOUSE}]}}
+        if operation == "ProductTypes":
+            return {"productTypes": {"edges": [{"node": self.product_type}] if self.product_type else []}}
+        if operation == "ProductTypeCreate":
+            i = v["input"]
+            assert (i["kind"], i["isShippingRequired"]) == ("GIFT_CARD", False)
+            self.product_type = {"id": "UHJvZHVjdFR5cGU6Nw==", "name": i["name"], "slug": i["slug"],
+                                 "hasVariants": i["hasVariants"], "kind": "GIFT_CARD"}
+            return {"productTypeCreate": {"productType": self.product_type, "errors": []}}
+        if operation == "Categories":
+            return {"categories": {"edges": [{"node": self.category}] if self.category else []}}
+        if operation == "CategoryCreate":
+            self.category = {"id": "Q2F0ZWdvcnk6Mw==", "name": v["input"]["name"], "slug": v["input"]["slug"],
+                             "parent": None}
+            return {"categoryCreate": {"category": self.category, "errors": []}}
+        if operation == "ProductCreate":
+            i = v["input"]
+            self.product = {"id": "UHJvZHVjdDoxMg==", "name": i["name"], "slug": i["slug"], "description": None,
+                            "updatedAt": "2026-12-06T10:00:00+00:00", "isAvailableForPurchase": None,
+                            "category": self.category, "productType": self.product_type, "attributes": [],
+                            "channelListings": [], "variants": [], "media": [], "metadata": []}
+            return {"productCreate": {"product": {"id": self.product["id"]}, "errors": []}}
+        if operation == "ProductChannelListingUpdate":
+            (listing,) = v["input"]["updateChannels"]
+            self.product["isAvailableForPurchase"] = listing["isAvailableForPurchase"]
+            self.product["channelListings"] = [{"channel": {"slug": "mormal"}, "isPublished": listing["isPublished"]}]
+            return {"productChannelListingUpdate": {"product": {"id": v["id"]}, "errors": []}}
+        if operation == "VariantCreate":
+            i = v["input"]
+            variant = {"id": f"UHJvZHVjdFZhcmlhbnQ6{len(self.product['variants']) + 1}", "sku": i["sku"],
+                       "name": i["name"], "trackInventory": i["trackInventory"], "quantityAvailable": None,
+                       "quantityLimitPerCustomer": None, "weight": None, "product": {"id": self.product["id"]},
+                       "channelListings": [], "metadata": [],
+                       "stocks": [{"warehouse": {"id": s["warehouse"]}, "quantity": s["quantity"],
+                                   "quantityAllocated": 0} for s in i["stocks"]]}
+            self.product["variants"].append(variant)
+            return {"productVariantCreate": {"productVariant": {"id": variant["id"]}, "errors": []}}
+        if operation == "VariantChannelListingUpdate":
+            variant = next(x for x in self.product["variants"] if x["id"] == v["id"])
+            variant["channelListings"] = [{"channel": {"slug": "mormal"},
+                                           "price": {"amount": float(v["input"][0]["price"]), "currency": "EUR"}}]
+            return {"productVariantChannelListingUpdate": {"variant": {"id": v["id"]}, "errors": []}}
+        raise AssertionError(f"saleor_setup sent an unexpected {operation}")
+
+    def __call__(self, request):
+        import json
+
+        from graphql import graphql_sync
+
+        from marketplace.saleor.schema import saleor_schema
+
+        body = json.loads(request.read().decode())
+        operation = re.search(r"\b(?:query|mutation)\s+(\w+)", body["query"]).group(1)
+        self.operations.append(operation)
+        answer = self._answer(operation, body.get("variables") or {})
+        checked = graphql_sync(saleor_schema(), body["query"], root_value=answer,
+                               variable_values=body.get("variables") or {})
+        assert not checked.errors, (operation, checked.errors)
+        return httpx.Response(200, json={"data": checked.data})
+
+
 def test_set_up_warns_when_saleor_refuses_to_fulfil_unpaid_orders(monkeypatch):
     # given a Saleor whose shop has fulfillmentAllowUnpaid off (seen on the live 3.23.28: then
     # orderFulfill answers CANNOT_FULFILL_UNPAID_ORDER for a pay-on-delivery order)
@@ -190,25 +289,8 @@ def test_set_up_warns_when_saleor_refuses_to_fulfil_unpaid_orders(monkeypatch):
 
     from marketplace.saleor.management.commands import saleor_setup
 
-    def handler(request):
-        query = request.read().decode()
-        if "ShopSettings" in query:
-            shop = {"fulfillmentAllowUnpaid": False, "fulfillmentAutoApprove": True}
-            return httpx.Response(200, json={"data": {"shop": shop}})
-        if "ShippingZones" in query:
-            zone = {"id": "U2hpcHBpbmdab25lOjE=", "name": "FR", "countries": [{"code": "FR"}]}
-            return httpx.Response(
-                200, json={"data": {"shippingZones": {"edges": [{"node": zone}]}}}
-            )
-        channel = {
-            "id": "Q2hhbm5lbDo0",
-            "slug": "mormal",
-            "currencyCode": "EUR",
-            "defaultCountry": {"code": "FR"},
-        }
-        return httpx.Response(200, json={"data": {"channel": channel}})
-
-    gateway = SaleorGateway(_client(handler), channel_slug="mormal")
+    fake = _SetUpSaleor()
+    gateway = SaleorGateway(_client(fake), channel_slug="mormal")
     monkeypatch.setattr(saleor_setup, "get_saleor", lambda: gateway)
     out, err = io.StringIO(), io.StringIO()
     # when staff run the set-up
@@ -216,3 +298,30 @@ def test_set_up_warns_when_saleor_refuses_to_fulfil_unpaid_orders(monkeypatch):
     # then the channel is reported ready and the setting to change is named
     assert "Channel mormal (EUR) is ready" in out.getvalue()
     assert "fulfillmentAllowUnpaid" in err.getvalue()
+
+
+def test_set_up_creates_the_e_voucher_product_once(monkeypatch):
+    # given a Saleor without the e-voucher product (it used to be created on the first purchase only)
+    from django.core.management import call_command
+
+    from marketplace.saleor.management.commands import saleor_setup
+
+    fake = _SetUpSaleor()
+    gateway = SaleorGateway(_client(fake), channel_slug="mormal")
+    monkeypatch.setattr(saleor_setup, "get_saleor", lambda: gateway)
+    out = io.StringIO()
+    # when staff run the set-up
+    call_command("saleor_setup", stdout=out, stderr=io.StringIO())
+    # then Saleor got the GIFT_CARD product type, the product, a variant priced per amount, the channel's auto-fulfilment
+    assert "E-voucher product cheque-cadeau-pays-de-mormal is ready (10,00 €, 20,00 €, 50,00 €)." in out.getvalue()
+    assert fake.auto_fulfil and fake.product_type["kind"] == "GIFT_CARD"
+    assert [(x["sku"], x["channelListings"][0]["price"]["amount"], x["trackInventory"])
+            for x in fake.product["variants"]] == [("cheque-cadeau-pays-de-mormal-10", 10.0, False),
+                                                  ("cheque-cadeau-pays-de-mormal-20", 20.0, False),
+                                                  ("cheque-cadeau-pays-de-mormal-50", 50.0, False)]
+    assert fake.operations.count("ProductCreate") == 1 and fake.operations.count("VariantCreate") == 3
+    # when it runs again, nothing more is created
+    fake.operations.clear()
+    call_command("saleor_setup", stdout=io.StringIO(), stderr=io.StringIO())
+    assert not {"ProductCreate", "VariantCreate", "ProductTypeCreate", "CategoryCreate"} & set(fake.operations)
+    assert len(fake.product["variants"]) == 3

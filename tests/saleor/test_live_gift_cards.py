@@ -241,3 +241,57 @@ def test_live_saleors_order_fully_paid_webhook_brings_the_bought_vouchers_to_the
     assert (voucher.origin, voucher.initial_amount, done.saleor_order_id) == ("online", Decimal("10.00"), order.id)
     assert saleor.gift_cards.get(voucher.gift_card_id).current_balance.amount == Decimal("10.00")
     assert [m.to for m in mail.outbox] == [[f"offre-{tag}@example.fr"]]
+
+
+@needs_staff
+def test_live_a_refunded_e_voucher_order_has_its_card_deactivated_by_the_app(  # noqa: F811
+        storefront_on_live_saleor, communes):  # noqa: F811
+    """Saleor keeps a bought card active after a refund; its signed ORDER_REFUNDED makes the App deactivate it."""
+    from django.contrib.auth import get_user_model
+
+    from marketplace.territory.models import Shopper
+    from marketplace.vouchers import online
+    from marketplace.vouchers.models import Voucher
+
+    saleor = storefront_on_live_saleor
+    tag = uuid.uuid4().hex[:8]
+    user = get_user_model().objects.create_user(f"live-rf-{tag}", email=f"rembourse-{tag}@example.fr",
+                                                first_name="Luc", last_name="Petit")
+    commune = communes.get(name="Jolimetz")
+    buyer = Shopper.objects.create(user=user, address=f"7 rue Pasteur, {commune.main_postal_code} Jolimetz",
+                                   commune=commune, lon=commune.lon, lat=commune.lat)
+    billing = port.Address("7 rue Pasteur", commune.main_postal_code, "JOLIMETZ", country="FR", first_name="Luc",
+                           last_name="Petit")
+    # given a 20 € e-voucher bought and paid, recorded by the App from Saleor's ORDER_FULLY_PAID
+    purchase = online.start(saleor, buyer, user, amount="20", quantity="1", billing=billing, now=timezone.now())
+    checkout = saleor.checkout.get(purchase.checkout_id)
+    saleor.payments.record_charged(checkout.id, "Carte (test live)", f"live-rf-{tag}", checkout.total.amount)
+    order = saleor.checkout.complete(checkout.id)
+    _wait_for(lambda: Voucher.objects.filter(purchase_id=purchase.pk).exists(), timeout_s=120,
+              what="the voucher recorded from Saleor's ORDER_FULLY_PAID webhook")
+    voucher = Voucher.objects.get(purchase_id=purchase.pk)
+    # and 3,50 € of it already spent (taken in Saleor)
+    saleor.gift_cards.adjust_balance(voucher.gift_card_id, Decimal("-3.50"))
+    # Saleor refuses orderCancel on the order it fulfilled itself: a refund is the way back
+    with pytest.raises(SaleorValidationError):
+        saleor.orders.cancel(order.id)
+    # when the card payment is refunded in full (the App owns that transaction: transactionUpdate)
+    (tx,) = [t for t in saleor.orders.get(order.id).transactions if t.name == "Carte (test live)"]
+    saleor.payments.record_refunded(tx.id, Decimal("0"), Decimal("20.00"), "Remboursé (test live)")
+    # then Saleor's signed ORDER_REFUNDED / ORDER_FULLY_REFUNDED reach the App, which deactivates the card
+    _wait_for(lambda: Voucher.objects.filter(pk=voucher.pk, deactivated_at__isnull=False).exists(), timeout_s=120,
+              what="the voucher deactivated from Saleor's ORDER_REFUNDED webhook")
+    voucher.refresh_from_db()
+    card = saleor.gift_cards.get(voucher.gift_card_id)
+    from marketplace.saleor.models import WebhookEvent
+
+    seen = sorted({e.event_type for e in WebhookEvent.objects.filter(payload__order__id=order.id)})
+    print(f"\nLIVE refunded e-voucher: order {order.number} events={seen} card active={card.is_active} "
+          f"balance={card.current_balance.amount} spent before={voucher.spent_before_deactivation} "
+          f"reason={voucher.deactivation_reason}")
+    assert not card.is_active and card.current_balance.amount == Decimal("16.50")
+    assert (voucher.deactivation_reason, voucher.spent_before_deactivation) == ("refunded", Decimal("3.50"))
+    assert "ORDER_REFUNDED" in seen
+    # and asking Saleor again (a redelivered webhook) is harmless: the card stays inactive, its balance kept
+    again = saleor.gift_cards.deactivate(voucher.gift_card_id)
+    assert not again.is_active and again.current_balance.amount == Decimal("16.50")

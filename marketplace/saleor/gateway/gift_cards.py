@@ -8,7 +8,9 @@ Saleor 3.23 (all need the App's ``MANAGE_GIFT_CARD`` permission):
 - ``giftCard(id)`` and ``giftCards(filter: {code | tags})``: look a card up;
 - ``giftCardBalanceAdjust(id, amount)`` (new in 3.23): add to or take from the current balance.
   A deduction larger than the balance is *clamped to zero*, not refused, so whoever takes money
-  checks the balance first under a lock (``marketplace/vouchers/actions.py``).
+  checks the balance first under a lock (``marketplace/vouchers/actions.py``);
+- ``giftCardDeactivate(id)``: the card can no longer be used (its balance stays as it was); Saleor
+  answers the card again when it is inactive already, so asking twice is harmless.
 
 Spending online needs no call here: the code goes on the checkout with ``checkoutAddPromoCode``
 (:meth:`CheckoutCalls.add_promo_code`) and Saleor takes the amount at ``checkoutComplete``.
@@ -119,4 +121,15 @@ class GiftCardCalls:
         """
         payload = self._s.mutate("gift_card_balance_adjust", "giftCardBalanceAdjust", id=gift_card_id,
                                  amount=str(round_cents(delta)))
+        return p.gift_card(payload["giftCard"])
+
+    def deactivate(self, gift_card_id: str) -> GiftCard:
+        """Make the card unusable (``giftCardDeactivate``); its balance is kept. Safe to repeat.
+
+        Raises
+        ------
+        SaleorNotFoundError
+            When the card does not exist.
+        """
+        payload = self._s.mutate("gift_card_deactivate", "giftCardDeactivate", id=gift_card_id)
         return p.gift_card(payload["giftCard"])

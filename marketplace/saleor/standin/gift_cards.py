@@ -193,3 +193,11 @@ def m_gift_card_balance_adjust(ctx: Context, id: str, amount: Any, **_: Any) -> 
         doc["initialBalance"] = doc["currentBalance"]  # a top-up above it raises the initial balance
     ctx.store.put("GiftCard", doc)
     return {"giftCard": gift_card_view(doc, ctx)}
+
+
+def m_gift_card_deactivate(ctx: Context, id: str, **_: Any) -> Json:
+    """Saleor's ``GiftCardDeactivate``: ``is_active`` set to false (again, when it is already), balance kept."""
+    _kind, doc = ctx.store.get_by_gid(id, "GiftCard")
+    doc["isActive"] = False
+    ctx.store.put("GiftCard", doc)
+    return {"giftCard": gift_card_view(doc, ctx)}

@@ -322,6 +322,10 @@ def after_order_payment(ctx: Context, order: Json) -> None:
                 view = order_view(ctx, order)
             ctx.emit("ORDER_FULLY_PAID", {"__typename": "OrderFullyPaid", "issuedAt": now_iso(), "order": view})
         if refunded > refunded_before:
-            # Saleor 3.23 (order/actions.py::order_transaction_updated) sends ORDER_REFUNDED for a
-            # transaction refund; ORDER_FULLY_REFUNDED only follows legacy payments
+            # Saleor 3.23 (order/actions.py::order_transaction_updated -> order_refunded) sends
+            # ORDER_REFUNDED for a transaction refund, and ORDER_FULLY_REFUNDED too once the
+            # transactions' refunded values reach the order's total
             ctx.emit("ORDER_REFUNDED", {"__typename": "OrderRefunded", "issuedAt": now_iso(), "order": view})
+            if refunded >= Decimal(order["total"]):
+                ctx.emit("ORDER_FULLY_REFUNDED", {"__typename": "OrderFullyRefunded", "issuedAt": now_iso(),
+                                                  "order": view})

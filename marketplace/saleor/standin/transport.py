@@ -96,6 +96,7 @@ MUTATIONS = {
     "giftCardCreate": gc.m_gift_card_create,
     "giftCardBulkCreate": gc.m_gift_card_bulk_create,
     "giftCardBalanceAdjust": gc.m_gift_card_balance_adjust,
+    "giftCardDeactivate": gc.m_gift_card_deactivate,
     "checkoutAddPromoCode": co.m_checkout_add_promo_code,
     "transactionCreate": pay.m_transaction_create,
     "transactionUpdate": pay.m_transaction_update,
