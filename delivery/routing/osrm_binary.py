@@ -8,7 +8,9 @@ Only the fields the adapter needs are read, from OSRM's schema
 (``include/engine/api/flatbuffers/*.fbs``): ``FBResult`` = ``error`` (0), ``code`` (1, an
 ``Error`` table of ``code`` and ``message`` strings), ``data_version`` (2), ``waypoints`` (3),
 ``routes`` (4), ``table`` (5); ``Table`` = ``durations`` (0), ``rows`` (1), ``cols`` (2),
-``distances`` (3), ...
+``distances`` (3), ... — the same in v5.27.1 (docker-compose's image) and in 26.10 (the
+binaries the tests run); an answer of another layout is refused (its vectors' length is
+checked), never read as figures.
 
 One difference from JSON: a pair OSRM finds no route for is written as 0 there (JSON says
 null), which is also what a point to the same place gets; the adapter settles those cells.
