@@ -2,7 +2,7 @@
 
     python benchmarks/matrix_region.py [--points 2000] [--synthetic-grid 500000] [--seed 1]
                                        [--no-monaco] [--algorithms mld,ch] [--no-http]
-                                       [--layouts rows,squares] [--profile mormal]
+                                       [--layouts rows,rows-json-seq] [--profile mormal]
                                        [--prep-timeout 0]
 
 Graphs: Monaco drivable and Monaco with every way (real OpenStreetMap, in the osrm-bindings
@@ -155,20 +155,34 @@ def child_ours(pbf: str, network_type: str, points: int, seed: int, out: Path) -
                                "repeat": repeat}))
 
 
-#: How the adapter splits the /table requests: its default (each block of sources with every
-#: destination, 2 requests of 1,000 x 2,000 at 2,000 points), the square 500 x 500 blocks it
-#: sent before (what a server size of 1,000 and 250,000 cells per answer give), one request.
-LAYOUTS = {"rows": {}, "squares": {"max_table_size": 1000, "table_cells": 250_000},
+#: How the adapter asks /table: its default ``rows`` (each block of sources with every
+#: destination, 2 requests of 1,000 x 2,000 at 2,000 points, both in flight at once, in OSRM's
+#: binary FlatBuffers output); ``rows-seq`` the same one request at a time; ``rows-json`` and
+#: ``rows-json-seq`` in JSON (the latter is the adapter before the binary output and the
+#: parallel requests); the square 500 x 500 blocks it sent earlier (JSON, one at a time); one request.
+LAYOUTS = {"rows": {}, "rows-seq": {"parallel_requests": 1}, "rows-json": {"binary": False},
+           "rows-json-seq": {"binary": False, "parallel_requests": 1},
+           "squares": {"max_table_size": 1000, "table_cells": 250_000, "binary": False, "parallel_requests": 1},
            "one": {"table_cells": 100_000_000}}
 
 
 def layout_note(name: str, n: int) -> str:
-    from delivery.routing.osrm import MAX_TABLE_SIZE, TABLE_CELLS, table_blocks
+    from delivery.routing.osrm import MAX_TABLE_SIZE, PARALLEL_REQUESTS, TABLE_CELLS, table_blocks
 
-    sizes = {"max_table_size": MAX_TABLE_SIZE, "table_cells": TABLE_CELLS, **LAYOUTS[name]}
+    sizes = {"max_table_size": MAX_TABLE_SIZE, "table_cells": TABLE_CELLS, "parallel_requests": PARALLEL_REQUESTS,
+             "binary": True, **LAYOUTS[name]}
     sources, destinations = table_blocks(n, sizes["max_table_size"], sizes["table_cells"])
     requests = -(-n // sources) * -(-n // destinations)
-    return f"HTTP /table, {requests} request{'s' if requests > 1 else ''} of {sources} x {destinations} ({name})"
+    at_once = min(requests, int(sizes["parallel_requests"]))
+    return (f"HTTP /table, {requests} request{'s' if requests > 1 else ''} of {sources} x {destinations}, "
+            f"{at_once} at a time, {'binary' if sizes['binary'] else 'JSON'} ({name})")
+
+
+def runs_note(runs: list[float]) -> str:
+    """'1 run' or 'best of 3 (median 4.1 s)'."""
+    if len(runs) == 1:
+        return "1 run"
+    return f"best of {len(runs)} (median {float(np.median(runs)):.2f} s, all {', '.join(f'{r:.2f}' for r in runs)})"
 
 
 def child_http(url: str, job: Path, out: Path) -> None:
@@ -254,8 +268,11 @@ def osrm_bindings_table(base: str, algorithm: str, points: list, repeat: int, tm
     return result
 
 
-def osrm_http_table(base: str, algorithm: str, points: list, tmp: Path, layout: str) -> dict:
-    """osrm-routed on ``base`` (started here) and the product's adapter in a child process."""
+def osrm_http_table(base: str, algorithm: str, points: list, tmp: Path, layout: str, repeat: int = 1) -> dict:
+    """osrm-routed on ``base`` (started here) and the product's adapter in a child process.
+
+    The child runs ``repeat`` times against the same server: ``s`` is the best, ``runs`` all.
+    """
     bins, _ = osrm_bins()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -276,14 +293,18 @@ def osrm_http_table(base: str, algorithm: str, points: list, tmp: Path, layout: 
                 time.sleep(0.2)
         job, out = tmp / "http-job.json", tmp / f"http-{algorithm}.json"
         job.write_text(json.dumps({"points": points, "layout": layout}))
-        _, client_mb = run_child([sys.executable, __file__, "--child", "http", url, str(job), str(out)],
-                                 tmp / f"http-{algorithm}.log")
+        runs, client_mb = [], 0.0
+        for _ in range(max(1, repeat)):
+            _, mb = run_child([sys.executable, __file__, "--child", "http", url, str(job), str(out)],
+                              tmp / f"http-{algorithm}.log")
+            runs.append(json.loads(out.read_text())["s"])
+            client_mb = max(client_mb, mb)
         server_mb = vm_mb("VmHWM", server.pid)
     finally:
         server.terminate()
         server.wait(timeout=60)
     result = json.loads(out.read_text())
-    result.update(peak_mb=server_mb + client_mb, server_mb=server_mb, client_mb=client_mb,
+    result.update(s=min(runs), runs=runs, peak_mb=server_mb + client_mb, server_mb=server_mb, client_mb=client_mb,
                   durations=np.load(out.with_suffix(".npy")))
     return result
 
@@ -334,10 +355,10 @@ def bench_graph(title: str, pbf: Path, network_type: str, args, tmp: Path) -> li
                      + f" (load {p.get('load', '?')}){reused}; graph load {b['load_s']:.1f} s; "
                      f"process peak {b['peak_mb']:,.0f} MB; load {load:.1f}"))
         for layout in [] if args.no_http else args.layouts:
-            h = osrm_http_table(p["base"], algo, ours["points"], tmp, layout)
+            h = osrm_http_table(p["base"], algo, ours["points"], tmp, layout, args.http_repeat)
             rows.append((label, f"{engine}, osrm-routed + OsrmTravel", size, None, None, h["s"],
                          h["peak_mb"], ours_s / h["s"], agreement(ours_dur, h["durations"]),
-                         f"1 run; {layout_note(layout, len(ours['points']))}; server {h['server_mb']:,.0f} + client "
+                         f"{runs_note(h['runs'])}; {layout_note(layout, len(ours['points']))}; server {h['server_mb']:,.0f} + client "
                          f"{h['client_mb']:,.0f} MB; load {os.getloadavg()[0]:.1f}"))
     return rows
 
@@ -361,9 +382,12 @@ def main() -> None:
     parser.add_argument("--algorithms", default="mld,ch", help="OSRM algorithms: ch, mld or mld,ch")
     parser.add_argument("--prep-timeout", type=float, default=0, metavar="S",
                         help="stop an OSRM preparation step after S seconds (default 0: no limit)")
-    parser.add_argument("--layouts", default="rows,squares",
-                        help="the adapter's /table requests: rows (its default), squares (500 x 500, as "
-                             "before), one (a single request); comma-separated")
+    parser.add_argument("--layouts", default="rows,rows-json-seq",
+                        help="the adapter's /table requests: rows (its default: whole rows, 2 in flight, binary), "
+                             "rows-seq, rows-json, rows-json-seq (before the binary output), squares (500 x 500 "
+                             "JSON, as earlier), one (a single request); comma-separated")
+    parser.add_argument("--http-repeat", type=int, default=1, metavar="N",
+                        help="run the adapter N times per layout against the same server (best and median)")
     parser.add_argument("--profile", choices=("mormal", "stock"), default="mormal",
                         help="OSRM car profile: the product's deploy/osrm/car.lua (no exclude sets, "
                              "contracted once) or the wheel's stock car.lua (four exclude sets)")

@@ -48,7 +48,8 @@ def travel_model():
     if getattr(settings, "ROUTING_ENGINE", "embedded") == "osrm":
         from delivery.routing.osrm import OsrmTravel  # noqa: PLC0415
 
-        return OsrmTravel(settings.OSRM_URL, max_table_size=settings.OSRM_MAX_TABLE_SIZE)
+        return OsrmTravel(settings.OSRM_URL, max_table_size=settings.OSRM_MAX_TABLE_SIZE,
+                          parallel_requests=getattr(settings, "OSRM_PARALLEL_REQUESTS", 2))
     path = getattr(settings, "ROAD_GRAPH_PATH", "")
     if path:
         return _road_network(str(path))

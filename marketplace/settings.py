@@ -354,6 +354,8 @@ ROUTING_ENGINE = os.environ.get("ROUTING_ENGINE", "embedded")
 OSRM_URL = os.environ.get("OSRM_URL", "http://osrm:5000")
 # That server's --max-table-size (docker-compose: 10000): the adapter never asks it for more.
 OSRM_MAX_TABLE_SIZE = int(os.environ.get("OSRM_MAX_TABLE_SIZE", "10000"))
+# /table requests the adapter sends at once; docker-compose starts osrm-routed with as many threads.
+OSRM_PARALLEL_REQUESTS = int(os.environ.get("OSRM_PARALLEL_REQUESTS", "2"))
 
 # Logs: JSON lines in production (LOG_FORMAT=json), plain text elsewhere. Error reporting goes
 # to SENTRY_DSN when it is set (off by default); see marketplace/core/observability.py.

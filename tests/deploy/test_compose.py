@@ -214,3 +214,5 @@ def test_the_osrm_service_contracts_once_with_the_products_car_profile(resolved)
     assert "./deploy/osrm:/mormal:ro" in osrm["volumes"] and (ROOT / "deploy" / "osrm" / "car.lua").is_file()
     assert environment(osrm)["OSRM_CAR_PROFILE"] == "/opt/car.lua"
     assert f"--max-table-size {env_file('.env.example')['OSRM_MAX_TABLE_SIZE']}" in script
+    # as many server threads as the planner sends /table requests at once
+    assert f"--threads {env_file('.env.example')['OSRM_PARALLEL_REQUESTS']}" in script

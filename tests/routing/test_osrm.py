@@ -165,6 +165,53 @@ def test_table_blocks_give_the_same_matrix_as_one_request(osrm_url, max_table_si
     assert (np.diag(blocked[0]) == 0).all() and (blocked[0] > 0).sum() == 20
 
 
+@pytest.mark.parametrize(("table_cells", "parallel_requests"), [(2_000_000, 1), (2_000_000, 2), (7, 3), (1, 4)])
+def test_the_binary_answers_in_parallel_give_the_json_matrix_in_order(osrm_url, table_cells, parallel_requests):
+    # given 12 Monaco points, two of them twice (the same place: 0 s between them, as OSRM's
+    # binary output also writes for "no route"), and the adapter's JSON answers one at a time
+    points = [*FIVE, (7.4206, 43.7311), (7.4262, 43.7465), (7.4158, 43.7358), (7.4301, 43.7412),
+              (7.4121, 43.7294), CASINO, STADIUM]
+    json_whole = OsrmTravel(osrm_url, binary=False, parallel_requests=1).matrices(points)
+    # when the blocks come in the binary output, several requests in flight
+    binary = OsrmTravel(osrm_url, table_cells=table_cells, parallel_requests=parallel_requests).matrices(points)
+    # then every figure is the same, in the same place, and the same place stays 0 apart
+    assert (binary[0] == json_whole[0]).all() and (binary[1] == json_whole[1]).all()
+    assert binary[0][0, 10] == binary[0][10, 0] == 0 and binary[0][2, 11] == 0
+    assert (binary[0][~np.eye(12, dtype=bool)] > 0).sum() == 12 * 11 - 4
+
+
+#: Two road squares 2 km apart with no road between them (OSM XML; both parts are small, so
+#: OSRM snaps each point to its own square and finds no route from one square to the other).
+ISLANDS = """<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="mormal test">
+{nodes}
+  <way id="1" version="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="1"/><tag k="highway" v="residential"/></way>
+  <way id="2" version="1"><nd ref="5"/><nd ref="6"/><nd ref="7"/><nd ref="8"/><nd ref="5"/><tag k="highway" v="residential"/></way>
+</osm>
+"""
+
+
+def test_a_pair_with_no_route_is_unreachable_in_the_binary_answer_as_in_json(tmp_path):
+    # given a road graph of two unconnected squares, and two points on each
+    corners = [(3.700, 50.200), (3.704, 50.200), (3.704, 50.203), (3.700, 50.203),
+               (3.730, 50.200), (3.734, 50.200), (3.734, 50.203), (3.730, 50.203)]
+    nodes = "\n".join(f'  <node id="{k}" version="1" lat="{lat}" lon="{lon}"/>'
+                      for k, (lon, lat) in enumerate(corners, start=1))
+    osm = tmp_path / "islands.osm"
+    osm.write_text(ISLANDS.format(nodes=nodes))
+    points = [(3.702, 50.2001), (3.7039, 50.2015), (3.732, 50.2001), (3.7339, 50.2015)]
+    with serve_osrm(osm, tmp_path, points[0]) as url:
+        # when the adapter asks in JSON and in the binary output (where "no route" is 0)
+        json_answer = OsrmTravel(url, binary=False).matrices(points)
+        binary = OsrmTravel(url).matrices(points)
+    # then the pairs across the squares are unreachable in both, the others routed
+    across = np.array([[(a < 2) != (b < 2) for b in range(4)] for a in range(4)])
+    for durations, distances in (json_answer, binary):
+        assert (durations[across] == UNREACHABLE).all() and (distances[across] == UNREACHABLE).all()
+        assert (durations[~across & ~np.eye(4, dtype=bool)] > 0).all()
+    assert (binary[0] == json_answer[0]).all() and (binary[1] == json_answer[1]).all()
+
+
 @pytest.mark.parametrize("n", [1, 2, 5, 999, 1000, 1001, 2000, 10_000, 10_001, 25_000])
 @pytest.mark.parametrize(("limit", "cells"), [(1000, 2_000_000), (10_000, 2_000_000), (10_000, 500_000), (2, 1)])
 def test_table_blocks_keep_every_request_within_the_server_and_rows_whole_when_they_fit(n, limit, cells):
