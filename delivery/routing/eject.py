@@ -3,13 +3,16 @@
 When :mod:`delivery.routing.reinsert` finds no place for a left-out mandatory unit (a stop,
 or a shipment's two sides), every position it tried delayed some later stop past a window
 or a time-in-van limit. Here the van first gives up one of its own units (the *ejected*
-unit, the closest to the left-out one in place and time), the left-out unit is inserted in
+unit: one the left-out unit would make late, or one close to it in place and time), the
+left-out unit is inserted in
 what is left (plainly or in a new loop, as in :mod:`~delivery.routing.reinsert`), and the
 ejected unit is put back in another van, or in the same van elsewhere (plainly or in a new
 loop). The move is kept only if the OR-Tools model reads the whole plan feasible (every
 van at once: shared relay fridges included), so the served count rises by the left-out
 unit's size and every constraint holds. Reads are counted (:data:`EJECT_CHECKS`), tries go
 in a fixed order, so the same seed gives the same plan; ``deadline`` is only a safety cap.
+Mormal day, 3 vans with reloads, same work budget with the clock free: seed 2 109 → 137
+stops served, seed 3 121 → 138, seed 1 unchanged at 148 (docs/mormal-day.md).
 """
 
 from __future__ import annotations
