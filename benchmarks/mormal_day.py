@@ -197,6 +197,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reloads", type=int, default=3, help="reloads per van in the reload rows")
     parser.add_argument("--graph", help="road graph (.graphml/.osm/.osm.pbf) instead of straight lines")
+    parser.add_argument("--rows", choices=("all", "reloads"), default="all",
+                        help="'reloads': only the fleet with reloads and VROOM on the relaxed problem")
     args = parser.parse_args()
     travel = None
     if args.graph:
@@ -209,17 +211,23 @@ def main() -> None:
 
     full = day()
     limits = dict(full.max_in_van_s)
-    ours_full, problem = solve_ours("ours (pipeline), full problem", full, args.time_limit, args.seed)
-    alone_full, _ = solve_ours("OR-Tools alone, full problem", day(), args.time_limit, args.seed,
-                               warm=False)
-    ours_relaxed, relaxed_problem = solve_ours("ours (pipeline), relaxed problem", relaxed(day()),
-                                               args.time_limit, args.seed)
-    alone_relaxed, _ = solve_ours("OR-Tools alone, relaxed problem", relaxed(day()),
-                                  args.time_limit, args.seed, warm=False)
-    vroom_relaxed = solve_vroom(relaxed_problem, args.time_limit)
-    one_van, _ = solve_ours("1 van, no reload (pipeline)", day(1), args.time_limit, args.seed)
-    one_van_reloads, _ = solve_ours(f"1 van, up to {args.reloads} reloads (pipeline)",
-                                    day(1, args.reloads), args.time_limit, args.seed)
+    problem = full.problem()
+    if args.rows == "reloads":
+        vroom_relaxed = solve_vroom(relaxed(day()).problem(), args.time_limit)
+        rows: tuple[Outcome, ...] = (vroom_relaxed,)
+    else:
+        ours_full, _ = solve_ours("ours (pipeline), full problem", full, args.time_limit, args.seed)
+        alone_full, _ = solve_ours("OR-Tools alone, full problem", day(), args.time_limit, args.seed,
+                                   warm=False)
+        ours_relaxed, relaxed_problem = solve_ours("ours (pipeline), relaxed problem", relaxed(day()),
+                                                   args.time_limit, args.seed)
+        alone_relaxed, _ = solve_ours("OR-Tools alone, relaxed problem", relaxed(day()),
+                                      args.time_limit, args.seed, warm=False)
+        vroom_relaxed = solve_vroom(relaxed_problem, args.time_limit)
+        one_van, _ = solve_ours("1 van, no reload (pipeline)", day(1), args.time_limit, args.seed)
+        one_van_reloads, _ = solve_ours(f"1 van, up to {args.reloads} reloads (pipeline)",
+                                        day(1, args.reloads), args.time_limit, args.seed)
+        rows = (ours_full, alone_full, ours_relaxed, alone_relaxed, vroom_relaxed, one_van, one_van_reloads)
     fleet_model = day(reloads=args.reloads)
     fleet_reloads, _ = solve_ours(f"{args.vans} vans, up to {args.reloads} reloads (pipeline)",
                                   fleet_model, args.time_limit, args.seed)
@@ -237,8 +245,7 @@ def main() -> None:
           f"{'loops':>5} | {'unassigned':>10} | {'cold-chain violations':>21} | {'stops/van-h':>11} | {'wall s':>6} |")
     print(f"|{'-' * 44}|{'-' * 8}|{'-' * 11}|{'-' * 9}|{'-' * 11}|{'-' * 6}|{'-' * 7}|{'-' * 12}|{'-' * 23}|"
           f"{'-' * 13}|{'-' * 8}|")
-    rows = (ours_full, alone_full, ours_relaxed, alone_relaxed, vroom_relaxed, one_van, one_van_reloads,
-            fleet_reloads)
+    rows = (*rows, fleet_reloads)
     for out in rows:
         e = evaluate(problem, out, limits)
         served = len(problem.stops) - out.unassigned

@@ -8,7 +8,10 @@ and such parcels stay out (5 of the 14 stops left out on the Mormal day with rel
 were shipments in a tight morning that it did not put back either: this step put back 12
 of the 14). Here each left-out unit (a stop or a
 shipment) is tried in each van, at the most promising positions, plainly or in a new loop
-opened just before it or earlier; the first feasible candidate is kept. Feasibility is read
+opened just before it or earlier; the first feasible candidate is kept. Units with no such
+place go to :mod:`delivery.routing.eject`, which makes room by moving another unit of the
+van elsewhere (on the Mormal day, seed 1, it put back colis-023 and colis-029 in the first
+round that the plain insertion could not). Feasibility is read
 from the OR-Tools model itself (one van's routes at a time), with a counted number of reads so
 that runs stay reproducible. Speaks OR-Tools only through :mod:`delivery.routing.solver`'s model.
 """
@@ -56,10 +59,11 @@ def reinsert(problem: Problem, built: Built, solution: Any, checks: int = REINSE
     for n, node in enumerate(nodes):
         if node.leg == "reload" and n not in served:
             spare[node.vehicle].append(n)
-    budget, inserted = [checks], 0
+    budget, inserted, missed = [checks], 0, []
     for unit in units:
         if budget[0] <= 0:
-            break
+            missed.append(unit)
+            continue
         for v in range(len(orders)):
             found = _try_unit(built, v, orders[v], times, unit, spare[v], budget, deadline)
             if found is not None:
@@ -67,6 +71,14 @@ def reinsert(problem: Problem, built: Built, solution: Any, checks: int = REINSE
                 spare[v] = [r for r in spare[v] if r not in found]
                 inserted += len(unit)
                 break
+        else:
+            missed.append(unit)
+    if missed:  # no plain place: make room by moving one unit of a van elsewhere
+        from delivery.routing.eject import make_room
+
+        made, missed = make_room(built, orders, times, spare, missed, _paired(built),
+                                 deadline=deadline)
+        inserted += made
     if not inserted:
         return solution, 0
     assignment = routing.ReadAssignmentFromRoutes([_with_legs(built, o) for o in orders], True)
@@ -117,13 +129,19 @@ def _times(built: Built, solution: Any) -> dict[int, int]:
     return out
 
 
-def _left_out(built: Built, served: set[int]) -> list[tuple[int, ...]]:
-    """Units not served: (pickup, delivery) node pairs of shipments, single stop nodes."""
+def _paired(built: Built) -> dict[int, tuple[int, ...]]:
+    """The (pickup, delivery) unit of every solver node that is one side of a shipment."""
     nodes = built.layout.nodes
-    paired: dict[int, tuple[int, int]] = {}
+    paired: dict[int, tuple[int, ...]] = {}
     for pair in built.layout.pairs:
         if nodes[pair.pickup].stop >= 0 and nodes[pair.delivery].stop >= 0:
             paired[pair.pickup] = paired[pair.delivery] = (pair.pickup, pair.delivery)
+    return paired
+
+
+def _left_out(built: Built, served: set[int]) -> list[tuple[int, ...]]:
+    """Units not served: (pickup, delivery) node pairs of shipments, single stop nodes."""
+    nodes, paired = built.layout.nodes, _paired(built)
     units: list[tuple[int, ...]] = []
     for n, node in enumerate(nodes):
         if node.stop < 0 or n in served:
@@ -136,11 +154,14 @@ def _left_out(built: Built, served: set[int]) -> list[tuple[int, ...]]:
 
 def _try_unit(built: Built, v: int, order: list[int], times: dict[int, int],
               unit: tuple[int, ...], spare: list[int], budget: list[int],
-              deadline: float | None = None) -> list[int] | None:
-    """The first feasible route of van ``v`` with ``unit`` inserted, cheapest detour first."""
+              deadline: float | None = None, tries: int = CANDIDATES_PER_VAN) -> list[int] | None:
+    """The first feasible route of van ``v`` with ``unit`` inserted, cheapest detour first.
+
+    At most ``tries`` candidates are read, each taking one unit of ``budget``.
+    """
     candidates = _candidates(built, v, order, times, unit, spare)
     routing = built.routing
-    for _cost, seq in candidates[:CANDIDATES_PER_VAN]:
+    for _cost, seq in candidates[:tries]:
         if budget[0] <= 0 or (deadline is not None and time.monotonic() >= deadline):
             return None
         budget[0] -= 1
