@@ -134,9 +134,10 @@ def _reinsert(problem: Problem, built: _Built, solution: Any, deadline: float, b
 
     t, total = time.monotonic(), 0
     clock_cut = stats.get("stopped_by") == "time"
+    stats["made_room"] = 0  # stops put in by ejection moves (raised by reinsert)
     for round_ in range(REINSERT_ROUNDS):
         spent, checks[0] = checks[0], -(10**15)  # feasibility reads: no work limit
-        better, inserted = reinsert(problem, built, solution, deadline=deadline)
+        better, inserted = reinsert(problem, built, solution, deadline=deadline, stats=stats)
         checks[0] = spent
         total += inserted
         remaining = deadline - time.monotonic()
