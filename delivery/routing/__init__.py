@@ -1,6 +1,7 @@
 """Pure-Python van routing core: a builder (``DeliveryModel``) in front of OR-Tools.
 
-Import the public names from here; only :mod:`delivery.routing.solver` imports ortools.
+Import the public names from here; only :mod:`delivery.routing.solver` and
+:mod:`delivery.routing.search` import ortools.
 """
 
 from delivery.routing.model import DeliveryModel, TravelModel

@@ -39,11 +39,14 @@ DELAY_WEIGHT = 20
 
 
 def reinsert(problem: Problem, built: Built, solution: Any, checks: int = REINSERT_CHECKS,
-             deadline: float | None = None) -> tuple[Any, int]:
+             deadline: float | None = None,
+             stats: dict[str, Any] | None = None) -> tuple[Any, int]:
     """Insert left-out mandatory units into ``solution``'s routes where the model allows it.
 
     Optional stops are left to the search, which weighs their penalty against the detour.
     ``deadline`` (``time.monotonic()``) is a safety cap: no read starts after it.
+    ``stats["made_room"]``, when given, is raised by the solver stops that went in by an
+    ejection move (:mod:`delivery.routing.eject`).
     Returns the new assignment (``solution`` itself when nothing was inserted) and the number
     of solver stops inserted.
     """
@@ -79,6 +82,8 @@ def reinsert(problem: Problem, built: Built, solution: Any, checks: int = REINSE
         made, missed = make_room(built, orders, times, spare, missed, _paired(built),
                                  deadline=deadline)
         inserted += made
+        if stats is not None:
+            stats["made_room"] = stats.get("made_room", 0) + made
     if not inserted:
         return solution, 0
     assignment = routing.ReadAssignmentFromRoutes([_with_legs(built, o) for o in orders], True)
