@@ -38,7 +38,7 @@ body { font-family: "DejaVu Sans", sans-serif; color: #1b3a1b; margin: 0; }
 .amount { font-size: 34pt; font-weight: bold; margin: 4mm 0 2mm 0; }
 .for { font-size: 10pt; margin: 0; }
 .message { font-size: 9pt; font-style: italic; margin: 1.5mm 0 0 0; max-width: 175mm; max-height: 17mm; overflow: hidden;
-  white-space: pre-line; overflow-wrap: anywhere; word-break: break-word; }
+  white-space: pre-line; overflow-wrap: anywhere; }
 .middle { display: flex; justify-content: space-between; align-items: center; margin-top: 3mm; flex: 1; }
 .code-label { font-size: 9pt; margin: 0; }
 .code { font-family: "DejaVu Sans Mono", monospace; font-size: 19pt; font-weight: bold; letter-spacing: 0.5mm; margin: 1mm 0 3mm 0; }
@@ -55,6 +55,7 @@ def _voucher_html(voucher: Voucher, position: int, of: int) -> str:
               if voucher.expiry_date else "Sans date de fin de validité.")
     site = escape(settings.APP_PUBLIC_URL.removeprefix("https://").removeprefix("http://"))
     tag = f'<p class="for">Offert par : <b>{escape(voucher.tag)}</b></p>' if voucher.tag else ""
+    keep = " jusqu'à la date de fin" if voucher.expiry_date else ""
     message = _message(voucher)
     if message:
         tag += f'\n  <p class="message">« {escape(message)} »</p>'
@@ -73,7 +74,7 @@ def _voucher_html(voucher: Voucher, position: int, of: int) -> str:
     <p class="how"><b>{expiry}</b></p>
   </div>
   <div class="qr"><img src="{qr_data_uri(voucher.code, box_size=8)}" alt="QR code du chèque cadeau"><br>Code à scanner</div></div>
-  <p class="rules">Utilisable en plusieurs fois : le solde restant est conservé jusqu'à la date de fin.
+  <p class="rules">Utilisable en plusieurs fois : le solde restant est conservé{keep}.
   Ni remboursable, ni échangeable contre des espèces. Gardez ce chèque jusqu'à ce que son solde soit à 0,00 €.
   Solde et questions : Communauté de Communes du Pays de Mormal.</p>
 </section>"""

@@ -83,6 +83,8 @@ def test_bought_vouchers_are_saleor_gift_cards_kept_as_online_vouchers_and_email
     text = _pdf_text(data)
     assert all(actions.display_code(v.code) in text for v in vouchers) and text.count("20,00 €") == 2
     assert "Offert par : Gisele Test" in text and len(PdfReader(io.BytesIO(data)).pages) == 2
+    # a card without an end date does not speak of one
+    assert "Sans date de fin de validité" in text and "jusqu'à la date de fin" not in " ".join(text.split())
     # and her purchase page lists them with the PDF
     shown = client.get(reverse("voucher_shop:purchase", args=[purchase.pk])).content.decode()
     assert all(v.code in shown for v in vouchers) and reverse("voucher_shop:pdf", args=[purchase.pk]) in shown

@@ -44,6 +44,7 @@ def test_a_batch_becomes_saleor_gift_cards_and_one_printed_page_each(saleor):
         assert "Offert par : CCAS 2027" in page
         assert "montrez ce chèque au chauffeur, il scanne le QR code" in page
         assert "Ni remboursable, ni échangeable contre des espèces" in page
+        assert "le solde restant est conservé jusqu'à la date de fin" in " ".join(page.split())
 
 
 @pytest.mark.parametrize("fields, code", [
