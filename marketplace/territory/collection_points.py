@@ -13,6 +13,10 @@ keeps its warehouse, private and ``DISABLED``; the address is the place's street
 a warehouse left with the same slug by an interrupted first call is reused) and updates it after.
 Vendors (``vendors.actions.saleor_sync``) and the short circuit (``shortcircuit.actions.saleor_sync``)
 both go through here; ``tests/territory/test_collection_points.py`` holds them to it.
+
+One warehouse is never a collection point: :data:`VOUCHER_STOCK`, where the e-vouchers' stock rows
+live (Saleor fulfils gift-card lines from a warehouse); it is private and ``DISABLED``, and kept
+here so that this module stays the only one deciding what a warehouse offers.
 """
 
 from __future__ import annotations
@@ -24,6 +28,13 @@ from typing import Protocol
 from django.db import models, transaction
 
 from marketplace.saleor import port
+
+#: The e-vouchers' stock (``vouchers.online``): private, never offered for collection.
+VOUCHER_STOCK = port.WarehouseInput(
+    name="Chèques cadeaux dématérialisés", slug="cheques-cadeaux-dematerialises",
+    address=port.Address(street_address_1="Communauté de Communes du Pays de Mormal", postal_code="59530",
+                         city="LE QUESNOY", country="FR", first_name="", last_name="", phone=""),
+    click_and_collect=port.ClickAndCollect.DISABLED, is_private=True)
 
 
 class Role(enum.StrEnum):

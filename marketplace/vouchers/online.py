@@ -33,6 +33,7 @@ from marketplace.payments import actions as payments
 from marketplace.payments import card_gateways
 from marketplace.saleor import port
 from marketplace.saleor.registry import ReceivedEvent
+from marketplace.territory import collection_points
 from marketplace.territory.models import Shopper
 
 from .error_codes import VoucherError
@@ -51,11 +52,7 @@ MAX_MESSAGE = 300
 PURCHASE_KEY = "mormal.voucher_purchase"
 
 #: The warehouse holding the e-vouchers' stock rows (Saleor fulfils gift-card lines from one).
-WAREHOUSE = port.WarehouseInput(
-    name="Chèques cadeaux dématérialisés", slug="cheques-cadeaux-dematerialises",
-    address=port.Address(street_address_1="Communauté de Communes du Pays de Mormal", postal_code="59530",
-                         city="LE QUESNOY", country="FR", first_name="", last_name="", phone=""),
-    click_and_collect=port.ClickAndCollect.DISABLED, is_private=True)
+WAREHOUSE = collection_points.VOUCHER_STOCK
 
 
 def product(saleor: port.SaleorPort) -> port.GiftCardProduct:
