@@ -305,10 +305,8 @@ def record_bought(event: ReceivedEvent, saleor: port.SaleorPort | None = None) -
     if len(cards) < bought:
         raise RuntimeError(f"order {order.number}: {len(cards)} gift card(s) issued for {bought} paid")
     now = timezone.now()
-    pk = order.metadata.get(PURCHASE_KEY, "")
     with transaction.atomic():
-        purchase = (VoucherPurchase.objects.select_for_update().filter(pk=int(pk)).first()
-                    if pk.isdigit() else None)
+        purchase = purchase_of(order, lock=True)
         if purchase is not None and not purchase.saleor_order_id:
             purchase.saleor_order_id, purchase.order_number = order.id, order.number
             purchase.paid_at = purchase.paid_at or now
@@ -326,10 +324,13 @@ def bought_lines(order: port.Order) -> int:
     return sum(ln.quantity for ln in order.lines if (ln.sku or "").startswith(PRODUCT_SLUG + "-"))
 
 
-def purchase_of(order: port.Order) -> VoucherPurchase | None:
-    """Our purchase row of the order (its metadata names it), or None."""
+def purchase_of(order: port.Order, *, lock: bool = False) -> VoucherPurchase | None:
+    """Our purchase row of the order (its metadata names it), or None; ``lock``: under its row lock (in a transaction)."""
     pk = order.metadata.get(PURCHASE_KEY, "")
-    return VoucherPurchase.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+    if not pk.isdigit():
+        return None
+    rows = VoucherPurchase.objects.select_for_update() if lock else VoucherPurchase.objects
+    return rows.filter(pk=int(pk)).first()
 
 
 def keep_cards(cards: list[port.GiftCard], purchase: VoucherPurchase | None, now: dt.datetime) -> None:
