@@ -17,12 +17,11 @@ stops served, seed 3 121 → 138, seed 1 unchanged at 148 (docs/mormal-day.md).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from delivery.routing.initial_routes import _with_legs
-from delivery.routing.reinsert import _candidates, _try_unit, _useful
+from delivery.routing.reinsert import _candidates, _late, _try_unit, _useful
 
 if TYPE_CHECKING:
     from delivery.routing.solver import _Built as Built
@@ -75,10 +74,6 @@ def _make_room_for(built: Built, orders: list[list[int]], times: dict[int, int],
             if _move(built, orders, times, spare, v, unit, victim, budget, deadline):
                 return True
     return False
-
-
-def _late(deadline: float | None) -> bool:
-    return deadline is not None and time.monotonic() >= deadline
 
 
 def _victims(built: Built, v: int, order: list[int], times: dict[int, int],

@@ -167,7 +167,7 @@ def _try_unit(built: Built, v: int, order: list[int], times: dict[int, int],
     candidates = _candidates(built, v, order, times, unit, spare)
     routing = built.routing
     for _cost, seq in candidates[:tries]:
-        if budget[0] <= 0 or (deadline is not None and time.monotonic() >= deadline):
+        if budget[0] <= 0 or _late(deadline):
             return None
         budget[0] -= 1
         routes: list[list[int]] = [[] for _ in range(routing.vehicles())]
@@ -270,6 +270,11 @@ def _candidates(built: Built, v: int, order: list[int], times: dict[int, int],
     plain.sort(key=lambda c: c[0])
     looped.sort(key=lambda c: c[0])
     return sorted(plain[:half] + looped[:CANDIDATES_PER_VAN - half], key=lambda c: c[0])
+
+
+def _late(deadline: float | None) -> bool:
+    """Whether the safety cap ``deadline`` (``time.monotonic()`` seconds) has passed."""
+    return deadline is not None and time.monotonic() >= deadline
 
 
 def _start(windows: Sequence[tuple[int, int]], arrival: int) -> int | None:
