@@ -3,7 +3,8 @@
 1. :func:`~delivery.routing.diagnose.precheck` sets aside the stops no van can serve alone.
 2. PyVRP solves the *relaxation* of the rest (:mod:`delivery.routing.warmstart`: breaks,
    several windows per stop, time-in-van limits and relay fridges are what it cannot
-   express) for most of the time limit.
+   express) for most of the time limit; not on days where many stops carry cold goods
+   (:data:`COLD_SKIP_SHARE`), whose relaxed routes all break the cold chain.
 3. OR-Tools (:mod:`delivery.routing.solver`), which carries every real constraint, reads
    those routes; stops that break a real constraint there are taken out of the start and
    left to its search. Guided local search then improves the plan until the limit; it
@@ -62,6 +63,15 @@ REPAIR_SHARE = 0.40
 #: lost its best strategy to the clock: 49 stops unassigned instead of 15.
 COLD_CHAIN_SHARE = 0.85
 
+#: At or above this share of the day's stops under a time-in-van limit, no warm start is
+#: computed: PyVRP's routes then broke the cold chain in every route, so OR-Tools rejected
+#: them all and planned from its own first solution, and the time they took was lost (the
+#: three Mormal days, 48-56 % of stops cold, and nine generated days of 40-150 stops,
+#: 58-70 % cold: rejected every time). Without it, OR-Tools alone had the whole limit:
+#: Mormal day with reloads at 30 s, 148 -> 149 stops served (seed 1), 100 -> 111 (seed 2),
+#: 135 -> 135 (seed 3). Below it, the warm start is repaired (:data:`COLD_CHAIN_SHARE`).
+COLD_SKIP_SHARE = 0.4
+
 #: Deterministic mode: PyVRP iterations per second of warm start on 100 stops, scaled by
 #: ``100 / max(stops, 50)``. Measured 110-850 iterations/s on 40-150 stops on one core of
 #: this 2-core machine loaded about 4x; the budget sits below that so that the wall clock,
@@ -87,7 +97,7 @@ def split(problem: Problem, n_stops: int, time_limit_s: float, *, warm_start: bo
     ----------
     problem
         The day; its shape (breaks, several windows, time-in-van limits) decides how much
-        OR-Tools keeps to repair the warm start.
+        OR-Tools keeps to repair the warm start, or whether there is one at all.
     n_stops
         Stops the solver will route (after the pre-check).
     time_limit_s
@@ -109,7 +119,8 @@ def split(problem: Problem, n_stops: int, time_limit_s: float, *, warm_start: bo
         share = max(share, REPAIR_SHARE)
     build_s = 3e-6 * nodes**2  # building the OR-Tools model, measured
     warm_s = min(time_limit_s * (1 - share), time_limit_s - MIN_OR_TOOLS_S) - build_s
-    if not warm_start or n_stops < MIN_WARM_STOPS or warm_s < MIN_WARM_S:
+    if (not warm_start or n_stops < MIN_WARM_STOPS or warm_s < MIN_WARM_S
+            or cold_share(problem) >= COLD_SKIP_SHARE):
         warm_s = 0.0
     or_tools_s = time_limit_s - warm_s
     iterations = None
@@ -123,7 +134,15 @@ def split(problem: Problem, n_stops: int, time_limit_s: float, *, warm_start: bo
 
 def cold_chain_relaxed(problem: Problem) -> bool:
     """Whether some stop carries goods under a time-in-van limit (which PyVRP ignores)."""
-    return any(problem.max_in_van_for(s.load) is not None for s in problem.stops)
+    return cold_share(problem) > 0
+
+
+def cold_share(problem: Problem) -> float:
+    """Share (0-1) of the day's stops carrying goods under a time-in-van limit."""
+    if not problem.stops:
+        return 0.0
+    cold = sum(1 for s in problem.stops if problem.max_in_van_for(s.load) is not None)
+    return cold / len(problem.stops)
 
 
 def relaxed(problem: Problem) -> bool:
@@ -194,6 +213,9 @@ def solve(
                        warm_start=warm_start and initial_routes is None,
                        deterministic=deterministic, work_budget=work_budget)
     extra: dict[str, Any] = {"pipeline": "pyvrp+ortools" if plan_split.warm_s else "ortools"}
+    if warm_start and initial_routes is None and cold_share(problem) >= COLD_SKIP_SHARE:
+        extra["warm_start"] = (f"skipped: {cold_share(problem):.0%} of the stops under a "
+                               "time-in-van limit PyVRP cannot express")
     routes = initial_routes
     if plan_split.warm_s:
         from delivery.routing.warmstart import warm_start as pyvrp_warm_start

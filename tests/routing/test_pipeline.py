@@ -3,7 +3,7 @@
 from delivery.bench.instances import read_solomon
 from delivery.bench.translate import build_model
 from delivery.routing import DeliveryModel
-from delivery.routing.pipeline import COLD_CHAIN_SHARE, split
+from delivery.routing.pipeline import COLD_CHAIN_SHARE, COLD_SKIP_SHARE, cold_share, split
 from delivery.routing.solver import solve as or_tools_solve
 from tests.bench.conftest import DATA
 from tests.routing.checks import assert_feasible
@@ -58,13 +58,46 @@ def test_a_warm_start_breaking_the_cold_chain_is_repaired_and_every_stop_still_a
 
 
 def test_the_cold_chain_leaves_or_tools_the_time_its_own_first_solution_needs():
-    # given a day whose goods have time-in-van limits PyVRP cannot express
-    problem = mixed_day(40, seed=3).problem()
+    # given a day with a few cold stops (a time-in-van limit PyVRP cannot express)
+    model = mixed_day(40, seed=3)
+    problem = _with_cold_share(model, 0.2).problem()
+    assert 0 < cold_share(problem) < COLD_SKIP_SHARE
     # when 30 s are shared
     shares = split(problem, len(problem.stops), 30.0)
     # then OR-Tools keeps its cold-chain share; without the limits PyVRP gets most of it
-    assert shares.or_tools_s >= 30.0 * COLD_CHAIN_SHARE
+    assert shares.warm_s > 0 and shares.or_tools_s >= 30.0 * COLD_CHAIN_SHARE
     warm = mixed_day(40, seed=3)
     warm.max_in_van_s.clear()
     assert split(warm.problem(), 40, 30.0).warm_s > 15.0  # breaks and relays: OR-Tools keeps 40 %
     assert split(problem, 40, 30.0, warm_start=False).warm_s == 0.0
+
+
+def test_a_day_of_mostly_cold_goods_is_planned_without_the_warm_start_it_would_reject():
+    # given the generated day, where about 60 % of the stops carry chilled or frozen goods
+    model = mixed_day(40, seed=3)
+    problem = model.problem()
+    assert cold_share(problem) >= COLD_SKIP_SHARE
+    # when the product's solve plans it
+    plan = model.solve(time_limit_s=3, seed=1)
+    # then OR-Tools had the whole limit, and says why PyVRP did not run
+    assert split(problem, 40, 30.0).warm_s == 0.0
+    assert plan.solver_stats["pipeline"] == "ortools"
+    assert plan.solver_stats["warm_start"].startswith("skipped: ")
+    assert "warm_s" not in plan.solver_stats
+    assert_feasible(model, plan)
+
+
+def _with_cold_share(model: DeliveryModel, share: float) -> DeliveryModel:
+    """``model`` with its cold goods moved to the ambient compartment until ``share`` is left."""
+    import dataclasses
+
+    from delivery.routing.problem import Load
+
+    cold = [k for k, s in enumerate(model.stops)
+            if not (s.load.chilled.is_zero() and s.load.frozen.is_zero())]
+    keep = int(share * len(model.stops))
+    for k in cold[keep:]:
+        s = model.stops[k]
+        ambient = s.load.ambient + s.load.chilled + s.load.frozen
+        model.stops[k] = dataclasses.replace(s, load=Load(ambient=ambient))
+    return model
