@@ -24,6 +24,7 @@ from delivery.routing.initial_routes import _with_legs
 from delivery.routing.reinsert import _candidates, _late, _try_unit, _useful
 
 if TYPE_CHECKING:
+    from delivery.routing.quickcheck import RouteCheck
     from delivery.routing.solver import _Built as Built
 
 #: Most feasibility reads spent making room (each reads one or all vans: 2-8 ms on 150 stops).
@@ -45,17 +46,20 @@ VICTIM_TRIES = 24
 def make_room(built: Built, orders: list[list[int]], times: dict[int, int],
               spare: list[list[int]], units: Sequence[tuple[int, ...]],
               paired: dict[int, tuple[int, ...]], checks: int = EJECT_CHECKS,
-              deadline: float | None = None) -> tuple[int, list[tuple[int, ...]]]:
+              deadline: float | None = None,
+              check: RouteCheck | None = None) -> tuple[int, list[tuple[int, ...]]]:
     """Insert ``units`` by ejection moves, updating ``orders`` and ``spare`` in place.
 
     ``orders``: solver nodes of each van (stops and reloads); ``times``: service starts (s)
     as the search's solution had them (a ranking hint only); ``spare``: each van's unused
     reload nodes; ``paired``: unit of every shipment node. Returns the solver stops inserted
-    and the units still left out.
+    and the units still left out. ``check`` spares the model's reads of routes that surely
+    break (:mod:`delivery.routing.quickcheck`).
     """
     budget, inserted, missed = [checks], 0, []
     for unit in units:
-        if not _make_room_for(built, orders, times, spare, unit, paired, budget, deadline):
+        if not _make_room_for(built, orders, times, spare, unit, paired, budget, deadline,
+                              check):
             missed.append(unit)
             continue
         inserted += len(unit)
@@ -65,13 +69,13 @@ def make_room(built: Built, orders: list[list[int]], times: dict[int, int],
 def _make_room_for(built: Built, orders: list[list[int]], times: dict[int, int],
                    spare: list[list[int]], unit: tuple[int, ...],
                    paired: dict[int, tuple[int, ...]], budget: list[int],
-                   deadline: float | None) -> bool:
+                   deadline: float | None, check: RouteCheck | None) -> bool:
     """One ejection move putting ``unit`` in, the first found van by van; True if made."""
     for v in range(len(orders)):
         for victim in _victims(built, v, orders[v], times, unit, spare[v], paired):
             if budget[0] <= 0 or _late(deadline):
                 return False
-            if _move(built, orders, times, spare, v, unit, victim, budget, deadline):
+            if _move(built, orders, times, spare, v, unit, victim, budget, deadline, check):
                 return True
     return False
 
@@ -115,13 +119,14 @@ def _victims(built: Built, v: int, order: list[int], times: dict[int, int],
 
 def _move(built: Built, orders: list[list[int]], times: dict[int, int], spare: list[list[int]],
           v: int, unit: tuple[int, ...], victim: tuple[int, ...], budget: list[int],
-          deadline: float | None) -> bool:
+          deadline: float | None, check: RouteCheck | None = None) -> bool:
     """Eject ``victim`` from van ``v``, insert ``unit`` there, put ``victim`` back; True if kept."""
     nodes = built.layout.nodes
     reduced = _useful(nodes, [n for n in orders[v] if n not in victim])
     freed = [n for n in orders[v] if nodes[n].leg == "reload" and n not in reduced]
     spare_v = sorted(spare[v] + freed)
-    with_unit = _try_unit(built, v, reduced, times, unit, spare_v, budget, deadline, UNIT_TRIES)
+    with_unit = _try_unit(built, v, reduced, times, unit, spare_v, budget, deadline, UNIT_TRIES,
+                          check)
     if with_unit is None:
         return False
     spare_v = [r for r in spare_v if r not in with_unit]
@@ -129,7 +134,7 @@ def _move(built: Built, orders: list[list[int]], times: dict[int, int], spare: l
     for w in others:
         base, spare_w = (with_unit, spare_v) if w == v else (orders[w], spare[w])
         placed = _try_unit(built, w, base, times, victim, spare_w, budget, deadline,
-                           VICTIM_TRIES)
+                           VICTIM_TRIES, check)
         if placed is None:
             continue
         trial = list(orders)

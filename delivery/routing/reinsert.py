@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from delivery.routing.initial_routes import _with_legs
 from delivery.routing.problem import Problem
+from delivery.routing.quickcheck import RouteCheck
 
 if TYPE_CHECKING:
     from delivery.routing.solver import _Built as Built
@@ -36,6 +37,10 @@ CANDIDATES_PER_VAN = 24
 
 #: Rank of a candidate: extra metres plus this many per second of delay it causes further on.
 DELAY_WEIGHT = 20
+
+#: With the quick check (:mod:`delivery.routing.quickcheck`), this many times the candidates
+#: are looked at, the model still reading at most the usual number of them.
+WIDEN = 4
 
 
 def reinsert(problem: Problem, built: Built, solution: Any, checks: int = REINSERT_CHECKS,
@@ -63,12 +68,14 @@ def reinsert(problem: Problem, built: Built, solution: Any, checks: int = REINSE
         if node.leg == "reload" and n not in served:
             spare[node.vehicle].append(n)
     budget, inserted, missed = [checks], 0, []
+    check = RouteCheck(built)
     for unit in units:
         if budget[0] <= 0:
             missed.append(unit)
             continue
         for v in range(len(orders)):
-            found = _try_unit(built, v, orders[v], times, unit, spare[v], budget, deadline)
+            found = _try_unit(built, v, orders[v], times, unit, spare[v], budget, deadline,
+                              check=check)
             if found is not None:
                 orders[v] = found
                 spare[v] = [r for r in spare[v] if r not in found]
@@ -80,10 +87,12 @@ def reinsert(problem: Problem, built: Built, solution: Any, checks: int = REINSE
         from delivery.routing.eject import make_room
 
         made, missed = make_room(built, orders, times, spare, missed, _paired(built),
-                                 deadline=deadline)
+                                 deadline=deadline, check=check)
         inserted += made
         if stats is not None:
             stats["made_room"] = stats.get("made_room", 0) + made
+    if stats is not None:
+        stats["quick_checks"] = stats.get("quick_checks", 0) + check.reads
     if not inserted:
         return solution, 0
     assignment = routing.ReadAssignmentFromRoutes([_with_legs(built, o) for o in orders], True)
@@ -159,17 +168,24 @@ def _left_out(built: Built, served: set[int]) -> list[tuple[int, ...]]:
 
 def _try_unit(built: Built, v: int, order: list[int], times: dict[int, int],
               unit: tuple[int, ...], spare: list[int], budget: list[int],
-              deadline: float | None = None, tries: int = CANDIDATES_PER_VAN) -> list[int] | None:
+              deadline: float | None = None, tries: int = CANDIDATES_PER_VAN,
+              check: RouteCheck | None = None) -> list[int] | None:
     """The first feasible route of van ``v`` with ``unit`` inserted, cheapest detour first.
 
-    At most ``tries`` candidates are read, each taking one unit of ``budget``.
+    At most ``tries`` candidates are read by the model, each taking one unit of ``budget``;
+    with a ``check``, candidates it refuses cost no read, and up to :data:`WIDEN` times as
+    many candidates are looked at.
     """
-    candidates = _candidates(built, v, order, times, unit, spare)
-    routing = built.routing
-    for _cost, seq in candidates[:tries]:
-        if budget[0] <= 0 or _late(deadline):
+    per_van = tries if check is None else WIDEN * tries
+    candidates = _candidates(built, v, order, times, unit, spare, per_van)
+    routing, read = built.routing, 0
+    for _cost, seq in candidates:
+        if read == tries or budget[0] <= 0 or _late(deadline):
             return None
+        if check is not None and not check.may_fit(v, seq):
+            continue
         budget[0] -= 1
+        read += 1
         routes: list[list[int]] = [[] for _ in range(routing.vehicles())]
         routes[v] = _with_legs(built, seq)
         if routing.ReadAssignmentFromRoutes(routes, True) is not None:
@@ -178,7 +194,8 @@ def _try_unit(built: Built, v: int, order: list[int], times: dict[int, int],
 
 
 def _candidates(built: Built, v: int, order: list[int], times: dict[int, int],
-                unit: tuple[int, ...], spare: list[int]) -> list[tuple[int, list[int]]]:
+                unit: tuple[int, ...], spare: list[int],
+                per_van: int = CANDIDATES_PER_VAN) -> list[tuple[int, list[int]]]:
     """Candidate routes (rank, sequence), most promising first, in a fixed order.
 
     A rough estimate of start times (the van as the solution had it) drops positions where
@@ -266,10 +283,10 @@ def _candidates(built: Built, v: int, order: list[int], times: dict[int, int],
                 if td is None or (limit is not None and td - tp > limit):
                     break
                 plain.append((rank_p + rank_d, order[:i] + [p] + order[i:j] + [d] + order[j:]))
-    half = CANDIDATES_PER_VAN // 2 if looped else CANDIDATES_PER_VAN
+    half = per_van // 2 if looped else per_van
     plain.sort(key=lambda c: c[0])
     looped.sort(key=lambda c: c[0])
-    return sorted(plain[:half] + looped[:CANDIDATES_PER_VAN - half], key=lambda c: c[0])
+    return sorted(plain[:half] + looped[:per_van - half], key=lambda c: c[0])
 
 
 def _late(deadline: float | None) -> bool:
