@@ -257,7 +257,7 @@ def main() -> None:
     for out in rows:
         if out is not vroom_relaxed:
             print(f"{out.name}: unassigned by reason {out.stats['reasons']}; "
-                  f"put back after the search: {out.stats.get('reinserted', 0)} "
+                  f"put back: {out.stats.get('reinserted_first', 0)} before the search, {out.stats.get('reinserted', 0)} after "
                   f"({out.stats.get('made_room', 0)} by making room); "
                   f"search stopped by {out.stats.get('stopped_by')}; "
                   f"warm start: {out.stats.get('warm_start', 'off')}")

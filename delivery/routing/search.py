@@ -1,7 +1,8 @@
 """The search phases of one solve, and how the work budget and the clock are shared among them.
 
-First solutions (or a warm start), guided local search, then rounds of putting left-out
-stops back (:mod:`delivery.routing.reinsert`) with a shorter search between two rounds.
+First solutions (or a warm start), left-out stops put back into it, guided local search,
+then rounds of putting left-out stops back (:mod:`delivery.routing.reinsert`) with a shorter
+search between two rounds.
 Limits are a deterministic work budget (search-limit checks, counted) with the wall clock
 as a safety cap; the ``*_SHARE`` constants below say which part of each a phase may use.
 Searches the model built by :mod:`delivery.routing.solver`, whose ``solve`` calls
@@ -78,7 +79,11 @@ def _params(strategy: int, seconds: float, solution_limit: int | None, gls: bool
 def _search(problem: Problem, built: _Built, deadline: float,
             initial_routes: Mapping[str, Sequence[str]] | None, budget: int | None,
             stats: dict[str, Any]) -> Any:
-    """Warm start or best of several first solutions, then guided local search."""
+    """Search one built model: a start, then guided local search.
+
+    The start is the warm start or the best of several first solutions, with its left-out
+    stops put back; after the search come more rounds of putting back.
+    """
     routing, t_first = built.routing, time.monotonic()
     # 9. search parameters (the model is closed once, then solved from several starts)
     routing.CloseModelWithParameters(_params(FIRST_SOLUTIONS[0], 1.0, None, True))
@@ -92,6 +97,8 @@ def _search(problem: Problem, built: _Built, deadline: float,
         if fresh is not None and fresh.ObjectiveValue() < start.ObjectiveValue():
             stats["warm_start"] += "; our first solution was cheaper and was kept instead"
             start = fresh
+    if start is not None:
+        start = _put_back_first(problem, built, start, deadline, stats)
     stats["first_phase_s"] = round(time.monotonic() - t_first, 3)
     remaining = deadline - time.monotonic()
     if start is None or remaining <= 0.01:
@@ -121,6 +128,25 @@ def _search(problem: Problem, built: _Built, deadline: float,
     return _reinsert(problem, built, solution, deadline, budget, checks, limit, stats)
 
 
+def _put_back_first(problem: Problem, built: _Built, start: Any, deadline: float,
+                    stats: dict[str, Any]) -> Any:
+    """Put left-out stops back into the start before the search (:mod:`~delivery.routing.reinsert`).
+
+    A first solution that leaves many mandatory stops out makes guided local search slow
+    (each left-out node is tried everywhere at every move) and it puts few back: on the
+    Mormal day with reloads (seed 2, 30 s) it searched 21 s and stopped by the clock with
+    22 shipments still out. Putting back first (there 24 of 33 left-out stops' units, in
+    4 s) gave 118 served instead of 111-115; seed 3 145 instead of 140-144; seed 1 reached
+    its 149 in 19 s instead of 23 s.
+    """
+    from delivery.routing.reinsert import reinsert
+
+    stats["made_room"] = 0  # stops put in by ejection moves (raised by reinsert)
+    better, inserted = reinsert(problem, built, start, deadline=deadline, stats=stats)
+    stats["reinserted_first"] = inserted
+    return better
+
+
 def _reinsert(problem: Problem, built: _Built, solution: Any, deadline: float, budget: int | None,
               checks: list[int], limit: list[int], stats: dict[str, Any]) -> Any:
     """Put back left-out stops (:mod:`delivery.routing.reinsert`), then search a little more.
@@ -134,7 +160,7 @@ def _reinsert(problem: Problem, built: _Built, solution: Any, deadline: float, b
 
     t, total = time.monotonic(), 0
     clock_cut = stats.get("stopped_by") == "time"
-    stats["made_room"] = 0  # stops put in by ejection moves (raised by reinsert)
+    stats.setdefault("made_room", 0)  # stops put in by ejection moves (raised by reinsert)
     for round_ in range(REINSERT_ROUNDS):
         spent, checks[0] = checks[0], -(10**15)  # feasibility reads: no work limit
         better, inserted = reinsert(problem, built, solution, deadline=deadline, stats=stats)
