@@ -148,3 +148,21 @@ def test_putting_stops_back_keeps_the_plan_reproducible():
     assert first.solver_stats["stopped_by"] == second.solver_stats["stopped_by"] == "work budget"
     assert first.to_json(stats=False) == second.to_json(stats=False)
     assert_feasible(model, first)
+
+
+def test_stops_the_first_solution_leaves_out_are_put_back_before_the_search():
+    # given a 40-stop Mormal day for one van allowed two reloads, whose first solution leaves
+    # mandatory stops out
+    from delivery.routing.solver import solve as or_tools_solve
+    from delivery.scenarios.mormal_day import mormal_day
+
+    model = mormal_day(stops=40, vans=1, seed=1, reloads=2)
+    # when it is solved with a work budget that leaves the search nothing to do
+    plan = or_tools_solve(model.problem(), time_limit_s=6, seed=1, work_budget=1)
+    # then the stops went back in before the search (some by making room), none is left out,
+    # and the plan is feasible
+    assert plan.solver_stats["stopped_by"] == "work budget"
+    assert plan.solver_stats["reinserted_first"] == 4 and plan.solver_stats["reinserted"] == 0
+    assert plan.solver_stats["made_room"] > 0
+    assert not plan.unassigned
+    assert_feasible(model, plan)
