@@ -99,7 +99,12 @@ def read_initial_routes(problem: Problem, built: Built, initial: Mapping[str, Se
 
 
 def _with_legs(built: Built, order: Sequence[int]) -> list[int]:
-    """Routing indices of a van visiting solver nodes ``order``, its depot legs added.
+    """Routing indices of a van visiting solver nodes ``order``, its depot legs added."""
+    return [built.index[n] for n in with_leg_nodes(built, order)]
+
+
+def with_leg_nodes(built: Built, order: Sequence[int]) -> list[int]:
+    """Solver nodes of a van visiting ``order`` (stops and reloads), its depot legs added.
 
     Each loop (cut at reload nodes) gets its load legs first and its unload legs last.
     """
@@ -117,7 +122,7 @@ def _with_legs(built: Built, order: Sequence[int]) -> list[int]:
         else:
             loop.append(n)
     full += close(loop)
-    return [built.index[n] for n in full]
+    return full
 
 
 def _repair_route(built: Built, vehicle: int, order: Sequence[int], trials: list[int]

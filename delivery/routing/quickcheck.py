@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from delivery.routing.initial_routes import with_leg_nodes
 from delivery.routing.layout import signed_demand
 
 if TYPE_CHECKING:
@@ -33,8 +34,8 @@ class RouteCheck:
 
     def __init__(self, built: Built) -> None:
         lay, routing = built.layout, built.routing
+        self.built = built
         self.nodes, self.dur, self.starts = lay.nodes, lay.durations, lay.starts
-        self.legs_of = lay.legs_of
         self.gaps: dict[int, list[tuple[int, int]]] = {}  # pickup -> [(delivery, limit s)]
         for pr in lay.pairs:
             if pr.max_gap_s is not None:
@@ -54,23 +55,6 @@ class RouteCheck:
             self.loads.append((demand, caps))
         self.reads = 0
 
-    def sequence(self, order: Sequence[int]) -> list[int]:
-        """Solver nodes of a van visiting ``order`` (stops and reloads), legs added per loop."""
-        nodes, full, loop = self.nodes, [], []  # type: ignore[var-annotated]
-
-        def close(loop: list[int]) -> list[int]:
-            legs = [g for n in loop for g in self.legs_of.get(nodes[n].stop, [])]
-            return ([g for g in legs if nodes[g].leg == "load"] + loop
-                    + [g for g in legs if nodes[g].leg == "unload"])
-
-        for n in order:
-            if nodes[n].leg == "reload":
-                full += close(loop) + [n]
-                loop = []
-            else:
-                loop.append(n)
-        return full + close(loop)
-
     def may_fit(self, v: int, order: Sequence[int]) -> bool:
         """Whether van ``v`` visiting ``order`` may be feasible (False: it surely is not).
 
@@ -78,7 +62,7 @@ class RouteCheck:
         True leaves the decision to the model.
         """
         self.reads += 1
-        seq = self.sequence(order)
+        seq = with_leg_nodes(self.built, order)
         return self._loads_fit(v, seq) and self._times_fit(v, seq)
 
     def _loads_fit(self, v: int, seq: list[int]) -> bool:
