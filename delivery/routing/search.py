@@ -20,6 +20,7 @@ from ortools.util import optional_boolean_pb2
 
 from delivery.routing.initial_routes import read_initial_routes
 from delivery.routing.problem import Problem
+from delivery.routing.replan_van import replan_last
 
 if TYPE_CHECKING:
     from delivery.routing.solver import _Built
@@ -187,6 +188,9 @@ def _reinsert(problem: Problem, built: _Built, solution: Any, deadline: float, b
         ok = polished and polished.ObjectiveValue() <= better.ObjectiveValue()
         solution = polished if ok else better
     stats["reinserted"] = total
+    spent, checks[0] = checks[0], -(10**15)  # feasibility reads: no work limit
+    solution = replan_last(problem, built, solution, deadline, stats)
+    checks[0] = spent
     stats["reinsert_s"] = round(time.monotonic() - t, 3)
     return solution
 
