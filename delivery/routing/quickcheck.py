@@ -85,7 +85,7 @@ class RouteCheck:
         lo, hi = self.shift[v]
         earliest, prev, t = [], depot, lo
         for n in seq:
-            start = _first_start(nodes[n].windows, t + dur[prev][n])
+            start = first_start(nodes[n].windows, t + dur[prev][n])
             if start is None:
                 return False
             earliest.append(start)
@@ -117,7 +117,7 @@ class RouteCheck:
         return True
 
 
-def _first_start(windows: Sequence[tuple[int, int]], arrival: int) -> int | None:
+def first_start(windows: Sequence[tuple[int, int]], arrival: int) -> int | None:
     """Earliest service start at or after ``arrival`` inside one of ``windows``, or None."""
     for a, b in windows:
         if arrival <= b:

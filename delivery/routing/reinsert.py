@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from delivery.routing.initial_routes import _with_legs
 from delivery.routing.problem import Problem
-from delivery.routing.quickcheck import RouteCheck
+from delivery.routing.quickcheck import RouteCheck, first_start
 
 if TYPE_CHECKING:
     from delivery.routing.solver import _Built as Built
@@ -56,13 +56,11 @@ def reinsert(problem: Problem, built: Built, solution: Any, checks: int = REINSE
     of solver stops inserted.
     """
     routing, nodes = built.routing, built.layout.nodes
-    orders = [_useful(nodes, order) for order in _orders(built, solution)]
-    times = _times(built, solution)
-    served = {n for order in orders for n in order}
-    units = [u for u in _left_out(built, served)
-             if all(problem.stops[nodes[n].stop].mandatory for n in u)]
+    orders, units = _orders_and_missing(problem, built, solution)
     if not units:
         return solution, 0
+    times = _times(built, solution)
+    served = {n for order in orders for n in order}
     spare: list[list[int]] = [[] for _ in orders]
     for n, node in enumerate(nodes):
         if node.leg == "reload" and n not in served:
@@ -99,6 +97,17 @@ def reinsert(problem: Problem, built: Built, solution: Any, checks: int = REINSE
     if assignment is None:  # cannot happen: every van's route was read feasible alone
         return solution, 0
     return routing.solver().Assignment(assignment), inserted
+
+
+def _orders_and_missing(problem: Problem, built: Built, solution: Any
+                        ) -> tuple[list[list[int]], list[tuple[int, ...]]]:
+    """Each van's solver nodes (:func:`_useful` ones) and the left-out mandatory units."""
+    nodes = built.layout.nodes
+    orders = [_useful(nodes, order) for order in _orders(built, solution)]
+    served = {n for order in orders for n in order}
+    units = [u for u in _left_out(built, served)
+             if all(problem.stops[nodes[n].stop].mandatory for n in u)]
+    return orders, units
 
 
 def _orders(built: Built, solution: Any) -> list[list[int]]:
@@ -228,7 +237,7 @@ def _candidates(built: Built, v: int, order: list[int], times: dict[int, int],
         """Starts of ``seq`` inserted after place k, and the rank of that insertion."""
         prev, t, starts = locs[k], known[k], []
         for n in seq:
-            start = _start(nodes[n].windows, t + dur[prev][n] if k or prev != depot else 0)
+            start = first_start(nodes[n].windows, t + dur[prev][n] if k or prev != depot else 0)
             starts.append(start)
             if start is None:
                 return starts + [None] * (len(seq) - len(starts)), 0
@@ -292,11 +301,3 @@ def _candidates(built: Built, v: int, order: list[int], times: dict[int, int],
 def _late(deadline: float | None) -> bool:
     """Whether the safety cap ``deadline`` (``time.monotonic()`` seconds) has passed."""
     return deadline is not None and time.monotonic() >= deadline
-
-
-def _start(windows: Sequence[tuple[int, int]], arrival: int) -> int | None:
-    """Earliest service start at or after ``arrival`` inside one of ``windows``, or None."""
-    for a, b in windows:
-        if arrival <= b:
-            return max(a, arrival)
-    return None

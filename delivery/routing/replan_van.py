@@ -51,16 +51,12 @@ def replan_last(problem: Problem, built: Built, solution: Any, deadline: float |
     ``stats["replanned"]`` counts the solver stops put in, ``stats["replans"]`` the
     sub-solves run. Does nothing inside a re-plan's own solve.
     """
-    from delivery.routing.reinsert import _left_out, _orders, _times, _useful
+    from delivery.routing.reinsert import _orders_and_missing, _times
 
     stats["replanned"], stats["replans"] = 0, 0
     if _INSIDE.get():
         return solution
-    nodes = built.layout.nodes
-    orders = [_useful(nodes, o) for o in _orders(built, solution)]
-    served = {n for o in orders for n in o}
-    units = [u for u in _left_out(built, served)
-             if all(problem.stops[nodes[n].stop].mandatory for n in u)]
+    orders, units = _orders_and_missing(problem, built, solution)
     if not 0 < len(units) <= LAST_UNITS:
         return solution
     times, seed = _times(built, solution), int(stats.get("seed", 0))
