@@ -53,6 +53,38 @@ def _today() -> dt.date:
     return timezone.now().astimezone(dt.UTC).date()
 
 
+def _jolimetz_buyer(communes, username: str, email: str, first_name: str, last_name: str, street: str):
+    """A shopper living at ``street`` in Jolimetz, with the billing address Saleor gets."""
+    from django.contrib.auth import get_user_model
+
+    from marketplace.territory.models import Shopper
+
+    user = get_user_model().objects.create_user(username, email=email, first_name=first_name, last_name=last_name)
+    commune = communes.get(name="Jolimetz")
+    buyer = Shopper.objects.create(user=user, address=f"{street}, {commune.main_postal_code} Jolimetz",
+                                   commune=commune, lon=commune.lon, lat=commune.lat)
+    billing = port.Address(street, commune.main_postal_code, "JOLIMETZ", country="FR", first_name=first_name,
+                           last_name=last_name)
+    return user, buyer, billing
+
+
+def _bought_through_the_app(saleor, user, buyer, billing, amount: str, reference: str):
+    """One e-voucher of ``amount`` bought, paid and completed; waits for the App to record it.
+
+    The App learns of it from Saleor's own signed ORDER_FULLY_PAID. Returns (purchase, order, voucher).
+    """
+    from marketplace.vouchers import online
+    from marketplace.vouchers.models import Voucher
+
+    purchase = online.start(saleor, buyer, user, amount=amount, quantity="1", billing=billing, now=timezone.now())
+    checkout = saleor.checkout.get(purchase.checkout_id)
+    saleor.payments.record_charged(checkout.id, "Carte (test live)", reference, checkout.total.amount)
+    order = saleor.checkout.complete(checkout.id)
+    _wait_for(lambda: Voucher.objects.filter(purchase_id=purchase.pk).exists(), timeout_s=120,
+              what="the voucher recorded from Saleor's ORDER_FULLY_PAID webhook")
+    return purchase, order, Voucher.objects.get(purchase_id=purchase.pk)
+
+
 def test_live_cards_are_issued_found_by_code_and_debited_never_below_zero(live):  # noqa: F811
     tag = f"CCAS live {uuid.uuid4().hex[:6]}"
     expiry = _today() + dt.timedelta(days=365)
@@ -162,7 +194,6 @@ def test_live_an_e_voucher_bought_and_paid_becomes_a_gift_card_the_app_records(l
     from django.core import mail
 
     from marketplace.saleor.registry import ReceivedEvent
-    from marketplace.territory.models import Shopper
     from marketplace.vouchers import online
     from marketplace.vouchers.models import Voucher, VoucherPurchase
 
@@ -171,15 +202,8 @@ def test_live_an_e_voucher_bought_and_paid_becomes_a_gift_card_the_app_records(l
     product = online.product(live)
     assert online.product(live) == product and sorted(product.variants) == list(online.AMOUNTS)
     # a shopper opens the purchase of two 20 € e-vouchers for someone
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.create_user(f"live-{tag}", email=f"acheteur-{tag}@example.fr", first_name="Anne",
-                                                last_name="Leroy")
-    commune = communes.get(name="Jolimetz")
-    buyer = Shopper.objects.create(user=user, address=f"3 rue Pasteur, {commune.main_postal_code} Jolimetz",
-                                   commune=commune, lon=commune.lon, lat=commune.lat)
-    billing = port.Address("3 rue Pasteur", commune.main_postal_code, "JOLIMETZ", country="FR", first_name="Anne",
-                           last_name="Leroy")
+    user, buyer, billing = _jolimetz_buyer(communes, f"live-{tag}", f"acheteur-{tag}@example.fr", "Anne", "Leroy",
+                                           "3 rue Pasteur")
     purchase = online.start(live, buyer, user, amount="20", quantity="2", recipient_name="Jeanne",
                             recipient_email=f"jeanne-{tag}@example.fr", message="Bon anniversaire", billing=billing,
                             now=timezone.now())
@@ -211,30 +235,16 @@ def test_live_an_e_voucher_bought_and_paid_becomes_a_gift_card_the_app_records(l
 def test_live_saleors_order_fully_paid_webhook_brings_the_bought_vouchers_to_the_app(  # noqa: F811
         storefront_on_live_saleor, communes):  # noqa: F811
     """The installed App (manifest permissions): Saleor's own ORDER_FULLY_PAID reaches our live server after the cards exist."""
-    from django.contrib.auth import get_user_model
     from django.core import mail
 
-    from marketplace.territory.models import Shopper
-    from marketplace.vouchers import online
-    from marketplace.vouchers.models import Voucher, VoucherPurchase
+    from marketplace.vouchers.models import VoucherPurchase
 
     saleor = storefront_on_live_saleor
     tag = uuid.uuid4().hex[:8]
-    user = get_user_model().objects.create_user(f"live-wh-{tag}", email=f"offre-{tag}@example.fr", first_name="Paul",
-                                                last_name="Martin")
-    commune = communes.get(name="Jolimetz")
-    buyer = Shopper.objects.create(user=user, address=f"5 rue Pasteur, {commune.main_postal_code} Jolimetz",
-                                   commune=commune, lon=commune.lon, lat=commune.lat)
-    billing = port.Address("5 rue Pasteur", commune.main_postal_code, "JOLIMETZ", country="FR", first_name="Paul",
-                           last_name="Martin")
-    purchase = online.start(saleor, buyer, user, amount="10", quantity="1", billing=billing, now=timezone.now())
-    checkout = saleor.checkout.get(purchase.checkout_id)
-    saleor.payments.record_charged(checkout.id, "Carte (test live)", f"live-wh-{tag}", checkout.total.amount)
-    order = saleor.checkout.complete(checkout.id)
-    # then Saleor's signed ORDER_FULLY_PAID comes to the App, which finds the card and e-mails the PDF
-    _wait_for(lambda: Voucher.objects.filter(purchase_id=purchase.pk).exists(), timeout_s=120,
-              what="the voucher recorded from Saleor's ORDER_FULLY_PAID webhook")
-    voucher = Voucher.objects.get(purchase_id=purchase.pk)
+    user, buyer, billing = _jolimetz_buyer(communes, f"live-wh-{tag}", f"offre-{tag}@example.fr", "Paul", "Martin",
+                                           "5 rue Pasteur")
+    purchase, order, voucher = _bought_through_the_app(saleor, user, buyer, billing, "10", f"live-wh-{tag}")
+    # then Saleor's signed ORDER_FULLY_PAID came to the App, which found the card and e-mailed the PDF
     done = VoucherPurchase.objects.get(pk=purchase.pk)
     print(f"\nLIVE webhook e-voucher: order {order.number} -> voucher ••••{voucher.code[-4:]} "
           f"{voucher.initial_amount} EUR, e-mailed to {done.emailed_to}")
@@ -247,29 +257,14 @@ def test_live_saleors_order_fully_paid_webhook_brings_the_bought_vouchers_to_the
 def test_live_a_refunded_e_voucher_order_has_its_card_deactivated_by_the_app(  # noqa: F811
         storefront_on_live_saleor, communes):  # noqa: F811
     """Saleor keeps a bought card active after a refund; its signed ORDER_REFUNDED makes the App deactivate it."""
-    from django.contrib.auth import get_user_model
-
-    from marketplace.territory.models import Shopper
-    from marketplace.vouchers import online
     from marketplace.vouchers.models import Voucher
 
     saleor = storefront_on_live_saleor
     tag = uuid.uuid4().hex[:8]
-    user = get_user_model().objects.create_user(f"live-rf-{tag}", email=f"rembourse-{tag}@example.fr",
-                                                first_name="Luc", last_name="Petit")
-    commune = communes.get(name="Jolimetz")
-    buyer = Shopper.objects.create(user=user, address=f"7 rue Pasteur, {commune.main_postal_code} Jolimetz",
-                                   commune=commune, lon=commune.lon, lat=commune.lat)
-    billing = port.Address("7 rue Pasteur", commune.main_postal_code, "JOLIMETZ", country="FR", first_name="Luc",
-                           last_name="Petit")
+    user, buyer, billing = _jolimetz_buyer(communes, f"live-rf-{tag}", f"rembourse-{tag}@example.fr", "Luc", "Petit",
+                                           "7 rue Pasteur")
     # given a 20 € e-voucher bought and paid, recorded by the App from Saleor's ORDER_FULLY_PAID
-    purchase = online.start(saleor, buyer, user, amount="20", quantity="1", billing=billing, now=timezone.now())
-    checkout = saleor.checkout.get(purchase.checkout_id)
-    saleor.payments.record_charged(checkout.id, "Carte (test live)", f"live-rf-{tag}", checkout.total.amount)
-    order = saleor.checkout.complete(checkout.id)
-    _wait_for(lambda: Voucher.objects.filter(purchase_id=purchase.pk).exists(), timeout_s=120,
-              what="the voucher recorded from Saleor's ORDER_FULLY_PAID webhook")
-    voucher = Voucher.objects.get(purchase_id=purchase.pk)
+    _purchase, order, voucher = _bought_through_the_app(saleor, user, buyer, billing, "20", f"live-rf-{tag}")
     # and 3,50 € of it already spent (taken in Saleor)
     saleor.gift_cards.adjust_balance(voucher.gift_card_id, Decimal("-3.50"))
     # Saleor refuses orderCancel on the order it fulfilled itself: a refund is the way back
