@@ -169,22 +169,16 @@ def alone(model, stop_ids, limit: float, seed: int) -> tuple[int, list[str]]:
     only the other stops are gone. Returns (units, ids of the units no van can serve even
     alone): those are truly infeasible, the others were left out for lack of room.
     """
-    from delivery.routing.model import DeliveryModel
+    from delivery.routing.pipeline import solve
 
     problem = model.problem()
-    nd = len(problem.depots)
     units: dict[str, list[int]] = {}
     for k, s in enumerate(problem.stops):
         if s.id in stop_ids:
             units.setdefault(s.shipment_id or s.id, []).append(k)
     impossible = []
     for key, idx in sorted(units.items()):
-        sub = DeliveryModel.from_json(model.to_json())
-        sub.stops = [problem.stops[k] for k in idx]
-        keep = list(range(nd)) + [nd + k for k in idx]
-        sub.set_matrices([[problem.durations_s[a][b] for b in keep] for a in keep],
-                         [[problem.distances_m[a][b] for b in keep] for a in keep], problem.travel_label)
-        if sub.solve(time_limit_s=limit, seed=seed, warm_start=False).unassigned:
+        if solve(problem.restricted(idx), time_limit_s=limit, seed=seed, warm_start=False).unassigned:
             impossible.append(key)
     return len(units), impossible
 

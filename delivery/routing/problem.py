@@ -7,7 +7,8 @@ integer euro cents, coordinates as WGS84 ``(lon, lat)`` floats.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 #: Any travel-matrix entry at or above this value (or negative) means "no path".
@@ -253,3 +254,17 @@ class Problem:
         limits = dict(self.max_in_van_s)
         used = [limits[c] for c in Compartment if c in limits and not load.get(c).is_zero()]
         return min(used) if used else None
+
+    def restricted(self, stops: Sequence[int], vehicles: Sequence[int] | None = None) -> Problem:
+        """The same day cut down to some stops, and to some vehicles when given.
+
+        ``stops`` and ``vehicles`` are indices; the matrices keep the depots' and those
+        stops' rows and columns. Depots, relays and time-in-van limits stay.
+        """
+        nd = len(self.depots)
+        keep = list(range(nd)) + [nd + i for i in stops]
+        return replace(
+            self, stops=tuple(self.stops[i] for i in stops),
+            vehicles=self.vehicles if vehicles is None else tuple(self.vehicles[v] for v in vehicles),
+            durations_s=tuple(tuple(self.durations_s[a][b] for b in keep) for a in keep),
+            distances_m=tuple(tuple(self.distances_m[a][b] for b in keep) for a in keep))

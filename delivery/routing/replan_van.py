@@ -16,9 +16,7 @@ fridges included). A re-plan's own solve never re-plans. Mormal day, seed 1, 30 
 from __future__ import annotations
 
 import contextvars
-import dataclasses
 import time
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from delivery.routing.initial_routes import _with_legs
@@ -111,7 +109,7 @@ def _replan_van(problem: Problem, built: Built, orders: list[list[int]], v: int,
     limit = 3600.0 if deadline is None else deadline - time.monotonic()
     token = _INSIDE.set(True)
     try:
-        plan = solve(van_alone(problem, v, stops), time_limit_s=limit, seed=seed,
+        plan = solve(problem.restricted(stops, vehicles=[v]), time_limit_s=limit, seed=seed,
                      work_budget=REPLAN_CHECKS)
     finally:
         _INSIDE.reset(token)
@@ -130,14 +128,3 @@ def _replan_van(problem: Problem, built: Built, orders: list[list[int]], v: int,
     if built.routing.ReadAssignmentFromRoutes([_with_legs(built, o) for o in trial], True) is None:
         return None
     return order
-
-
-def van_alone(problem: Problem, v: int, stops: Sequence[int]) -> Problem:
-    """``problem`` cut down to van ``v`` and the stops of indices ``stops`` (matrices too)."""
-    nd = len(problem.depots)
-    keep = list(range(nd)) + [nd + i for i in stops]
-    return dataclasses.replace(
-        problem, vehicles=(problem.vehicles[v],), stops=tuple(problem.stops[i] for i in stops),
-        durations_s=tuple(tuple(problem.durations_s[a][b] for b in keep) for a in keep),
-        distances_m=tuple(tuple(problem.distances_m[a][b] for b in keep) for a in keep))
-
