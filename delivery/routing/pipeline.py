@@ -213,8 +213,9 @@ def solve(
                        warm_start=warm_start and initial_routes is None,
                        deterministic=deterministic, work_budget=work_budget)
     extra: dict[str, Any] = {"pipeline": "pyvrp+ortools" if plan_split.warm_s else "ortools"}
-    if warm_start and initial_routes is None and cold_share(problem) >= COLD_SKIP_SHARE:
-        extra["warm_start"] = (f"skipped: {cold_share(problem):.0%} of the stops under a "
+    cold = cold_share(problem)
+    if warm_start and initial_routes is None and cold >= COLD_SKIP_SHARE:
+        extra["warm_start"] = (f"skipped: {cold:.0%} of the stops under a "
                                "time-in-van limit PyVRP cannot express")
     routes = initial_routes
     if plan_split.warm_s:
