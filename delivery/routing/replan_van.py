@@ -64,15 +64,12 @@ def replan_last(problem: Problem, built: Built, solution: Any, deadline: float |
                     deadline is not None and deadline - time.monotonic() < MIN_REPLAN_S):
                 break
             stats["replans"] += 1
-            new = _replan_van(problem, built, orders, v, unit, seed, deadline)
-            if new is not None:
-                orders[v] = new
+            replanned = _replan_van(problem, built, orders, v, unit, seed, deadline)
+            if replanned is not None:
+                orders[v], solution = replanned
                 stats["replanned"] += len(unit)
                 break
-    if not stats["replanned"]:
-        return solution
-    found = built.routing.ReadAssignmentFromRoutes([_with_legs(built, o) for o in orders], True)
-    return solution if found is None else built.routing.solver().Assignment(found)
+    return solution
 
 
 def _ranked(built: Built, orders: list[list[int]], times: dict[int, int],
@@ -95,11 +92,11 @@ def _ranked(built: Built, orders: list[list[int]], times: dict[int, int],
 
 
 def _replan_van(problem: Problem, built: Built, orders: list[list[int]], v: int,
-                unit: tuple[int, ...], seed: int, deadline: float | None) -> list[int] | None:
-    """Van ``v``'s new order (solver nodes) with ``unit`` in, or None if it does not fit.
+                unit: tuple[int, ...], seed: int, deadline: float | None) -> tuple[list[int], Any] | None:
+    """Van ``v`` re-planned with ``unit``: its new order and the whole plan's assignment, or None.
 
-    It fits when the van's stops plus ``unit``, planned alone, are all served and the
-    whole plan with that route reads feasible.
+    It fits (None otherwise) when the van's stops plus ``unit``, planned alone, are all
+    served and the whole plan with that route reads feasible.
     """
     from delivery.routing.solver import solve
 
@@ -125,6 +122,5 @@ def _replan_van(problem: Problem, built: Built, orders: list[list[int]], v: int,
             order.append(reloads.pop(0))
         order.append(node_of[index_of[visit.stop_id]])
     trial = [order if w == v else o for w, o in enumerate(orders)]
-    if built.routing.ReadAssignmentFromRoutes([_with_legs(built, o) for o in trial], True) is None:
-        return None
-    return order
+    found = built.routing.ReadAssignmentFromRoutes([_with_legs(built, o) for o in trial], True)
+    return None if found is None else (order, built.routing.solver().Assignment(found))
